@@ -1,0 +1,12 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sanbao::cli {
+
+/// Each Add*Commands registers subcommands on `app`; a subcommand's callback
+/// stores its exit code in `exit_code`.
+void AddCalendarCommands(CLI::App& app, int& exit_code);
+void AddDeadlineCommand(CLI::App& app, int& exit_code);
+
+}  // namespace sanbao::cli

@@ -1,0 +1,32 @@
+// sanbao — the command-line face of the Sanbao SDK.
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+#include "output.h"
+#include "sanbao/version.h"
+
+int main(int argc, char** argv) {
+  using sanbao::cli::kExitUsage;
+  CLI::App app{"Sanbao: cross-border returns, refunds and the law behind them",
+               "sanbao"};
+  app.set_version_flag("--version", std::string(sanbao::kVersion));
+  app.require_subcommand(1);
+  int exit_code = 0;
+  sanbao::cli::AddCalendarCommands(app, exit_code);
+  sanbao::cli::AddDeadlineCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::CallForHelp const& e) {
+    return app.exit(e);
+  } catch (CLI::CallForAllHelp const& e) {
+    return app.exit(e);
+  } catch (CLI::CallForVersion const& e) {
+    return app.exit(e);
+  } catch (CLI::ParseError const& e) {
+    // One clear line; --help has the details.
+    std::cerr << "sanbao: " << e.what() << " (see sanbao --help)\n";
+    return kExitUsage;
+  }
+  return exit_code;
+}

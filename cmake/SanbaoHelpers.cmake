@@ -1,0 +1,19 @@
+# Warnings for every target we own. CI turns them into errors through
+# CMAKE_COMPILE_WARNING_AS_ERROR (the `ci` preset).
+function(sanbao_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+                         -Wnon-virtual-dtor -Woverloaded-virtual -Wformat=2
+                         -Wimplicit-fallthrough)
+endfunction()
+
+# sanbao_add_test(NAME name SOURCES ... [LIBS ...])
+# A GoogleTest executable whose tests ctest discovers one by one.
+function(sanbao_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  sanbao_set_warnings(${T_NAME})
+  target_link_libraries(${T_NAME} PRIVATE sanbao::core GTest::gmock_main ${T_LIBS})
+  target_compile_definitions(${T_NAME} PRIVATE
+    SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sanbao/status_or.h"
+
+namespace sanbao {
+inline namespace v1 {
+
+/// A date on the civil calendar, with no time zone: what the law counts in.
+using CivilDate = std::chrono::year_month_day;
+
+/// A point in time, UTC, second precision.
+using Instant = std::chrono::sys_seconds;
+
+/// Parses "2026-12-23" strictly (four-digit year, two-digit month and day, a
+/// real date). Errors: kInvalidArgument, reason DATE_INVALID.
+StatusOr<CivilDate> ParseCivilDate(std::string_view text);
+
+/// "2026-12-23".
+std::string FormatCivilDate(CivilDate date);
+
+/// "Mon" ... "Sun".
+std::string_view WeekdayShortName(std::chrono::weekday weekday);
+/// "Monday" ... "Sunday".
+std::string_view WeekdayName(std::chrono::weekday weekday);
+
+/// "2026-12-23 (Wed)".
+std::string FormatCivilDateWithWeekday(CivilDate date);
+
+/// Parses an RFC 3339 timestamp: "2026-12-23T10:15:00Z",
+/// "2026-12-23T11:15:00+01:00", fractional seconds are truncated. A date or
+/// time without an offset is rejected, because it names no instant.
+/// Errors: kInvalidArgument, reason INSTANT_INVALID.
+StatusOr<Instant> ParseInstant(std::string_view text);
+
+/// "2026-12-23T10:15:00Z".
+std::string FormatInstant(Instant instant);
+
+/// An IANA time zone from the system's tz database ("Europe/Berlin").
+/// Cheap to copy; thread-safe.
+class TimeZone {
+ public:
+  /// Errors: kNotFound, reason TIME_ZONE_UNKNOWN, for a name the tz
+  /// database does not have (the message names it).
+  static StatusOr<TimeZone> Find(std::string_view iana_name);
+
+  std::string_view name() const;
+
+  /// The civil date in this zone at `instant`.
+  CivilDate LocalDate(Instant instant) const;
+
+  /// The offset from UTC in effect at `instant` (DST included).
+  std::chrono::seconds UtcOffset(Instant instant) const;
+
+  /// The first instant of `date` in this zone (local midnight, or the first
+  /// instant after a DST gap that swallows midnight).
+  Instant StartOfDay(CivilDate date) const;
+
+  /// The last instant of `date` in this zone (the second before the next
+  /// day starts): "24:00 local" of a deadline.
+  Instant EndOfDay(CivilDate date) const;
+
+ private:
+  explicit TimeZone(void const* zone) : zone_(zone) {}
+  void const* zone_;  // the tz database's zone; lives for the process
+};
+
+/// Shorthand for TimeZone::Find(zone) then LocalDate(instant).
+StatusOr<CivilDate> LocalDate(Instant instant, std::string_view iana_zone);
+
+}  // namespace v1
+}  // namespace sanbao

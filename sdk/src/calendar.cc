@@ -1,0 +1,190 @@
+#include <algorithm>
+#include <cctype>
+
+#include "calendar_impl.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+std::string Upper(std::string_view text) {
+  std::string out(text);
+  for (auto& ch : out) {
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  return out;
+}
+
+Status OutOfCoverage(Calendar::Impl const& impl, CivilDate date) {
+  auto range =
+      std::to_string(impl.first_year) + "-" + std::to_string(impl.last_year);
+  return OutOfRangeError(
+      "calendar " + impl.id + " has holiday data for " + range + " only; " +
+          FormatCivilDate(date) + " is outside it",
+      "CALENDAR_OUT_OF_COVERAGE",
+      {{"calendar", impl.id}, {"date", FormatCivilDate(date)}, {"coverage", range}});
+}
+
+// The year table and day index of `date`, or nullptr when not covered.
+CalendarYear const* Locate(Calendar::Impl const& impl, sys_days date,
+                           unsigned& index) {
+  CivilDate civil{date};
+  int y = static_cast<int>(civil.year());
+  if (y < impl.first_year || y > impl.last_year) return nullptr;
+  index = static_cast<unsigned>(
+      (date - sys_days{civil.year() / std::chrono::January / 1}).count());
+  return &impl.years[static_cast<std::size_t>(y - impl.first_year)];
+}
+
+}  // namespace
+
+namespace internal {
+
+StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
+  auto key = Upper(id);
+  if (key == "GB" || key.starts_with("GB-")) key.replace(0, 2, "UK");
+  auto it = set.calendars.find(key);
+  if (it != set.calendars.end()) return Calendar(it->second);
+  // Suggest the calendars of the same country, if there are any.
+  auto country = key.substr(0, key.find('-'));
+  std::string suggestions;
+  for (auto const& [known, unused] : set.calendars) {
+    if (known == country || known.starts_with(country + "-")) {
+      suggestions += (suggestions.empty() ? "" : ", ") + known;
+    }
+  }
+  return Status(ErrorCode::kNotFound,
+                "unknown calendar \"" + std::string(id) + "\"" +
+                    (suggestions.empty()
+                         ? std::string(" (see `sanbao calendar list`)")
+                         : "; known for " + country + ": " + suggestions),
+                ErrorInfo{.reason = "CALENDAR_UNKNOWN",
+                          .metadata = {{"calendar", std::string(id)}},
+                          .http_status = 404});
+}
+
+}  // namespace internal
+
+StatusOr<Calendar> Calendar::Find(std::string_view id) {
+  auto const& set = internal::BuiltinCalendars();
+  if (!set) return set.status();
+  return internal::FindCalendar(**set, id);
+}
+
+std::vector<std::string> Calendar::Ids() {
+  std::vector<std::string> ids;
+  auto const& set = internal::BuiltinCalendars();
+  if (!set) return ids;
+  for (auto const& [id, unused] : (*set)->calendars) ids.push_back(id);
+  return ids;
+}
+
+std::string const& Calendar::id() const { return impl_->id; }
+std::string const& Calendar::name() const { return impl_->name; }
+std::string const& Calendar::notes() const { return impl_->notes; }
+std::chrono::year Calendar::first_year() const {
+  return std::chrono::year{impl_->first_year};
+}
+std::chrono::year Calendar::last_year() const {
+  return std::chrono::year{impl_->last_year};
+}
+
+bool Calendar::Covers(CivilDate date) const {
+  int y = static_cast<int>(date.year());
+  return date.ok() && y >= impl_->first_year && y <= impl_->last_year;
+}
+
+std::vector<std::chrono::weekday> Calendar::Weekend(std::chrono::year year) const {
+  std::vector<std::chrono::weekday> out;
+  int y = std::clamp(static_cast<int>(year), impl_->first_year, impl_->last_year);
+  auto mask = impl_->years[static_cast<std::size_t>(y - impl_->first_year)].weekend_mask;
+  for (unsigned i = 1; i <= 7; ++i) {  // Monday first
+    std::chrono::weekday wd{i % 7};
+    if ((mask >> wd.c_encoding()) & 1U) out.push_back(wd);
+  }
+  return out;
+}
+
+std::vector<CalendarSource> Calendar::Sources() const { return impl_->sources; }
+
+StatusOr<std::vector<Holiday>> Calendar::Holidays(std::chrono::year year) const {
+  int y = static_cast<int>(year);
+  if (!year.ok() || y < impl_->first_year || y > impl_->last_year) {
+    return OutOfCoverage(*impl_, year / std::chrono::January / 1);
+  }
+  return impl_->years[static_cast<std::size_t>(y - impl_->first_year)].holidays;
+}
+
+StatusOr<bool> Calendar::IsHoliday(CivilDate date) const {
+  unsigned i = 0;
+  auto const* year = Locate(*impl_, sys_days{date}, i);
+  if (year == nullptr) return OutOfCoverage(*impl_, date);
+  return CalendarYear::Test(year->holiday, i);
+}
+
+StatusOr<bool> Calendar::IsWorkingDay(CivilDate date) const {
+  unsigned i = 0;
+  auto const* year = Locate(*impl_, sys_days{date}, i);
+  if (year == nullptr) return OutOfCoverage(*impl_, date);
+  return !CalendarYear::Test(year->nonworking, i);
+}
+
+StatusOr<DayInfo> Calendar::Describe(CivilDate date) const {
+  unsigned i = 0;
+  auto const* year = Locate(*impl_, sys_days{date}, i);
+  if (year == nullptr) return OutOfCoverage(*impl_, date);
+  DayInfo info;
+  info.date = date;
+  info.working_day = !CalendarYear::Test(year->nonworking, i);
+  info.weekend =
+      ((year->weekend_mask >> std::chrono::weekday{sys_days{date}}.c_encoding()) &
+       1U) != 0;
+  info.make_up_working_day = CalendarYear::Test(year->make_up, i);
+  for (auto const& h : year->holidays) {
+    if (h.date == date) info.holidays.push_back(h);
+  }
+  return info;
+}
+
+CivilDate Calendar::AddDays(CivilDate date, int n) {
+  return CivilDate{sys_days{date} + days{n}};
+}
+
+StatusOr<CivilDate> Calendar::AddBusinessDays(CivilDate date, int n) const {
+  sys_days d{date};
+  days const step{n < 0 ? -1 : 1};
+  int remaining = n < 0 ? -n : n;
+  unsigned i = 0;
+  CalendarYear const* year = nullptr;
+  int year_number = 0;
+  while (remaining > 0) {
+    d += step;
+    CivilDate civil{d};
+    if (year == nullptr || static_cast<int>(civil.year()) != year_number) {
+      year = Locate(*impl_, d, i);
+      if (year == nullptr) return OutOfCoverage(*impl_, civil);
+      year_number = static_cast<int>(civil.year());
+    } else {
+      i = static_cast<unsigned>(static_cast<int>(i) + static_cast<int>(step.count()));
+    }
+    if (!CalendarYear::Test(year->nonworking, i)) --remaining;
+  }
+  return CivilDate{d};
+}
+
+StatusOr<CivilDate> Calendar::NextWorkingDay(CivilDate date) const {
+  return AddBusinessDays(date, 1);
+}
+
+StatusOr<CivilDate> Calendar::RollForward(CivilDate date) const {
+  auto working = IsWorkingDay(date);
+  if (!working) return std::move(working).status();
+  if (*working) return date;
+  return NextWorkingDay(date);
+}
+
+}  // namespace v1
+}  // namespace sanbao

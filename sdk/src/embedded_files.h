@@ -1,0 +1,17 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace sanbao::inline v1::internal {
+
+/// A data file compiled into the library by cmake/EmbedFiles.cmake.
+struct EmbeddedFile {
+  std::string_view name;     ///< base name, e.g. "DE.json"
+  std::string_view content;  ///< the file's bytes
+};
+
+/// sdk/data/holidays/*.json
+std::span<const EmbeddedFile> EmbeddedHolidayFiles();
+
+}  // namespace sanbao::inline v1::internal

@@ -1,0 +1,114 @@
+"""The sanbao command line: output, --json, and exit code 2 with one clear
+line for bad arguments. Run by ctest with SANBAO_CLI pointing at the binary."""
+import json
+import os
+import subprocess
+
+import pytest
+
+CLI = os.environ.get("SANBAO_CLI", "sanbao")
+
+
+def run(*args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60)
+
+
+def run_json(*args):
+    r = run(*args, "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_holidays_bavaria_2027():
+    r = run("calendar", "holidays", "DE-BY", "2027")
+    assert r.returncode == 0, r.stderr
+    assert "2027-01-06  Wed" in r.stdout  # Heilige Drei Könige, Bavaria only
+    assert "2027-10-03  Sun" in r.stdout  # Tag der Deutschen Einheit
+    data = run_json("calendar", "holidays", "DE-BY", "2027")
+    assert data["calendar"] == "DE-BY"
+    dates = [h["date"] for h in data["holidays"]]
+    assert dates == sorted(dates)
+    assert "2027-01-06" in dates
+    berlin = run_json("calendar", "holidays", "DE-BE", "2027")
+    assert "2027-01-06" not in [h["date"] for h in berlin["holidays"]]
+    assert "2027-03-08" in [h["date"] for h in berlin["holidays"]]  # Frauentag
+
+
+def test_add_days_with_rollover_explains_the_holiday():
+    data = run_json("calendar", "add-days", "--jurisdiction", "DE-BE",
+                    "--from", "2026-12-11", "--days", "14", "--rollover")
+    assert data["day_n"] == "2026-12-25"
+    assert data["result"] == "2026-12-28"
+    assert data["result_weekday"] == "Mon"
+    assert any("2026-12-25 (Fri) is a public holiday" in line for line in data["trace"])
+    text = run("calendar", "add-days", "-j", "DE-BE", "--from", "2026-12-11",
+               "--days", "14", "--rollover")
+    assert text.returncode == 0
+    assert "= 2026-12-28 (Mon)" in text.stdout
+
+
+def test_add_days_without_rollover_keeps_the_holiday():
+    data = run_json("calendar", "add-days", "--jurisdiction", "DE-BE",
+                    "--from", "2026-12-11", "--days", "14")
+    assert data["result"] == "2026-12-25"
+    assert data["rollover"] is False
+
+
+def test_add_business_days():
+    data = run_json("calendar", "add-days", "--jurisdiction", "DE-BE",
+                    "--from", "2026-12-23", "--days", "3", "--business")
+    # 24 Dec is a working day; 25, 26 holidays; 27 Sunday; 28, 29 working.
+    assert data["result"] == "2026-12-29"
+    assert data["unit"] == "business_days"
+
+
+def test_day_and_list():
+    data = run_json("calendar", "day", "DE-BY", "2027-01-06")
+    assert data["working_day"] is False
+    assert data["holidays"][0]["regional"] is True
+    ids = [c["id"] for c in run_json("calendar", "list")]
+    assert "DE-BY" in ids and "US-CA" in ids and "CN" in ids
+
+
+def test_deadline_counts_in_the_buyers_zone():
+    late = run_json("deadline", "-j", "DE-BE", "-z", "Europe/Berlin",
+                    "--delivered", "2026-12-11T23:30:00Z")
+    assert late["delivered_local_date"] == "2026-12-12"
+    assert late["last_day"] == "2026-12-28"
+    assert late["deadline"] == "2026-12-28T22:59:59Z"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["calendar", "holidays", "XX-YY", "2027"], 'unknown calendar "XX-YY"'),
+    (["calendar", "holidays", "DE-QQ", "2027"], "known for DE: DE, DE-BB"),
+    (["calendar", "holidays", "DE", "1800"], "1800"),
+    (["calendar", "holidays", "DE"], "year"),
+    (["calendar", "add-days", "-j", "DE-BE", "--from", "2026-13-01", "--days", "3"],
+     '"2026-13-01" is not a date'),
+    (["calendar", "add-days", "-j", "DE-BE", "--from", "2026-12-01", "--days", "x"],
+     "--days"),
+    (["calendar", "add-days", "-j", "DE-BE", "--from", "2026-12-01"], "--days"),
+    (["calendar", "add-days", "-j", "DE-BE", "--from", "2026-12-01", "--days", "3",
+      "--business", "--rollover"], "--rollover"),
+    (["calendar", "holidays", "CN", "2099"], "outside"),
+    (["deadline", "-j", "DE-BE", "-z", "Mars/Olympus", "--delivered",
+      "2026-12-11T10:00:00Z"], 'unknown time zone "Mars/Olympus"'),
+    (["deadline", "-j", "DE-BE", "-z", "Europe/Berlin", "--delivered", "2026-12-11"],
+     "RFC 3339"),
+    (["calendar", "frobnicate"], "frobnicate"),
+    ([], "subcommand"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, needle):
+    r = run(*args)
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("sanbao: ")
+    assert needle in lines[0]
+    assert r.stdout == ""
+
+
+def test_help_and_version_exit_0():
+    assert run("--help").returncode == 0
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == "0.1.0"
