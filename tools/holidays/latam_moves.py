@@ -18,6 +18,9 @@ Chile:
 - Ley 20.299 as amended by Ley 20.663 (31 October, Iglesias Evangelicas y
   Protestantes): on a Tuesday it moves to the Friday before, on a Wednesday to
   the Friday after.
+- Ley 20.215 and Ley 20.983 (Fiestas Patrias): 17 September is a holiday when it
+  is a Monday or a Friday (18-19 September on Tue-Wed or Sat-Sun), 20 September
+  when it is a Friday; 2 January is a holiday when it is a Monday.
 - Ley 21.357 (Dia Nacional de los Pueblos Indigenas): the day of the southern
   winter solstice, civil date in Chile (UTC-4 in June). The solstice instant
   uses Meeus, Astronomical Algorithms ch. 27 (mean June solstice, table 27.B,
@@ -55,6 +58,17 @@ def evangelical_cl(y: int) -> dt.date:
     return d
 
 
+def fiestas_patrias_extra_cl(y: int) -> list:
+    out = []
+    sep17 = dt.date(y, 9, 17)
+    if sep17.weekday() in (0, 4):
+        out.append(sep17)
+    sep20 = dt.date(y, 9, 20)
+    if sep20.weekday() == 4:
+        out.append(sep20)
+    return out
+
+
 def june_solstice_utc(y: int) -> dt.datetime:
     Y = (y - 2000) / 1000
     jde0 = (2451716.56767 + 365241.62603 * Y + 0.00325 * Y**2
@@ -88,6 +102,8 @@ def main(argv):
         "CL 29-06 San Pedro y San Pablo": [monday_rule_cl(dt.date(y, 6, 29)) for y in years],
         "CL 12-10 Encuentro de Dos Mundos": [monday_rule_cl(dt.date(y, 10, 12)) for y in years],
         "CL 31-10 Iglesias Evangelicas": [evangelical_cl(y) for y in years],
+        "CL 02-01 (when Monday)": [dt.date(y, 1, 2) for y in years if dt.date(y, 1, 2).weekday() == 0],
+        "CL 17-09/20-09 Fiestas Patrias": [d for y in years for d in fiestas_patrias_extra_cl(y)],
         "CL Pueblos Indigenas (solstice, UTC-4)": [
             (june_solstice_utc(y) - dt.timedelta(hours=4)).date() for y in years],
     }
