@@ -156,7 +156,8 @@ int AddDays(AddDaysArgs const& args) {
 void AddCalendarCommands(CLI::App& app, int& exit_code) {
   auto* calendar = app.add_subcommand(
       "calendar", "Public holidays, working days and day counts per jurisdiction");
-  calendar->require_subcommand(1);
+  // No require_subcommand: an unknown word then reads "not expected: word",
+  // and main() reports a missing subcommand.
 
   auto* list = calendar->add_subcommand("list", "List every calendar id");
   auto list_json = std::make_shared<bool>(false);

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
                "sanbao"};
   app.set_version_flag("--version", std::string(sanbao::kVersion));
   app.require_subcommand(1);
-  int exit_code = 0;
+  int exit_code = -1;  // set by the callback of the command that ran
   sanbao::cli::AddCalendarCommands(app, exit_code);
   sanbao::cli::AddDeadlineCommand(app, exit_code);
   try {
@@ -26,6 +26,13 @@ int main(int argc, char** argv) {
   } catch (CLI::ParseError const& e) {
     // One clear line; --help has the details.
     std::cerr << "sanbao: " << e.what() << " (see sanbao --help)\n";
+    return kExitUsage;
+  }
+  if (exit_code < 0) {
+    std::string command;
+    for (auto const* sub : app.get_subcommands()) command = sub->get_name();
+    std::cerr << "sanbao: " << command
+              << " needs a subcommand (see sanbao " << command << " --help)\n";
     return kExitUsage;
   }
   return exit_code;
