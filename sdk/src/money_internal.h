@@ -1,0 +1,61 @@
+#pragma once
+
+// Shared by currency.cc, decimal.cc and money.cc: exact decimal text
+// scanning and 128-bit rounding. Private to the library.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sanbao/money.h"
+
+namespace sanbao::inline v1::internal {
+
+// __extension__ keeps -Wpedantic quiet about the GCC/Clang 128-bit types.
+__extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
+
+/// 10^n for n in [0, 38].
+constexpr Int128 Pow10(int n) {
+  Int128 result = 1;
+  for (int i = 0; i < n; ++i) result *= 10;
+  return result;
+}
+
+constexpr Int128 kInt64Max = INT64_MAX;
+constexpr Int128 kInt64Min = INT64_MIN;
+
+constexpr bool FitsInt64(Int128 v) { return v >= kInt64Min && v <= kInt64Max; }
+
+/// `text` in double quotes for an error message: printable ASCII as is,
+/// anything else as \xNN, cut after 64 bytes with "...".
+std::string QuoteForMessage(std::string_view text);
+/// `text` cut after 256 bytes, for error metadata.
+std::string TruncateForMetadata(std::string_view text);
+
+/// A plain decimal string split into its parts: -?[0-9]+(\.[0-9]+)?
+struct DecimalText {
+  bool negative = false;
+  /// Value of the integer digits, saturated just above 2^64 (enough to
+  /// detect int64 overflow whatever the scale).
+  Int128 integer_part = 0;
+  /// Value of the fraction digits; only meaningful when fraction_digits
+  /// is at most 19.
+  Int128 fraction_part = 0;
+  int fraction_digits = 0;
+};
+
+/// Scans `text`; on failure returns nullopt and sets `*error` to a phrase
+/// such as "unexpected character 'e' at position 1".
+std::optional<DecimalText> ScanDecimal(std::string_view text,
+                                       std::string* error);
+
+/// num / den rounded to an integer with `mode`; den > 0.
+Int128 DivideRounded(Int128 num, Int128 den, RoundingMode mode);
+
+/// The decimal text of |magnitude| / 10^scale with exactly `scale`
+/// decimals, with a leading '-' when `negative`.
+std::string FormatScaled(bool negative, UInt128 magnitude, int scale);
+
+}  // namespace sanbao::inline v1::internal
