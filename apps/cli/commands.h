@@ -8,5 +8,6 @@ namespace sanbao::cli {
 /// stores its exit code in `exit_code`.
 void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddDeadlineCommand(CLI::App& app, int& exit_code);
+void AddDecideCommand(CLI::App& app, int& exit_code);
 
 }  // namespace sanbao::cli

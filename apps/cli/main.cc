@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = -1;  // set by the callback of the command that ran
   sanbao::cli::AddCalendarCommands(app, exit_code);
   sanbao::cli::AddDeadlineCommand(app, exit_code);
+  sanbao::cli::AddDecideCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (CLI::CallForHelp const& e) {

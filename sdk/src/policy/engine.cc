@@ -1,0 +1,917 @@
+// The return-decision engine: generic code over the law as data
+// (policy/jurisdiction_data.h). See docs/guides/jurisdiction-data.md for the
+// rules it applies and their order.
+
+#include "sanbao/policy/engine.h"
+
+#include <algorithm>
+#include <array>
+
+#include "policy/jurisdiction_data.h"
+#include "sanbao/policy/calendar.h"
+
+namespace sanbao {
+inline namespace v1 {
+
+struct PolicyEngine::Impl {
+  std::shared_ptr<internal::JurisdictionSet const> data;
+};
+
+namespace {
+
+using internal::Jurisdiction;
+using internal::Length;
+using internal::StartEvent;
+using internal::Unit;
+using std::chrono::days;
+using std::chrono::sys_days;
+using Code = TraceStep::Code;
+
+CivilDate Plus(CivilDate d, int n) { return CivilDate{sys_days{d} + days{n}}; }
+bool Before(CivilDate a, CivilDate b) { return sys_days{a} < sys_days{b}; }
+CivilDate Max(CivilDate a, CivilDate b) { return Before(a, b) ? b : a; }
+CivilDate Min(CivilDate a, CivilDate b) { return Before(a, b) ? a : b; }
+
+CivilDate AddMonths(CivilDate d, int months) {
+  auto ym = std::chrono::year_month{d.year(), d.month()} + std::chrono::months{months};
+  CivilDate out{ym.year(), ym.month(), d.day()};
+  if (!out.ok()) out = CivilDate{std::chrono::year_month_day_last{ym.year(),
+      std::chrono::month_day_last{ym.month()}}};
+  return out;
+}
+
+std::string_view UnitName(Unit unit) {
+  switch (unit) {
+    case Unit::kCalendarDays:
+      return "calendar days";
+    case Unit::kBusinessDays:
+      return "business days";
+    case Unit::kMonths:
+      return "months";
+    case Unit::kYears:
+      return "years";
+  }
+  return "";
+}
+
+Status BadRequest(std::string message, std::string field) {
+  return InvalidArgumentError(std::move(message), "DECISION_REQUEST_INVALID",
+                              {{"field", std::move(field)}});
+}
+
+struct TrackResult {
+  bool applies = false;  // the right exists for this claim (not excluded)
+  bool eligible = false;
+  Basis basis = Basis::kNone;
+  std::optional<CivilDate> deadline;
+  std::optional<Party> shipping;
+  std::optional<bool> deduction;
+  std::vector<Remedy> remedies;
+  std::optional<Money> refund;
+  std::optional<CivilDate> refund_due;
+  std::string exclusion;
+};
+
+class Decider {
+ public:
+  Decider(internal::JurisdictionSet const& data, DecisionRequest const& req,
+          Decision& d)
+      : data_(data), req_(req), d_(d) {}
+
+  Status Run();
+
+ private:
+  void Trace(Code code, CivilDate date = {}, CivilDate date2 = {}, int number = 0,
+             std::string_view text = {}, std::string_view text2 = {}) {
+    d_.trace.push_back(TraceStep{code, date, date2, number, text, text2});
+  }
+  void Cite(Jurisdiction const& record, std::string const& id) {
+    if (id.empty()) return;
+    for (auto const& c : d_.citations) {
+      if (c.id == id) return;
+    }
+    auto it = record.sources.find(id);
+    if (it == record.sources.end()) return;
+    d_.citations.push_back(Citation{it->first, it->second.title, it->second.where});
+  }
+  void CiteAll(Jurisdiction const& record, std::vector<std::string> const& ids) {
+    for (auto const& id : ids) Cite(record, id);
+  }
+
+  Status Resolve();
+  bool Setting(std::string_view name, bool fallback) const;
+  StatusOr<bool> NonWorking(CivilDate date) const;
+  StatusOr<CivilDate> RollForward(CivilDate date);
+  StatusOr<CivilDate> End(CivilDate start, Length const& length, bool count_start_day) const;
+  std::optional<CivilDate> StartDate(StartEvent event, bool each_item) const;
+  std::optional<CivilDate> HistoryDate(HistoryEvent::Type type) const;
+  int FailedRepairs() const;
+  bool AllItemsClaimed() const { return claimed_.size() == req_.items.size(); }
+  StatusOr<std::optional<Money>> Refund(internal::OutboundShipping outbound) const;
+
+  StatusOr<TrackResult> Withdrawal(internal::WithdrawalRule const& rule);
+  StatusOr<TrackResult> Variant(internal::WithdrawalRule const& rule,
+                                internal::Variant const& variant);
+  StatusOr<TrackResult> Guarantee(internal::GuaranteeRule const& rule);
+  StatusOr<TrackResult> Marketplace(Jurisdiction const& mp);
+  TrackResult SellerPolicy();
+
+  internal::JurisdictionSet const& data_;
+  DecisionRequest const& req_;
+  Decision& d_;
+  Jurisdiction const* record_ = nullptr;
+  std::optional<Calendar> calendar_;
+  std::optional<TimeZone> zone_;
+  std::vector<Item const*> claimed_;
+  CivilDate sent_date_{};
+  CivilDate received_date_{};
+  Instant as_of_{};
+};
+
+// --- helpers ---------------------------------------------------------------
+
+bool Decider::Setting(std::string_view name, bool fallback) const {
+  auto const& s = req_.settings;
+  std::optional<bool> given;
+  if (name == "rollover") given = s.rollover;
+  if (name == "count_delivery_day") given = s.count_delivery_day;
+  if (name == "posting_statute_applies_online") given = s.posting_statute_applies_online;
+  if (name == "amazon_holiday_window") given = s.amazon_holiday_window;
+  if (given) return *given;
+  if (auto it = record_->bool_settings.find(name); it != record_->bool_settings.end()) {
+    return it->second;
+  }
+  return fallback;
+}
+
+StatusOr<bool> Decider::NonWorking(CivilDate date) const {
+  for (auto const& extra : req_.settings.extra_non_working_days) {
+    if (extra == date) return true;
+  }
+  auto working = calendar_->IsWorkingDay(date);
+  if (!working) return std::move(working).status();
+  return !*working;
+}
+
+StatusOr<CivilDate> Decider::RollForward(CivilDate date) {
+  CivilDate d = date;
+  for (;;) {
+    auto off = NonWorking(d);
+    if (!off) return std::move(off).status();
+    if (!*off) break;
+    d = Plus(d, 1);
+  }
+  return d;
+}
+
+StatusOr<CivilDate> Decider::End(CivilDate start, Length const& length,
+                                 bool count_start_day) const {
+  int shift = count_start_day ? 1 : 0;
+  switch (length.unit) {
+    case Unit::kCalendarDays:
+      return Plus(start, length.value - shift);
+    case Unit::kBusinessDays:
+      return calendar_->AddBusinessDays(Plus(start, -shift), length.value);
+    case Unit::kMonths:
+      return Plus(AddMonths(start, length.value), -shift);
+    case Unit::kYears:
+      return Plus(AddMonths(start, 12 * length.value), -shift);
+  }
+  return start;
+}
+
+std::optional<CivilDate> Decider::HistoryDate(HistoryEvent::Type type) const {
+  std::optional<CivilDate> out;
+  for (auto const& h : req_.history) {
+    if (h.type != type || h.at > as_of_) continue;
+    auto date = zone_->LocalDate(h.at);
+    if (!out || Before(date, *out)) out = date;
+  }
+  return out;
+}
+
+int Decider::FailedRepairs() const {
+  int n = 0;
+  for (auto const& h : req_.history) {
+    if (h.type != HistoryEvent::Type::kRepair || h.at > req_.claim.sent_at) continue;
+    bool claimed = h.item_id.empty() ||
+                   std::any_of(claimed_.begin(), claimed_.end(),
+                               [&](Item const* i) { return i->id == h.item_id; });
+    if (claimed) ++n;
+  }
+  return n;
+}
+
+std::optional<CivilDate> Decider::StartDate(StartEvent event, bool each_item) const {
+  switch (event) {
+    case StartEvent::kPurchase:
+    case StartEvent::kSale:
+      return zone_->LocalDate(req_.contract.concluded_at);
+    case StartEvent::kContractCopyReceived:
+      return HistoryDate(HistoryEvent::Type::kContractCopyReceived);
+    case StartEvent::kDefectDiscovered:
+      return zone_->LocalDate(req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
+    case StartEvent::kLaterOfDeliveryAndPurchase: {
+      auto delivered = StartDate(StartEvent::kDelivery, each_item);
+      if (!delivered) return std::nullopt;
+      return Max(*delivered, zone_->LocalDate(req_.contract.concluded_at));
+    }
+    case StartEvent::kDelivery:
+      break;
+  }
+  // Delivery: every claimed item must have arrived.
+  for (auto const* item : claimed_) {
+    if (item->deliveries.empty()) return std::nullopt;
+  }
+  std::optional<Instant> when;
+  bool subscription = req_.contract.kind == ContractKind::kSubscription;
+  auto const consider = [&](Item const& item) {
+    for (auto const& t : item.deliveries) {
+      if (!when || (subscription ? t < *when : t > *when)) when = t;
+    }
+  };
+  if (each_item && !subscription) {
+    for (auto const* item : claimed_) consider(*item);
+  } else {
+    // One period for the whole contract: the last good or lot (CRD
+    // Art. 9(2)(b)(i)-(ii)), or the first of a regular delivery (iii).
+    for (auto const& item : req_.items) consider(item);
+  }
+  if (!when) return std::nullopt;
+  return zone_->LocalDate(*when);
+}
+
+StatusOr<std::optional<Money>> Decider::Refund(
+    internal::OutboundShipping outbound) const {
+  std::optional<Money> total;
+  for (auto const* item : claimed_) {
+    if (!item->price) return std::optional<Money>();
+    if (!total) {
+      total = *item->price;
+      continue;
+    }
+    auto sum = total->Add(*item->price);
+    if (!sum) return BadRequest("items are priced in different currencies", "items");
+    total = *sum;
+  }
+  if (!total || !req_.shipping || !AllItemsClaimed()) return total;
+  auto const& s = *req_.shipping;
+  if (!s.charged || outbound == internal::OutboundShipping::kNone) return total;
+  Money part = *s.charged;
+  if (outbound == internal::OutboundShipping::kStandardPart && s.standard) {
+    auto cmp = s.charged->Compare(*s.standard);
+    if (!cmp) return BadRequest("shipping amounts are in different currencies", "shipping");
+    if (*cmp > 0) part = *s.standard;
+  }
+  auto sum = total->Add(part);
+  if (!sum) return BadRequest("shipping and items are in different currencies", "shipping");
+  return std::optional<Money>(*sum);
+}
+
+// --- resolution ------------------------------------------------------------
+
+Status Decider::Resolve() {
+  auto upper = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::string code = upper(req_.buyer.jurisdiction);
+  if (code.empty()) return BadRequest("buyer.jurisdiction is empty", "buyer.jurisdiction");
+  std::string country = code.substr(0, code.find('-'));
+  auto find = [&](std::string const& c) -> Jurisdiction const* {
+    std::string id = c == "GB" ? "UK" : c;
+    if (auto it = data_.records.find(id); it != data_.records.end()) return &it->second;
+    auto it = data_.by_code.find(c);
+    if (it == data_.by_code.end()) return nullptr;
+    Jurisdiction const* best = nullptr;
+    for (auto const& rid : it->second) {
+      auto const& r = data_.records.at(rid);
+      if (r.kind == "marketplace_policy") continue;
+      if (best == nullptr || best->kind == "statute_baseline") best = &r;
+    }
+    return best;
+  };
+  record_ = find(code);
+  if (record_ == nullptr) record_ = find(country);
+  if (record_ == nullptr || record_->kind == "marketplace_policy") {
+    return Status(ErrorCode::kInvalidArgument,
+                  "buyer.jurisdiction: no law known for \"" + req_.buyer.jurisdiction + "\"",
+                  ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                            .metadata = {{"field", "buyer.jurisdiction"}},
+                            .http_status = 400});
+  }
+  d_.jurisdiction = record_->id;
+  Trace(Code::kJurisdiction, {}, {}, 0, record_->id, record_->name);
+
+  auto calendar = Calendar::Find(code);
+  if (!calendar) calendar = Calendar::Find(country);
+  for (auto const* r = record_; !calendar && r != nullptr;) {
+    if (!r->calendar.empty()) calendar = Calendar::Find(r->calendar);
+    auto it = data_.records.find(r->parent);
+    r = it == data_.records.end() ? nullptr : &it->second;
+  }
+  if (!calendar) {
+    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" +
+                          req_.buyer.jurisdiction + "\"",
+                      "buyer.jurisdiction");
+  }
+  calendar_ = std::move(calendar).value();
+  d_.calendar = calendar_->id();
+  Trace(Code::kCalendar, {}, {}, 0, calendar_->id());
+
+  auto zone = TimeZone::Find(req_.buyer.timezone);
+  if (!zone) return std::move(zone).status().WithMetadata("field", "buyer.timezone");
+  zone_ = *zone;
+
+  if (req_.claim.item_ids.empty()) {
+    for (auto const& item : req_.items) claimed_.push_back(&item);
+  } else {
+    for (auto const& id : req_.claim.item_ids) {
+      auto it = std::find_if(req_.items.begin(), req_.items.end(),
+                             [&](Item const& i) { return i.id == id; });
+      if (it == req_.items.end()) {
+        return BadRequest("claim.item_ids: \"" + id + "\" is not an item of the order",
+                          "claim.item_ids");
+      }
+      claimed_.push_back(&*it);
+    }
+  }
+  if (claimed_.empty()) return BadRequest("the order has no items", "items");
+  sent_date_ = zone_->LocalDate(req_.claim.sent_at);
+  received_date_ = zone_->LocalDate(req_.claim.received_at.value_or(req_.claim.sent_at));
+  as_of_ = req_.as_of.value_or(req_.claim.sent_at);
+  return {};
+}
+
+// --- statutory withdrawal ----------------------------------------------------
+
+bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
+  using W = internal::ExemptionWhen;
+  switch (when) {
+    case W::kPersonalised:
+      return item.Has("personalised");
+    case W::kCustomMade:
+      return item.Has("custom_made");
+    case W::kPerishable:
+      return item.Has("perishable");
+    case W::kDigital:
+      return item.Has("digital");
+    case W::kHygieneSealBroken:
+      return item.Has("hygiene_sealed") && item.seal_broken;
+    case W::kSealedMediaUnsealed:
+      return item.Has("sealed_media") && item.seal_broken;
+    case W::kActivatedConfirmed:
+      return item.Has("activated") && item.Has("activation_exclusion_confirmed");
+    case W::kActivated:
+      return item.Has("activated");
+    case W::kUsedOrDamaged:
+      return item.condition == ItemCondition::kWorn ||
+             item.condition == ItemCondition::kDamaged;
+  }
+  return false;
+}
+
+StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) {
+  TrackResult t;
+  t.basis = rule.basis;
+  auto const& r = *record_;
+  CiteAll(r, rule.sources);
+  if (rule.exists == internal::Exists::kNo) {
+    Trace(Code::kNoStatutoryRight, {}, {}, 0, r.id);
+    return t;
+  }
+  auto const& a = rule.applies_when;
+  auto const& policy = req_.seller.posted_policy;
+  bool policy_displayed = policy && policy->displayed_at_checkout;
+  if (!req_.buyer.is_consumer) {
+    Trace(Code::kNotAConsumer);
+    return t;
+  }
+  if (a.seller_is_business && !req_.seller.is_business) {
+    Trace(Code::kNotATrader);
+    return t;
+  }
+  if ((a.no_posted_policy || a.policy_not_displayed_at_checkout) && policy_displayed) {
+    Trace(Code::kConditionNotMet, {}, {}, 0, "the seller displayed its own return policy at checkout");
+    return t;
+  }
+  if (a.withdrawal_info_missing &&
+      req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven) {
+    Trace(Code::kConditionNotMet, {}, {}, 0, "the required pre-contract information was given");
+    return t;
+  }
+  if (!a.setting.empty() && !Setting(a.setting, false)) {
+    Trace(Code::kConditionNotMet, {}, {}, 0, a.setting);
+    return t;
+  }
+  for (auto const* item : claimed_) {
+    for (auto const& ex : rule.exemptions) {
+      if (ExemptionHolds(ex.when, *item)) {
+        Cite(r, ex.source);
+        Trace(Code::kExcluded, {}, {}, 0, ex.exclusion, item->id);
+        t.exclusion = ex.exclusion;
+        return t;
+      }
+    }
+  }
+  t.applies = true;
+  bool informed = req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven;
+  bool buyer_pays = req_.seller.return_cost_info == ReturnCostInfo::kBuyerPays;
+  switch (rule.return_shipping) {
+    case internal::ReturnShippingRule::kBuyerIfInformed:
+      t.shipping = buyer_pays && informed ? Party::kBuyer : Party::kSeller;
+      break;
+    case internal::ReturnShippingRule::kBuyer:
+      t.shipping = Party::kBuyer;
+      break;
+    case internal::ReturnShippingRule::kSeller:
+      t.shipping = Party::kSeller;
+      break;
+  }
+  bool handled = std::any_of(claimed_.begin(), claimed_.end(), [](Item const* i) {
+    return i->condition == ItemCondition::kWorn || i->condition == ItemCondition::kDamaged;
+  });
+  switch (rule.deduction) {
+    case internal::DeductionRule::kIfInformed:
+      t.deduction = informed && handled;
+      break;
+    case internal::DeductionRule::kNever:
+      t.deduction = false;
+      break;
+    case internal::DeductionRule::kAllowed:
+      t.deduction = handled;
+      break;
+  }
+  auto refund = Refund(rule.refund.outbound);
+  if (!refund) return std::move(refund).status();
+  t.refund = *refund;
+
+  // The refund clock.
+  if (rule.refund.length) {
+    std::optional<CivilDate> start;
+    switch (rule.refund.start) {
+      case internal::RefundStart::kNoticeReceived:
+        start = received_date_;
+        break;
+      case internal::RefundStart::kNoticeSent:
+        start = sent_date_;
+        break;
+      case internal::RefundStart::kGoodsReceived:
+        start = HistoryDate(HistoryEvent::Type::kGoodsReceivedBySeller);
+        break;
+    }
+    if (start) {
+      auto due = End(*start, *rule.refund.length, false);
+      if (!due) return std::move(due).status();
+      if (rule.refund.withholding == internal::Withholding::kUntilGoodsOrProof) {
+        auto goods = HistoryDate(HistoryEvent::Type::kGoodsReceivedBySeller);
+        auto proof = HistoryDate(HistoryEvent::Type::kProofOfDispatchReceived);
+        std::optional<CivilDate> release;
+        if (goods) release = goods;
+        if (proof) release = release ? Min(*release, *proof) : *proof;
+        if (release) {
+          t.refund_due = Max(*due, *release);
+        } else {
+          t.refund_due = *due;
+          Trace(Code::kRefundWithheld, *due);
+        }
+      } else {
+        t.refund_due = *due;
+      }
+    }
+  }
+
+  auto start = StartDate(rule.start, rule.each_item);
+  if (!start) {
+    if (rule.start == StartEvent::kDelivery && rule.before_delivery) {
+      Trace(Code::kBeforeDelivery);
+      t.eligible = true;
+      return t;
+    }
+    Trace(Code::kNotStarted, {}, {}, 0,
+          rule.start == StartEvent::kDelivery ? "delivery" : "the start event");
+    t.eligible = true;  // the period has not begun, so it has not ended
+    return t;
+  }
+  std::string_view event = rule.start == StartEvent::kPurchase ? "purchase"
+                           : rule.start == StartEvent::kContractCopyReceived
+                               ? "receipt of the contract copy"
+                               : "delivery";
+  Trace(Code::kStartEvent, *start, {}, 0, event);
+  if (!rule.length) {
+    // The statute sets no number of days ("a reasonable time").
+    Trace(Code::kNoFixedPeriod);
+    t.eligible = true;
+    return t;
+  }
+  bool count_start = Setting("count_delivery_day", rule.count_start_day);
+  auto end = End(*start, *rule.length, count_start);
+  if (!end) return std::move(end).status();
+  Trace(Code::kPeriod, *end, {}, rule.length->value, UnitName(rule.length->unit),
+        count_start ? "counting the start day as day 1" : "");
+
+  if (!informed) {
+    auto const& ni = rule.not_informed;
+    Cite(r, ni.source);
+    switch (ni.rule) {
+      case internal::NotInformedRule::kNone:
+        break;
+      case internal::NotInformedRule::kNoLapse:
+        Trace(Code::kNoLapse);
+        t.eligible = true;
+        return t;
+      case internal::NotInformedRule::kExtend: {
+        auto extended = End(*end, ni.length, false);
+        if (!extended) return std::move(extended).status();
+        *end = *extended;
+        if (auto at = req_.seller.withdrawal_info.received_at) {
+          auto fresh = End(zone_->LocalDate(*at), *rule.length, false);
+          if (fresh && Before(*fresh, *end)) *end = *fresh;
+        }
+        Trace(Code::kNotInformed, *end, {}, 0, "extend");
+        break;
+      }
+      case internal::NotInformedRule::kCap: {
+        auto cap = End(*start, ni.length, false);
+        if (!cap) return std::move(cap).status();
+        *end = *cap;
+        if (auto at = req_.seller.withdrawal_info.received_at) {
+          auto fresh = End(zone_->LocalDate(*at), *rule.length, false);
+          if (fresh && Before(*fresh, *end)) *end = *fresh;
+        }
+        Trace(Code::kNotInformed, *end, {}, 0, "cap");
+        break;
+      }
+      case internal::NotInformedRule::kReplace: {
+        auto replaced = End(*start, ni.length, false);
+        if (!replaced) return std::move(replaced).status();
+        *end = *replaced;
+        Trace(Code::kNotInformed, *end, {}, 0, "replace");
+        break;
+      }
+    }
+  }
+  if (Setting("rollover", rule.rollover)) {
+    auto rolled = RollForward(*end);
+    if (!rolled) return std::move(rolled).status();
+    if (*rolled != *end) Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
+    *end = *rolled;
+  } else {
+    Trace(Code::kNoRollover, *end);
+  }
+  t.deadline = *end;
+  CivilDate claim_date = rule.met_by_received ? received_date_ : sent_date_;
+  t.eligible = !Before(*end, claim_date);
+  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, claim_date, *end, 0,
+        rule.met_by_received ? "received" : "sent");
+  return t;
+}
+
+StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
+                                       internal::Variant const& variant) {
+  TrackResult t;
+  t.basis = rule.basis;
+  CiteAll(*record_, rule.sources);
+  Cite(*record_, variant.source);
+  t.applies = true;
+  std::optional<CivilDate> end;
+  for (auto const& [length, event] : variant.earliest_of) {
+    auto start = StartDate(event, rule.each_item);
+    if (!start) continue;
+    auto e = End(*start, length, false);
+    if (!e) return std::move(e).status();
+    Trace(Code::kPeriod, *e, {}, length.value, UnitName(length.unit), "");
+    end = end ? Min(*end, *e) : *e;
+  }
+  t.shipping = variant.return_shipping;
+  auto refund = Refund(internal::OutboundShipping::kAll);
+  if (!refund) return std::move(refund).status();
+  t.refund = *refund;
+  if (!end) {
+    t.eligible = true;
+    return t;
+  }
+  t.deadline = end;
+  CivilDate claim_date = rule.met_by_received ? received_date_ : sent_date_;
+  t.eligible = !Before(*end, claim_date);
+  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, claim_date, *end, 0,
+        rule.met_by_received ? "received" : "sent");
+  return t;
+}
+
+// --- legal guarantee ---------------------------------------------------------
+
+StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
+  TrackResult t;
+  t.basis = Basis::kLegalGuarantee;
+  CiteAll(*record_, rule.sources);
+  auto from = StartDate(rule.liability_from, false);
+  CivilDate discovered = zone_->LocalDate(
+      req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
+  std::optional<CivilDate> liability_end;
+  if (from && rule.liability) {
+    auto end = End(*from, *rule.liability, false);
+    if (!end) return std::move(end).status();
+    liability_end = *end;
+    if (Before(*end, discovered)) {
+      Trace(Code::kLiabilityEnded, *end, discovered);
+      t.deadline = *end;
+      return t;
+    }
+    Trace(Code::kLiability, *end);
+  }
+  t.applies = true;
+  t.eligible = true;
+  t.shipping = rule.return_shipping;
+  int repairs = FailedRepairs();
+  for (auto const& stage : rule.stages) {
+    std::optional<CivilDate> stage_end;
+    if (stage.within) {
+      auto start = StartDate(stage.from, false);
+      if (!start) continue;
+      auto end = End(*start, *stage.within, false);
+      if (!end) return std::move(end).status();
+      if (Before(*end, discovered)) continue;
+      stage_end = *end;
+    }
+    if (stage.failed_repairs_at_least && repairs < *stage.failed_repairs_at_least) continue;
+    if (stage.claim && *stage.claim != req_.claim.kind) continue;
+    Cite(*record_, stage.source);
+    Trace(Code::kStage, stage_end.value_or(CivilDate{}), {}, repairs, stage.name);
+    t.remedies = stage.remedies;
+    switch (stage.deduction) {
+      case internal::DeductionRule::kNever:
+      case internal::DeductionRule::kIfInformed:
+        t.deduction = false;
+        break;
+      case internal::DeductionRule::kAllowed:
+        t.deduction = true;
+        if (stage.deduction_after && from) {
+          auto after = End(*from, *stage.deduction_after, false);
+          if (!after) return std::move(after).status();
+          t.deduction = Before(*after, sent_date_);
+        }
+        break;
+    }
+    t.deadline = stage.deadline_stage_end ? stage_end : liability_end;
+    break;
+  }
+  if (std::find(t.remedies.begin(), t.remedies.end(), Remedy::kRefund) != t.remedies.end()) {
+    auto refund = Refund(internal::OutboundShipping::kAll);
+    if (!refund) return std::move(refund).status();
+    t.refund = *refund;
+  }
+  return t;
+}
+
+// --- policies ------------------------------------------------------------------
+
+StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
+  TrackResult t;
+  t.basis = Basis::kMarketplacePolicy;
+  if (!mp.policy) return t;
+  auto const& policy = *mp.policy;
+  internal::PolicyWindow const* window = nullptr;
+  switch (req_.claim.kind) {
+    case ClaimKind::kWithdrawal:
+      window = policy.withdrawal ? &*policy.withdrawal : nullptr;
+      break;
+    case ClaimKind::kNotAsDescribed:
+      window = policy.not_as_described ? &*policy.not_as_described : nullptr;
+      break;
+    case ClaimKind::kDefect:
+    case ClaimKind::kRepairFailed:
+      window = policy.defect ? &*policy.defect
+               : policy.not_as_described ? &*policy.not_as_described
+                                         : nullptr;
+      break;
+  }
+  if (window == nullptr) {
+    Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id, "it leaves this claim to the seller");
+    return t;
+  }
+  for (auto const& id : policy.sources) Cite(mp, id);
+  if (!window->requires_attribute.empty()) {
+    for (auto const* item : claimed_) {
+      if (!item->Has(window->requires_attribute)) {
+        Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id, window->requires_attribute);
+        return t;
+      }
+    }
+  }
+  auto start = StartDate(window->start, false);
+  t.applies = true;
+  t.shipping = window->return_shipping;
+  auto refund = Refund(window->refund_outbound);
+  if (!refund) return std::move(refund).status();
+  t.refund = *refund;
+  if (!start) {
+    t.eligible = true;
+    return t;
+  }
+  auto end = End(*start, *window->length, false);
+  if (!end) return std::move(end).status();
+  if (window->rollover) {
+    auto rolled = RollForward(*end);
+    if (!rolled) return std::move(rolled).status();
+    *end = *rolled;
+  }
+  Trace(Code::kPolicyWindow, *end, {}, window->length->value, mp.id);
+  if (auto const& hw = window->holiday_window; hw && Setting(hw->setting, false)) {
+    auto bought = zone_->LocalDate(req_.contract.concluded_at);
+    auto y = bought.year();
+    CivilDate first{y, std::chrono::month{hw->from_month}, std::chrono::day{hw->from_day}};
+    CivilDate last{y, std::chrono::month{hw->to_month}, std::chrono::day{hw->to_day}};
+    if (!Before(bought, first) && !Before(last, bought)) {
+      CivilDate until{y + std::chrono::years{1}, std::chrono::month{hw->until_month},
+                      std::chrono::day{hw->until_day}};
+      if (Before(*end, until)) {
+        *end = until;
+        Trace(Code::kHolidayWindow, until);
+      }
+    }
+  }
+  t.deadline = *end;
+  t.eligible = !Before(*end, sent_date_);
+  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, sent_date_, *end, 0, "sent");
+  return t;
+}
+
+TrackResult Decider::SellerPolicy() {
+  TrackResult t;
+  t.basis = Basis::kSellerPolicy;
+  auto const& p = req_.seller.posted_policy;
+  if (!p || req_.claim.kind != ClaimKind::kWithdrawal) return t;
+  if (p->return_days <= 0 || p->refund == PostedPolicy::Refund::kNone) {
+    Trace(Code::kPolicyNoReturns, {}, {}, 0, "seller");
+    return t;
+  }
+  t.applies = true;
+  t.shipping = Party::kBuyer;
+  auto refund = Refund(internal::OutboundShipping::kNone);
+  if (refund) t.refund = *refund;
+  auto start = StartDate(StartEvent::kDelivery, false);
+  if (!start) {
+    t.eligible = true;
+    return t;
+  }
+  t.deadline = Plus(*start, p->return_days);
+  Trace(Code::kPolicyWindow, *t.deadline, {}, p->return_days, "seller");
+  t.eligible = !Before(*t.deadline, sent_date_);
+  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, sent_date_, *t.deadline, 0,
+        "sent");
+  return t;
+}
+
+// --- the decision ----------------------------------------------------------------
+
+Status Decider::Run() {
+  if (auto s = Resolve(); !s.ok()) return s;
+  auto const& r = *record_;
+
+  // 1. Statute.
+  TrackResult statute;
+  bool decided = false;
+  auto const kind = req_.claim.kind;
+  if (r.withdrawal && kind == ClaimKind::kNotAsDescribed) {
+    for (auto const& v : r.withdrawal->variants) {
+      if (v.claim != kind) continue;
+      auto t = Variant(*r.withdrawal, v);
+      if (!t) return std::move(t).status();
+      statute = *t;
+      decided = true;
+      d_.statutory_withdrawal = statute.eligible;
+      break;
+    }
+  }
+  if (!decided && kind == ClaimKind::kWithdrawal) {
+    if (r.withdrawal) {
+      auto t = Withdrawal(*r.withdrawal);
+      if (!t) return std::move(t).status();
+      statute = *t;
+      d_.statutory_withdrawal = statute.applies && statute.eligible;
+    } else {
+      Trace(Code::kNoStatutoryRight, {}, {}, 0, r.id);
+    }
+    decided = true;
+  }
+  if (!decided) {
+    if (r.guarantee && r.guarantee->claims.contains(kind)) {
+      auto t = Guarantee(*r.guarantee);
+      if (!t) return std::move(t).status();
+      statute = *t;
+    } else {
+      Trace(Code::kNoStatutoryRight, {}, {}, 0, r.id);
+    }
+  }
+  if (d_.citations.empty()) {
+    for (auto const& [id, unused] : r.sources) Cite(r, id);
+  }
+  if (statute.basis == Basis::kStatutoryWithdrawal ||
+      statute.basis == Basis::kStatutoryReturn) {
+    if (statute.applies) d_.statutory_deadline = statute.deadline;
+  } else if (statute.basis == Basis::kLegalGuarantee && statute.applies) {
+    d_.statutory_deadline = statute.deadline;
+  }
+
+  // 2. Marketplace policy.
+  TrackResult marketplace;
+  if (req_.marketplace) {
+    auto it = data_.records.find(*req_.marketplace);
+    if (it == data_.records.end() || it->second.kind != "marketplace_policy") {
+      return Status(ErrorCode::kInvalidArgument,
+                    "marketplace: \"" + *req_.marketplace + "\" is not a known marketplace policy",
+                    ErrorInfo{.reason = "MARKETPLACE_UNKNOWN",
+                              .metadata = {{"field", "marketplace"}},
+                              .http_status = 400});
+    }
+    auto t = Marketplace(it->second);
+    if (!t) return std::move(t).status();
+    marketplace = *t;
+  }
+
+  // 3. The seller's posted policy.
+  TrackResult seller = SellerPolicy();
+  if (auto const& p = req_.seller.posted_policy;
+      p && statute.applies && r.withdrawal && r.withdrawal->length &&
+      kind == ClaimKind::kWithdrawal &&
+      (p->return_days <= 0 || p->refund == PostedPolicy::Refund::kNone ||
+       (r.withdrawal->length->unit == Unit::kCalendarDays &&
+        p->return_days < r.withdrawal->length->value))) {
+    d_.warnings.push_back(
+        "the seller's posted policy promises less than the statutory right; the statute "
+        "prevails and the policy should be corrected");
+    Trace(Code::kWarning, {}, {}, 0, "seller policy below the statutory right");
+  }
+  if (seller.applies) {
+    d_.citations.push_back(Citation{"SELLER-POLICY", "The seller's posted return policy", ""});
+  }
+
+  // 4. The strongest eligible basis.
+  TrackResult const* chosen = nullptr;
+  for (auto const* t : {&statute, &marketplace, &seller}) {
+    if (t->applies && t->eligible) {
+      chosen = t;
+      break;
+    }
+  }
+  d_.exclusion = statute.exclusion;
+  if (chosen == nullptr) {
+    d_.eligible = false;
+    d_.basis = Basis::kNone;
+    Trace(Code::kBasis, {}, {}, 0, BasisName(Basis::kNone));
+    if (statute.applies) {
+      d_.return_shipping_paid_by = statute.shipping;
+      d_.deduction_allowed = statute.deduction;
+    }
+    return {};
+  }
+  d_.eligible = true;
+  d_.basis = chosen->basis;
+  d_.deadline = chosen->deadline;
+  if (chosen->deadline) d_.deadline_end = zone_->EndOfDay(*chosen->deadline);
+  d_.return_shipping_paid_by = chosen->shipping;
+  d_.deduction_allowed = chosen->deduction;
+  d_.remedies = chosen->remedies;
+  d_.refund = chosen->refund;
+  d_.refund_due_by = chosen->refund_due;
+  d_.restocking_fee_allowed = r.withdrawal && r.withdrawal->restocking_fee;
+  Trace(Code::kBasis, {}, {}, 0, BasisName(d_.basis));
+  if (d_.return_shipping_paid_by) {
+    Trace(Code::kReturnShipping, {}, {}, 0, PartyName(*d_.return_shipping_paid_by));
+  }
+  if (d_.refund_due_by) Trace(Code::kRefundDue, *d_.refund_due_by);
+  return {};
+}
+
+}  // namespace
+
+StatusOr<PolicyEngine> PolicyEngine::Create() {
+  static auto const* const kLoaded =
+      new StatusOr<std::shared_ptr<internal::JurisdictionSet const>>([] {
+        auto loaded = internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+        if (loaded) return loaded;
+        return StatusOr<std::shared_ptr<internal::JurisdictionSet const>>(
+            Status(ErrorCode::kInternal, loaded.status().message(),
+                   loaded.status().error_info()));
+      }());
+  if (!*kLoaded) return kLoaded->status();
+  return PolicyEngine(std::make_shared<Impl const>(Impl{**kLoaded}));
+}
+
+StatusOr<Decision> PolicyEngine::Decide(DecisionRequest const& request) const {
+  Decision decision;
+  decision.trace.reserve(16);
+  Decider decider(*impl_->data, request, decision);
+  if (auto status = decider.Run(); !status.ok()) return status;
+  return decision;
+}
+
+std::vector<std::string> PolicyEngine::JurisdictionIds() const {
+  std::vector<std::string> ids;
+  for (auto const& [id, unused] : impl_->data->records) ids.push_back(id);
+  return ids;
+}
+
+}  // namespace v1
+}  // namespace sanbao

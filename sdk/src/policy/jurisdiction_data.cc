@@ -1,0 +1,548 @@
+// Loads sdk/data/jurisdictions/*.json (docs/guides/jurisdiction-data.md):
+// strict parsing, parent merging, cycle and reference checks.
+
+#include "policy/jurisdiction_data.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+#include "json_util.h"
+#include "sanbao/policy/calendar.h"
+
+namespace sanbao::inline v1::internal {
+namespace {
+
+namespace json = boost::json;
+
+template <typename E>
+E Enum(json::value const& v, std::string const& path,
+       std::initializer_list<std::pair<std::string_view, E>> options) {
+  auto text = AsString(v, path);
+  std::string known;
+  for (auto const& [name, value] : options) {
+    if (name == text) return value;
+    known += (known.empty() ? "" : ", ") + std::string(name);
+  }
+  FailAt(path, "\"" + text + "\" is not one of " + known);
+}
+
+Length ParseLength(json::value const& v, std::string const& path) {
+  ObjectReader r(v, path);
+  Length out;
+  out.value = static_cast<int>(r.Int("value", 0, 10000));
+  out.unit = Enum<Unit>(r.Require("unit"), r.PathOf("unit"),
+                        {{"calendar_days", Unit::kCalendarDays},
+                         {"business_days", Unit::kBusinessDays},
+                         {"months", Unit::kMonths},
+                         {"years", Unit::kYears}});
+  r.Finish();
+  return out;
+}
+
+std::optional<Length> OptionalLength(ObjectReader& r, std::string_view key) {
+  auto const* v = r.Find(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  return ParseLength(*v, r.PathOf(key));
+}
+
+StartEvent ParseStart(json::value const& v, std::string const& path) {
+  return Enum<StartEvent>(
+      v, path,
+      {{"delivery", StartEvent::kDelivery},
+       {"purchase", StartEvent::kPurchase},
+       {"contract_copy_received", StartEvent::kContractCopyReceived},
+       {"later_of_delivery_and_purchase",
+        StartEvent::kLaterOfDeliveryAndPurchase},
+       {"defect_discovered", StartEvent::kDefectDiscovered},
+       {"sale", StartEvent::kSale}});
+}
+
+Party ParseParty(json::value const& v, std::string const& path) {
+  return Enum<Party>(v, path, {{"buyer", Party::kBuyer}, {"seller", Party::kSeller}});
+}
+
+ClaimKind ParseClaimKind(json::value const& v, std::string const& path) {
+  return Enum<ClaimKind>(v, path,
+                         {{"withdrawal", ClaimKind::kWithdrawal},
+                          {"defect", ClaimKind::kDefect},
+                          {"not_as_described", ClaimKind::kNotAsDescribed},
+                          {"repair_failed", ClaimKind::kRepairFailed}});
+}
+
+Remedy ParseRemedy(json::value const& v, std::string const& path) {
+  return Enum<Remedy>(v, path,
+                      {{"refund", Remedy::kRefund},
+                       {"replace", Remedy::kReplace},
+                       {"repair", Remedy::kRepair},
+                       {"price_reduction", Remedy::kPriceReduction},
+                       {"terminate", Remedy::kTerminate}});
+}
+
+OutboundShipping ParseOutbound(json::value const& v, std::string const& path) {
+  return Enum<OutboundShipping>(v, path,
+                                {{"standard_part", OutboundShipping::kStandardPart},
+                                 {"all", OutboundShipping::kAll},
+                                 {"none", OutboundShipping::kNone}});
+}
+
+// Every source id the file cites, checked after the whole record is read.
+struct SourceChecker {
+  std::map<std::string, SourceInfo, std::less<>> const& sources;
+  void Check(std::string const& id, std::string const& path) const {
+    if (!sources.contains(id)) {
+      FailAt(path, "\"" + id + "\" is not a key of sources (nor a parent's)");
+    }
+  }
+  std::string Optional(ObjectReader& r, std::string_view key) const {
+    auto value = r.OptionalString(key);
+    if (!value) return "";
+    Check(*value, r.PathOf(key));
+    return *value;
+  }
+  std::vector<std::string> List(ObjectReader& r, std::string_view key) const {
+    std::vector<std::string> out;
+    auto const* arr = r.OptionalArray(key);
+    if (arr == nullptr) return out;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      auto p = ElementPath(r.PathOf(key), i);
+      out.push_back(AsString((*arr)[i], p));
+      Check(out.back(), p);
+    }
+    return out;
+  }
+};
+
+std::vector<std::string> StringList(ObjectReader& r, std::string_view key) {
+  std::vector<std::string> out;
+  auto const* arr = r.OptionalArray(key);
+  if (arr == nullptr) return out;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    out.push_back(AsString((*arr)[i], ElementPath(r.PathOf(key), i)));
+  }
+  return out;
+}
+
+WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
+  WithdrawalRule w;
+  auto const& exists = r.Require("exists");
+  if (exists.is_bool()) {
+    w.exists = exists.get_bool() ? Exists::kYes : Exists::kNo;
+  } else if (exists.is_string() && exists.get_string() == "conditional") {
+    w.exists = Exists::kConditional;
+  } else {
+    FailAt(r.PathOf("exists"), "expected true, false or \"conditional\"");
+  }
+  if (auto const* v = r.Find("basis")) {
+    w.basis = Enum<Basis>(*v, r.PathOf("basis"),
+                          {{"statutory_withdrawal", Basis::kStatutoryWithdrawal},
+                           {"statutory_return", Basis::kStatutoryReturn}});
+  }
+  if (auto a = r.OptionalObject("applies_when")) {
+    w.applies_when.seller_is_business = a->Bool("seller_is_business", true);
+    w.applies_when.no_posted_policy = a->Bool("no_posted_policy", false);
+    w.applies_when.policy_not_displayed_at_checkout =
+        a->Bool("policy_not_displayed_at_checkout", false);
+    w.applies_when.withdrawal_info_missing =
+        a->Bool("withdrawal_info_missing", false);
+    w.applies_when.setting = a->OptionalString("setting").value_or("");
+    a->Finish();
+  }
+  w.length = OptionalLength(r, "length");
+  if (auto const* v = r.Find("start")) w.start = ParseStart(*v, r.PathOf("start"));
+  w.count_start_day = r.Bool("count_start_day", false);
+  if (auto const* v = r.Find("multi_item")) {
+    w.each_item = Enum<bool>(*v, r.PathOf("multi_item"),
+                             {{"last_delivery", false}, {"each_item", true}});
+  }
+  if (auto const* v = r.Find("subscription")) {
+    (void)Enum<int>(*v, r.PathOf("subscription"), {{"first_delivery", 0}});
+  }
+  w.before_delivery = r.Bool("before_delivery", false);
+  if (auto const* v = r.Find("deadline_met_by")) {
+    w.met_by_received = Enum<bool>(*v, r.PathOf("deadline_met_by"),
+                                   {{"sent", false}, {"received", true}});
+  }
+  w.rollover = r.Bool("rollover", false);
+  if (auto n = r.OptionalObject("not_informed")) {
+    w.not_informed.rule =
+        Enum<NotInformedRule>(n->Require("rule"), n->PathOf("rule"),
+                              {{"none", NotInformedRule::kNone},
+                               {"extend", NotInformedRule::kExtend},
+                               {"cap", NotInformedRule::kCap},
+                               {"replace", NotInformedRule::kReplace},
+                               {"no_lapse", NotInformedRule::kNoLapse}});
+    auto length = OptionalLength(*n, "length");
+    bool needs_length = w.not_informed.rule == NotInformedRule::kExtend ||
+                        w.not_informed.rule == NotInformedRule::kCap ||
+                        w.not_informed.rule == NotInformedRule::kReplace;
+    if (needs_length && !length) {
+      FailAt(n->PathOf("length"), "this rule needs a length");
+    }
+    if (length) w.not_informed.length = *length;
+    w.not_informed.source = sc.Optional(*n, "source");
+    n->Finish();
+  }
+  if (auto const* arr = r.OptionalArray("exemptions")) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      ObjectReader e((*arr)[i], ElementPath(r.PathOf("exemptions"), i));
+      Exemption ex;
+      ex.when = Enum<ExemptionWhen>(
+          e.Require("when"), e.PathOf("when"),
+          {{"personalised", ExemptionWhen::kPersonalised},
+           {"custom_made", ExemptionWhen::kCustomMade},
+           {"perishable", ExemptionWhen::kPerishable},
+           {"digital", ExemptionWhen::kDigital},
+           {"hygiene_seal_broken", ExemptionWhen::kHygieneSealBroken},
+           {"sealed_media_unsealed", ExemptionWhen::kSealedMediaUnsealed},
+           {"activated_confirmed", ExemptionWhen::kActivatedConfirmed},
+           {"activated", ExemptionWhen::kActivated},
+           {"used_or_damaged", ExemptionWhen::kUsedOrDamaged}});
+      ex.exclusion = e.String("exclusion");
+      ex.source = sc.Optional(e, "source");
+      e.Finish();
+      w.exemptions.push_back(std::move(ex));
+    }
+  }
+  if (auto const* arr = r.OptionalArray("variants")) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      ObjectReader v((*arr)[i], ElementPath(r.PathOf("variants"), i));
+      Variant variant;
+      variant.claim = ParseClaimKind(v.Require("claim"), v.PathOf("claim"));
+      auto deadline = v.Object("deadline");
+      auto const& list = deadline.Array("earliest_of");
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        ObjectReader part(list[k], ElementPath(deadline.PathOf("earliest_of"), k));
+        variant.earliest_of.emplace_back(
+            ParseLength(part.Require("length"), part.PathOf("length")),
+            ParseStart(part.Require("start"), part.PathOf("start")));
+        part.Finish();
+      }
+      if (variant.earliest_of.empty()) {
+        FailAt(deadline.PathOf("earliest_of"), "needs at least one period");
+      }
+      deadline.Finish();
+      if (auto const* p = v.Find("return_shipping")) {
+        variant.return_shipping = ParseParty(*p, v.PathOf("return_shipping"));
+      }
+      variant.source = sc.Optional(v, "source");
+      v.Finish();
+      w.variants.push_back(std::move(variant));
+    }
+  }
+  if (auto const* v = r.Find("return_shipping")) {
+    w.return_shipping = Enum<ReturnShippingRule>(
+        *v, r.PathOf("return_shipping"),
+        {{"buyer_if_informed", ReturnShippingRule::kBuyerIfInformed},
+         {"buyer", ReturnShippingRule::kBuyer},
+         {"seller", ReturnShippingRule::kSeller}});
+  }
+  if (auto const* v = r.Find("deduction")) {
+    w.deduction = Enum<DeductionRule>(*v, r.PathOf("deduction"),
+                                      {{"if_informed", DeductionRule::kIfInformed},
+                                       {"never", DeductionRule::kNever},
+                                       {"allowed", DeductionRule::kAllowed}});
+  }
+  w.restocking_fee = r.Bool("restocking_fee", false);
+  if (auto f = r.OptionalObject("refund")) {
+    w.refund.length = OptionalLength(*f, "length");
+    if (auto const* v = f->Find("start")) {
+      w.refund.start =
+          Enum<RefundStart>(*v, f->PathOf("start"),
+                            {{"notice_received", RefundStart::kNoticeReceived},
+                             {"notice_sent", RefundStart::kNoticeSent},
+                             {"goods_received", RefundStart::kGoodsReceived}});
+    }
+    if (auto const* v = f->Find("withholding")) {
+      w.refund.withholding = Enum<Withholding>(
+          *v, f->PathOf("withholding"),
+          {{"until_goods_or_proof", Withholding::kUntilGoodsOrProof},
+           {"none", Withholding::kNone}});
+    }
+    if (auto const* v = f->Find("outbound_shipping")) {
+      w.refund.outbound = ParseOutbound(*v, f->PathOf("outbound_shipping"));
+    }
+    f->Finish();
+  }
+  w.sources = sc.List(r, "sources");
+  r.Finish();
+  return w;
+}
+
+GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
+  GuaranteeRule g;
+  auto const& claims = r.Array("claims");
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    g.claims.insert(ParseClaimKind(claims[i], ElementPath(r.PathOf("claims"), i)));
+  }
+  if (auto l = r.OptionalObject("liability")) {
+    g.liability = OptionalLength(*l, "length");
+    if (auto const* v = l->Find("from")) {
+      g.liability_from = ParseStart(*v, l->PathOf("from"));
+    }
+    l->Finish();
+  }
+  g.presumption = OptionalLength(r, "presumption");
+  if (auto const* v = r.Find("return_shipping")) {
+    g.return_shipping = ParseParty(*v, r.PathOf("return_shipping"));
+  }
+  auto const& stages = r.Array("stages");
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    ObjectReader s(stages[i], ElementPath(r.PathOf("stages"), i));
+    Stage stage;
+    stage.name = s.OptionalString("name").value_or("");
+    auto when = s.Object("when");
+    stage.within = OptionalLength(when, "within");
+    if (auto const* v = when.Find("from")) {
+      stage.from = ParseStart(*v, when.PathOf("from"));
+    }
+    if (auto n = when.OptionalInt("failed_repairs_at_least", 0, 100)) {
+      stage.failed_repairs_at_least = static_cast<int>(*n);
+    }
+    if (auto const* v = when.Find("claim")) {
+      stage.claim = ParseClaimKind(*v, when.PathOf("claim"));
+    }
+    when.Finish();
+    auto const& remedies = s.Array("remedies");
+    for (std::size_t k = 0; k < remedies.size(); ++k) {
+      stage.remedies.push_back(
+          ParseRemedy(remedies[k], ElementPath(s.PathOf("remedies"), k)));
+    }
+    if (auto const* v = s.Find("deduction")) {
+      if (v->is_object()) {
+        ObjectReader d(*v, s.PathOf("deduction"));
+        stage.deduction = DeductionRule::kAllowed;
+        stage.deduction_after = ParseLength(d.Require("after"), d.PathOf("after"));
+        d.Finish();
+      } else {
+        stage.deduction = Enum<DeductionRule>(
+            *v, s.PathOf("deduction"),
+            {{"never", DeductionRule::kNever}, {"allowed", DeductionRule::kAllowed}});
+      }
+    }
+    if (auto const* v = s.Find("deadline")) {
+      stage.deadline_stage_end = Enum<bool>(
+          *v, s.PathOf("deadline"), {{"stage_end", true}, {"liability_end", false}});
+      if (stage.deadline_stage_end && !stage.within) {
+        FailAt(s.PathOf("deadline"), "stage_end needs a when.within window");
+      }
+    }
+    stage.source = sc.Optional(s, "source");
+    s.Finish();
+    g.stages.push_back(std::move(stage));
+  }
+  if (g.stages.empty()) FailAt(r.PathOf("stages"), "needs at least one stage");
+  g.sources = sc.List(r, "sources");
+  r.Finish();
+  return g;
+}
+
+std::pair<unsigned, unsigned> MonthDay(json::value const& v, std::string const& path) {
+  auto text = AsString(v, path);
+  auto date = ParseCivilDate("2001-" + text);
+  if (text.size() != 5 || !date) FailAt(path, "\"" + text + "\" is not MM-DD");
+  return {static_cast<unsigned>(date->month()), static_cast<unsigned>(date->day())};
+}
+
+PolicyWindow ParseWindow(ObjectReader r) {
+  PolicyWindow w;
+  w.length = OptionalLength(r, "length");
+  if (!w.length) FailAt(r.PathOf("length"), "required field is missing");
+  if (auto const* v = r.Find("start")) w.start = ParseStart(*v, r.PathOf("start"));
+  w.requires_attribute = r.OptionalString("requires_attribute").value_or("");
+  if (auto const* v = r.Find("return_shipping")) {
+    w.return_shipping = ParseParty(*v, r.PathOf("return_shipping"));
+  }
+  w.rollover = r.Bool("rollover", false);
+  if (auto h = r.OptionalObject("holiday_window")) {
+    HolidayWindow hw;
+    hw.setting = h->String("setting");
+    std::tie(hw.from_month, hw.from_day) =
+        MonthDay(h->Require("purchased_from"), h->PathOf("purchased_from"));
+    std::tie(hw.to_month, hw.to_day) =
+        MonthDay(h->Require("purchased_to"), h->PathOf("purchased_to"));
+    std::tie(hw.until_month, hw.until_day) =
+        MonthDay(h->Require("until"), h->PathOf("until"));
+    h->Finish();
+    w.holiday_window = hw;
+  }
+  if (auto const* v = r.Find("refund_outbound_shipping")) {
+    w.refund_outbound = ParseOutbound(*v, r.PathOf("refund_outbound_shipping"));
+  }
+  r.Finish();
+  return w;
+}
+
+MarketplacePolicy ParsePolicy(ObjectReader r, SourceChecker const& sc) {
+  MarketplacePolicy p;
+  auto window = [&](std::string_view key) -> std::optional<PolicyWindow> {
+    auto const* v = r.Find(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    return ParseWindow(ObjectReader(*v, r.PathOf(key)));
+  };
+  p.withdrawal = window("withdrawal");
+  p.not_as_described = window("not_as_described");
+  p.defect = window("defect");
+  p.sources = sc.List(r, "sources");
+  r.Finish();
+  return p;
+}
+
+// Deep merge: keys of `child` replace those of `parent`, objects merge
+// recursively, arrays and scalars are replaced whole.
+json::value Merge(json::value const& parent, json::value const& child) {
+  if (!parent.is_object() || !child.is_object()) return child;
+  json::object out = parent.get_object();
+  for (auto const& [key, value] : child.get_object()) {
+    auto it = out.find(key);
+    if (it != out.end() && it->value().is_object() && value.is_object()) {
+      it->value() = Merge(it->value(), value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+struct RawFile {
+  std::string file;
+  json::value doc;
+  std::string parent;
+};
+
+Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
+                         std::string const& parent) {
+  ObjectReader r(merged, "");
+  Jurisdiction j;
+  j.id = r.String("id");
+  if (j.id != file_id) FailAt("id", "\"" + j.id + "\" does not match the file name");
+  j.name = r.String("name");
+  j.kind = Enum<std::string>(r.Require("kind"), "kind",
+                             {{"statute_baseline", "statute_baseline"},
+                              {"statute", "statute"},
+                              {"marketplace_policy", "marketplace_policy"}});
+  j.parent = parent;
+  (void)r.Find("parent");
+  j.applies_to = StringList(r, "applies_to");
+  if (!r.Has("applies_to")) FailAt("applies_to", "required field is missing");
+  j.calendar = r.OptionalString("calendar").value_or("");
+  if (!j.calendar.empty() && !Calendar::Find(j.calendar).ok()) {
+    FailAt("calendar", "\"" + j.calendar + "\" is not a holiday calendar");
+  }
+  j.confidence = Enum<std::string>(r.Require("confidence"), "confidence",
+                                   {{"confirmed", "confirmed"},
+                                    {"secondary", "secondary"},
+                                    {"memory", "memory"},
+                                    {"mixed", "mixed"}});
+  (void)StringList(r, "instruments");
+  {
+    auto sources = r.Object("sources");
+    for (auto const& key : sources.Keys()) {
+      auto s = sources.Object(key);
+      j.sources.emplace(key, SourceInfo{s.String("title"), s.String("where")});
+      s.Finish();
+    }
+  }
+  if (auto settings = r.OptionalObject("settings")) {
+    for (auto const& key : settings->Keys()) {
+      static constexpr std::array<std::string_view, 4> kBoolSettings = {
+          "rollover", "count_delivery_day", "posting_statute_applies_online",
+          "amazon_holiday_window"};
+      if (std::find(kBoolSettings.begin(), kBoolSettings.end(), key) ==
+          kBoolSettings.end()) {
+        FailAt(settings->PathOf(key), "unknown setting");
+      }
+      auto const& v = settings->Require(key);
+      if (!v.is_bool()) FailAt(settings->PathOf(key), "expected a boolean");
+      j.bool_settings[key] = v.get_bool();
+    }
+  }
+  SourceChecker sc{j.sources};
+  if (auto const* v = r.Find("withdrawal"); v != nullptr && !v->is_null()) {
+    j.withdrawal = ParseWithdrawal(ObjectReader(*v, "withdrawal"), sc);
+  }
+  if (auto const* v = r.Find("guarantee"); v != nullptr && !v->is_null()) {
+    j.guarantee = ParseGuarantee(ObjectReader(*v, "guarantee"), sc);
+  }
+  if (auto const* v = r.Find("policy"); v != nullptr && !v->is_null()) {
+    if (j.kind != "marketplace_policy") {
+      FailAt("policy", "only marketplace_policy records have a policy");
+    }
+    j.policy = ParsePolicy(ObjectReader(*v, "policy"), sc);
+  }
+  j.notes = StringList(r, "notes");
+  r.Finish();
+  return j;
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
+    std::span<const EmbeddedFile> files) {
+  auto fail = [](std::string const& file, DataError const& e) {
+    std::string where = "sdk/data/jurisdictions/" + file;
+    return InvalidArgumentError(
+        where + (e.path.empty() ? "" : ": " + e.path) + ": " + e.message,
+        "JURISDICTION_DATA_INVALID", {{"file", where}, {"field", e.path}});
+  };
+  std::map<std::string, RawFile, std::less<>> raw;
+  for (auto const& file : files) {
+    std::string name(file.name);
+    std::string id = name.substr(0, name.rfind('.'));
+    try {
+      RawFile rf{name, ParseJson(file.content), ""};
+      ObjectReader r(rf.doc, "");
+      if (auto const* p = r.Find("parent"); p != nullptr && !p->is_null()) {
+        rf.parent = AsString(*p, "parent");
+      }
+      raw.emplace(id, std::move(rf));
+    } catch (DataError const& e) {
+      return fail(name, e);
+    }
+  }
+  // Resolve parents (detecting unknown parents and cycles) and merge.
+  std::map<std::string, json::value, std::less<>> merged;
+  std::function<json::value const&(std::string const&, std::vector<std::string>&)>
+      resolve = [&](std::string const& id,
+                    std::vector<std::string>& chain) -> json::value const& {
+    if (auto it = merged.find(id); it != merged.end()) return it->second;
+    auto const& rf = raw.at(id);
+    if (std::find(chain.begin(), chain.end(), id) != chain.end()) {
+      std::string cycle;
+      for (auto const& c : chain) cycle += c + " -> ";
+      FailAt("parent", "parent cycle: " + cycle + id);
+    }
+    if (rf.parent.empty()) return merged.emplace(id, rf.doc).first->second;
+    if (!raw.contains(rf.parent)) {
+      FailAt("parent", "\"" + rf.parent + "\" is not a jurisdiction record");
+    }
+    chain.push_back(id);
+    auto const& parent = resolve(rf.parent, chain);
+    chain.pop_back();
+    json::value m = Merge(parent, rf.doc);
+    // Identity fields never inherit.
+    auto& o = m.as_object();
+    for (auto const* key : {"id", "name", "kind", "applies_to", "calendar",
+                            "confidence", "instruments", "notes", "parent"}) {
+      if (!rf.doc.as_object().contains(key)) o.erase(key);
+    }
+    return merged.emplace(id, std::move(m)).first->second;
+  };
+  auto set = std::make_shared<JurisdictionSet>();
+  for (auto const& [id, rf] : raw) {
+    try {
+      std::vector<std::string> chain;
+      auto const& m = resolve(id, chain);
+      auto record = ParseRecord(m, id, rf.parent);
+      for (auto const& code : record.applies_to) {
+        set->by_code[code].push_back(record.id);
+      }
+      set->records.emplace(id, std::move(record));
+    } catch (DataError const& e) {
+      return fail(rf.file, e);
+    }
+  }
+  return std::shared_ptr<JurisdictionSet const>(std::move(set));
+}
+
+}  // namespace sanbao::inline v1::internal

@@ -1,0 +1,191 @@
+#pragma once
+
+// The law as data, after loading: the typed form of
+// sdk/data/jurisdictions/*.json (docs/guides/jurisdiction-data.md), with
+// parent records already merged in.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "embedded_files.h"
+#include "sanbao/policy/decision.h"
+
+namespace sanbao::inline v1::internal {
+
+enum class Unit { kCalendarDays, kBusinessDays, kMonths, kYears };
+
+struct Length {
+  int value = 0;
+  Unit unit = Unit::kCalendarDays;
+};
+
+enum class StartEvent {
+  kDelivery,
+  kPurchase,
+  kContractCopyReceived,
+  kLaterOfDeliveryAndPurchase,
+  kDefectDiscovered,
+  kSale,
+};
+
+enum class Exists { kYes, kNo, kConditional };
+enum class NotInformedRule { kNone, kExtend, kCap, kReplace, kNoLapse };
+enum class ReturnShippingRule { kBuyerIfInformed, kBuyer, kSeller };
+enum class DeductionRule { kIfInformed, kNever, kAllowed };
+enum class RefundStart { kNoticeReceived, kNoticeSent, kGoodsReceived };
+enum class Withholding { kNone, kUntilGoodsOrProof };
+enum class OutboundShipping { kStandardPart, kAll, kNone };
+
+enum class ExemptionWhen {
+  kPersonalised,
+  kCustomMade,
+  kPerishable,
+  kDigital,
+  kHygieneSealBroken,
+  kSealedMediaUnsealed,
+  kActivatedConfirmed,
+  kActivated,
+  kUsedOrDamaged,
+};
+
+struct Exemption {
+  ExemptionWhen when;
+  std::string exclusion;
+  std::string source;
+};
+
+struct AppliesWhen {
+  bool seller_is_business = true;
+  bool no_posted_policy = false;
+  bool policy_not_displayed_at_checkout = false;
+  bool withdrawal_info_missing = false;
+  std::string setting;  // a boolean setting that must be true
+};
+
+struct Variant {
+  ClaimKind claim = ClaimKind::kNotAsDescribed;
+  std::vector<std::pair<Length, StartEvent>> earliest_of;
+  std::optional<Party> return_shipping;
+  std::string source;
+};
+
+struct NotInformed {
+  NotInformedRule rule = NotInformedRule::kNone;
+  Length length;
+  std::string source;
+};
+
+struct RefundRule {
+  std::optional<Length> length;
+  RefundStart start = RefundStart::kNoticeReceived;
+  Withholding withholding = Withholding::kNone;
+  OutboundShipping outbound = OutboundShipping::kAll;
+};
+
+struct WithdrawalRule {
+  Exists exists = Exists::kNo;
+  Basis basis = Basis::kStatutoryWithdrawal;
+  AppliesWhen applies_when;
+  std::optional<Length> length;
+  StartEvent start = StartEvent::kDelivery;
+  bool count_start_day = false;
+  bool each_item = false;  // multi_item: each_item instead of last_delivery
+  bool before_delivery = false;
+  bool met_by_received = false;
+  bool rollover = false;
+  NotInformed not_informed;
+  std::vector<Exemption> exemptions;
+  std::vector<Variant> variants;
+  ReturnShippingRule return_shipping = ReturnShippingRule::kBuyerIfInformed;
+  DeductionRule deduction = DeductionRule::kIfInformed;
+  bool restocking_fee = false;
+  RefundRule refund;
+  std::vector<std::string> sources;
+};
+
+struct Stage {
+  std::string name;
+  std::optional<Length> within;
+  StartEvent from = StartEvent::kDelivery;
+  std::optional<int> failed_repairs_at_least;
+  std::optional<ClaimKind> claim;
+  std::vector<Remedy> remedies;
+  DeductionRule deduction = DeductionRule::kNever;
+  std::optional<Length> deduction_after;
+  bool deadline_stage_end = false;
+  std::string source;
+};
+
+struct GuaranteeRule {
+  std::set<ClaimKind> claims;
+  std::optional<Length> liability;
+  StartEvent liability_from = StartEvent::kDelivery;
+  std::optional<Length> presumption;
+  Party return_shipping = Party::kSeller;
+  std::vector<Stage> stages;
+  std::vector<std::string> sources;
+};
+
+struct HolidayWindow {
+  std::string setting;
+  unsigned from_month = 0, from_day = 0, to_month = 0, to_day = 0;
+  unsigned until_month = 0, until_day = 0;
+};
+
+struct PolicyWindow {
+  std::optional<Length> length;
+  StartEvent start = StartEvent::kDelivery;
+  std::string requires_attribute;
+  std::optional<Party> return_shipping;
+  bool rollover = false;
+  std::optional<HolidayWindow> holiday_window;
+  OutboundShipping refund_outbound = OutboundShipping::kNone;
+};
+
+struct MarketplacePolicy {
+  std::optional<PolicyWindow> withdrawal;
+  std::optional<PolicyWindow> not_as_described;
+  std::optional<PolicyWindow> defect;
+  std::vector<std::string> sources;
+};
+
+struct SourceInfo {
+  std::string title;
+  std::string where;
+};
+
+struct Jurisdiction {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::string parent;
+  std::vector<std::string> applies_to;
+  std::string calendar;
+  std::string confidence;
+  std::map<std::string, SourceInfo, std::less<>> sources;  // merged with parents
+  std::map<std::string, bool, std::less<>> bool_settings;
+  std::optional<WithdrawalRule> withdrawal;
+  std::optional<GuaranteeRule> guarantee;
+  std::optional<MarketplacePolicy> policy;
+  std::vector<std::string> notes;
+};
+
+struct JurisdictionSet {
+  std::map<std::string, Jurisdiction, std::less<>> records;
+  // ISO code (upper case) -> record ids whose applies_to names it
+  std::map<std::string, std::vector<std::string>, std::less<>> by_code;
+};
+
+/// Parses, validates, merges parents. Errors: kInvalidArgument, reason
+/// JURISDICTION_DATA_INVALID, naming the file and field.
+StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
+    std::span<const EmbeddedFile> files);
+
+std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
+
+}  // namespace sanbao::inline v1::internal
