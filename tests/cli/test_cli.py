@@ -112,3 +112,52 @@ def test_help_and_version_exit_0():
     assert run("--help").returncode == 0
     r = run("--version")
     assert r.returncode == 0 and r.stdout.strip() == "0.1.0"
+
+
+CASES = os.path.join(os.path.dirname(__file__), "..", "conformance", "cases")
+
+
+def test_decide_case_file_json_and_explain():
+    data = run_json("decide", os.path.join(CASES, "C01.json"))
+    assert data["eligible"] is True
+    assert data["basis"] == "statutory_withdrawal"
+    assert data["deadline"] == "2026-12-28"
+    assert data["citations"] and data["trace"]
+    r = run("decide", "--explain", os.path.join(CASES, "C01.json"))
+    assert r.returncode == 0, r.stderr
+    assert "ELIGIBLE" in r.stdout and "2026-12-28 (Mon)" in r.stdout
+    assert "Weihnachtstag" in r.stdout
+
+
+def test_decide_reads_the_request_alone_from_stdin():
+    with open(os.path.join(CASES, "C14.json")) as f:
+        request = json.load(f)["request"]
+    r = subprocess.run([CLI, "decide", "-"], input=json.dumps(request),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["eligible"] is False and data["exclusion"] == "personalised"
+
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda r: r.update(colour="red"), "colour: unknown field"),
+    (lambda r: r["claim"].update(sent_at="2026-12-32T10:00:00+01:00"), "claim.sent_at"),
+    (lambda r: r["buyer"].update(jurisdiction="ATLANTIS"), "buyer.jurisdiction"),
+    (lambda r: r["items"][0]["price"].update(currency="EUX"), "EUX"),
+    (lambda r: r["buyer"].update(timezone="Mars/Olympus"), "Mars/Olympus"),
+])
+def test_decide_bad_input_exits_2_naming_the_field(mutate, needle):
+    with open(os.path.join(CASES, "C01.json")) as f:
+        request = json.load(f)["request"]
+    mutate(request)
+    r = subprocess.run([CLI, "decide", "-"], input=json.dumps(request),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], r.stderr
+
+
+def test_decide_missing_file_exits_2():
+    r = run("decide", "/nonexistent/case.json")
+    assert r.returncode == 2
+    assert "cannot read" in r.stderr

@@ -320,7 +320,13 @@ Status Decider::Resolve() {
   Trace(Code::kCalendar, {}, {}, 0, calendar_->id());
 
   auto zone = TimeZone::Find(req_.buyer.timezone);
-  if (!zone) return std::move(zone).status().WithMetadata("field", "buyer.timezone");
+  if (!zone) {
+    // A bad request field, not a missing resource.
+    return Status(ErrorCode::kInvalidArgument, "buyer.timezone: " + zone.status().message(),
+                  ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
+                            .metadata = {{"field", "buyer.timezone"}},
+                            .http_status = 400});
+  }
   zone_ = *zone;
 
   if (req_.claim.item_ids.empty()) {
@@ -590,6 +596,12 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
   if (!end) {
     t.eligible = true;
     return t;
+  }
+  if (Setting("rollover", rule.rollover)) {
+    auto rolled = RollForward(*end);
+    if (!rolled) return std::move(rolled).status();
+    if (*rolled != *end) Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
+    end = *rolled;
   }
   t.deadline = end;
   CivilDate claim_date = rule.met_by_received ? received_date_ : sent_date_;

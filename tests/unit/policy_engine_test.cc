@@ -1,0 +1,355 @@
+// The decision engine beyond the worked cases: strict validation of the law
+// data and of requests, and properties over many generated requests.
+#include "sanbao/policy/engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "policy/jurisdiction_data.h"
+#include "sanbao/policy/calendar.h"
+
+namespace sanbao {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// --- the law as data: validation ---------------------------------------------
+
+Status LoadError(std::vector<std::pair<std::string, std::string>> const& files) {
+  std::vector<internal::EmbeddedFile> embedded;
+  for (auto const& [name, text] : files) embedded.push_back({name, text});
+  return internal::LoadJurisdictions(embedded).status();
+}
+
+std::string Record(std::string const& id, std::string const& extra,
+                   std::string const& parent = "") {
+  return R"({"id": ")" + id + R"(", "name": "Testland", "kind": "statute", )" +
+         (parent.empty() ? "" : R"("parent": ")" + parent + R"(", )") +
+         R"("applies_to": ["XX"], "calendar": "DE", "confidence": "confirmed",
+            "sources": {"LAW": {"title": "Consumer Act", "where": "https://example.org"}})" +
+         extra + "}";
+}
+
+constexpr char kWithdrawal[] =
+    R"(, "withdrawal": {"exists": true, "length": {"value": 14, "unit": "calendar_days"},
+        "start": "delivery", "sources": ["LAW"]})";
+
+TEST(JurisdictionData, AValidRecordLoads) {
+  EXPECT_TRUE(LoadError({{"XX.json", Record("XX", kWithdrawal)}}).ok());
+}
+
+struct BadData {
+  std::vector<std::pair<std::string, std::string>> files;
+  std::string expected;
+  friend void PrintTo(BadData const& b, std::ostream* os) { *os << b.expected; }
+};
+
+class JurisdictionValidation : public ::testing::TestWithParam<BadData> {};
+
+TEST_P(JurisdictionValidation, NamesFileAndField) {
+  auto status = LoadError(GetParam().files);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(status.reason(), "JURISDICTION_DATA_INVALID");
+  EXPECT_THAT(status.message(), HasSubstr("sdk/data/jurisdictions/"));
+  EXPECT_THAT(status.message(), HasSubstr(GetParam().expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadRecords, JurisdictionValidation,
+    ::testing::Values(
+        BadData{{{"XX.json", Record("XX", R"(, "colour": "red")")}}, "XX.json: colour: unknown field"},
+        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true, "lenght": 14})")}},
+                "withdrawal.lenght: unknown field"},
+        BadData{{{"XX.json", R"({"id": "XX", "kind": "statute"})"}}, "name: required field is missing"},
+        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true, "length": {"value": 14, "unit": "fortnights"}})")}},
+                "withdrawal.length.unit: \"fortnights\" is not one of"},
+        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": "maybe"})")}},
+                "withdrawal.exists: expected true, false or \"conditional\""},
+        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true, "sources": ["NOPE"]})")}},
+                "withdrawal.sources[0]: \"NOPE\" is not a key of sources"},
+        BadData{{{"XX.json", Record("XX", "", "YY")}}, "parent: \"YY\" is not a jurisdiction record"},
+        BadData{{{"AA.json", Record("AA", "", "BB")}, {"BB.json", Record("BB", "", "AA")}},
+                "parent cycle: AA -> BB -> AA"},
+        BadData{{{"XX.json", R"({"id": "XX", "name": "n", "kind": "statute", "applies_to": ["XX"],
+                  "calendar": "ATLANTIS", "confidence": "confirmed", "sources": {}})"}},
+                "calendar: \"ATLANTIS\" is not a holiday calendar"},
+        BadData{{{"XX.json", Record("YY", "")}}, "id: \"YY\" does not match the file name"},
+        BadData{{{"XX.json", Record("XX", R"(, "settings": {"rollover": "yes"})")}},
+                "settings.rollover: expected a boolean"},
+        BadData{{{"XX.json", Record("XX", R"(, "settings": {"snow_days": true})")}},
+                "settings.snow_days: unknown setting"},
+        BadData{{{"XX.json", Record("XX", R"(, "guarantee": {"claims": ["defect"], "stages": []})")}},
+                "guarantee.stages: needs at least one stage"},
+        BadData{{{"XX.json", "[1, 2"}}, "invalid JSON"}));
+
+TEST(JurisdictionData, ChildInheritsAndOverridesItsParent) {
+  std::vector<internal::EmbeddedFile> files;
+  std::string parent = Record("PP", kWithdrawal);
+  std::string child = Record(
+      "CC", R"(, "withdrawal": {"length": {"value": 30, "unit": "calendar_days"}})", "PP");
+  files.push_back({"PP.json", parent});
+  files.push_back({"CC.json", child});
+  auto set = internal::LoadJurisdictions(files);
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto const& cc = (*set)->records.at("CC");
+  ASSERT_TRUE(cc.withdrawal.has_value());
+  EXPECT_EQ(cc.withdrawal->length->value, 30);                 // overridden
+  EXPECT_EQ(cc.withdrawal->exists, internal::Exists::kYes);    // inherited
+  EXPECT_EQ(cc.withdrawal->sources, std::vector<std::string>{"LAW"});
+}
+
+TEST(JurisdictionData, BuiltInDataLoadsAndCoversEveryRecord) {
+  auto engine = PolicyEngine::Create();
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  auto ids = engine->JurisdictionIds();
+  // Every record of ../shared/research/jurisdictions.json has its file.
+  for (auto const* id : {"EU", "DE", "FR", "IT", "NL", "PT", "SE", "IE", "FI", "ES", "UK",
+                         "CH", "NO", "CN", "HK", "TW", "JP", "KR", "SG", "MY", "ID", "TH",
+                         "VN", "IN", "SA", "AE", "EG", "TR", "RU", "US", "US-CA", "US-NY",
+                         "US-FL", "US-NJ", "US-MN", "US-HI", "CA", "CA-ON", "CA-QC", "AU",
+                         "NZ", "BR", "MX", "AR", "CL", "MP-AMAZON", "MP-EBAY",
+                         "MP-ALIEXPRESS", "MP-MERCADOLIBRE", "MP-TAOBAO-TMALL-JD"}) {
+    EXPECT_TRUE(std::find(ids.begin(), ids.end(), id) != ids.end()) << id;
+  }
+}
+
+// --- requests -------------------------------------------------------------------
+
+constexpr char kRequest[] = R"({
+  "buyer": {"jurisdiction": "DE-BE", "timezone": "Europe/Berlin"},
+  "seller": {"jurisdiction": "DE", "withdrawal_info": "given", "return_cost_info": "buyer_pays"},
+  "contract": {"kind": "single", "concluded_at": "2026-12-08T12:00:00+01:00"},
+  "items": [{"id": "item-1", "category": "apparel", "price": {"amount": "59.90", "currency": "EUR"},
+             "attributes": [], "seal_broken": false, "condition": "new",
+             "deliveries": ["2026-12-11T14:00:00+01:00"]}],
+  "claim": {"kind": "withdrawal", "sent_at": "2026-12-28T10:00:00+01:00", "item_ids": ["item-1"]}
+})";
+
+std::string Replace(std::string text, std::string const& from, std::string const& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+TEST(DecisionRequest, ParsesAndDecides) {
+  auto request = ParseDecisionRequest(kRequest);
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  EXPECT_TRUE(decision->eligible);
+  EXPECT_EQ(FormatCivilDate(*decision->deadline), "2026-12-28");
+  EXPECT_EQ(FormatInstant(*decision->deadline_end), "2026-12-28T22:59:59Z");
+  EXPECT_EQ(decision->calendar, "DE-BE");
+  EXPECT_EQ(decision->jurisdiction, "DE");
+  auto lines = Explain(*decision);
+  EXPECT_THAT(lines, ::testing::Contains(HasSubstr(
+                         "2026-12-25 (Fri) (public holiday: 1. Weihnachtstag)")));
+  auto json = DecisionToJson(*decision);
+  EXPECT_THAT(json, HasSubstr(R"("deadline":"2026-12-28")"));
+  EXPECT_THAT(json, HasSubstr(R"("basis":"statutory_withdrawal")"));
+}
+
+struct BadRequest {
+  std::string from;
+  std::string to;
+  std::string expected;
+  friend void PrintTo(BadRequest const& b, std::ostream* os) { *os << b.to; }
+};
+
+class DecisionRequestValidation : public ::testing::TestWithParam<BadRequest> {};
+
+TEST_P(DecisionRequestValidation, NamesTheField) {
+  auto text = Replace(kRequest, GetParam().from, GetParam().to);
+  auto request = ParseDecisionRequest(text);
+  Status status = request.status();
+  if (request.ok()) status = PolicyEngine::Create()->Decide(*request).status();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), ErrorCode::kInvalidArgument) << status;
+  EXPECT_THAT(status.message(), HasSubstr(GetParam().expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadRequests, DecisionRequestValidation,
+    ::testing::Values(
+        BadRequest{R"("buyer": {)", R"("colour": "red", "buyer": {)", "colour: unknown field"},
+        BadRequest{R"("seal_broken": false)", R"("seal_broken": false, "size": 42)",
+                   "items[0].size: unknown field"},
+        BadRequest{"2026-12-28T10:00:00+01:00", "2026-12-32T10:00:00+01:00",
+                   "claim.sent_at: \"2026-12-32T10:00:00+01:00\" is not an RFC 3339 instant"},
+        BadRequest{R"("amount": "59.90")", R"("amount": "59.9.0")", "items[0].price"},
+        BadRequest{R"("currency": "EUR")", R"("currency": "EUX")", "EUX"},
+        BadRequest{R"("kind": "withdrawal")", R"("kind": "regret")",
+                   "claim.kind: \"regret\" is not one of"},
+        BadRequest{R"("jurisdiction": "DE-BE")", R"("jurisdiction": "ATLANTIS")",
+                   "buyer.jurisdiction: no law known for \"ATLANTIS\""},
+        BadRequest{"Europe/Berlin", "Europe/Atlantis", "unknown time zone \"Europe/Atlantis\""},
+        BadRequest{R"("item_ids": ["item-1"])", R"("item_ids": ["item-9"])",
+                   "claim.item_ids: \"item-9\" is not an item of the order"},
+        BadRequest{R"("withdrawal_info": "given")", R"("withdrawal_info": "sometimes")",
+                   "seller.withdrawal_info"}));
+
+TEST(DecisionRequest, AcceptsACaseFileOrTheRequestAlone) {
+  std::string wrapped = std::string(R"({"case": "X", "request": )") + kRequest + "}";
+  EXPECT_TRUE(ParseDecisionRequest(wrapped).ok());
+  EXPECT_TRUE(ParseDecisionRequest(kRequest).ok());
+}
+
+// --- properties over generated requests ---------------------------------------------
+
+std::vector<DecisionRequest> CaseRequests() {
+  std::vector<DecisionRequest> out;
+  auto root = fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance";
+  for (auto const* dir : {"cases", "own"}) {
+    for (auto const& e : fs::directory_iterator(root / dir)) {
+      if (e.path().extension() != ".json") continue;
+      std::ifstream in(e.path());
+      std::stringstream s;
+      s << in.rdbuf();
+      auto request = ParseDecisionRequest(s.str());
+      EXPECT_TRUE(request.ok()) << e.path() << request.status();
+      if (request) out.push_back(*std::move(request));
+    }
+  }
+  return out;
+}
+
+// Moves every instant of a request by `shift` and the claim by `claim_shift`
+// more; drops dated settings that would no longer match.
+DecisionRequest Shifted(DecisionRequest r, std::chrono::days shift,
+                        std::chrono::days claim_shift) {
+  auto move = [&](Instant& t) { t += shift; };
+  move(r.contract.concluded_at);
+  for (auto& item : r.items) {
+    for (auto& d : item.deliveries) move(d);
+  }
+  for (auto& h : r.history) move(h.at);
+  if (r.as_of) move(*r.as_of);
+  if (r.seller.withdrawal_info.received_at) move(*r.seller.withdrawal_info.received_at);
+  move(r.claim.sent_at);
+  r.claim.sent_at += claim_shift;
+  if (r.claim.received_at) {
+    move(*r.claim.received_at);
+    *r.claim.received_at += claim_shift;
+  }
+  if (r.claim.defect_discovered_at) move(*r.claim.defect_discovered_at);
+  if (r.as_of) *r.as_of += claim_shift;
+  r.settings.extra_non_working_days.clear();
+  return r;
+}
+
+// Generated requests: every worked case moved to random dates 2021-2033, its
+// claim moved by -10..+40 days.
+std::vector<DecisionRequest> Generated(std::uint32_t seed, int per_case) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> shift_days(-1500, 2500);
+  std::uniform_int_distribution<int> claim_days(-10, 40);
+  std::vector<DecisionRequest> out;
+  for (auto const& base : CaseRequests()) {
+    for (int i = 0; i < per_case; ++i) {
+      auto shift = std::chrono::days{shift_days(rng)};
+      auto year = static_cast<int>(
+          CivilDate{std::chrono::floor<std::chrono::days>(base.contract.concluded_at + shift)}
+              .year());
+      if (year < 2021 || year > 2033) continue;
+      out.push_back(Shifted(base, shift, std::chrono::days{claim_days(rng)}));
+    }
+  }
+  return out;
+}
+
+constexpr std::uint32_t kSeed = 20261123;
+
+TEST(DecisionProperties, EveryDecisionCitesAndExplains) {
+  auto engine = *PolicyEngine::Create();
+  int decided = 0;
+  for (auto const& request : Generated(kSeed, 30)) {
+    auto d = engine.Decide(request);
+    ASSERT_TRUE(d.ok()) << d.status() << " seed " << kSeed;
+    EXPECT_FALSE(d->citations.empty()) << d->jurisdiction;
+    EXPECT_FALSE(d->trace.empty()) << d->jurisdiction;
+    for (auto const& line : Explain(*d)) EXPECT_FALSE(line.empty());
+    if (d->deadline && d->eligible) {
+      // An eligible claim was made on or before its deadline, unless the
+      // right has no end yet (not started) — then there is no deadline.
+      EXPECT_NE(d->basis, Basis::kNone);
+    }
+    ++decided;
+  }
+  EXPECT_GT(decided, 1000);
+}
+
+TEST(DecisionProperties, RolloverNeverMovesADeadlineEarlier) {
+  auto engine = *PolicyEngine::Create();
+  int compared = 0;
+  for (auto request : Generated(kSeed + 1, 30)) {
+    request.settings.rollover = false;
+    auto strict = engine.Decide(request);
+    request.settings.rollover = true;
+    auto rolled = engine.Decide(request);
+    ASSERT_TRUE(strict.ok() && rolled.ok());
+    if (!strict->statutory_deadline || !rolled->statutory_deadline) continue;
+    EXPECT_GE(std::chrono::sys_days{*rolled->statutory_deadline},
+              std::chrono::sys_days{*strict->statutory_deadline})
+        << rolled->jurisdiction << " seed " << kSeed + 1;
+    // And a rolled deadline is a working day of the buyer's calendar.
+    auto calendar = Calendar::Find(rolled->calendar);
+    ASSERT_TRUE(calendar.ok());
+    if (rolled->basis == Basis::kStatutoryWithdrawal && rolled->deadline) {
+      EXPECT_TRUE(*calendar->IsWorkingDay(*rolled->deadline)) << rolled->jurisdiction;
+    }
+    // Roll-over can only turn a late claim into a timely one.
+    if (strict->statutory_withdrawal) {
+      EXPECT_TRUE(rolled->statutory_withdrawal);
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 500);
+}
+
+TEST(DecisionProperties, ASellerPolicyNeverMakesAnEligibleClaimIneligible) {
+  auto engine = *PolicyEngine::Create();
+  auto data = internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+  ASSERT_TRUE(data.ok());
+  std::mt19937 rng(kSeed + 2);
+  std::uniform_int_distribution<int> days(0, 90);
+  std::uniform_int_distribution<int> refund(0, 2);
+  int compared = 0;
+  for (auto request : Generated(kSeed + 2, 30)) {
+    request.seller.posted_policy.reset();
+    auto before = engine.Decide(request);
+    ASSERT_TRUE(before.ok());
+    if (!before->eligible) continue;
+    // US posting statutes (e.g. Cal. Civ. Code §1723, N.Y. GBL §218-a) and
+    // Japan's SCTA Art. 15-3 grant their right only where the seller has NOT
+    // displayed a policy: displaying one changes the statute's condition
+    // rather than adding a layer on top, so those records are outside this
+    // property.
+    auto const& record = (*data)->records.at(before->jurisdiction);
+    if (record.withdrawal && (record.withdrawal->applies_when.no_posted_policy ||
+                              record.withdrawal->applies_when.policy_not_displayed_at_checkout)) {
+      continue;
+    }
+    request.seller.posted_policy = PostedPolicy{
+        .return_days = days(rng),
+        .refund = static_cast<PostedPolicy::Refund>(refund(rng)),
+        .displayed_at_checkout = true};
+    auto after = engine.Decide(request);
+    ASSERT_TRUE(after.ok());
+    EXPECT_TRUE(after->eligible) << before->jurisdiction << " with a "
+                                 << request.seller.posted_policy->return_days
+                                 << "-day policy, seed " << kSeed + 2;
+    ++compared;
+  }
+  EXPECT_GT(compared, 300);
+}
+
+}  // namespace
+}  // namespace sanbao
