@@ -336,7 +336,7 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNoStatutoryRight:
       return "The law of " + text + " gives no statutory right for this claim";
     case TraceStep::Code::kNotATrader:
-      return "The seller is not a trader, so consumer law gives no withdrawal right";
+      return "The seller is not a trader, so consumer law gives the buyer no right against it";
     case TraceStep::Code::kNotAConsumer:
       return "The buyer is not a consumer, so consumer law gives no withdrawal right";
     case TraceStep::Code::kConditionNotMet:

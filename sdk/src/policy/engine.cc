@@ -465,6 +465,12 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
       case internal::RefundStart::kGoodsReceived:
         start = HistoryDate(HistoryEvent::Type::kGoodsReceivedBySeller);
         break;
+      case internal::RefundStart::kGoodsOrProofReceived: {
+        auto goods = HistoryDate(HistoryEvent::Type::kGoodsReceivedBySeller);
+        auto proof = HistoryDate(HistoryEvent::Type::kProofOfDispatchReceived);
+        start = goods && proof ? Min(*goods, *proof) : goods ? goods : proof;
+        break;
+      }
     }
     if (start) {
       auto due = End(*start, *rule.refund.length, false);
@@ -617,6 +623,10 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   TrackResult t;
   t.basis = Basis::kLegalGuarantee;
   CiteAll(*record_, rule.sources);
+  if (rule.seller_is_business && !req_.seller.is_business) {
+    Trace(Code::kNotATrader);
+    return t;
+  }
   auto from = StartDate(rule.liability_from, false);
   CivilDate discovered = zone_->LocalDate(
       req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));

@@ -251,7 +251,8 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
           Enum<RefundStart>(*v, f->PathOf("start"),
                             {{"notice_received", RefundStart::kNoticeReceived},
                              {"notice_sent", RefundStart::kNoticeSent},
-                             {"goods_received", RefundStart::kGoodsReceived}});
+                             {"goods_received", RefundStart::kGoodsReceived},
+                             {"goods_or_proof_received", RefundStart::kGoodsOrProofReceived}});
     }
     if (auto const* v = f->Find("withholding")) {
       w.refund.withholding = Enum<Withholding>(
@@ -274,6 +275,10 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
   auto const& claims = r.Array("claims");
   for (std::size_t i = 0; i < claims.size(); ++i) {
     g.claims.insert(ParseClaimKind(claims[i], ElementPath(r.PathOf("claims"), i)));
+  }
+  if (auto a = r.OptionalObject("applies_when")) {
+    g.seller_is_business = a->Bool("seller_is_business", true);
+    a->Finish();
   }
   if (auto l = r.OptionalObject("liability")) {
     g.liability = OptionalLength(*l, "length");
@@ -426,6 +431,9 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   j.applies_to = StringList(r, "applies_to");
   if (!r.Has("applies_to")) FailAt("applies_to", "required field is missing");
   j.calendar = r.OptionalString("calendar").value_or("");
+  if (j.kind == "statute" && j.calendar.empty()) {
+    FailAt("calendar", "required for a statute (its holiday calendar)");
+  }
   if (!j.calendar.empty() && !Calendar::Find(j.calendar).ok()) {
     FailAt("calendar", "\"" + j.calendar + "\" is not a holiday calendar");
   }

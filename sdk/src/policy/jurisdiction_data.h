@@ -37,7 +37,7 @@ enum class Exists { kYes, kNo, kConditional };
 enum class NotInformedRule { kNone, kExtend, kCap, kReplace, kNoLapse };
 enum class ReturnShippingRule { kBuyerIfInformed, kBuyer, kSeller };
 enum class DeductionRule { kIfInformed, kNever, kAllowed };
-enum class RefundStart { kNoticeReceived, kNoticeSent, kGoodsReceived };
+enum class RefundStart { kNoticeReceived, kNoticeSent, kGoodsReceived, kGoodsOrProofReceived };
 enum class Withholding { kNone, kUntilGoodsOrProof };
 enum class OutboundShipping { kStandardPart, kAll, kNone };
 
@@ -123,6 +123,7 @@ struct Stage {
 
 struct GuaranteeRule {
   std::set<ClaimKind> claims;
+  bool seller_is_business = true;  // consumer-sale guarantees bind traders only
   std::optional<Length> liability;
   StartEvent liability_from = StartEvent::kDelivery;
   std::optional<Length> presumption;

@@ -163,7 +163,7 @@ struct TraceStep {
     kJurisdiction,        // text: record id, text2: record name
     kCalendar,            // text: calendar id
     kNoStatutoryRight,    // text: record id
-    kNotATrader,          //
+    kNotATrader,          // the seller is not a trader
     kNotAConsumer,        //
     kConditionNotMet,     // text: condition
     kExcluded,            // text: exclusion, text2: item id
