@@ -19,7 +19,8 @@
 //                day of conjunction the moon is at least 3 degrees above the horizon and
 //                6.4 degrees from the sun, otherwise the month starts a day later),
 //                computed with npm astronomy-engine at Kuala Lumpur (MY), Singapore (SG)
-//                and Jakarta (ID). Reproduces 25 of 28 declared month starts 2020-2026.
+//                and Jakarta (ID). Matches 64 of the 77 declared MY/SG/ID dates 2020-2026;
+//                the rest are a day off or were moved by decree (see --check).
 //       uq+1   - Umm al-Qura plus one day (IN): India's sighting committees declared
 //                every Id-ul-Fitr, Id-ul-Zuha, Muharram and Milad 2020-2025 exactly one
 //                day after the Umm al-Qura date.
