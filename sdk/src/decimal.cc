@@ -112,12 +112,17 @@ std::optional<DecimalText> ScanDecimal(std::string_view text,
   return out;
 }
 
-Int128 DivideRounded(Int128 num, Int128 den, RoundingMode mode) {
-  Int128 q = num / den;
-  Int128 r = num % den;
+namespace {
+
+// DivideRounded on 64-bit operands: the common case, and much cheaper than
+// a 128-bit division.
+template <typename T>
+T DivideRoundedImpl(T num, T den, RoundingMode mode) {
+  T q = num / den;
+  T r = num % den;
   if (r == 0) return q;
-  Int128 away = num < 0 ? -1 : 1;
-  Int128 twice = (r < 0 ? -r : r) * 2;
+  T away = num < 0 ? -1 : 1;
+  T twice = (r < 0 ? -r : r) * 2;
   switch (mode) {
     case RoundingMode::kDown:
       return q;
@@ -139,22 +144,42 @@ Int128 DivideRounded(Int128 num, Int128 den, RoundingMode mode) {
   return q;
 }
 
-std::string FormatScaled(bool negative, UInt128 magnitude, int scale) {
-  // Digits in reverse, then flipped.
-  std::string digits;
-  do {
-    digits += static_cast<char>('0' + static_cast<int>(magnitude % 10));
-    magnitude /= 10;
-  } while (magnitude != 0);
-  while (static_cast<int>(digits.size()) <= scale) digits += '0';
-  std::string out;
-  out.reserve(digits.size() + 2);
-  if (negative) out += '-';
-  for (std::size_t i = digits.size(); i-- > 0;) {
-    out += digits[i];
-    if (scale > 0 && i == static_cast<std::size_t>(scale)) out += '.';
+}  // namespace
+
+Int128 DivideRounded(Int128 num, Int128 den, RoundingMode mode) {
+  // |num| < 2^62 and den < 2^62 keep q, r and 2|r| inside int64.
+  constexpr Int128 kFast = Int128{1} << 62;
+  if (num > -kFast && num < kFast && den < kFast) {
+    return DivideRoundedImpl<std::int64_t>(
+        static_cast<std::int64_t>(num), static_cast<std::int64_t>(den), mode);
   }
-  return out;
+  return DivideRoundedImpl<Int128>(num, den, mode);
+}
+namespace {
+
+template <typename T>
+char* WriteScaled(char* p, T magnitude, int scale) {
+  int digits = 0;
+  do {
+    *--p = static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    magnitude /= 10;
+    ++digits;
+    if (digits == scale) *--p = '.';
+  } while (magnitude != 0 || digits <= scale);
+  return p;
+}
+
+}  // namespace
+
+std::string FormatScaled(bool negative, UInt128 magnitude, int scale) {
+  // Filled from the end: at most 39 digits, a point, a sign.
+  char buf[48];
+  char* end = buf + sizeof(buf);
+  char* p = magnitude <= UINT64_MAX
+                ? WriteScaled(end, static_cast<std::uint64_t>(magnitude), scale)
+                : WriteScaled(end, magnitude, scale);
+  if (negative) *--p = '-';
+  return std::string(p, end);
 }
 
 }  // namespace internal
@@ -164,19 +189,22 @@ using internal::Int128;
 StatusOr<Decimal> Decimal::Parse(std::string_view text) {
   std::string why;
   auto scanned = internal::ScanDecimal(text, &why);
-  std::map<std::string, std::string> metadata = {
-      {"input", internal::TruncateForMetadata(text)}};
-  std::string quoted = internal::QuoteForMessage(text);
+  // Error text is only built on the error paths.
+  auto metadata = [&] {
+    return std::map<std::string, std::string>{
+        {"input", internal::TruncateForMetadata(text)}};
+  };
+  auto quoted = [&] { return internal::QuoteForMessage(text); };
   if (!scanned) {
-    return InvalidArgumentError(quoted + " is not a decimal number: " + why,
-                                "DECIMAL_MALFORMED", std::move(metadata));
+    return InvalidArgumentError(quoted() + " is not a decimal number: " + why,
+                                "DECIMAL_MALFORMED", metadata());
   }
   if (scanned->fraction_digits > kMaxScale) {
     return InvalidArgumentError(
-        quoted + " has " + std::to_string(scanned->fraction_digits) +
+        quoted() + " has " + std::to_string(scanned->fraction_digits) +
             " digits after the decimal point; at most " +
             std::to_string(kMaxScale) + " are supported",
-        "DECIMAL_TOO_MANY_DIGITS", std::move(metadata));
+        "DECIMAL_TOO_MANY_DIGITS", metadata());
   }
   Int128 mantissa =
       scanned->integer_part * internal::Pow10(scanned->fraction_digits) +
@@ -184,8 +212,8 @@ StatusOr<Decimal> Decimal::Parse(std::string_view text) {
   if (scanned->negative) mantissa = -mantissa;
   if (!internal::FitsInt64(mantissa)) {
     return OutOfRangeError(
-        quoted + " does not fit a decimal of 64-bit mantissa",
-        "DECIMAL_OVERFLOW", std::move(metadata));
+        quoted() + " does not fit a decimal of 64-bit mantissa",
+        "DECIMAL_OVERFLOW", metadata());
   }
   return Decimal(static_cast<std::int64_t>(mantissa), scanned->fraction_digits);
 }

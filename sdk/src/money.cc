@@ -48,9 +48,11 @@ Status Overflow(std::string what, Currency currency) {
                          {{"currency", std::string(currency.code())}});
 }
 
-StatusOr<Money> Checked(Int128 value, Currency currency,
-                        std::string const& what) {
-  if (!FitsInt64(value)) return Overflow(what, currency);
+// `what` describes the operation for the error message; it is only called
+// on overflow.
+template <typename Describe>
+StatusOr<Money> Checked(Int128 value, Currency currency, Describe what) {
+  if (!FitsInt64(value)) return Overflow(what(), currency);
   return MoneyAccess::Make(static_cast<std::int64_t>(value), currency);
 }
 
@@ -91,24 +93,27 @@ std::string_view AllocationMethodName(AllocationMethod method) noexcept {
 StatusOr<Money> Money::Parse(std::string_view amount, Currency currency) {
   std::optional<int> units = currency.minor_units();
   if (!units) return NoMinorUnits(currency);
-  std::string code(currency.code());
-  std::string quoted = internal::QuoteForMessage(amount);
-  Metadata metadata = {{"input", internal::TruncateForMetadata(amount)},
-                       {"currency", code}};
+  // Error text is only built on the error paths.
+  auto code = [&] { return std::string(currency.code()); };
+  auto quoted = [&] { return internal::QuoteForMessage(amount); };
+  auto metadata = [&] {
+    return Metadata{{"input", internal::TruncateForMetadata(amount)},
+                    {"currency", code()}};
+  };
   std::string why;
   auto scanned = internal::ScanDecimal(amount, &why);
   if (!scanned) {
     return InvalidArgumentError(
-        quoted + " is not a " + code + " amount: " + why +
+        quoted() + " is not a " + code() + " amount: " + why +
             " (expected digits with an optional '-' and '.', e.g. \"-84.90\")",
-        "MONEY_MALFORMED", std::move(metadata));
+        "MONEY_MALFORMED", metadata());
   }
   if (scanned->fraction_digits > *units) {
     return InvalidArgumentError(
-        quoted + " has " + std::to_string(scanned->fraction_digits) +
-            " decimals but " + code + " has " + std::to_string(*units) +
+        quoted() + " has " + std::to_string(scanned->fraction_digits) +
+            " decimals but " + code() + " has " + std::to_string(*units) +
             " minor-unit digits",
-        "MONEY_TOO_MANY_DECIMALS", std::move(metadata));
+        "MONEY_TOO_MANY_DECIMALS", metadata());
   }
   Int128 minor =
       scanned->integer_part * Pow10(*units) +
@@ -116,8 +121,8 @@ StatusOr<Money> Money::Parse(std::string_view amount, Currency currency) {
   if (scanned->negative) minor = -minor;
   if (!FitsInt64(minor)) {
     return OutOfRangeError(
-        quoted + " " + code + " overflows the int64 range of minor units",
-        "MONEY_OVERFLOW", std::move(metadata));
+        quoted() + " " + code() + " overflows the int64 range of minor units",
+        "MONEY_OVERFLOW", metadata());
   }
   return Money(static_cast<std::int64_t>(minor), currency);
 }
@@ -164,30 +169,31 @@ Decimal Money::ToDecimal() const noexcept {
 StatusOr<Money> Money::Add(Money const& other) const {
   if (currency_ != other.currency_) return Mismatch("add", *this, other);
   return Checked(Int128{minor_units_} + other.minor_units_, currency_,
-                 ToStringWithCode() + " + " + other.ToString());
+                 [&] { return ToStringWithCode() + " + " + other.ToString(); });
 }
 
 StatusOr<Money> Money::Subtract(Money const& other) const {
   if (currency_ != other.currency_) return Mismatch("subtract", *this, other);
   return Checked(Int128{minor_units_} - other.minor_units_, currency_,
-                 ToStringWithCode() + " - " + other.ToString());
+                 [&] { return ToStringWithCode() + " - " + other.ToString(); });
 }
 
 StatusOr<Money> Money::Negate() const {
   return Checked(-Int128{minor_units_}, currency_,
-                 "-(" + ToStringWithCode() + ")");
+                 [&] { return "-(" + ToStringWithCode() + ")"; });
 }
 
 StatusOr<Money> Money::Multiply(std::int64_t factor) const {
-  return Checked(Int128{minor_units_} * factor, currency_,
-                 ToStringWithCode() + " * " + std::to_string(factor));
+  return Checked(Int128{minor_units_} * factor, currency_, [&] {
+    return ToStringWithCode() + " * " + std::to_string(factor);
+  });
 }
 
 StatusOr<Money> Money::Multiply(Decimal const& ratio, RoundingMode mode) const {
   Int128 product = Int128{minor_units_} * ratio.mantissa();
   Int128 rounded = internal::DivideRounded(product, Pow10(ratio.scale()), mode);
   return Checked(rounded, currency_,
-                 ToStringWithCode() + " * " + ratio.ToString());
+                 [&] { return ToStringWithCode() + " * " + ratio.ToString(); });
 }
 
 StatusOr<int> Money::Compare(Money const& other) const {
@@ -228,10 +234,20 @@ std::vector<Money> AllocateValidated(Money const& amount,
   std::vector<Int128> shares(n);
   std::vector<Int128> remainders(n);
   Int128 given = 0;
+  auto const whole64 = static_cast<std::uint64_t>(whole);
+  auto const total64 = static_cast<std::uint64_t>(total);
   for (std::size_t i = 0; i < n; ++i) {
-    Int128 product = whole * weights[i];
-    shares[i] = product / total;
-    remainders[i] = product % total;
+    std::uint64_t product64;
+    if (!__builtin_mul_overflow(whole64, static_cast<std::uint64_t>(weights[i]),
+                                &product64)) {
+      // The common case, without a 128-bit division.
+      shares[i] = product64 / total64;
+      remainders[i] = product64 % total64;
+    } else {
+      Int128 product = whole * weights[i];
+      shares[i] = product / total;
+      remainders[i] = product % total;
+    }
     given += shares[i];
   }
   // Leftover < number of parts with a non-zero remainder <= n.

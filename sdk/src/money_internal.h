@@ -16,12 +16,20 @@ namespace sanbao::inline v1::internal {
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
-/// 10^n for n in [0, 38].
-constexpr Int128 Pow10(int n) {
-  Int128 result = 1;
-  for (int i = 0; i < n; ++i) result *= 10;
-  return result;
+namespace pow10_detail {
+constexpr auto MakeTable() {
+  struct Table {
+    Int128 value[39];
+  } table{};
+  table.value[0] = 1;
+  for (int i = 1; i < 39; ++i) table.value[i] = table.value[i - 1] * 10;
+  return table;
 }
+inline constexpr auto kTable = MakeTable();
+}  // namespace pow10_detail
+
+/// 10^n for n in [0, 38].
+constexpr Int128 Pow10(int n) { return pow10_detail::kTable.value[n]; }
 
 constexpr Int128 kInt64Max = INT64_MAX;
 constexpr Int128 kInt64Min = INT64_MIN;

@@ -353,6 +353,26 @@ TEST(MoneyRounding, ModeTable) {
   }
 }
 
+TEST(MoneyRounding, WideProductsUseTheSameRules) {
+  // Products beyond 2^62 take the 128-bit path; the rules must not change.
+  constexpr std::int64_t kHalf = kMax / 2;  // kMax * 0.5 = kHalf + 0.5
+  Decimal half = D("0.5");
+  Money max = Minor(kMax, "JPY");
+  Money neg = Minor(-kMax, "JPY");
+  EXPECT_EQ(max.Multiply(half, RoundingMode::kHalfEven)->minor_units(),
+            kHalf + 1);  // kHalf is odd
+  EXPECT_EQ(max.Multiply(half, RoundingMode::kHalfDown)->minor_units(), kHalf);
+  EXPECT_EQ(max.Multiply(half, RoundingMode::kDown)->minor_units(), kHalf);
+  EXPECT_EQ(neg.Multiply(half, RoundingMode::kHalfEven)->minor_units(),
+            -kHalf - 1);
+  EXPECT_EQ(neg.Multiply(half, RoundingMode::kHalfUp)->minor_units(),
+            -kHalf - 1);
+  EXPECT_EQ(neg.Multiply(half, RoundingMode::kFloor)->minor_units(),
+            -kHalf - 1);
+  EXPECT_EQ(neg.Multiply(half, RoundingMode::kCeiling)->minor_units(), -kHalf);
+  EXPECT_EQ(neg.Multiply(half, RoundingMode::kUp)->minor_units(), -kHalf - 1);
+}
+
 TEST(MoneyRounding, RealisticProducts) {
   // 84.90 EUR * 0.19 = 16.131 EUR.
   EXPECT_EQ(
