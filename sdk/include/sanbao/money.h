@@ -62,6 +62,11 @@ std::string_view RoundingModeName(RoundingMode mode) noexcept;
 /// conversion from or to floating point.
 class Money {
  public:
+  /// Zero in "XXX", ISO 4217's code for "no currency involved": a
+  /// placeholder that domain structs can hold before they are filled in. It
+  /// cannot be mixed with a real currency (CURRENCY_MISMATCH).
+  Money() noexcept;
+
   /// Parses an exact decimal amount in `currency`'s major unit:
   /// Parse("84.90", EUR) is 8490 cents, Parse("1000", JPY) is 1000 yen,
   /// Parse("1.234", KWD) is 1234 fils, Parse("-5.00", EUR) is -500.
@@ -96,7 +101,7 @@ class Money {
   std::int64_t minor_units() const noexcept { return minor_units_; }
   Currency currency() const noexcept { return currency_; }
   /// The currency's number of minor units (0..4).
-  int scale() const noexcept { return *currency_.minor_units(); }
+  int scale() const noexcept { return currency_.minor_units().value_or(0); }
 
   bool is_zero() const noexcept { return minor_units_ == 0; }
   bool is_negative() const noexcept { return minor_units_ < 0; }
