@@ -437,6 +437,10 @@ std::string DecisionToJson(Decision const& d) {
       {"statutory_deadline", DateJson(d.statutory_deadline)},
       {"refund_due_by", DateJson(d.refund_due_by)},
       {"refund", MoneyJson(d.refund)},
+      {"outbound_shipping_refund", d.outbound_shipping == OutboundRefund::kAll ? "all"
+                                   : d.outbound_shipping == OutboundRefund::kStandardPart
+                                       ? "standard_part"
+                                       : "none"},
       {"return_shipping_paid_by",
        d.return_shipping_paid_by ? json::value(json::string(PartyName(*d.return_shipping_paid_by)))
                                  : json::value(nullptr)},

@@ -68,9 +68,22 @@ struct TrackResult {
   std::optional<bool> deduction;
   std::vector<Remedy> remedies;
   std::optional<Money> refund;
+  OutboundRefund outbound = OutboundRefund::kNone;
   std::optional<CivilDate> refund_due;
   std::string exclusion;
 };
+
+OutboundRefund ToOutbound(internal::OutboundShipping o) {
+  switch (o) {
+    case internal::OutboundShipping::kStandardPart:
+      return OutboundRefund::kStandardPart;
+    case internal::OutboundShipping::kAll:
+      return OutboundRefund::kAll;
+    case internal::OutboundShipping::kNone:
+      return OutboundRefund::kNone;
+  }
+  return OutboundRefund::kNone;
+}
 
 class Decider {
  public:
@@ -451,6 +464,7 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
   auto refund = Refund(rule.refund.outbound);
   if (!refund) return std::move(refund).status();
   t.refund = *refund;
+  t.outbound = ToOutbound(rule.refund.outbound);
 
   // The refund clock.
   if (rule.refund.length) {
@@ -599,6 +613,7 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
   auto refund = Refund(internal::OutboundShipping::kAll);
   if (!refund) return std::move(refund).status();
   t.refund = *refund;
+  t.outbound = OutboundRefund::kAll;
   if (!end) {
     t.eligible = true;
     return t;
@@ -682,6 +697,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     auto refund = Refund(internal::OutboundShipping::kAll);
     if (!refund) return std::move(refund).status();
     t.refund = *refund;
+    t.outbound = OutboundRefund::kAll;
   }
   return t;
 }
@@ -727,6 +743,7 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
   auto refund = Refund(window->refund_outbound);
   if (!refund) return std::move(refund).status();
   t.refund = *refund;
+  t.outbound = ToOutbound(window->refund_outbound);
   if (!start) {
     t.eligible = true;
     return t;
@@ -896,6 +913,7 @@ Status Decider::Run() {
   d_.deduction_allowed = chosen->deduction;
   d_.remedies = chosen->remedies;
   d_.refund = chosen->refund;
+  d_.outbound_shipping = chosen->outbound;
   d_.refund_due_by = chosen->refund_due;
   d_.restocking_fee_allowed = r.withdrawal && r.withdrawal->restocking_fee;
   Trace(Code::kBasis, {}, {}, 0, BasisName(d_.basis));

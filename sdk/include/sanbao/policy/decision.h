@@ -146,6 +146,13 @@ enum class Remedy { kRefund, kReplace, kRepair, kPriceReduction, kTerminate };
 std::string_view RemedyName(Remedy remedy);
 
 enum class Party { kBuyer, kSeller };
+
+/// How much of the outbound delivery charge a full return gets back.
+enum class OutboundRefund {
+  kNone,          ///< nothing
+  kStandardPart,  ///< up to the cheapest standard option (CRD Art. 13(2))
+  kAll,           ///< everything charged
+};
 std::string_view PartyName(Party party);
 
 /// A legal source a decision relies on. The views point into the engine's
@@ -213,6 +220,9 @@ struct Decision {
   std::optional<CivilDate> statutory_deadline;
   std::optional<CivilDate> refund_due_by;
   std::optional<Money> refund;
+  /// On a full return, how much outbound shipping is refunded; partial
+  /// returns refund none unless a policy says otherwise.
+  OutboundRefund outbound_shipping = OutboundRefund::kNone;
   std::optional<Party> return_shipping_paid_by;
   std::optional<bool> deduction_allowed;
   bool restocking_fee_allowed = false;
