@@ -7,14 +7,28 @@
 #include <algorithm>
 #include <array>
 
+#include <date/tz.h>
+
 #include "policy/jurisdiction_data.h"
 #include "sanbao/policy/calendar.h"
 
 namespace sanbao {
 inline namespace v1 {
 
+namespace {
+// The buyer's record and holiday calendar for a jurisdiction code.
+struct Resolved {
+  internal::Jurisdiction const* record = nullptr;
+  std::optional<Calendar> calendar;
+};
+}  // namespace
+
 struct PolicyEngine::Impl {
   std::shared_ptr<internal::JurisdictionSet const> data;
+  // Precomputed at Create() for every known code, so that deciding needs no
+  // string work for them; other codes take the slow path each time.
+  std::map<std::string, Resolved, std::less<>> resolved;
+  std::map<std::string, TimeZone, std::less<>> zones;
 };
 
 namespace {
@@ -85,11 +99,71 @@ OutboundRefund ToOutbound(internal::OutboundShipping o) {
   return OutboundRefund::kNone;
 }
 
+std::vector<std::string> KnownTimeZoneNames() {
+  std::vector<std::string> names;
+  try {
+    auto const& db = date::get_tzdb();
+    for (auto const& z : db.zones) names.emplace_back(z.name());
+  } catch (std::exception const&) {
+    // No tz database: every lookup then takes TimeZone::Find's error path.
+  }
+  return names;
+}
+
+Status UnknownJurisdiction(std::string_view input) {
+  return Status(ErrorCode::kInvalidArgument,
+                "buyer.jurisdiction: no law known for \"" + std::string(input) + "\"",
+                ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                          .metadata = {{"field", "buyer.jurisdiction"}},
+                          .http_status = 400});
+}
+
+// The record whose id is the code ("GB" is "UK"), else the most specific
+// record that applies to it, else the same for its country; the calendar
+// of the code, else of its country, else the record's (or a parent's).
+StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data, std::string_view input) {
+  std::string code(input);
+  for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (code.empty()) return BadRequest("buyer.jurisdiction is empty", "buyer.jurisdiction");
+  std::string country = code.substr(0, code.find('-'));
+  auto find = [&](std::string const& c) -> Jurisdiction const* {
+    std::string id = c == "GB" ? "UK" : c;
+    if (auto it = data.records.find(id); it != data.records.end()) return &it->second;
+    auto it = data.by_code.find(c);
+    if (it == data.by_code.end()) return nullptr;
+    Jurisdiction const* best = nullptr;
+    for (auto const& rid : it->second) {
+      auto const& r = data.records.at(rid);
+      if (r.kind == "marketplace_policy") continue;
+      if (best == nullptr || best->kind == "statute_baseline") best = &r;
+    }
+    return best;
+  };
+  Resolved out;
+  out.record = find(code);
+  if (out.record == nullptr) out.record = find(country);
+  if (out.record == nullptr || out.record->kind == "marketplace_policy") {
+    return UnknownJurisdiction(input);
+  }
+  auto calendar = Calendar::Find(code);
+  if (!calendar) calendar = Calendar::Find(country);
+  for (auto const* r = out.record; !calendar && r != nullptr;) {
+    if (!r->calendar.empty()) calendar = Calendar::Find(r->calendar);
+    auto it = data.records.find(r->parent);
+    r = it == data.records.end() ? nullptr : &it->second;
+  }
+  if (!calendar) {
+    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" + std::string(input) + "\"",
+                      "buyer.jurisdiction");
+  }
+  out.calendar = std::move(calendar).value();
+  return out;
+}
+
 class Decider {
  public:
-  Decider(internal::JurisdictionSet const& data, DecisionRequest const& req,
-          Decision& d)
-      : data_(data), req_(req), d_(d) {}
+  Decider(PolicyEngine::Impl const& impl, DecisionRequest const& req, Decision& d)
+      : impl_(impl), data_(*impl.data), req_(req), d_(d) {}
 
   Status Run();
 
@@ -129,6 +203,7 @@ class Decider {
   StatusOr<TrackResult> Marketplace(Jurisdiction const& mp);
   TrackResult SellerPolicy();
 
+  PolicyEngine::Impl const& impl_;
   internal::JurisdictionSet const& data_;
   DecisionRequest const& req_;
   Decision& d_;
@@ -284,55 +359,26 @@ StatusOr<std::optional<Money>> Decider::Refund(
 // --- resolution ------------------------------------------------------------
 
 Status Decider::Resolve() {
-  auto upper = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-  };
-  std::string code = upper(req_.buyer.jurisdiction);
-  if (code.empty()) return BadRequest("buyer.jurisdiction is empty", "buyer.jurisdiction");
-  std::string country = code.substr(0, code.find('-'));
-  auto find = [&](std::string const& c) -> Jurisdiction const* {
-    std::string id = c == "GB" ? "UK" : c;
-    if (auto it = data_.records.find(id); it != data_.records.end()) return &it->second;
-    auto it = data_.by_code.find(c);
-    if (it == data_.by_code.end()) return nullptr;
-    Jurisdiction const* best = nullptr;
-    for (auto const& rid : it->second) {
-      auto const& r = data_.records.at(rid);
-      if (r.kind == "marketplace_policy") continue;
-      if (best == nullptr || best->kind == "statute_baseline") best = &r;
-    }
-    return best;
-  };
-  record_ = find(code);
-  if (record_ == nullptr) record_ = find(country);
-  if (record_ == nullptr || record_->kind == "marketplace_policy") {
-    return Status(ErrorCode::kInvalidArgument,
-                  "buyer.jurisdiction: no law known for \"" + req_.buyer.jurisdiction + "\"",
-                  ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
-                            .metadata = {{"field", "buyer.jurisdiction"}},
-                            .http_status = 400});
+  Resolved const* resolved = nullptr;
+  StatusOr<Resolved> slow;
+  if (auto it = impl_.resolved.find(req_.buyer.jurisdiction); it != impl_.resolved.end()) {
+    resolved = &it->second;
+  } else {
+    slow = ResolveSlow(data_, req_.buyer.jurisdiction);
+    if (!slow) return slow.status();
+    resolved = &*slow;
   }
+  record_ = resolved->record;
   d_.jurisdiction = record_->id;
   Trace(Code::kJurisdiction, {}, {}, 0, record_->id, record_->name);
-
-  auto calendar = Calendar::Find(code);
-  if (!calendar) calendar = Calendar::Find(country);
-  for (auto const* r = record_; !calendar && r != nullptr;) {
-    if (!r->calendar.empty()) calendar = Calendar::Find(r->calendar);
-    auto it = data_.records.find(r->parent);
-    r = it == data_.records.end() ? nullptr : &it->second;
-  }
-  if (!calendar) {
-    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" +
-                          req_.buyer.jurisdiction + "\"",
-                      "buyer.jurisdiction");
-  }
-  calendar_ = std::move(calendar).value();
+  calendar_ = resolved->calendar;
   d_.calendar = calendar_->id();
   Trace(Code::kCalendar, {}, {}, 0, calendar_->id());
 
-  auto zone = TimeZone::Find(req_.buyer.timezone);
+  if (auto it = impl_.zones.find(req_.buyer.timezone); it != impl_.zones.end()) {
+    zone_ = it->second;
+  }
+  auto zone = zone_ ? StatusOr<TimeZone>(*zone_) : TimeZone::Find(req_.buyer.timezone);
   if (!zone) {
     // A bad request field, not a missing resource.
     return Status(ErrorCode::kInvalidArgument, "buyer.timezone: " + zone.status().message(),
@@ -936,13 +982,32 @@ StatusOr<PolicyEngine> PolicyEngine::Create() {
                    loaded.status().error_info()));
       }());
   if (!*kLoaded) return kLoaded->status();
-  return PolicyEngine(std::make_shared<Impl const>(Impl{**kLoaded}));
+  static auto const* const kImpl = [] {
+    auto impl = std::make_shared<Impl>();
+    impl->data = **kLoaded;
+    std::vector<std::string> codes = Calendar::Ids();
+    for (auto const& [id, record] : impl->data->records) {
+      codes.push_back(id);
+      for (auto const& c : record.applies_to) codes.push_back(c);
+    }
+    codes.emplace_back("GB");
+    for (auto const& code : codes) {
+      auto r = ResolveSlow(*impl->data, code);
+      if (r) impl->resolved.emplace(code, *std::move(r));
+    }
+    for (auto const& name : KnownTimeZoneNames()) {
+      if (auto zone = TimeZone::Find(name)) impl->zones.emplace(name, *zone);
+    }
+    return new std::shared_ptr<Impl const>(std::move(impl));
+  }();
+  return PolicyEngine(*kImpl);
 }
 
 StatusOr<Decision> PolicyEngine::Decide(DecisionRequest const& request) const {
   Decision decision;
   decision.trace.reserve(16);
-  Decider decider(*impl_->data, request, decision);
+  decision.citations.reserve(8);
+  Decider decider(*impl_, request, decision);
   if (auto status = decider.Run(); !status.ok()) return status;
   return decision;
 }
