@@ -69,8 +69,26 @@ class ObjectReader {
 };
 
 std::string ElementPath(std::string const& array_path, std::size_t index);
+
+/// Reads a string that must be one of `options` and returns its value; the
+/// error lists the allowed names.
+template <typename E>
+E EnumAt(boost::json::value const& v, std::string const& path,
+         std::initializer_list<std::pair<std::string_view, E>> options);
 std::string AsString(boost::json::value const& value, std::string const& path);
 std::int64_t AsInt(boost::json::value const& value, std::string const& path,
                    std::int64_t min, std::int64_t max);
+
+template <typename E>
+E EnumAt(boost::json::value const& v, std::string const& path,
+         std::initializer_list<std::pair<std::string_view, E>> options) {
+  auto text = AsString(v, path);
+  std::string known;
+  for (auto const& [name, value] : options) {
+    if (name == text) return value;
+    known += (known.empty() ? "" : ", ") + std::string(name);
+  }
+  FailAt(path, "\"" + text + "\" is not one of " + known);
+}
 
 }  // namespace sanbao::inline v1::internal

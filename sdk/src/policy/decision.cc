@@ -14,6 +14,7 @@ namespace {
 namespace json = boost::json;
 using internal::AsString;
 using internal::ElementPath;
+using internal::EnumAt;
 using internal::FailAt;
 using internal::ObjectReader;
 
@@ -30,18 +31,6 @@ std::optional<Instant> OptionalInstant(ObjectReader& r, std::string_view key) {
   auto const* v = r.Find(key);
   if (v == nullptr || v->is_null()) return std::nullopt;
   return InstantAt(*v, r.PathOf(key));
-}
-
-template <typename E>
-E EnumAt(json::value const& v, std::string const& path,
-         std::initializer_list<std::pair<std::string_view, E>> options) {
-  auto text = AsString(v, path);
-  std::string known;
-  for (auto const& [name, value] : options) {
-    if (name == text) return value;
-    known += (known.empty() ? "" : ", ") + std::string(name);
-  }
-  FailAt(path, "\"" + text + "\" is not one of " + known);
 }
 
 Money MoneyAt(json::value const& v, std::string const& path) {

@@ -18,13 +18,7 @@ namespace json = boost::json;
 template <typename E>
 E Enum(json::value const& v, std::string const& path,
        std::initializer_list<std::pair<std::string_view, E>> options) {
-  auto text = AsString(v, path);
-  std::string known;
-  for (auto const& [name, value] : options) {
-    if (name == text) return value;
-    known += (known.empty() ? "" : ", ") + std::string(name);
-  }
-  FailAt(path, "\"" + text + "\" is not one of " + known);
+  return EnumAt<E>(v, path, options);
 }
 
 Length ParseLength(json::value const& v, std::string const& path) {
