@@ -16,7 +16,8 @@ inline namespace v1 {
 ///
 ///   requested -> approved | declined
 ///   approved -> awaiting_shipment -> in_transit -> received -> inspected
-///            -> resolved (refunded | exchanged | repaired | replaced | rejected) -> closed
+///            -> resolved (refunded | exchanged | repaired | replaced |
+///            rejected) -> closed
 ///   approved -> resolved            when no goods come back (a claim)
 ///   awaiting_shipment -> received   goods handed in without a carrier
 ///   requested | approved | awaiting_shipment -> cancelled
@@ -41,7 +42,14 @@ bool IsTerminal(ReturnState state);
 /// Whether the state machine has the edge `from -> to` at all.
 bool IsTransitionAllowed(ReturnState from, ReturnState to);
 
-enum class Resolution { kNone, kRefunded, kExchanged, kRepaired, kReplaced, kRejected };
+enum class Resolution {
+  kNone,
+  kRefunded,
+  kExchanged,
+  kRepaired,
+  kReplaced,
+  kRejected
+};
 std::string_view ResolutionName(Resolution resolution);
 StatusOr<Resolution> ParseResolution(std::string_view name);
 
@@ -49,7 +57,7 @@ StatusOr<Resolution> ParseResolution(std::string_view name);
 struct Actor {
   enum class Kind { kBuyer, kSeller, kMarketplace, kCarrier, kSystem };
   Kind kind = Kind::kSystem;
-  std::string id;  ///< user, account or service id
+  std::string id{};  ///< user, account or service id
 };
 std::string_view ActorKindName(Actor::Kind kind);
 
@@ -58,9 +66,9 @@ struct TransitionRecord {
   ReturnState from = ReturnState::kRequested;
   ReturnState to = ReturnState::kRequested;
   Resolution resolution = Resolution::kNone;
-  Actor actor;
+  Actor actor{};
   Instant at{};
-  std::string reason;
+  std::string reason{};
 };
 
 enum class ReturnReason {
@@ -73,18 +81,24 @@ enum class ReturnReason {
   kOther
 };
 
-enum class Disposition { kUndecided, kRestock, kRefurbish, kScrap, kReturnToSupplier };
+enum class Disposition {
+  kUndecided,
+  kRestock,
+  kRefurbish,
+  kScrap,
+  kReturnToSupplier
+};
 
 enum class GoodsCondition { kUnknown, kNew, kOpened, kUsed, kDamaged };
 
 struct ReturnLine {
-  std::string order_line_id;
+  std::string order_line_id{};
   int requested_quantity = 0;
   int received_quantity = 0;
   int accepted_quantity = 0;  ///< accepted after inspection
   GoodsCondition condition = GoodsCondition::kUnknown;
   ReturnReason reason = ReturnReason::kChangeOfMind;
-  std::string reason_note;
+  std::string reason_note{};
   Disposition disposition = Disposition::kUndecided;
 };
 
@@ -92,12 +106,12 @@ struct ReturnLine {
 /// replacement or a refund without return has `requires_return == false`.
 class ReturnCase {
  public:
-  std::string id;
-  std::string order_id;
-  std::string marketplace;  ///< "ebay", ... or empty
-  std::string external_id;  ///< the marketplace's return id
+  std::string id{};
+  std::string order_id{};
+  std::string marketplace{};  ///< "ebay", ... or empty
+  std::string external_id{};  ///< the marketplace's return id
   bool requires_return = true;
-  std::vector<ReturnLine> lines;
+  std::vector<ReturnLine> lines{};
   Instant created_at{};
   Instant updated_at{};
 
@@ -116,41 +130,42 @@ class ReturnCase {
 
   /// Restores a case from storage without replaying rules: the store's
   /// counterpart of the constructor. `history` must end in `state`.
-  static StatusOr<ReturnCase> Restore(ReturnCase base, ReturnState state, Resolution resolution,
+  static StatusOr<ReturnCase> Restore(ReturnCase base, ReturnState state,
+                                      Resolution resolution,
                                       std::vector<TransitionRecord> history);
 
  private:
   ReturnState state_ = ReturnState::kRequested;
   Resolution resolution_ = Resolution::kNone;
-  std::vector<TransitionRecord> history_;
+  std::vector<TransitionRecord> history_{};
 };
 
 /// An exchange: goods back, other goods out.
 struct Exchange {
-  std::string id;
-  std::string return_id;
+  std::string id{};
+  std::string return_id{};
   struct Line {
-    std::string sku;
+    std::string sku{};
     int quantity = 1;
-    Money unit_price;
+    Money unit_price{};
   };
-  std::vector<Line> outgoing;
-  std::optional<Money> price_difference;  ///< positive: the buyer pays more
+  std::vector<Line> outgoing{};
+  std::optional<Money> price_difference{};  ///< positive: the buyer pays more
 };
 
 /// A repair, with its attempts: under China's 三包 two failed repairs give
 /// the buyer replacement or refund (部分商品修理更换退货责任规定 Art. 11).
 struct Repair {
-  std::string id;
-  std::string return_id;
-  std::string order_line_id;
+  std::string id{};
+  std::string return_id{};
+  std::string order_line_id{};
   struct Attempt {
     Instant started_at{};
-    std::optional<Instant> completed_at;
+    std::optional<Instant> completed_at{};
     bool succeeded = false;
-    std::string note;
+    std::string note{};
   };
-  std::vector<Attempt> attempts;
+  std::vector<Attempt> attempts{};
 
   int FailedAttempts() const;
 };

@@ -21,7 +21,7 @@ StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id);
 /// A public holiday on a given date.
 struct Holiday {
   CivilDate date{};
-  std::string name{};     ///< in the local language: "Tag der Deutschen Einheit"
+  std::string name{};  ///< in the local language: "Tag der Deutschen Einheit"
   std::string name_en{};  ///< in English, when the data has it
   bool observed = false;  ///< a substitute day for a holiday on a rest day
   bool regional = false;  ///< applies in this region only, not nationwide
@@ -32,18 +32,18 @@ struct Holiday {
 
 /// A legal source a calendar's data cites.
 struct CalendarSource {
-  std::string id;
-  std::string title;
-  std::string where;
+  std::string id{};
+  std::string title{};
+  std::string where{};
 };
 
 /// Why a date is, or is not, a working day.
 struct DayInfo {
-  CivilDate date;
+  CivilDate date{};
   bool working_day = false;
-  bool weekend = false;          ///< a rest day of the week in this calendar
+  bool weekend = false;  ///< a rest day of the week in this calendar
   bool make_up_working_day = false;  ///< a weekend day declared a working day
-  std::vector<Holiday> holidays;     ///< empty when none
+  std::vector<Holiday> holidays{};   ///< empty when none
 };
 
 /// The public holidays and rest days of a country or one of its regions
@@ -110,7 +110,7 @@ class Calendar {
       internal::CalendarSet const& set, std::string_view id);
   explicit Calendar(std::shared_ptr<Impl const> impl)
       : impl_(std::move(impl)) {}
-  std::shared_ptr<Impl const> impl_;
+  std::shared_ptr<Impl const> impl_{};
 };
 
 }  // namespace v1

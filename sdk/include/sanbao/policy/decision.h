@@ -18,8 +18,8 @@ inline namespace v1 {
 // ---------------------------------------------------------------------------
 
 struct Buyer {
-  std::string jurisdiction;  ///< "DE-BY", "GB", "US-CA", "CN"
-  std::string timezone;      ///< IANA zone; all day counting happens here
+  std::string jurisdiction{};  ///< "DE-BY", "GB", "US-CA", "CN"
+  std::string timezone{};      ///< IANA zone; all day counting happens here
   bool is_consumer = true;
 };
 
@@ -27,7 +27,7 @@ struct Buyer {
 struct WithdrawalInfo {
   enum class Kind { kGiven, kNever, kLate };
   Kind kind = Kind::kGiven;
-  std::optional<Instant> received_at;  ///< for kLate
+  std::optional<Instant> received_at{};  ///< for kLate
 };
 
 enum class ReturnCostInfo { kBuyerPays, kSilent, kSellerPays };
@@ -40,14 +40,20 @@ struct PostedPolicy {
 };
 
 struct Seller {
-  std::string jurisdiction;
+  std::string jurisdiction{};
   bool is_business = true;
-  WithdrawalInfo withdrawal_info;
+  WithdrawalInfo withdrawal_info{};
   ReturnCostInfo return_cost_info = ReturnCostInfo::kSilent;
-  std::optional<PostedPolicy> posted_policy;
+  std::optional<PostedPolicy> posted_policy{};
 };
 
-enum class ContractKind { kSingle, kMultiItem, kMultiLot, kSubscription, kService };
+enum class ContractKind {
+  kSingle,
+  kMultiItem,
+  kMultiLot,
+  kSubscription,
+  kService
+};
 
 struct Contract {
   ContractKind kind = ContractKind::kSingle;
@@ -57,20 +63,23 @@ struct Contract {
 enum class ItemCondition { kNew, kUsedForTesting, kWorn, kDamaged };
 
 struct Item {
-  std::string id;
-  std::string category;
-  std::optional<Money> price;
-  std::vector<std::string> attributes;  ///< "personalised", "hygiene_sealed", ...
+  std::string id{};
+  std::string category{};
+  std::optional<Money> price{};
+  std::vector<std::string>
+      attributes{};  ///< "personalised", "hygiene_sealed", ...
   bool seal_broken = false;
   ItemCondition condition = ItemCondition::kNew;
-  std::vector<Instant> deliveries;  ///< when parts of the item reached the buyer
+  std::vector<Instant>
+      deliveries{};  ///< when parts of the item reached the buyer
 
   bool Has(std::string_view attribute) const;
 };
 
 struct Shipping {
-  std::optional<Money> charged;   ///< what the buyer paid for outbound delivery
-  std::optional<Money> standard;  ///< the cheapest standard option offered
+  std::optional<Money>
+      charged{};  ///< what the buyer paid for outbound delivery
+  std::optional<Money> standard{};  ///< the cheapest standard option offered
   bool free_outbound = false;
 };
 
@@ -79,9 +88,9 @@ enum class ClaimKind { kWithdrawal, kDefect, kNotAsDescribed, kRepairFailed };
 struct Claim {
   ClaimKind kind = ClaimKind::kWithdrawal;
   Instant sent_at{};
-  std::optional<Instant> received_at;
-  std::vector<std::string> item_ids;  ///< empty: every item
-  std::optional<Instant> defect_discovered_at;
+  std::optional<Instant> received_at{};
+  std::vector<std::string> item_ids{};  ///< empty: every item
+  std::optional<Instant> defect_discovered_at{};
 };
 
 struct HistoryEvent {
@@ -93,31 +102,31 @@ struct HistoryEvent {
   };
   Type type = Type::kRepair;
   Instant at{};
-  std::string item_id;  ///< for repairs
+  std::string item_id{};  ///< for repairs
 };
 
 /// Explicit engine options where the law is unsettled. An unset option takes
 /// the jurisdiction's default (docs/guides/jurisdiction-data.md, "Settings").
 struct DecisionSettings {
-  std::optional<bool> rollover;
-  std::vector<CivilDate> extra_non_working_days;
-  std::optional<bool> count_delivery_day;
-  std::optional<bool> posting_statute_applies_online;
-  std::optional<bool> amazon_holiday_window;
+  std::optional<bool> rollover{};
+  std::vector<CivilDate> extra_non_working_days{};
+  std::optional<bool> count_delivery_day{};
+  std::optional<bool> posting_statute_applies_online{};
+  std::optional<bool> amazon_holiday_window{};
 };
 
 struct DecisionRequest {
-  std::optional<Instant> as_of;  ///< default: the claim's sent_at
-  Buyer buyer;
-  Seller seller;
-  std::optional<std::string> marketplace;  ///< "MP-EBAY", ...
-  std::optional<std::string> marketplace_site;
-  Contract contract;
-  std::vector<Item> items;
-  std::optional<Shipping> shipping;
-  Claim claim;
-  std::vector<HistoryEvent> history;
-  DecisionSettings settings;
+  std::optional<Instant> as_of{};  ///< default: the claim's sent_at
+  Buyer buyer{};
+  Seller seller{};
+  std::optional<std::string> marketplace{};  ///< "MP-EBAY", ...
+  std::optional<std::string> marketplace_site{};
+  Contract contract{};
+  std::vector<Item> items{};
+  std::optional<Shipping> shipping{};
+  Claim claim{};
+  std::vector<HistoryEvent> history{};
+  DecisionSettings settings{};
 };
 
 /// Parses a request from JSON: either a conformance case file (its
@@ -158,47 +167,47 @@ std::string_view PartyName(Party party);
 /// A legal source a decision relies on. The views point into the engine's
 /// data, which lives as long as the process.
 struct Citation {
-  std::string_view id;
-  std::string_view title;
-  std::string_view where;
+  std::string_view id{};
+  std::string_view title{};
+  std::string_view where{};
 };
 
 /// One step of the reasoning, kept structured so that deciding stays cheap;
 /// `ExplainStep` renders it as a sentence.
 struct TraceStep {
   enum class Code {
-    kJurisdiction,        // text: record id, text2: record name
-    kCalendar,            // text: calendar id
-    kNoStatutoryRight,    // text: record id
-    kNotATrader,          // the seller is not a trader
-    kNotAConsumer,        //
-    kConditionNotMet,     // text: condition
-    kExcluded,            // text: exclusion, text2: item id
-    kStartEvent,          // date: start, text: event
-    kBeforeDelivery,      //
-    kNotStarted,          // text: event that has not happened
-    kPeriod,              // date: last day, number: length, text: unit
-    kNoFixedPeriod,       // the statute sets no number of days
-    kNotInformed,         // date: new last day, text: rule
-    kNoLapse,             //
-    kRollover,            // date: last day, date2: rolled, text: why
-    kNoRollover,          // date: last day
-    kClaimInTime,         // date: claim date, date2: deadline, text: sent/received
-    kClaimLate,           // date: claim date, date2: deadline, text: sent/received
-    kLiability,           // date: liability end
-    kLiabilityEnded,      // date: liability end, date2: discovery
-    kStage,               // text: stage name
-    kPolicyWindow,        // text: who (marketplace id / "seller"), date: last day
-    kPolicyNoReturns,     // text: who
-    kPolicyNotApplicable, // text: who, text2: why
-    kHolidayWindow,       // date: fixed last day
-    kBasis,               // text: basis name
-    kRefundDue,           // date: due
-    kRefundWithheld,      // date: due
-    kReturnShipping,      // text: party
-    kWarning,             // text: warning
+    kJurisdiction,      // text: record id, text2: record name
+    kCalendar,          // text: calendar id
+    kNoStatutoryRight,  // text: record id
+    kNotATrader,        // the seller is not a trader
+    kNotAConsumer,      //
+    kConditionNotMet,   // text: condition
+    kExcluded,          // text: exclusion, text2: item id
+    kStartEvent,        // date: start, text: event
+    kBeforeDelivery,    //
+    kNotStarted,        // text: event that has not happened
+    kPeriod,            // date: last day, number: length, text: unit
+    kNoFixedPeriod,     // the statute sets no number of days
+    kNotInformed,       // date: new last day, text: rule
+    kNoLapse,           //
+    kRollover,          // date: last day, date2: rolled, text: why
+    kNoRollover,        // date: last day
+    kClaimInTime,      // date: claim date, date2: deadline, text: sent/received
+    kClaimLate,        // date: claim date, date2: deadline, text: sent/received
+    kLiability,        // date: liability end
+    kLiabilityEnded,   // date: liability end, date2: discovery
+    kStage,            // text: stage name
+    kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
+    kPolicyNoReturns,  // text: who
+    kPolicyNotApplicable,  // text: who, text2: why
+    kHolidayWindow,        // date: fixed last day
+    kBasis,                // text: basis name
+    kRefundDue,            // date: due
+    kRefundWithheld,       // date: due
+    kReturnShipping,       // text: party
+    kWarning,              // text: warning
   };
-  Code code;
+  Code code{};
   CivilDate date{};
   CivilDate date2{};
   int number = 0;
@@ -213,26 +222,26 @@ struct Decision {
   bool statutory_withdrawal = false;
   /// Last day (buyer's calendar, ends 24:00 local) for the right named by
   /// `basis`, after roll-over; absent where the right has no fixed end.
-  std::optional<CivilDate> deadline;
+  std::optional<CivilDate> deadline{};
   /// The last instant of `deadline` in the buyer's zone.
-  std::optional<Instant> deadline_end;
+  std::optional<Instant> deadline_end{};
   /// The statutory right's last day, also when `basis` is a policy.
-  std::optional<CivilDate> statutory_deadline;
-  std::optional<CivilDate> refund_due_by;
-  std::optional<Money> refund;
+  std::optional<CivilDate> statutory_deadline{};
+  std::optional<CivilDate> refund_due_by{};
+  std::optional<Money> refund{};
   /// On a full return, how much outbound shipping is refunded; partial
   /// returns refund none unless a policy says otherwise.
   OutboundRefund outbound_shipping = OutboundRefund::kNone;
-  std::optional<Party> return_shipping_paid_by;
-  std::optional<bool> deduction_allowed;
+  std::optional<Party> return_shipping_paid_by{};
+  std::optional<bool> deduction_allowed{};
   bool restocking_fee_allowed = false;
-  std::vector<Remedy> remedies;
-  std::string exclusion;  ///< "personalised", ... when an exemption applies
-  std::string jurisdiction;  ///< the record that decided ("DE", "EU", "UK")
-  std::string calendar;      ///< the holiday calendar used ("DE-BE")
-  std::vector<Citation> citations;
-  std::vector<TraceStep> trace;
-  std::vector<std::string> warnings;
+  std::vector<Remedy> remedies{};
+  std::string exclusion{};  ///< "personalised", ... when an exemption applies
+  std::string jurisdiction{};  ///< the record that decided ("DE", "EU", "UK")
+  std::string calendar{};      ///< the holiday calendar used ("DE-BE")
+  std::vector<Citation> citations{};
+  std::vector<TraceStep> trace{};
+  std::vector<std::string> warnings{};
 };
 
 /// "Day 14 = 2026-12-25 (Fri) is a public holiday ... -> 2026-12-28 (Mon)".
