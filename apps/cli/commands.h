@@ -9,5 +9,7 @@ namespace sanbao::cli {
 void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddDeadlineCommand(CLI::App& app, int& exit_code);
 void AddDecideCommand(CLI::App& app, int& exit_code);
+/// returns list|show, refund preview (and the hidden store seed-demo).
+void AddReturnsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace sanbao::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   sanbao::cli::AddCalendarCommands(app, exit_code);
   sanbao::cli::AddDeadlineCommand(app, exit_code);
   sanbao::cli::AddDecideCommand(app, exit_code);
+  sanbao::cli::AddReturnsCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (CLI::CallForHelp const& e) {

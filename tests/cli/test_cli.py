@@ -161,3 +161,90 @@ def test_decide_missing_file_exits_2():
     r = run("decide", "/nonexistent/case.json")
     assert r.returncode == 2
     assert "cannot read" in r.stderr
+
+
+# ---- the store: returns list|show, refund preview ---------------------------
+
+@pytest.fixture
+def demo_db(tmp_path):
+    db = str(tmp_path / "sanbao.db")
+    r = run("store", "seed-demo", "--db", db)
+    assert r.returncode == 0, r.stderr
+    # Seeding twice changes nothing (upserts and an idempotent refund).
+    assert run("store", "seed-demo", "--db", db).returncode == 0
+    return db
+
+
+def test_returns_list_text_and_json(demo_db):
+    r = run("returns", "list", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    assert "RMA-2" in r.stdout and "in_transit" in r.stdout
+    assert "3 returns" in r.stdout
+    data = run_json("returns", "list", "--db", demo_db)
+    assert [x["id"] for x in data["returns"]] == ["RMA-1", "RMA-2", "RMA-3"]
+    assert data["next_page_token"] == ""
+    resolved = run_json("returns", "list", "--state", "resolved", "--db", demo_db)
+    assert [(x["id"], x["resolution"]) for x in resolved["returns"]] == [("RMA-3", "refunded")]
+    page = run_json("returns", "list", "--limit", "2", "--db", demo_db)
+    assert len(page["returns"]) == 2 and page["next_page_token"] == "RMA-2"
+
+
+def test_returns_show_with_history(demo_db):
+    data = run_json("returns", "show", "RMA-2", "--db", demo_db)
+    assert data["state"] == "in_transit"
+    assert [h["to"] for h in data["history"]] == ["approved", "awaiting_shipment", "in_transit"]
+    assert data["history"][2]["actor"] == "buyer"
+    r = run("returns", "show", "RMA-3", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    assert "approved -> resolved (refunded)" in r.stdout
+
+
+def test_refund_preview_uses_the_ledger(demo_db):
+    # One of the two kettles was refunded already (RMA-3): 49.90 each.
+    data = run_json("refund", "preview", "ORD-1001", "--lines", "A:1,B:1", "--db", demo_db)
+    assert data["total"] == {"amount": "59.80", "currency": "EUR"}
+    assert data["already_refunded"]["amount"] == "49.90"
+    assert data["previous_refunds"] == 1
+    assert sum(int(t["amount"]["amount"].replace(".", "")) for t in data["tenders"]) == 5980
+    r = run("refund", "preview", "ORD-1001", "--lines", "A:1", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    assert "Total: 49.90 EUR" in r.stdout
+    # A preview records nothing.
+    again = run_json("refund", "preview", "ORD-1001", "--lines", "A:1,B:1", "--db", demo_db)
+    assert again["previous_refunds"] == 1
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["returns", "show", "RMA-404"], "no return RMA-404"),
+    (["returns", "list", "--state", "lost"], "not a return state"),
+    (["refund", "preview", "ORD-404", "--lines", "A:1"], "no order ORD-404"),
+    (["refund", "preview", "ORD-1001", "--lines", "A"], "LINE:QTY"),
+    (["refund", "preview", "ORD-1001", "--lines", "A:0"], "LINE:QTY"),
+    (["refund", "preview", "ORD-1001", "--lines", "Z:1"], "Z"),
+    (["refund", "preview", "ORD-1001", "--lines", "A:2"], "left to refund"),
+    (["refund", "preview", "ORD-1001", "--lines", "A:1", "--shipping", "some"], "--shipping"),
+    (["refund", "preview", "ORD-1001"], "--lines"),
+])
+def test_store_commands_bad_input_exit_2(demo_db, args, needle):
+    r = run(*args, "--db", demo_db)
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], r.stderr
+
+
+def test_missing_store_exits_2_and_creates_nothing(tmp_path):
+    db = tmp_path / "absent.db"
+    r = run("returns", "list", "--db", str(db))
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"sanbao: no store at {db}"
+    assert not db.exists()
+
+
+def test_corrupt_store_exits_1_and_is_left_alone(tmp_path):
+    db = tmp_path / "garbage.db"
+    db.write_bytes(b"not a database" * 500)
+    r = run("returns", "list", "--db", str(db))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "corrupt" in lines[0], r.stderr
+    assert db.read_bytes() == b"not a database" * 500

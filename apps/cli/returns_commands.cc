@@ -1,0 +1,452 @@
+// sanbao returns list|show, sanbao refund preview, and the hidden
+// sanbao store seed-demo: the store through the command line. Every command
+// takes --db PATH (default ./sanbao.db) and --json.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "output.h"
+#include "sanbao/refund/calculator.h"
+#include "sanbao/refund/ledger.h"
+#include "sanbao/store/sqlite_store.h"
+
+namespace sanbao::cli {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kDefaultDb[] = "./sanbao.db";
+
+struct StoreArgs {
+  std::string db = kDefaultDb;
+  bool json = false;
+};
+
+void AddStoreOptions(CLI::App* cmd, StoreArgs& a) {
+  cmd->add_option("--db", a.db, "The store (SQLite file)")->capture_default_str();
+  cmd->add_flag("--json", a.json, "JSON output");
+}
+
+/// Opens an existing store: a missing file is STORE_NOT_FOUND, not a new
+/// empty database.
+StatusOr<std::shared_ptr<Store>> OpenExisting(std::string const& path) {
+  return OpenSqliteStore({.path = path, .create_if_missing = false});
+}
+
+json::value MoneyJson(Money const& m) {
+  return json::object{{"amount", m.ToString()}, {"currency", std::string(m.currency().code())}};
+}
+json::value MoneyJson(std::optional<Money> const& m) {
+  return m ? MoneyJson(*m) : json::value(nullptr);
+}
+
+json::object ReturnSummaryJson(ReturnCase const& rc) {
+  return {{"id", rc.id},
+          {"order_id", rc.order_id},
+          {"marketplace", rc.marketplace},
+          {"external_id", rc.external_id},
+          {"state", ReturnStateName(rc.state())},
+          {"resolution", ResolutionName(rc.resolution())},
+          {"requires_return", rc.requires_return},
+          {"created_at", FormatInstant(rc.created_at)},
+          {"updated_at", FormatInstant(rc.updated_at)}};
+}
+
+json::object ReturnJson(ReturnCase const& rc) {
+  auto out = ReturnSummaryJson(rc);
+  json::array lines;
+  for (auto const& l : rc.lines) {
+    lines.push_back(json::object{{"order_line_id", l.order_line_id},
+                                 {"requested_quantity", l.requested_quantity},
+                                 {"received_quantity", l.received_quantity},
+                                 {"accepted_quantity", l.accepted_quantity},
+                                 {"reason_note", l.reason_note}});
+  }
+  json::array history;
+  for (auto const& h : rc.history()) {
+    history.push_back(json::object{{"from", ReturnStateName(h.from)},
+                                   {"to", ReturnStateName(h.to)},
+                                   {"resolution", ResolutionName(h.resolution)},
+                                   {"actor", ActorKindName(h.actor.kind)},
+                                   {"actor_id", h.actor.id},
+                                   {"at", FormatInstant(h.at)},
+                                   {"reason", h.reason}});
+  }
+  out["lines"] = std::move(lines);
+  out["history"] = std::move(history);
+  return out;
+}
+
+json::object RefundJson(Refund const& r) {
+  json::array lines;
+  for (auto const& l : r.lines) {
+    lines.push_back(json::object{{"order_line_id", l.order_line_id},
+                                 {"quantity", l.quantity},
+                                 {"amount", MoneyJson(l.amount)},
+                                 {"tax", MoneyJson(l.tax)}});
+  }
+  json::array deductions;
+  for (auto const& d : r.deductions) {
+    deductions.push_back(
+        json::object{{"amount", MoneyJson(d.amount)}, {"legal_basis", d.legal_basis}});
+  }
+  json::array tenders;
+  for (auto const& t : r.tenders) {
+    tenders.push_back(json::object{{"tender_id", t.tender_id}, {"amount", MoneyJson(t.amount)}});
+  }
+  return {{"order_id", r.order_id},
+          {"lines", std::move(lines)},
+          {"shipping", MoneyJson(r.shipping)},
+          {"shipping_tax", MoneyJson(r.shipping_tax)},
+          {"deductions", std::move(deductions)},
+          {"total", MoneyJson(r.total)},
+          {"tenders", std::move(tenders)},
+          {"loyalty_points_reversed", r.loyalty_points_reversed}};
+}
+
+// ---- returns list / show ----------------------------------------------------
+
+struct ListArgs {
+  StoreArgs store;
+  std::string state;
+  std::string order_id;
+  int limit = 100;
+};
+
+int ListReturns(ListArgs const& a) {
+  ReturnFilter filter;
+  if (!a.state.empty()) {
+    auto state = ParseReturnState(a.state);
+    if (!state) return ReportError(state.status());
+    filter.state = *state;
+  }
+  filter.order_id = a.order_id;
+  auto store = OpenExisting(a.store.db);
+  if (!store) return ReportError(store.status());
+  auto page = (*store)->ListReturns(filter, {.limit = a.limit});
+  if (!page) return ReportError(page.status());
+  if (a.store.json) {
+    json::array items;
+    for (auto const& rc : page->items) items.push_back(ReturnSummaryJson(rc));
+    PrintJson(std::cout, json::object{{"returns", std::move(items)},
+                                      {"next_page_token", page->next_page_token}});
+    return kExitOk;
+  }
+  std::printf("%-14s %-12s %-18s %-10s %s\n", "RETURN", "ORDER", "STATE", "RESOLUTION",
+              "UPDATED");
+  for (auto const& rc : page->items) {
+    std::printf("%-14s %-12s %-18s %-10s %s\n", rc.id.c_str(), rc.order_id.c_str(),
+                std::string(ReturnStateName(rc.state())).c_str(),
+                rc.resolution() == Resolution::kNone
+                    ? "-"
+                    : std::string(ResolutionName(rc.resolution())).c_str(),
+                FormatInstant(rc.updated_at).c_str());
+  }
+  std::cout << page->items.size() << (page->items.size() == 1 ? " return" : " returns");
+  if (!page->next_page_token.empty()) std::cout << " (more: raise --limit)";
+  std::cout << "\n";
+  return kExitOk;
+}
+
+struct ShowArgs {
+  StoreArgs store;
+  std::string id;
+};
+
+int ShowReturn(ShowArgs const& a) {
+  auto store = OpenExisting(a.store.db);
+  if (!store) return ReportError(store.status());
+  auto rc = (*store)->GetReturn(a.id);
+  if (!rc) return ReportError(rc.status());
+  if (a.store.json) {
+    PrintJson(std::cout, ReturnJson(*rc));
+    return kExitOk;
+  }
+  std::cout << "Return " << rc->id << " for order " << rc->order_id;
+  if (!rc->marketplace.empty()) std::cout << " (" << rc->marketplace << " " << rc->external_id << ")";
+  std::cout << "\nState: " << ReturnStateName(rc->state());
+  if (rc->resolution() != Resolution::kNone) std::cout << " (" << ResolutionName(rc->resolution()) << ")";
+  std::cout << "\nGoods come back: " << (rc->requires_return ? "yes" : "no") << "\nLines:\n";
+  for (auto const& l : rc->lines) {
+    std::cout << "  " << l.order_line_id << " x" << l.requested_quantity;
+    if (!l.reason_note.empty()) std::cout << "  \"" << l.reason_note << "\"";
+    std::cout << "\n";
+  }
+  std::cout << "History:\n";
+  if (rc->history().empty()) std::cout << "  (requested " << FormatInstant(rc->created_at) << ")\n";
+  for (auto const& h : rc->history()) {
+    std::cout << "  " << FormatInstant(h.at) << "  " << ReturnStateName(h.from) << " -> "
+              << ReturnStateName(h.to);
+    if (h.resolution != Resolution::kNone) std::cout << " (" << ResolutionName(h.resolution) << ")";
+    std::cout << "  by " << ActorKindName(h.actor.kind);
+    if (!h.actor.id.empty()) std::cout << " " << h.actor.id;
+    if (!h.reason.empty()) std::cout << ": " << h.reason;
+    std::cout << "\n";
+  }
+  return kExitOk;
+}
+
+// ---- refund preview -----------------------------------------------------------
+
+struct PreviewArgs {
+  StoreArgs store;
+  std::string order_id;
+  std::string lines;
+  std::string shipping = "none";
+};
+
+StatusOr<std::vector<ReturnedUnits>> ParseLines(std::string const& text) {
+  std::vector<ReturnedUnits> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    auto colon = item.rfind(':');
+    int qty = 0;
+    bool ok = colon != std::string::npos && colon > 0 && colon + 1 < item.size();
+    if (ok) {
+      try {
+        std::size_t used = 0;
+        qty = std::stoi(item.substr(colon + 1), &used);
+        ok = used == item.size() - colon - 1 && qty > 0;
+      } catch (std::exception const&) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      return InvalidArgumentError("--lines: \"" + item + "\" is not LINE:QTY with QTY >= 1",
+                                  "CLI_LINES_INVALID", {{"input", item}});
+    }
+    out.push_back(ReturnedUnits{item.substr(0, colon), qty});
+  }
+  if (out.empty()) {
+    return InvalidArgumentError("--lines: give at least one LINE:QTY", "CLI_LINES_INVALID");
+  }
+  return out;
+}
+
+int PreviewRefund(PreviewArgs const& a) {
+  auto lines = ParseLines(a.lines);
+  if (!lines) return ReportError(lines.status());
+  RefundRequest request;
+  request.lines = *std::move(lines);
+  if (a.shipping == "standard") {
+    request.policy_outbound_shipping = OutboundRefund::kStandardPart;
+  } else if (a.shipping == "all") {
+    request.policy_outbound_shipping = OutboundRefund::kAll;
+  } else if (a.shipping != "none") {
+    return ReportError(InvalidArgumentError(
+        "--shipping must be none, standard or all, not \"" + a.shipping + "\"",
+        "CLI_SHIPPING_INVALID"));
+  }
+  auto store = OpenExisting(a.store.db);
+  if (!store) return ReportError(store.status());
+  auto order = (*store)->GetOrder(a.order_id);
+  if (!order) return ReportError(order.status());
+  auto past = (*store)->ListRefunds(a.order_id);
+  if (!past) return ReportError(past.status());
+  auto ledger = RefundLedger::Build(*order, *past);
+  if (!ledger) return ReportError(ledger.status());
+  auto refund = ComputeRefund(*order, *ledger, request);
+  if (!refund) {
+    int code = ReportError(refund.status());
+    // More units than remain is a question the arguments asked, not a failure.
+    return refund.status().code() == ErrorCode::kFailedPrecondition ? kExitUsage : code;
+  }
+  if (a.store.json) {
+    auto out = RefundJson(*refund);
+    out["previous_refunds"] = past->size();
+    out["already_refunded"] = MoneyJson(ledger->total_refunded());
+    PrintJson(std::cout, out);
+    return kExitOk;
+  }
+  std::cout << "Refund preview for order " << order->id << " (nothing is recorded)\n";
+  for (auto const& l : refund->lines) {
+    std::cout << "  " << l.order_line_id << " x" << l.quantity << "  " << l.amount.ToStringWithCode()
+              << " + tax " << l.tax.ToStringWithCode() << "\n";
+  }
+  if (refund->shipping) {
+    std::cout << "  shipping  " << refund->shipping->ToStringWithCode();
+    if (refund->shipping_tax) std::cout << " + tax " << refund->shipping_tax->ToStringWithCode();
+    std::cout << "\n";
+  }
+  for (auto const& d : refund->deductions) {
+    std::cout << "  deduction  -" << d.amount.ToStringWithCode() << "  " << d.legal_basis << "\n";
+  }
+  std::cout << "Total: " << refund->total.ToStringWithCode() << "\n";
+  for (auto const& t : refund->tenders) {
+    std::cout << "  to tender " << t.tender_id << ": " << t.amount.ToStringWithCode() << "\n";
+  }
+  if (refund->loyalty_points_reversed != 0) {
+    std::cout << "Loyalty points reversed: " << refund->loyalty_points_reversed << "\n";
+  }
+  if (!past->empty()) {
+    std::cout << "Already refunded before: " << ledger->total_refunded().ToStringWithCode()
+              << " in " << past->size() << (past->size() == 1 ? " refund" : " refunds") << "\n";
+  }
+  return kExitOk;
+}
+
+// ---- store seed-demo (hidden; for tests and demos) -----------------------------
+
+Money Eur(std::int64_t cents) { return Money::FromMinorUnits(cents, "EUR").value(); }
+Instant Day(int day, int hour) {
+  return Instant(std::chrono::sys_days{std::chrono::year{2026} / 12 / day}) +
+         std::chrono::hours(hour);
+}
+
+Order DemoOrder() {
+  Order o;
+  o.id = "ORD-1001";
+  o.marketplace = "shopify";
+  o.external_id = "#1001";
+  o.placed_at = Day(7, 9);
+  o.presentment_currency = "EUR";
+  o.settlement_currency = "EUR";
+  OrderLine kettle;
+  kettle.id = "A";
+  kettle.sku = "KETTLE-1";
+  kettle.title = "Electric kettle";
+  kettle.quantity = 2;
+  kettle.unit_price = Eur(4990);
+  kettle.tax = Eur(1593);  // 19 % included
+  kettle.tax_included = true;
+  OrderLine cable;
+  cable.id = "B";
+  cable.sku = "CABLE-2M";
+  cable.title = "Cable 2 m";
+  cable.quantity = 1;
+  cable.unit_price = Eur(990);
+  cable.tax = Eur(158);
+  cable.tax_included = true;
+  o.lines = {kettle, cable};
+  o.shipping.charged = Eur(416);
+  o.shipping.tax = Eur(79);
+  o.buyer = PartyInfo{"DE-BE", "Europe/Berlin"};
+  o.seller = PartyInfo{"DE-BE", "Europe/Berlin"};
+  Delivery d;
+  d.id = "P1";
+  d.parts = {{"A", 2}, {"B", 1}};
+  d.delivered_at = Day(11, 15);
+  d.carrier = "DHL";
+  o.deliveries.push_back(d);
+  return o;
+}
+
+int SeedDemo(StoreArgs const& a) {
+  auto store = OpenSqliteStore({.path = a.db});
+  if (!store) return ReportError(store.status());
+  Store& s = **store;
+  Order order = DemoOrder();
+  auto total = order.Total();
+  if (!total) return ReportError(total.status());
+  order.tenders.push_back(Tender{"T1", TenderKind::kCard, *total, "pi_demo"});
+  if (auto st = s.UpsertOrder(order); !st.ok()) return ReportError(st);
+
+  Actor buyer{Actor::Kind::kBuyer, "buyer-7"};
+  Actor seller{Actor::Kind::kSeller, "ops"};
+  auto make = [&](std::string id, std::string line, int qty, std::string note) {
+    ReturnCase rc;
+    rc.id = std::move(id);
+    rc.order_id = order.id;
+    rc.marketplace = "shopify";
+    rc.external_id = "R" + rc.id.substr(4);
+    rc.created_at = Day(14, 10);
+    rc.updated_at = rc.created_at;
+    ReturnLine l;
+    l.order_line_id = std::move(line);
+    l.requested_quantity = qty;
+    l.reason_note = std::move(note);
+    rc.lines.push_back(l);
+    return rc;
+  };
+  std::vector<ReturnCase> cases;
+  cases.push_back(make("RMA-1", "B", 1, "changed my mind"));
+  ReturnCase transit = make("RMA-2", "A", 1, "too loud");
+  Status st = transit.Transition(ReturnState::kApproved, seller, Day(14, 12), "within 14 days");
+  if (st.ok()) st = transit.Transition(ReturnState::kAwaitingShipment, seller, Day(14, 12), "label sent");
+  if (st.ok()) st = transit.Transition(ReturnState::kInTransit, buyer, Day(15, 9), "handed to DHL");
+  if (!st.ok()) return ReportError(st);
+  transit.updated_at = Day(15, 9);
+  cases.push_back(transit);
+  ReturnCase claim = make("RMA-3", "A", 1, "arrived dented");
+  claim.requires_return = false;
+  st = claim.Transition(ReturnState::kApproved, seller, Day(14, 11), "photo evidence");
+  if (st.ok()) {
+    st = claim.Transition(ReturnState::kResolved, seller, Day(14, 11), "refund without return",
+                          Resolution::kRefunded);
+  }
+  if (!st.ok()) return ReportError(st);
+  claim.updated_at = Day(14, 11);
+  for (auto const& rc : cases) {
+    if (auto u = s.UpsertReturn(rc); !u.ok() && u.reason() != "RETURN_STALE") return ReportError(u);
+  }
+  // The claim's refund commits with its resolution, once.
+  st = s.WithTransaction([&](Store& tx) -> Status {
+    auto existing = tx.GetReturn(claim.id);
+    if (existing.ok()) return Status();  // seeded before
+    if (auto u = tx.UpsertReturn(claim); !u.ok()) return u;
+    auto ledger = RefundLedger::Build(order, {});
+    if (!ledger) return ledger.status();
+    RefundRequest request;
+    request.lines = {{"A", 1}};
+    request.refund_id = "REF-1";
+    request.return_id = claim.id;
+    request.idempotency_key = "refund:" + claim.id;
+    request.created_at = Day(14, 11);
+    auto refund = ComputeRefund(order, *ledger, request);
+    if (!refund) return refund.status();
+    return tx.RecordRefund(*refund).status();
+  });
+  if (!st.ok()) return ReportError(st);
+  if (a.json) {
+    PrintJson(std::cout, json::object{{"db", a.db}, {"order_id", order.id}, {"returns", 3}});
+  } else {
+    std::cout << "Seeded " << a.db << ": order " << order.id << ", returns RMA-1..RMA-3, refund REF-1\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddReturnsCommands(CLI::App& app, int& exit_code) {
+  auto* returns = app.add_subcommand("returns", "Return cases in the store");
+  auto la = std::make_shared<ListArgs>();
+  auto* list = returns->add_subcommand("list", "List return cases, by id");
+  AddStoreOptions(list, la->store);
+  list->add_option("--state", la->state, "Only this state (requested, approved, in_transit, ...)");
+  list->add_option("--order", la->order_id, "Only the returns of this order");
+  list->add_option("--limit", la->limit, "At most this many (1..1000)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  list->callback([&exit_code, la] { exit_code = ListReturns(*la); });
+
+  auto sa = std::make_shared<ShowArgs>();
+  auto* show = returns->add_subcommand("show", "Show one return case with its history");
+  show->add_option("id", sa->id, "The return id")->required();
+  AddStoreOptions(show, sa->store);
+  show->callback([&exit_code, sa] { exit_code = ShowReturn(*sa); });
+
+  auto* refund = app.add_subcommand("refund", "Refunds");
+  auto pa = std::make_shared<PreviewArgs>();
+  auto* preview = refund->add_subcommand(
+      "preview", "What returning these units of a stored order would refund (records nothing)");
+  preview->add_option("order_id", pa->order_id, "The order id")->required();
+  preview->add_option("--lines", pa->lines, "LINE:QTY[,LINE:QTY...]")->required();
+  preview->add_option("--shipping", pa->shipping,
+                      "Outbound shipping the seller's policy refunds: none, standard or all")
+      ->capture_default_str();
+  AddStoreOptions(preview, pa->store);
+  preview->callback([&exit_code, pa] { exit_code = PreviewRefund(*pa); });
+
+  auto* store = app.add_subcommand("store", "")->group("");  // hidden
+  auto da = std::make_shared<StoreArgs>();
+  auto* seed = store->add_subcommand("seed-demo", "Write a demo order, returns and a refund");
+  AddStoreOptions(seed, *da);
+  seed->callback([&exit_code, da] { exit_code = SeedDemo(*da); });
+}
+
+}  // namespace sanbao::cli
