@@ -159,25 +159,6 @@ auto Decode(std::string_view doc, std::string_view what, F&& f) -> StatusOr<decl
   }
 }
 
-// Deduction::evidence is newer than the first schema: older records lack it.
-template <typename D>
-std::string EvidenceOf(D const& d) {
-  if constexpr (requires { d.evidence; }) {
-    return d.evidence;
-  } else {
-    return {};
-  }
-}
-template <typename D>
-void SetEvidence(D& d, std::string evidence) {
-  if constexpr (requires { d.evidence; }) {
-    d.evidence = std::move(evidence);
-  } else {
-    (void)d;
-    (void)evidence;
-  }
-}
-
 json::object RefundBody(Refund const& r) {
   json::array lines;
   for (auto const& l : r.lines) {
@@ -191,7 +172,7 @@ json::object RefundBody(Refund const& r) {
     json::object x{{"kind", NameOf(d.kind, kDeductionKinds)},
                    {"amount", Enc(d.amount)},
                    {"basis", d.legal_basis}};
-    if (auto evidence = EvidenceOf(d); !evidence.empty()) x["evidence"] = evidence;
+    if (!d.evidence.empty()) x["evidence"] = d.evidence;
     deductions.push_back(std::move(x));
   }
   json::array tenders;
@@ -410,7 +391,7 @@ StatusOr<Refund> DecodeRefund(std::string_view doc) {
       deduction.amount = DecMoney(At(x, "amount"));
       deduction.legal_basis = Str(x, "basis");
       if (auto const* e = x.if_contains("evidence"); e != nullptr && e->is_string()) {
-        SetEvidence(deduction, std::string(e->get_string()));
+        deduction.evidence = std::string(e->get_string());
       }
       r.deductions.push_back(std::move(deduction));
     }

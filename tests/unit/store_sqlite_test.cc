@@ -100,6 +100,7 @@ Refund MakeRefund(std::string id, std::string key, std::int64_t cents = 4490) {
   deduction.kind = Deduction::Kind::kDiminishedValue;
   deduction.amount = Eur(395);
   deduction.legal_basis = "CRD Art. 14(2)";
+  deduction.evidence = "inspection-42";
   r.deductions.push_back(deduction);
   r.total = Eur(cents);
   r.tenders.push_back(TenderRefund{"T2", Eur(cents)});
@@ -346,6 +347,7 @@ TEST_F(StoreTest, RefundRoundTrip) {
   EXPECT_FALSE(got->shipping_tax.has_value());
   EXPECT_EQ(got->deductions[0].kind, Deduction::Kind::kDiminishedValue);
   EXPECT_EQ(got->deductions[0].legal_basis, "CRD Art. 14(2)");
+  EXPECT_EQ(got->deductions[0].evidence, "inspection-42");
   ASSERT_TRUE(got->conversion.has_value());
   EXPECT_EQ(got->conversion->rate.ToString(), "0.8571");
   EXPECT_EQ(FormatCivilDate(got->conversion->as_of), "2026-12-01");
