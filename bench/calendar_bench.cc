@@ -17,9 +17,8 @@ std::vector<CivilDate> RandomDates(std::size_t n) {
   std::mt19937 rng(42);
   std::uniform_int_distribution<int> dist(0, 365 * 15);
   std::vector<CivilDate> out;
-  auto start = std::chrono::sys_days{CivilDate{std::chrono::year{2020},
-                                               std::chrono::January,
-                                               std::chrono::day{1}}};
+  auto start = std::chrono::sys_days{CivilDate{
+      std::chrono::year{2020}, std::chrono::January, std::chrono::day{1}}};
   for (std::size_t i = 0; i < n; ++i) {
     out.emplace_back(start + std::chrono::days{dist(rng)});
   }

@@ -4,9 +4,8 @@
 // PRAGMAs (WAL, synchronous=FULL, foreign_keys=ON) and one transaction per
 // batch on both sides. Wall-clock time, since commits wait for fsync.
 // `./run bench` prints the ratio (target >= 0.5).
-#include <sqlite3.h>
-
 #include <benchmark/benchmark.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,14 +21,18 @@ namespace {
 namespace fs = std::filesystem;
 using namespace sanbao;
 
-Instant At(std::int64_t s) { return Instant(std::chrono::seconds(1'790'000'000 + s)); }
+Instant At(std::int64_t s) {
+  return Instant(std::chrono::seconds(1'790'000'000 + s));
+}
 
 /// A fresh database file with the store's schema.
 std::string FreshDb(std::string const& name) {
-  fs::path dir = fs::temp_directory_path() / ("sanbao_store_bench_" + std::to_string(::getpid()));
+  fs::path dir = fs::temp_directory_path() /
+                 ("sanbao_store_bench_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::path path = dir / (name + ".db");
-  for (char const* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  for (char const* suffix : {"", "-wal", "-shm"})
+    fs::remove(path.string() + suffix);
   auto store = OpenSqliteStore({.path = path.string()});
   if (!store.ok()) std::abort();
   return path.string();
@@ -54,9 +57,12 @@ ReturnCase MakeCase(std::int64_t n) {
   line.reason_note = "does not heat";
   rc.lines.push_back(line);
   Actor seller{Actor::Kind::kSeller, "ops"};
-  (void)rc.Transition(ReturnState::kApproved, seller, At(n + 60), "within 14 days");
-  (void)rc.Transition(ReturnState::kAwaitingShipment, seller, At(n + 60), "label sent");
-  (void)rc.Transition(ReturnState::kInTransit, Actor{Actor::Kind::kCarrier, "dhl"}, At(n + 3600),
+  (void)rc.Transition(ReturnState::kApproved, seller, At(n + 60),
+                      "within 14 days");
+  (void)rc.Transition(ReturnState::kAwaitingShipment, seller, At(n + 60),
+                      "label sent");
+  (void)rc.Transition(ReturnState::kInTransit,
+                      Actor{Actor::Kind::kCarrier, "dhl"}, At(n + 3600),
                       "picked up");
   rc.updated_at = At(n + 3600);
   return rc;
@@ -113,7 +119,8 @@ struct RawRow {
 };
 
 RawRow ToRow(ReturnCase const& rc) {
-  static constexpr char const* kActor[] = {"buyer", "seller", "marketplace", "carrier", "system"};
+  static constexpr char const* kActor[] = {"buyer", "seller", "marketplace",
+                                           "carrier", "system"};
   RawRow r;
   r.id = rc.id;
   r.order_id = rc.order_id;
@@ -121,17 +128,19 @@ RawRow ToRow(ReturnCase const& rc) {
   r.external_id = rc.external_id;
   r.state = ReturnStateName(rc.state());
   r.resolution = ResolutionName(rc.resolution());
-  r.doc = R"({"requires_return":true,"lines":[{"line":"L1","requested":1,"received":0,)"
-          R"("accepted":0,"condition":"unknown","reason":"defective","note":"does not heat",)"
-          R"("disposition":"undecided"}]})";
+  r.doc =
+      R"({"requires_return":true,"lines":[{"line":"L1","requested":1,"received":0,)"
+      R"("accepted":0,"condition":"unknown","reason":"defective","note":"does not heat",)"
+      R"("disposition":"undecided"}]})";
   r.created_at = rc.created_at.time_since_epoch().count();
   r.updated_at = rc.updated_at.time_since_epoch().count();
   r.history_len = static_cast<std::int64_t>(rc.history().size());
   for (auto const& h : rc.history()) {
-    r.events.push_back({std::string(ReturnStateName(h.from)), std::string(ReturnStateName(h.to)),
+    r.events.push_back({std::string(ReturnStateName(h.from)),
+                        std::string(ReturnStateName(h.to)),
                         std::string(ResolutionName(h.resolution)),
-                        kActor[static_cast<int>(h.actor.kind)], h.actor.id, h.reason,
-                        h.at.time_since_epoch().count()});
+                        kActor[static_cast<int>(h.actor.kind)], h.actor.id,
+                        h.reason, h.at.time_since_epoch().count()});
   }
   return r;
 }
@@ -145,7 +154,9 @@ void BM_RawInsertReturns(benchmark::State& state) {
   std::string path = FreshDb("raw");
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
-  sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+  sqlite3_exec(db,
+               "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA "
+               "foreign_keys = ON",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* begin = nullptr;
   sqlite3_stmt* commit = nullptr;
@@ -153,16 +164,18 @@ void BM_RawInsertReturns(benchmark::State& state) {
   sqlite3_stmt* event = nullptr;
   sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
   sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO returns (id, order_id, marketplace, external_id, state, "
-                     "resolution, created_at, updated_at, history_len, doc) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                     -1, &insert, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO return_events (return_id, seq, from_state, to_state, "
-                     "resolution, actor_kind, actor_id, at, reason) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                     -1, &event, nullptr);
+  sqlite3_prepare_v2(
+      db,
+      "INSERT INTO returns (id, order_id, marketplace, external_id, state, "
+      "resolution, created_at, updated_at, history_len, doc) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      -1, &insert, nullptr);
+  sqlite3_prepare_v2(
+      db,
+      "INSERT INTO return_events (return_id, seq, from_state, to_state, "
+      "resolution, actor_kind, actor_id, at, reason) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      -1, &event, nullptr);
   std::int64_t next = 0;
   bool failed = false;
   for (auto _ : state) {

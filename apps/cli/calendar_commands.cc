@@ -14,7 +14,8 @@ namespace json = boost::json;
 
 json::object HolidayJson(Holiday const& h) {
   return {{"date", FormatCivilDate(h.date)},
-          {"weekday", WeekdayShortName(std::chrono::weekday{std::chrono::sys_days{h.date}})},
+          {"weekday", WeekdayShortName(
+                          std::chrono::weekday{std::chrono::sys_days{h.date}})},
           {"name", h.name},
           {"name_en", h.name_en},
           {"observed", h.observed},
@@ -40,9 +41,11 @@ int Holidays(std::string const& id, int year, bool as_json) {
             << calendar->name() << "), " << year << "\n";
   for (auto const& h : *holidays) {
     std::cout << "  " << FormatCivilDate(h.date) << "  "
-              << WeekdayShortName(std::chrono::weekday{std::chrono::sys_days{h.date}})
+              << WeekdayShortName(
+                     std::chrono::weekday{std::chrono::sys_days{h.date}})
               << "  " << h.name;
-    if (!h.name_en.empty() && h.name_en != h.name) std::cout << " (" << h.name_en << ")";
+    if (!h.name_en.empty() && h.name_en != h.name)
+      std::cout << " (" << h.name_en << ")";
     if (h.regional) std::cout << "  [regional]";
     std::cout << "\n";
   }
@@ -58,10 +61,11 @@ int List(bool as_json) {
     auto c = Calendar::Find(id);
     if (!c) return ReportError(c.status());
     if (as_json) {
-      list.push_back(json::object{{"id", id},
-                                  {"name", c->name()},
-                                  {"first_year", static_cast<int>(c->first_year())},
-                                  {"last_year", static_cast<int>(c->last_year())}});
+      list.push_back(
+          json::object{{"id", id},
+                       {"name", c->name()},
+                       {"first_year", static_cast<int>(c->first_year())},
+                       {"last_year", static_cast<int>(c->last_year())}});
     } else {
       std::cout << id << "\t" << c->name() << "\t"
                 << static_cast<int>(c->first_year()) << "-"
@@ -82,20 +86,22 @@ int Day(std::string const& id, std::string const& date_text, bool as_json) {
   if (as_json) {
     json::array holidays;
     for (auto const& h : info->holidays) holidays.push_back(HolidayJson(h));
-    PrintJson(std::cout, json::object{{"calendar", calendar->id()},
-                                      {"date", FormatCivilDate(*date)},
-                                      {"working_day", info->working_day},
-                                      {"weekend", info->weekend},
-                                      {"make_up_working_day", info->make_up_working_day},
-                                      {"holidays", std::move(holidays)}});
+    PrintJson(std::cout,
+              json::object{{"calendar", calendar->id()},
+                           {"date", FormatCivilDate(*date)},
+                           {"working_day", info->working_day},
+                           {"weekend", info->weekend},
+                           {"make_up_working_day", info->make_up_working_day},
+                           {"holidays", std::move(holidays)}});
     return kExitOk;
   }
   std::cout << FormatCivilDateWithWeekday(*date) << " in " << calendar->id()
             << ": "
             << (info->working_day
-                    ? std::string(info->make_up_working_day
-                                      ? "a working day (a weekend day declared one)"
-                                      : "a working day")
+                    ? std::string(
+                          info->make_up_working_day
+                              ? "a working day (a weekend day declared one)"
+                              : "a working day")
                     : "not a working day: " + WhyNotWorking(*info))
             << "\n";
   return kExitOk;
@@ -121,23 +127,25 @@ int AddDays(AddDaysArgs const& args) {
         "always ends on a working day",
         "CLI_BAD_ARGUMENTS"));
   }
-  auto count = CountDays(*calendar, *from, args.days, args.business, args.rollover);
+  auto count =
+      CountDays(*calendar, *from, args.days, args.business, args.rollover);
   if (!count) return ReportError(count.status());
   if (args.json) {
     json::array trace;
     for (auto const& line : count->trace) trace.push_back(json::string(line));
-    PrintJson(std::cout,
-              json::object{{"calendar", calendar->id()},
-                           {"from", FormatCivilDate(*from)},
-                           {"days", args.days},
-                           {"unit", args.business ? "business_days" : "calendar_days"},
-                           {"rollover", args.rollover},
-                           {"day_n", FormatCivilDate(count->before_rollover)},
-                           {"result", FormatCivilDate(count->result)},
-                           {"result_weekday",
-                            WeekdayShortName(std::chrono::weekday{
-                                std::chrono::sys_days{count->result}})},
-                           {"trace", std::move(trace)}});
+    PrintJson(
+        std::cout,
+        json::object{
+            {"calendar", calendar->id()},
+            {"from", FormatCivilDate(*from)},
+            {"days", args.days},
+            {"unit", args.business ? "business_days" : "calendar_days"},
+            {"rollover", args.rollover},
+            {"day_n", FormatCivilDate(count->before_rollover)},
+            {"result", FormatCivilDate(count->result)},
+            {"result_weekday", WeekdayShortName(std::chrono::weekday{
+                                   std::chrono::sys_days{count->result}})},
+            {"trace", std::move(trace)}});
     return kExitOk;
   }
   std::cout << FormatCivilDateWithWeekday(*from) << " + " << args.days
@@ -155,7 +163,8 @@ int AddDays(AddDaysArgs const& args) {
 
 void AddCalendarCommands(CLI::App& app, int& exit_code) {
   auto* calendar = app.add_subcommand(
-      "calendar", "Public holidays, working days and day counts per jurisdiction");
+      "calendar",
+      "Public holidays, working days and day counts per jurisdiction");
   // No require_subcommand: an unknown word then reads "not expected: word",
   // and main() reports a missing subcommand.
 
@@ -172,13 +181,15 @@ void AddCalendarCommands(CLI::App& app, int& exit_code) {
   auto h = std::make_shared<HolidaysArgs>();
   auto* holidays = calendar->add_subcommand(
       "holidays", "Public holidays of a jurisdiction in a year");
-  holidays->add_option("jurisdiction", h->id, "Calendar id, e.g. DE-BY, US-CA, CN")
+  holidays
+      ->add_option("jurisdiction", h->id, "Calendar id, e.g. DE-BY, US-CA, CN")
       ->required();
   holidays->add_option("year", h->year, "Year, e.g. 2027")
       ->required()
       ->check(CLI::Range(1900, 2200));
   holidays->add_flag("--json", h->json, "Print JSON");
-  holidays->callback([&exit_code, h] { exit_code = Holidays(h->id, h->year, h->json); });
+  holidays->callback(
+      [&exit_code, h] { exit_code = Holidays(h->id, h->year, h->json); });
 
   struct DayArgs {
     std::string id;
@@ -186,7 +197,8 @@ void AddCalendarCommands(CLI::App& app, int& exit_code) {
     bool json = false;
   };
   auto d = std::make_shared<DayArgs>();
-  auto* day = calendar->add_subcommand("day", "Is a date a working day, and why");
+  auto* day =
+      calendar->add_subcommand("day", "Is a date a working day, and why");
   day->add_option("jurisdiction", d->id, "Calendar id")->required();
   day->add_option("date", d->date, "Date, YYYY-MM-DD")->required();
   day->add_flag("--json", d->json, "Print JSON");
@@ -194,10 +206,13 @@ void AddCalendarCommands(CLI::App& app, int& exit_code) {
 
   auto a = std::make_shared<AddDaysArgs>();
   auto* add = calendar->add_subcommand(
-      "add-days", "Add calendar or business days to a date, with the reasoning");
-  add->add_option("--jurisdiction,-j", a->jurisdiction, "Calendar id, e.g. DE-BE")
+      "add-days",
+      "Add calendar or business days to a date, with the reasoning");
+  add->add_option("--jurisdiction,-j", a->jurisdiction,
+                  "Calendar id, e.g. DE-BE")
       ->required();
-  add->add_option("--from", a->from, "Start date, YYYY-MM-DD (day 0)")->required();
+  add->add_option("--from", a->from, "Start date, YYYY-MM-DD (day 0)")
+      ->required();
   add->add_option("--days", a->days, "Number of days (negative counts back)")
       ->required()
       ->check(CLI::Range(-3660, 3660));

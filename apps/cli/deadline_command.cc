@@ -32,7 +32,8 @@ std::string LocalTime(TimeZone const& zone, Instant instant) {
   auto day = std::chrono::floor<std::chrono::days>(local);
   std::chrono::hh_mm_ss<std::chrono::seconds> tod{local - day};
   char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(tod.hours().count()),
+  std::snprintf(buf, sizeof buf, "%02d:%02d",
+                static_cast<int>(tod.hours().count()),
                 static_cast<int>(tod.minutes().count()));
   return buf;
 }
@@ -45,8 +46,8 @@ int Deadline(DeadlineArgs const& args) {
   auto delivered = ParseInstant(args.delivered);
   if (!delivered) return ReportError(delivered.status());
   if (args.days < 1) {
-    return ReportError(InvalidArgumentError("--days must be at least 1",
-                                            "CLI_BAD_ARGUMENTS"));
+    return ReportError(
+        InvalidArgumentError("--days must be at least 1", "CLI_BAD_ARGUMENTS"));
   }
   auto local = zone->LocalDate(*delivered);
   auto count = CountDays(*calendar, local, args.days, false, !args.no_rollover);
@@ -54,10 +55,10 @@ int Deadline(DeadlineArgs const& args) {
   auto end = zone->EndOfDay(count->result);
 
   std::vector<std::string> trace;
-  trace.push_back("Delivered " + FormatInstant(*delivered) + " = " +
-                  FormatCivilDateWithWeekday(local) + " " +
-                  LocalTime(*zone, *delivered) + " in " +
-                  std::string(zone->name()) + " (the buyer's civil date counts)");
+  trace.push_back(
+      "Delivered " + FormatInstant(*delivered) + " = " +
+      FormatCivilDateWithWeekday(local) + " " + LocalTime(*zone, *delivered) +
+      " in " + std::string(zone->name()) + " (the buyer's civil date counts)");
   trace.insert(trace.end(), count->trace.begin(), count->trace.end());
   trace.push_back("The period ends at the end of " +
                   FormatCivilDateWithWeekday(count->result) + ", 24:00 " +
@@ -66,15 +67,16 @@ int Deadline(DeadlineArgs const& args) {
   if (args.json) {
     json::array t;
     for (auto const& line : trace) t.push_back(json::string(line));
-    PrintJson(std::cout, json::object{{"calendar", calendar->id()},
-                                      {"time_zone", zone->name()},
-                                      {"delivered", FormatInstant(*delivered)},
-                                      {"delivered_local_date", FormatCivilDate(local)},
-                                      {"days", args.days},
-                                      {"rollover", !args.no_rollover},
-                                      {"last_day", FormatCivilDate(count->result)},
-                                      {"deadline", FormatInstant(end)},
-                                      {"trace", std::move(t)}});
+    PrintJson(std::cout,
+              json::object{{"calendar", calendar->id()},
+                           {"time_zone", zone->name()},
+                           {"delivered", FormatInstant(*delivered)},
+                           {"delivered_local_date", FormatCivilDate(local)},
+                           {"days", args.days},
+                           {"rollover", !args.no_rollover},
+                           {"last_day", FormatCivilDate(count->result)},
+                           {"deadline", FormatInstant(end)},
+                           {"trace", std::move(t)}});
     return kExitOk;
   }
   std::cout << args.days << "-day period for a buyer in " << calendar->id()
@@ -97,7 +99,8 @@ void AddDeadlineCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--jurisdiction,-j", a->jurisdiction,
                   "The buyer's calendar id, e.g. DE-BE")
       ->required();
-  cmd->add_option("--zone,-z", a->zone, "The buyer's IANA time zone, e.g. Europe/Berlin")
+  cmd->add_option("--zone,-z", a->zone,
+                  "The buyer's IANA time zone, e.g. Europe/Berlin")
       ->required();
   cmd->add_option("--delivered", a->delivered,
                   "Delivery instant, RFC 3339, e.g. 2026-12-11T16:20:00Z")

@@ -17,7 +17,8 @@ namespace {
 struct DecideArgs {
   std::string file;
   bool explain = false;
-  bool json = false;  // the default; accepted so that every command takes --json
+  bool json =
+      false;  // the default; accepted so that every command takes --json
 };
 
 StatusOr<std::string> ReadInput(std::string const& file) {
@@ -26,8 +27,8 @@ StatusOr<std::string> ReadInput(std::string const& file) {
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    return InvalidArgumentError("cannot read \"" + file + "\"", "CLI_FILE_UNREADABLE",
-                                {{"file", file}});
+    return InvalidArgumentError("cannot read \"" + file + "\"",
+                                "CLI_FILE_UNREADABLE", {{"file", file}});
   }
   std::stringstream s;
   s << in.rdbuf();
@@ -35,13 +36,15 @@ StatusOr<std::string> ReadInput(std::string const& file) {
 }
 
 void PrintExplained(Decision const& d) {
-  std::cout << (d.eligible ? "ELIGIBLE" : "NOT ELIGIBLE") << " — basis: " << BasisName(d.basis);
-  if (d.deadline) std::cout << ", until " << FormatCivilDateWithWeekday(*d.deadline);
+  std::cout << (d.eligible ? "ELIGIBLE" : "NOT ELIGIBLE")
+            << " — basis: " << BasisName(d.basis);
+  if (d.deadline)
+    std::cout << ", until " << FormatCivilDateWithWeekday(*d.deadline);
   std::cout << "\n";
   if (d.statutory_deadline && d.basis != Basis::kStatutoryWithdrawal &&
       d.basis != Basis::kStatutoryReturn) {
-    std::cout << "Statutory right: until " << FormatCivilDateWithWeekday(*d.statutory_deadline)
-              << "\n";
+    std::cout << "Statutory right: until "
+              << FormatCivilDateWithWeekday(*d.statutory_deadline) << "\n";
   }
   if (!d.exclusion.empty()) std::cout << "Exemption: " << d.exclusion << "\n";
   if (!d.remedies.empty()) {
@@ -51,10 +54,12 @@ void PrintExplained(Decision const& d) {
   }
   if (d.refund) std::cout << "Refund: " << d.refund->ToStringWithCode() << "\n";
   if (d.refund_due_by) {
-    std::cout << "Refund due by: " << FormatCivilDateWithWeekday(*d.refund_due_by) << "\n";
+    std::cout << "Refund due by: "
+              << FormatCivilDateWithWeekday(*d.refund_due_by) << "\n";
   }
   if (d.return_shipping_paid_by) {
-    std::cout << "Return shipping paid by: " << PartyName(*d.return_shipping_paid_by) << "\n";
+    std::cout << "Return shipping paid by: "
+              << PartyName(*d.return_shipping_paid_by) << "\n";
   }
   if (d.deduction_allowed) {
     std::cout << "Deduction for diminished value: "
@@ -99,8 +104,9 @@ void AddDecideCommand(CLI::App& app, int& exit_code) {
       "decide",
       "Decide a return claim under the buyer's law, the marketplace's and the "
       "seller's policy, with citations");
-  cmd->add_option("file", a->file,
-                  "A decision request or conformance case (JSON); - reads stdin")
+  cmd->add_option(
+         "file", a->file,
+         "A decision request or conformance case (JSON); - reads stdin")
       ->required();
   cmd->add_flag("--explain", a->explain, "Print the decision for a person");
   cmd->add_flag("--json", a->json, "JSON output (the default)");

@@ -16,8 +16,8 @@ std::string WhyNotWorking(DayInfo const& info) {
   return why;
 }
 
-StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from,
-                             int days, bool business, bool rollover) {
+StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from, int days,
+                             bool business, bool rollover) {
   DayCount out;
   out.trace.push_back("Start: " + FormatCivilDateWithWeekday(from) +
                       "; day 1 is the next day");
@@ -69,8 +69,8 @@ StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from,
        d = Calendar::AddDays(d, 1)) {
     auto skipped = calendar.Describe(d);
     if (!skipped) return std::move(skipped).status();
-    line += "; " + FormatCivilDateWithWeekday(d) + " is " +
-            WhyNotWorking(*skipped);
+    line +=
+        "; " + FormatCivilDateWithWeekday(d) + " is " + WhyNotWorking(*skipped);
   }
   out.trace.push_back(line + " -> next working day " +
                       FormatCivilDateWithWeekday(*rolled));

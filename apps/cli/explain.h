@@ -21,7 +21,7 @@ struct DayCount {
 /// Adds `days` calendar or business days to `from` on `calendar` and, when
 /// `rollover` is set, moves a result that is not a working day to the next
 /// working day. Day 1 is the day after `from`.
-StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from,
-                             int days, bool business, bool rollover);
+StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from, int days,
+                             bool business, bool rollover);
 
 }  // namespace sanbao::cli

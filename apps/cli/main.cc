@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
   if (exit_code < 0) {
     std::string command;
     for (auto const* sub : app.get_subcommands()) command = sub->get_name();
-    std::cerr << "sanbao: " << command
-              << " needs a subcommand (see sanbao " << command << " --help)\n";
+    std::cerr << "sanbao: " << command << " needs a subcommand (see sanbao "
+              << command << " --help)\n";
     return kExitUsage;
   }
   return exit_code;

@@ -19,8 +19,8 @@ void Pretty(std::ostream& os, boost::json::value const& v, int indent) {
       for (auto const& kv : o) {
         if (!first) os << ",\n";
         first = false;
-        os << pad << "  " << boost::json::serialize(boost::json::string(kv.key()))
-           << ": ";
+        os << pad << "  "
+           << boost::json::serialize(boost::json::string(kv.key())) << ": ";
         Pretty(os, kv.value(), indent + 1);
       }
       os << "\n" << pad << "}";

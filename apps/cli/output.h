@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <iosfwd>
 #include <string>
 

@@ -28,7 +28,8 @@ struct StoreArgs {
 };
 
 void AddStoreOptions(CLI::App* cmd, StoreArgs& a) {
-  cmd->add_option("--db", a.db, "The store (SQLite file)")->capture_default_str();
+  cmd->add_option("--db", a.db, "The store (SQLite file)")
+      ->capture_default_str();
   cmd->add_flag("--json", a.json, "JSON output");
 }
 
@@ -39,7 +40,8 @@ StatusOr<std::shared_ptr<Store>> OpenExisting(std::string const& path) {
 }
 
 json::value MoneyJson(Money const& m) {
-  return json::object{{"amount", m.ToString()}, {"currency", std::string(m.currency().code())}};
+  return json::object{{"amount", m.ToString()},
+                      {"currency", std::string(m.currency().code())}};
 }
 json::value MoneyJson(std::optional<Money> const& m) {
   return m ? MoneyJson(*m) : json::value(nullptr);
@@ -92,12 +94,13 @@ json::object RefundJson(Refund const& r) {
   }
   json::array deductions;
   for (auto const& d : r.deductions) {
-    deductions.push_back(
-        json::object{{"amount", MoneyJson(d.amount)}, {"legal_basis", d.legal_basis}});
+    deductions.push_back(json::object{{"amount", MoneyJson(d.amount)},
+                                      {"legal_basis", d.legal_basis}});
   }
   json::array tenders;
   for (auto const& t : r.tenders) {
-    tenders.push_back(json::object{{"tender_id", t.tender_id}, {"amount", MoneyJson(t.amount)}});
+    tenders.push_back(json::object{{"tender_id", t.tender_id},
+                                   {"amount", MoneyJson(t.amount)}});
   }
   return {{"order_id", r.order_id},
           {"lines", std::move(lines)},
@@ -133,21 +136,24 @@ int ListReturns(ListArgs const& a) {
   if (a.store.json) {
     json::array items;
     for (auto const& rc : page->items) items.push_back(ReturnSummaryJson(rc));
-    PrintJson(std::cout, json::object{{"returns", std::move(items)},
-                                      {"next_page_token", page->next_page_token}});
+    PrintJson(std::cout,
+              json::object{{"returns", std::move(items)},
+                           {"next_page_token", page->next_page_token}});
     return kExitOk;
   }
-  std::printf("%-14s %-12s %-18s %-10s %s\n", "RETURN", "ORDER", "STATE", "RESOLUTION",
-              "UPDATED");
+  std::printf("%-14s %-12s %-18s %-10s %s\n", "RETURN", "ORDER", "STATE",
+              "RESOLUTION", "UPDATED");
   for (auto const& rc : page->items) {
-    std::printf("%-14s %-12s %-18s %-10s %s\n", rc.id.c_str(), rc.order_id.c_str(),
+    std::printf("%-14s %-12s %-18s %-10s %s\n", rc.id.c_str(),
+                rc.order_id.c_str(),
                 std::string(ReturnStateName(rc.state())).c_str(),
                 rc.resolution() == Resolution::kNone
                     ? "-"
                     : std::string(ResolutionName(rc.resolution())).c_str(),
                 FormatInstant(rc.updated_at).c_str());
   }
-  std::cout << page->items.size() << (page->items.size() == 1 ? " return" : " returns");
+  std::cout << page->items.size()
+            << (page->items.size() == 1 ? " return" : " returns");
   if (!page->next_page_token.empty()) std::cout << " (more: raise --limit)";
   std::cout << "\n";
   return kExitOk;
@@ -168,21 +174,26 @@ int ShowReturn(ShowArgs const& a) {
     return kExitOk;
   }
   std::cout << "Return " << rc->id << " for order " << rc->order_id;
-  if (!rc->marketplace.empty()) std::cout << " (" << rc->marketplace << " " << rc->external_id << ")";
+  if (!rc->marketplace.empty())
+    std::cout << " (" << rc->marketplace << " " << rc->external_id << ")";
   std::cout << "\nState: " << ReturnStateName(rc->state());
-  if (rc->resolution() != Resolution::kNone) std::cout << " (" << ResolutionName(rc->resolution()) << ")";
-  std::cout << "\nGoods come back: " << (rc->requires_return ? "yes" : "no") << "\nLines:\n";
+  if (rc->resolution() != Resolution::kNone)
+    std::cout << " (" << ResolutionName(rc->resolution()) << ")";
+  std::cout << "\nGoods come back: " << (rc->requires_return ? "yes" : "no")
+            << "\nLines:\n";
   for (auto const& l : rc->lines) {
     std::cout << "  " << l.order_line_id << " x" << l.requested_quantity;
     if (!l.reason_note.empty()) std::cout << "  \"" << l.reason_note << "\"";
     std::cout << "\n";
   }
   std::cout << "History:\n";
-  if (rc->history().empty()) std::cout << "  (requested " << FormatInstant(rc->created_at) << ")\n";
+  if (rc->history().empty())
+    std::cout << "  (requested " << FormatInstant(rc->created_at) << ")\n";
   for (auto const& h : rc->history()) {
-    std::cout << "  " << FormatInstant(h.at) << "  " << ReturnStateName(h.from) << " -> "
-              << ReturnStateName(h.to);
-    if (h.resolution != Resolution::kNone) std::cout << " (" << ResolutionName(h.resolution) << ")";
+    std::cout << "  " << FormatInstant(h.at) << "  " << ReturnStateName(h.from)
+              << " -> " << ReturnStateName(h.to);
+    if (h.resolution != Resolution::kNone)
+      std::cout << " (" << ResolutionName(h.resolution) << ")";
     std::cout << "  by " << ActorKindName(h.actor.kind);
     if (!h.actor.id.empty()) std::cout << " " << h.actor.id;
     if (!h.reason.empty()) std::cout << ": " << h.reason;
@@ -191,7 +202,8 @@ int ShowReturn(ShowArgs const& a) {
   return kExitOk;
 }
 
-// ---- refund preview -----------------------------------------------------------
+// ---- refund preview
+// -----------------------------------------------------------
 
 struct PreviewArgs {
   StoreArgs store;
@@ -206,7 +218,8 @@ StatusOr<std::vector<ReturnedUnits>> ParseLines(std::string const& text) {
   for (std::string item; std::getline(in, item, ',');) {
     auto colon = item.rfind(':');
     int qty = 0;
-    bool ok = colon != std::string::npos && colon > 0 && colon + 1 < item.size();
+    bool ok =
+        colon != std::string::npos && colon > 0 && colon + 1 < item.size();
     if (ok) {
       try {
         std::size_t used = 0;
@@ -217,13 +230,15 @@ StatusOr<std::vector<ReturnedUnits>> ParseLines(std::string const& text) {
       }
     }
     if (!ok) {
-      return InvalidArgumentError("--lines: \"" + item + "\" is not LINE:QTY with QTY >= 1",
-                                  "CLI_LINES_INVALID", {{"input", item}});
+      return InvalidArgumentError(
+          "--lines: \"" + item + "\" is not LINE:QTY with QTY >= 1",
+          "CLI_LINES_INVALID", {{"input", item}});
     }
     out.push_back(ReturnedUnits{item.substr(0, colon), qty});
   }
   if (out.empty()) {
-    return InvalidArgumentError("--lines: give at least one LINE:QTY", "CLI_LINES_INVALID");
+    return InvalidArgumentError("--lines: give at least one LINE:QTY",
+                                "CLI_LINES_INVALID");
   }
   return out;
 }
@@ -254,7 +269,8 @@ int PreviewRefund(PreviewArgs const& a) {
   if (!refund) {
     int code = ReportError(refund.status());
     // More units than remain is a question the arguments asked, not a failure.
-    return refund.status().code() == ErrorCode::kFailedPrecondition ? kExitUsage : code;
+    return refund.status().code() == ErrorCode::kFailedPrecondition ? kExitUsage
+                                                                    : code;
   }
   if (a.store.json) {
     auto out = RefundJson(*refund);
@@ -263,36 +279,47 @@ int PreviewRefund(PreviewArgs const& a) {
     PrintJson(std::cout, out);
     return kExitOk;
   }
-  std::cout << "Refund preview for order " << order->id << " (nothing is recorded)\n";
+  std::cout << "Refund preview for order " << order->id
+            << " (nothing is recorded)\n";
   for (auto const& l : refund->lines) {
-    std::cout << "  " << l.order_line_id << " x" << l.quantity << "  " << l.amount.ToStringWithCode()
-              << " + tax " << l.tax.ToStringWithCode() << "\n";
+    std::cout << "  " << l.order_line_id << " x" << l.quantity << "  "
+              << l.amount.ToStringWithCode() << " + tax "
+              << l.tax.ToStringWithCode() << "\n";
   }
   if (refund->shipping) {
     std::cout << "  shipping  " << refund->shipping->ToStringWithCode();
-    if (refund->shipping_tax) std::cout << " + tax " << refund->shipping_tax->ToStringWithCode();
+    if (refund->shipping_tax)
+      std::cout << " + tax " << refund->shipping_tax->ToStringWithCode();
     std::cout << "\n";
   }
   for (auto const& d : refund->deductions) {
-    std::cout << "  deduction  -" << d.amount.ToStringWithCode() << "  " << d.legal_basis << "\n";
+    std::cout << "  deduction  -" << d.amount.ToStringWithCode() << "  "
+              << d.legal_basis << "\n";
   }
   std::cout << "Total: " << refund->total.ToStringWithCode() << "\n";
   for (auto const& t : refund->tenders) {
-    std::cout << "  to tender " << t.tender_id << ": " << t.amount.ToStringWithCode() << "\n";
+    std::cout << "  to tender " << t.tender_id << ": "
+              << t.amount.ToStringWithCode() << "\n";
   }
   if (refund->loyalty_points_reversed != 0) {
-    std::cout << "Loyalty points reversed: " << refund->loyalty_points_reversed << "\n";
+    std::cout << "Loyalty points reversed: " << refund->loyalty_points_reversed
+              << "\n";
   }
   if (!past->empty()) {
-    std::cout << "Already refunded before: " << ledger->total_refunded().ToStringWithCode()
-              << " in " << past->size() << (past->size() == 1 ? " refund" : " refunds") << "\n";
+    std::cout << "Already refunded before: "
+              << ledger->total_refunded().ToStringWithCode() << " in "
+              << past->size() << (past->size() == 1 ? " refund" : " refunds")
+              << "\n";
   }
   return kExitOk;
 }
 
-// ---- store seed-demo (hidden; for tests and demos) -----------------------------
+// ---- store seed-demo (hidden; for tests and demos)
+// -----------------------------
 
-Money Eur(std::int64_t cents) { return Money::FromMinorUnits(cents, "EUR").value(); }
+Money Eur(std::int64_t cents) {
+  return Money::FromMinorUnits(cents, "EUR").value();
+}
 Instant Day(int day, int hour) {
   return Instant(std::chrono::sys_days{std::chrono::year{2026} / 12 / day}) +
          std::chrono::hours(hour);
@@ -366,23 +393,30 @@ int SeedDemo(StoreArgs const& a) {
   std::vector<ReturnCase> cases;
   cases.push_back(make("RMA-1", "B", 1, "changed my mind"));
   ReturnCase transit = make("RMA-2", "A", 1, "too loud");
-  Status st = transit.Transition(ReturnState::kApproved, seller, Day(14, 12), "within 14 days");
-  if (st.ok()) st = transit.Transition(ReturnState::kAwaitingShipment, seller, Day(14, 12), "label sent");
-  if (st.ok()) st = transit.Transition(ReturnState::kInTransit, buyer, Day(15, 9), "handed to DHL");
+  Status st = transit.Transition(ReturnState::kApproved, seller, Day(14, 12),
+                                 "within 14 days");
+  if (st.ok())
+    st = transit.Transition(ReturnState::kAwaitingShipment, seller, Day(14, 12),
+                            "label sent");
+  if (st.ok())
+    st = transit.Transition(ReturnState::kInTransit, buyer, Day(15, 9),
+                            "handed to DHL");
   if (!st.ok()) return ReportError(st);
   transit.updated_at = Day(15, 9);
   cases.push_back(transit);
   ReturnCase claim = make("RMA-3", "A", 1, "arrived dented");
   claim.requires_return = false;
-  st = claim.Transition(ReturnState::kApproved, seller, Day(14, 11), "photo evidence");
+  st = claim.Transition(ReturnState::kApproved, seller, Day(14, 11),
+                        "photo evidence");
   if (st.ok()) {
-    st = claim.Transition(ReturnState::kResolved, seller, Day(14, 11), "refund without return",
-                          Resolution::kRefunded);
+    st = claim.Transition(ReturnState::kResolved, seller, Day(14, 11),
+                          "refund without return", Resolution::kRefunded);
   }
   if (!st.ok()) return ReportError(st);
   claim.updated_at = Day(14, 11);
   for (auto const& rc : cases) {
-    if (auto u = s.UpsertReturn(rc); !u.ok() && u.reason() != "RETURN_STALE") return ReportError(u);
+    if (auto u = s.UpsertReturn(rc); !u.ok() && u.reason() != "RETURN_STALE")
+      return ReportError(u);
   }
   // The claim's refund commits with its resolution, once.
   st = s.WithTransaction([&](Store& tx) -> Status {
@@ -403,9 +437,12 @@ int SeedDemo(StoreArgs const& a) {
   });
   if (!st.ok()) return ReportError(st);
   if (a.json) {
-    PrintJson(std::cout, json::object{{"db", a.db}, {"order_id", order.id}, {"returns", 3}});
+    PrintJson(
+        std::cout,
+        json::object{{"db", a.db}, {"order_id", order.id}, {"returns", 3}});
   } else {
-    std::cout << "Seeded " << a.db << ": order " << order.id << ", returns RMA-1..RMA-3, refund REF-1\n";
+    std::cout << "Seeded " << a.db << ": order " << order.id
+              << ", returns RMA-1..RMA-3, refund REF-1\n";
   }
   return kExitOk;
 }
@@ -417,7 +454,8 @@ void AddReturnsCommands(CLI::App& app, int& exit_code) {
   auto la = std::make_shared<ListArgs>();
   auto* list = returns->add_subcommand("list", "List return cases, by id");
   AddStoreOptions(list, la->store);
-  list->add_option("--state", la->state, "Only this state (requested, approved, in_transit, ...)");
+  list->add_option("--state", la->state,
+                   "Only this state (requested, approved, in_transit, ...)");
   list->add_option("--order", la->order_id, "Only the returns of this order");
   list->add_option("--limit", la->limit, "At most this many (1..1000)")
       ->check(CLI::Range(1, 1000))
@@ -425,26 +463,33 @@ void AddReturnsCommands(CLI::App& app, int& exit_code) {
   list->callback([&exit_code, la] { exit_code = ListReturns(*la); });
 
   auto sa = std::make_shared<ShowArgs>();
-  auto* show = returns->add_subcommand("show", "Show one return case with its history");
+  auto* show =
+      returns->add_subcommand("show", "Show one return case with its history");
   show->add_option("id", sa->id, "The return id")->required();
   AddStoreOptions(show, sa->store);
   show->callback([&exit_code, sa] { exit_code = ShowReturn(*sa); });
 
   auto* refund = app.add_subcommand("refund", "Refunds");
   auto pa = std::make_shared<PreviewArgs>();
-  auto* preview = refund->add_subcommand(
-      "preview", "What returning these units of a stored order would refund (records nothing)");
+  auto* preview =
+      refund->add_subcommand("preview",
+                             "What returning these units of a stored order "
+                             "would refund (records nothing)");
   preview->add_option("order_id", pa->order_id, "The order id")->required();
-  preview->add_option("--lines", pa->lines, "LINE:QTY[,LINE:QTY...]")->required();
-  preview->add_option("--shipping", pa->shipping,
-                      "Outbound shipping the seller's policy refunds: none, standard or all")
+  preview->add_option("--lines", pa->lines, "LINE:QTY[,LINE:QTY...]")
+      ->required();
+  preview
+      ->add_option("--shipping", pa->shipping,
+                   "Outbound shipping the seller's policy refunds: none, "
+                   "standard or all")
       ->capture_default_str();
   AddStoreOptions(preview, pa->store);
   preview->callback([&exit_code, pa] { exit_code = PreviewRefund(*pa); });
 
   auto* store = app.add_subcommand("store", "")->group("");  // hidden
   auto da = std::make_shared<StoreArgs>();
-  auto* seed = store->add_subcommand("seed-demo", "Write a demo order, returns and a refund");
+  auto* seed = store->add_subcommand(
+      "seed-demo", "Write a demo order, returns and a refund");
   AddStoreOptions(seed, *da);
   seed->callback([&exit_code, da] { exit_code = SeedDemo(*da); });
 }

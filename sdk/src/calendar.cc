@@ -21,11 +21,13 @@ std::string Upper(std::string_view text) {
 Status OutOfCoverage(Calendar::Impl const& impl, CivilDate date) {
   auto range =
       std::to_string(impl.first_year) + "-" + std::to_string(impl.last_year);
-  return OutOfRangeError(
-      "calendar " + impl.id + " has holiday data for " + range + " only; " +
-          FormatCivilDate(date) + " is outside it",
-      "CALENDAR_OUT_OF_COVERAGE",
-      {{"calendar", impl.id}, {"date", FormatCivilDate(date)}, {"coverage", range}});
+  return OutOfRangeError("calendar " + impl.id + " has holiday data for " +
+                             range + " only; " + FormatCivilDate(date) +
+                             " is outside it",
+                         "CALENDAR_OUT_OF_COVERAGE",
+                         {{"calendar", impl.id},
+                          {"date", FormatCivilDate(date)},
+                          {"coverage", range}});
 }
 
 // The year table and day index of `date`, or nullptr when not covered.
@@ -56,14 +58,14 @@ StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
       suggestions += (suggestions.empty() ? "" : ", ") + known;
     }
   }
-  return Status(ErrorCode::kNotFound,
-                "unknown calendar \"" + std::string(id) + "\"" +
-                    (suggestions.empty()
-                         ? std::string(" (see `sanbao calendar list`)")
-                         : "; known for " + country + ": " + suggestions),
-                ErrorInfo{.reason = "CALENDAR_UNKNOWN",
-                          .metadata = {{"calendar", std::string(id)}},
-                          .http_status = 404});
+  return Status(
+      ErrorCode::kNotFound,
+      "unknown calendar \"" + std::string(id) + "\"" +
+          (suggestions.empty() ? std::string(" (see `sanbao calendar list`)")
+                               : "; known for " + country + ": " + suggestions),
+      ErrorInfo{.reason = "CALENDAR_UNKNOWN",
+                .metadata = {{"calendar", std::string(id)}},
+                .http_status = 404});
 }
 
 }  // namespace internal
@@ -97,10 +99,13 @@ bool Calendar::Covers(CivilDate date) const {
   return date.ok() && y >= impl_->first_year && y <= impl_->last_year;
 }
 
-std::vector<std::chrono::weekday> Calendar::Weekend(std::chrono::year year) const {
+std::vector<std::chrono::weekday> Calendar::Weekend(
+    std::chrono::year year) const {
   std::vector<std::chrono::weekday> out;
-  int y = std::clamp(static_cast<int>(year), impl_->first_year, impl_->last_year);
-  auto mask = impl_->years[static_cast<std::size_t>(y - impl_->first_year)].weekend_mask;
+  int y =
+      std::clamp(static_cast<int>(year), impl_->first_year, impl_->last_year);
+  auto mask = impl_->years[static_cast<std::size_t>(y - impl_->first_year)]
+                  .weekend_mask;
   for (unsigned i = 1; i <= 7; ++i) {  // Monday first
     std::chrono::weekday wd{i % 7};
     if ((mask >> wd.c_encoding()) & 1U) out.push_back(wd);
@@ -110,7 +115,8 @@ std::vector<std::chrono::weekday> Calendar::Weekend(std::chrono::year year) cons
 
 std::vector<CalendarSource> Calendar::Sources() const { return impl_->sources; }
 
-StatusOr<std::vector<Holiday>> Calendar::Holidays(std::chrono::year year) const {
+StatusOr<std::vector<Holiday>> Calendar::Holidays(
+    std::chrono::year year) const {
   int y = static_cast<int>(year);
   if (!year.ok() || y < impl_->first_year || y > impl_->last_year) {
     return OutOfCoverage(*impl_, year / std::chrono::January / 1);
@@ -139,9 +145,9 @@ StatusOr<DayInfo> Calendar::Describe(CivilDate date) const {
   DayInfo info;
   info.date = date;
   info.working_day = !CalendarYear::Test(year->nonworking, i);
-  info.weekend =
-      ((year->weekend_mask >> std::chrono::weekday{sys_days{date}}.c_encoding()) &
-       1U) != 0;
+  info.weekend = ((year->weekend_mask >>
+                   std::chrono::weekday{sys_days{date}}.c_encoding()) &
+                  1U) != 0;
   info.make_up_working_day = CalendarYear::Test(year->make_up, i);
   for (auto const& h : year->holidays) {
     if (h.date == date) info.holidays.push_back(h);
@@ -168,7 +174,8 @@ StatusOr<CivilDate> Calendar::AddBusinessDays(CivilDate date, int n) const {
       if (year == nullptr) return OutOfCoverage(*impl_, civil);
       year_number = static_cast<int>(civil.year());
     } else {
-      i = static_cast<unsigned>(static_cast<int>(i) + static_cast<int>(step.count()));
+      i = static_cast<unsigned>(static_cast<int>(i) +
+                                static_cast<int>(step.count()));
     }
     if (!CalendarYear::Test(year->nonworking, i)) --remaining;
   }

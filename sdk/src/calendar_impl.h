@@ -18,8 +18,8 @@ inline namespace v1 {
 struct CalendarYear {
   using Bits = std::array<std::uint64_t, 6>;  // 384 bits >= 366 days
   Bits holiday{};
-  Bits make_up{};     // weekend days declared working days
-  Bits nonworking{};  // (weekend and not make_up) or holiday
+  Bits make_up{};                 // weekend days declared working days
+  Bits nonworking{};              // (weekend and not make_up) or holiday
   std::uint8_t weekend_mask = 0;  // bit i = weekday with c_encoding() i
   std::vector<Holiday> holidays;  // sorted by date
 

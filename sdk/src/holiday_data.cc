@@ -143,10 +143,9 @@ CivilDate OrthodoxEaster(int y) {
   int month = (d + e + 114) / 31;
   int day = (d + e + 114) % 31 + 1;
   int julian_to_gregorian = y / 100 - y / 400 - 2;
-  sys_days julian_as_gregorian =
-      sys_days{CivilDate{std::chrono::year{y},
-                         std::chrono::month{static_cast<unsigned>(month)},
-                         std::chrono::day{static_cast<unsigned>(day)}}};
+  sys_days julian_as_gregorian = sys_days{CivilDate{
+      std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(month)},
+      std::chrono::day{static_cast<unsigned>(day)}}};
   return CivilDate{julian_as_gregorian + days{julian_to_gregorian}};
 }
 
@@ -246,7 +245,8 @@ Rule ParseRule(ObjectReader r) {
     rule.kind = RuleKind::kFixed;
     std::tie(rule.month, rule.day) = MonthDayAt(v, path);
   } else if (kind == "easter" || kind == "orthodox_easter") {
-    rule.kind = kind == "easter" ? RuleKind::kEaster : RuleKind::kOrthodoxEaster;
+    rule.kind =
+        kind == "easter" ? RuleKind::kEaster : RuleKind::kOrthodoxEaster;
     rule.offset = static_cast<int>(AsInt(v, path, -100, 250));
   } else if (kind == "nth_weekday") {
     ObjectReader o(v, path);
@@ -321,10 +321,10 @@ void ParseWeekend(ObjectReader& file, CountryData& c) {
   for (std::size_t i = 0; i < arr.size(); ++i) {
     ObjectReader p(arr[i], ElementPath(path, i));
     WeekendPeriod period;
-    period.from =
-        static_cast<int>(p.OptionalInt("from", kMinYear, kMaxYear).value_or(INT_MIN));
-    period.to =
-        static_cast<int>(p.OptionalInt("to", kMinYear, kMaxYear).value_or(INT_MAX));
+    period.from = static_cast<int>(
+        p.OptionalInt("from", kMinYear, kMaxYear).value_or(INT_MIN));
+    period.to = static_cast<int>(
+        p.OptionalInt("to", kMinYear, kMaxYear).value_or(INT_MAX));
     period.mask = WeekendMaskAt(p.Array("days"), p.PathOf("days"));
     p.Finish();
     for (auto const& other : c.weekend) {
@@ -335,8 +335,9 @@ void ParseWeekend(ObjectReader& file, CountryData& c) {
     c.weekend.push_back(period);
   }
   for (int y = c.first_year; y <= c.last_year; ++y) {
-    bool found = std::any_of(c.weekend.begin(), c.weekend.end(),
-                             [&](auto const& p) { return y >= p.from && y <= p.to; });
+    bool found =
+        std::any_of(c.weekend.begin(), c.weekend.end(),
+                    [&](auto const& p) { return y >= p.from && y <= p.to; });
     if (!found) {
       FailAt(path, "no weekend given for " + std::to_string(y) +
                        ", which is inside coverage");
@@ -356,7 +357,8 @@ std::set<std::string> RegionSet(ObjectReader& h, std::string_view key,
     auto code = AsString((*arr)[i], ep);
     bool known = std::any_of(c.regions.begin(), c.regions.end(),
                              [&](auto const& r) { return r.first == code; });
-    if (!known) FailAt(ep, "\"" + code + "\" is not one of this file's regions");
+    if (!known)
+      FailAt(ep, "\"" + code + "\" is not one of this file's regions");
     out.insert(code);
   }
   return out;
@@ -384,8 +386,8 @@ HolidayRule ParseHoliday(ObjectReader h, CountryData const& c) {
   }
   out.from = static_cast<int>(
       h.OptionalInt("from", kMinYear, kMaxYear).value_or(INT_MIN));
-  out.to =
-      static_cast<int>(h.OptionalInt("to", kMinYear, kMaxYear).value_or(INT_MAX));
+  out.to = static_cast<int>(
+      h.OptionalInt("to", kMinYear, kMaxYear).value_or(INT_MAX));
   if (out.from > out.to) FailAt(h.PathOf("to"), "is before from");
   if (auto const* arr = h.OptionalArray("except_years")) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -497,13 +499,15 @@ CountryData ParseCountry(EmbeddedFile const& file) {
       w.Finish();
       int y = static_cast<int>(day.date.year());
       if (y < c.first_year || y > c.last_year) {
-        FailAt(w.PathOf("date"), FormatCivilDate(day.date) + " is outside coverage");
+        FailAt(w.PathOf("date"),
+               FormatCivilDate(day.date) + " is outside coverage");
       }
       weekday wd{sys_days{day.date}};
       if (((c.WeekendMask(y) >> wd.c_encoding()) & 1U) == 0) {
-        FailAt(w.PathOf("date"),
-               FormatCivilDate(day.date) +
-                   " is not a weekend day, so it cannot be a make-up working day");
+        FailAt(
+            w.PathOf("date"),
+            FormatCivilDate(day.date) +
+                " is not a weekend day, so it cannot be a make-up working day");
       }
       c.working_days.push_back(std::move(day));
     }
@@ -555,13 +559,14 @@ std::shared_ptr<Calendar::Impl const> Build(CountryData const& c,
     for (int y = c.first_year - 1; y <= c.last_year + 1; ++y) {
       if (!h.InForce(y)) continue;
       for (auto const& d : RuleDates(h.rule, y)) {
-        for (int k = 0; k < h.days; ++k) base.push_back({sys_days{d} + days{k}, i});
+        for (int k = 0; k < h.days; ++k)
+          base.push_back({sys_days{d} + days{k}, i});
       }
     }
   }
-  std::stable_sort(base.begin(), base.end(), [](Entry const& a, Entry const& b) {
-    return a.date < b.date;
-  });
+  std::stable_sort(
+      base.begin(), base.end(),
+      [](Entry const& a, Entry const& b) { return a.date < b.date; });
 
   auto is_rest = [&](sys_days d) {
     weekday wd{d};

@@ -60,8 +60,8 @@ boost::json::value ParseJson(std::string_view text) {
 ObjectReader::ObjectReader(boost::json::value const& value, std::string path)
     : object_(value.if_object()), path_(std::move(path)) {
   if (object_ == nullptr) {
-    FailAt(path_, std::string("expected an object, found ") +
-                      KindName(value.kind()));
+    FailAt(path_,
+           std::string("expected an object, found ") + KindName(value.kind()));
   }
 }
 
@@ -164,8 +164,8 @@ std::string ElementPath(std::string const& array_path, std::size_t index) {
 
 std::string AsString(boost::json::value const& value, std::string const& path) {
   if (!value.is_string()) {
-    FailAt(path, std::string("expected a string, found ") +
-                     KindName(value.kind()));
+    FailAt(path,
+           std::string("expected a string, found ") + KindName(value.kind()));
   }
   return std::string(value.get_string());
 }
@@ -176,8 +176,7 @@ std::int64_t AsInt(boost::json::value const& value, std::string const& path,
   if (value.is_int64()) {
     n = value.get_int64();
   } else if (value.is_uint64() &&
-             value.get_uint64() <=
-                 static_cast<std::uint64_t>(INT64_MAX)) {
+             value.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
     n = static_cast<std::int64_t>(value.get_uint64());
   } else {
     FailAt(path,

@@ -7,7 +7,6 @@
 // Boost.JSON stays inside the library; this header is private.
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>

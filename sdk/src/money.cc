@@ -350,8 +350,7 @@ StatusOr<std::vector<Money>> Split(Money const& amount, int parts) {
   return Allocate(amount, weights, AllocationMethod::kLargestRemainder);
 }
 
-Money::Money() noexcept
-    : minor_units_(0), currency_(*Currency::Find("XXX")) {}
+Money::Money() noexcept : minor_units_(0), currency_(*Currency::Find("XXX")) {}
 
 }  // namespace v1
 }  // namespace sanbao

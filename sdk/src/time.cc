@@ -67,10 +67,9 @@ StatusOr<CivilDate> ParseCivilDate(std::string_view text) {
 
 std::string FormatCivilDate(CivilDate date) {
   std::array<char, 16> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02u",
-                static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
+  std::snprintf(
+      buf.data(), buf.size(), "%04d-%02u-%02u", static_cast<int>(date.year()),
+      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return buf.data();
 }
 
@@ -130,8 +129,8 @@ StatusOr<Instant> ParseInstant(std::string_view text) {
   } else if (z == '+' || z == '-') {
     int oh = 0, om = 0;
     if (text.size() != pos + 6 || !ParseDigits(text, pos + 1, 2, oh) ||
-        text[pos + 3] != ':' || !ParseDigits(text, pos + 4, 2, om) ||
-        oh > 23 || om > 59) {
+        text[pos + 3] != ':' || !ParseDigits(text, pos + 4, 2, om) || oh > 23 ||
+        om > 59) {
       return bad();
     }
     offset_seconds = (oh * 3600 + om * 60) * (z == '-' ? -1 : 1);
@@ -160,13 +159,12 @@ StatusOr<TimeZone> TimeZone::Find(std::string_view iana_name) {
   try {
     return TimeZone(date::locate_zone(std::string(iana_name)));
   } catch (std::exception const&) {
-    return Status(
-        ErrorCode::kNotFound,
-        "unknown time zone \"" + std::string(iana_name) +
-            "\" (expected an IANA name such as Europe/Berlin)",
-        ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
-                  .metadata = {{"time_zone", std::string(iana_name)}},
-                  .http_status = 404});
+    return Status(ErrorCode::kNotFound,
+                  "unknown time zone \"" + std::string(iana_name) +
+                      "\" (expected an IANA name such as Europe/Berlin)",
+                  ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
+                            .metadata = {{"time_zone", std::string(iana_name)}},
+                            .http_status = 404});
   }
 }
 

@@ -1,8 +1,7 @@
 #include "codec.h"
 
-#include <boost/json.hpp>
-
 #include <array>
+#include <boost/json.hpp>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -29,29 +28,39 @@ E ParseName(std::string_view name, std::array<std::string_view, N> const& names,
   for (std::size_t i = 0; i < N; ++i) {
     if (names[i] == name) return static_cast<E>(i);
   }
-  throw DecodeError{"unknown " + std::string(what) + " \"" + std::string(name) + "\""};
+  throw DecodeError{"unknown " + std::string(what) + " \"" + std::string(name) +
+                    "\""};
 }
 
 constexpr std::array<std::string_view, 7> kTenderKinds = {
-    "card", "wallet", "gift_card", "store_credit", "bank_transfer", "cash_on_delivery", "other"};
+    "card",          "wallet",           "gift_card", "store_credit",
+    "bank_transfer", "cash_on_delivery", "other"};
 constexpr std::array<std::string_view, 7> kReturnReasons = {
-    "change_of_mind", "defective", "not_as_described", "damaged_in_transit",
-    "wrong_item",     "arrived_late", "other"};
+    "change_of_mind",
+    "defective",
+    "not_as_described",
+    "damaged_in_transit",
+    "wrong_item",
+    "arrived_late",
+    "other"};
 constexpr std::array<std::string_view, 5> kDispositions = {
     "undecided", "restock", "refurbish", "scrap", "return_to_supplier"};
-constexpr std::array<std::string_view, 5> kConditions = {"unknown", "new", "opened", "used",
-                                                         "damaged"};
+constexpr std::array<std::string_view, 5> kConditions = {
+    "unknown", "new", "opened", "used", "damaged"};
 constexpr std::array<std::string_view, 4> kDeductionKinds = {
     "diminished_value", "return_postage", "restocking_fee", "other"};
-constexpr std::array<std::string_view, 5> kActorKinds = {"buyer", "seller", "marketplace",
-                                                         "carrier", "system"};
+constexpr std::array<std::string_view, 5> kActorKinds = {
+    "buyer", "seller", "marketplace", "carrier", "system"};
 
 // ---- encoding -------------------------------------------------------------
 
 json::value Enc(Money const& m) {
-  return json::object{{"minor", m.minor_units()}, {"cur", std::string(m.currency().code())}};
+  return json::object{{"minor", m.minor_units()},
+                      {"cur", std::string(m.currency().code())}};
 }
-json::value Enc(std::optional<Money> const& m) { return m ? Enc(*m) : json::value(nullptr); }
+json::value Enc(std::optional<Money> const& m) {
+  return m ? Enc(*m) : json::value(nullptr);
+}
 json::value Enc(Instant t) { return t.time_since_epoch().count(); }
 json::value Enc(CivilDate d) { return json::string(FormatCivilDate(d)); }
 json::value EncStrings(std::vector<std::string> const& v) {
@@ -60,7 +69,8 @@ json::value EncStrings(std::vector<std::string> const& v) {
   return a;
 }
 json::value Enc(Discount const& d) {
-  return json::object{{"id", d.id}, {"code", d.code}, {"amount", Enc(d.amount)}};
+  return json::object{
+      {"id", d.id}, {"code", d.code}, {"amount", Enc(d.amount)}};
 }
 json::value Enc(std::vector<Discount> const& v) {
   json::array a;
@@ -68,7 +78,8 @@ json::value Enc(std::vector<Discount> const& v) {
   return a;
 }
 json::value Enc(PartyInfo const& p) {
-  return json::object{{"jurisdiction", p.jurisdiction}, {"timezone", p.timezone}};
+  return json::object{{"jurisdiction", p.jurisdiction},
+                      {"timezone", p.timezone}};
 }
 
 // ---- decoding -------------------------------------------------------------
@@ -79,27 +90,34 @@ json::object const& Obj(json::value const& v) {
 }
 json::value const& At(json::object const& o, std::string_view key) {
   auto const* v = o.if_contains(key);
-  if (v == nullptr) throw DecodeError{"missing field \"" + std::string(key) + "\""};
+  if (v == nullptr)
+    throw DecodeError{"missing field \"" + std::string(key) + "\""};
   return *v;
 }
 std::string Str(json::object const& o, std::string_view key) {
   auto const& v = At(o, key);
-  if (!v.is_string()) throw DecodeError{"field \"" + std::string(key) + "\" is not a string"};
+  if (!v.is_string())
+    throw DecodeError{"field \"" + std::string(key) + "\" is not a string"};
   return std::string(v.get_string());
 }
 std::int64_t Int(json::value const& v, std::string_view key) {
-  if (!v.is_int64()) throw DecodeError{"field \"" + std::string(key) + "\" is not an integer"};
+  if (!v.is_int64())
+    throw DecodeError{"field \"" + std::string(key) + "\" is not an integer"};
   return v.get_int64();
 }
-std::int64_t Int(json::object const& o, std::string_view key) { return Int(At(o, key), key); }
+std::int64_t Int(json::object const& o, std::string_view key) {
+  return Int(At(o, key), key);
+}
 bool Bool(json::object const& o, std::string_view key) {
   auto const& v = At(o, key);
-  if (!v.is_bool()) throw DecodeError{"field \"" + std::string(key) + "\" is not a boolean"};
+  if (!v.is_bool())
+    throw DecodeError{"field \"" + std::string(key) + "\" is not a boolean"};
   return v.get_bool();
 }
 json::array const& Arr(json::object const& o, std::string_view key) {
   auto const& v = At(o, key);
-  if (!v.is_array()) throw DecodeError{"field \"" + std::string(key) + "\" is not an array"};
+  if (!v.is_array())
+    throw DecodeError{"field \"" + std::string(key) + "\" is not an array"};
   return v.get_array();
 }
 template <typename T>
@@ -120,7 +138,9 @@ std::optional<Money> DecOptMoney(json::object const& o, std::string_view key) {
   if (v.is_null()) return std::nullopt;
   return DecMoney(v);
 }
-Instant DecInstant(json::value const& v) { return Instant(std::chrono::seconds(Int(v, "time"))); }
+Instant DecInstant(json::value const& v) {
+  return Instant(std::chrono::seconds(Int(v, "time")));
+}
 std::vector<std::string> DecStrings(json::array const& a) {
   std::vector<std::string> out;
   for (auto const& v : a) {
@@ -133,7 +153,8 @@ std::vector<Discount> DecDiscounts(json::array const& a) {
   std::vector<Discount> out;
   for (auto const& v : a) {
     auto const& o = Obj(v);
-    out.push_back(Discount{Str(o, "id"), Str(o, "code"), DecMoney(At(o, "amount"))});
+    out.push_back(
+        Discount{Str(o, "id"), Str(o, "code"), DecMoney(At(o, "amount"))});
   }
   return out;
 }
@@ -143,19 +164,21 @@ PartyInfo DecParty(json::value const& v) {
 }
 
 template <typename F>
-auto Decode(std::string_view doc, std::string_view what, F&& f) -> StatusOr<decltype(f(
-    std::declval<json::object const&>()))> {
+auto Decode(std::string_view doc, std::string_view what, F&& f)
+    -> StatusOr<decltype(f(std::declval<json::object const&>()))> {
   try {
     json::value v = json::parse(doc);
     return f(Obj(v));
   } catch (DecodeError const& e) {
-    return Status(ErrorCode::kDataLoss, "a stored " + std::string(what) + " cannot be read: " +
-                                            e.message,
-                  ErrorInfo{.reason = "STORE_RECORD_INVALID"});
+    return Status(
+        ErrorCode::kDataLoss,
+        "a stored " + std::string(what) + " cannot be read: " + e.message,
+        ErrorInfo{.reason = "STORE_RECORD_INVALID"});
   } catch (std::exception const& e) {
-    return Status(ErrorCode::kDataLoss,
-                  "a stored " + std::string(what) + " cannot be read: " + e.what(),
-                  ErrorInfo{.reason = "STORE_RECORD_INVALID"});
+    return Status(
+        ErrorCode::kDataLoss,
+        "a stored " + std::string(what) + " cannot be read: " + e.what(),
+        ErrorInfo{.reason = "STORE_RECORD_INVALID"});
   }
 }
 
@@ -177,7 +200,8 @@ json::object RefundBody(Refund const& r) {
   }
   json::array tenders;
   for (auto const& t : r.tenders) {
-    tenders.push_back(json::object{{"tender", t.tender_id}, {"amount", Enc(t.amount)}});
+    tenders.push_back(
+        json::object{{"tender", t.tender_id}, {"amount", Enc(t.amount)}});
   }
   json::value conversion = nullptr;
   if (r.conversion) {
@@ -205,13 +229,16 @@ json::object RefundBody(Refund const& r) {
 
 }  // namespace
 
-std::string_view ActorKindName(Actor::Kind kind) { return NameOf(kind, kActorKinds); }
+std::string_view ActorKindName(Actor::Kind kind) {
+  return NameOf(kind, kActorKinds);
+}
 
 StatusOr<Actor::Kind> ParseActorKind(std::string_view name) {
   for (std::size_t i = 0; i < kActorKinds.size(); ++i) {
     if (kActorKinds[i] == name) return static_cast<Actor::Kind>(i);
   }
-  return Status(ErrorCode::kDataLoss, "a stored actor kind is unknown: " + std::string(name),
+  return Status(ErrorCode::kDataLoss,
+                "a stored actor kind is unknown: " + std::string(name),
                 ErrorInfo{.reason = "STORE_RECORD_INVALID"});
 }
 
@@ -239,7 +266,8 @@ std::string EncodeOrder(Order const& o) {
   json::array deliveries;
   for (auto const& d : o.deliveries) {
     json::array parts;
-    for (auto const& p : d.parts) parts.push_back(json::object{{"line", p.line_id}, {"qty", p.quantity}});
+    for (auto const& p : d.parts)
+      parts.push_back(json::object{{"line", p.line_id}, {"qty", p.quantity}});
     deliveries.push_back(json::object{{"id", d.id},
                                       {"parts", std::move(parts)},
                                       {"delivered_at", Enc(d.delivered_at)},
@@ -255,9 +283,10 @@ std::string EncodeOrder(Order const& o) {
       {"settlement_currency", o.settlement_currency},
       {"lines", std::move(lines)},
       {"order_discounts", Enc(o.order_discounts)},
-      {"shipping", json::object{{"charged", Enc(o.shipping.charged)},
-                                {"cheapest_standard", Enc(o.shipping.cheapest_standard)},
-                                {"tax", Enc(o.shipping.tax)}}},
+      {"shipping",
+       json::object{{"charged", Enc(o.shipping.charged)},
+                    {"cheapest_standard", Enc(o.shipping.cheapest_standard)},
+                    {"tax", Enc(o.shipping.tax)}}},
       {"tenders", std::move(tenders)},
       {"loyalty_points_earned", o.loyalty_points_earned},
       {"buyer", Enc(o.buyer)},
@@ -298,9 +327,10 @@ StatusOr<Order> DecodeOrder(std::string_view doc) {
     o.shipping.tax = DecMoney(At(s, "tax"));
     for (auto const& v : Arr(d, "tenders")) {
       auto const& t = Obj(v);
-      o.tenders.push_back(Tender{Str(t, "id"), ParseName<TenderKind>(Str(t, "kind"), kTenderKinds,
-                                                                     "tender kind"),
-                                 DecMoney(At(t, "amount")), Str(t, "reference")});
+      o.tenders.push_back(Tender{
+          Str(t, "id"),
+          ParseName<TenderKind>(Str(t, "kind"), kTenderKinds, "tender kind"),
+          DecMoney(At(t, "amount")), Str(t, "reference")});
     }
     o.loyalty_points_earned = Int(d, "loyalty_points_earned");
     o.buyer = DecParty(At(d, "buyer"));
@@ -311,7 +341,8 @@ StatusOr<Order> DecodeOrder(std::string_view doc) {
       del.id = Str(dv, "id");
       for (auto const& pv : Arr(dv, "parts")) {
         auto const& p = Obj(pv);
-        del.parts.push_back(Delivery::Part{Str(p, "line"), static_cast<int>(Int(p, "qty"))});
+        del.parts.push_back(
+            Delivery::Part{Str(p, "line"), static_cast<int>(Int(p, "qty"))});
       }
       del.delivered_at = DecInstant(At(dv, "delivered_at"));
       del.carrier = Str(dv, "carrier");
@@ -325,17 +356,18 @@ StatusOr<Order> DecodeOrder(std::string_view doc) {
 std::string EncodeReturnDoc(ReturnCase const& rc) {
   json::array lines;
   for (auto const& l : rc.lines) {
-    lines.push_back(json::object{{"line", l.order_line_id},
-                                 {"requested", l.requested_quantity},
-                                 {"received", l.received_quantity},
-                                 {"accepted", l.accepted_quantity},
-                                 {"condition", NameOf(l.condition, kConditions)},
-                                 {"reason", NameOf(l.reason, kReturnReasons)},
-                                 {"note", l.reason_note},
-                                 {"disposition", NameOf(l.disposition, kDispositions)}});
+    lines.push_back(
+        json::object{{"line", l.order_line_id},
+                     {"requested", l.requested_quantity},
+                     {"received", l.received_quantity},
+                     {"accepted", l.accepted_quantity},
+                     {"condition", NameOf(l.condition, kConditions)},
+                     {"reason", NameOf(l.reason, kReturnReasons)},
+                     {"note", l.reason_note},
+                     {"disposition", NameOf(l.disposition, kDispositions)}});
   }
-  return json::serialize(
-      json::object{{"requires_return", rc.requires_return}, {"lines", std::move(lines)}});
+  return json::serialize(json::object{{"requires_return", rc.requires_return},
+                                      {"lines", std::move(lines)}});
 }
 
 Status DecodeReturnDoc(std::string_view doc, ReturnCase& rc) {
@@ -349,11 +381,13 @@ Status DecodeReturnDoc(std::string_view doc, ReturnCase& rc) {
       line.requested_quantity = static_cast<int>(Int(l, "requested"));
       line.received_quantity = static_cast<int>(Int(l, "received"));
       line.accepted_quantity = static_cast<int>(Int(l, "accepted"));
-      line.condition = ParseName<GoodsCondition>(Str(l, "condition"), kConditions, "condition");
-      line.reason = ParseName<ReturnReason>(Str(l, "reason"), kReturnReasons, "reason");
+      line.condition = ParseName<GoodsCondition>(Str(l, "condition"),
+                                                 kConditions, "condition");
+      line.reason =
+          ParseName<ReturnReason>(Str(l, "reason"), kReturnReasons, "reason");
       line.reason_note = Str(l, "note");
-      line.disposition =
-          ParseName<Disposition>(Str(l, "disposition"), kDispositions, "disposition");
+      line.disposition = ParseName<Disposition>(Str(l, "disposition"),
+                                                kDispositions, "disposition");
       rc.lines.push_back(std::move(line));
     }
     return true;
@@ -368,7 +402,9 @@ std::string EncodeRefund(Refund const& r) {
   return json::serialize(body);
 }
 
-std::string RefundFingerprint(Refund const& r) { return json::serialize(RefundBody(r)); }
+std::string RefundFingerprint(Refund const& r) {
+  return json::serialize(RefundBody(r));
+}
 
 StatusOr<Refund> DecodeRefund(std::string_view doc) {
   return Decode(doc, "refund", [](json::object const& d) {
@@ -378,19 +414,21 @@ StatusOr<Refund> DecodeRefund(std::string_view doc) {
     r.return_id = Str(d, "return_id");
     for (auto const& v : Arr(d, "lines")) {
       auto const& l = Obj(v);
-      r.lines.push_back(RefundLine{Str(l, "line"), static_cast<int>(Int(l, "qty")),
-                                   DecMoney(At(l, "amount")), DecMoney(At(l, "tax"))});
+      r.lines.push_back(
+          RefundLine{Str(l, "line"), static_cast<int>(Int(l, "qty")),
+                     DecMoney(At(l, "amount")), DecMoney(At(l, "tax"))});
     }
     r.shipping = DecOptMoney(d, "shipping");
     r.shipping_tax = DecOptMoney(d, "shipping_tax");
     for (auto const& v : Arr(d, "deductions")) {
       auto const& x = Obj(v);
       Deduction deduction;
-      deduction.kind =
-          ParseName<Deduction::Kind>(Str(x, "kind"), kDeductionKinds, "deduction kind");
+      deduction.kind = ParseName<Deduction::Kind>(
+          Str(x, "kind"), kDeductionKinds, "deduction kind");
       deduction.amount = DecMoney(At(x, "amount"));
       deduction.legal_basis = Str(x, "basis");
-      if (auto const* e = x.if_contains("evidence"); e != nullptr && e->is_string()) {
+      if (auto const* e = x.if_contains("evidence");
+          e != nullptr && e->is_string()) {
         deduction.evidence = std::string(e->get_string());
       }
       r.deductions.push_back(std::move(deduction));
@@ -398,16 +436,19 @@ StatusOr<Refund> DecodeRefund(std::string_view doc) {
     r.total = DecMoney(At(d, "total"));
     for (auto const& v : Arr(d, "tenders")) {
       auto const& t = Obj(v);
-      r.tenders.push_back(TenderRefund{Str(t, "tender"), DecMoney(At(t, "amount"))});
+      r.tenders.push_back(
+          TenderRefund{Str(t, "tender"), DecMoney(At(t, "amount"))});
     }
     if (auto const& c = At(d, "conversion"); !c.is_null()) {
       auto const& x = Obj(c);
-      r.conversion = FxConversion{Str(x, "from"), Str(x, "to"), Ok(Decimal::Parse(Str(x, "rate"))),
-                                  Str(x, "source"), Ok(ParseCivilDate(Str(x, "as_of")))};
+      r.conversion = FxConversion{
+          Str(x, "from"), Str(x, "to"), Ok(Decimal::Parse(Str(x, "rate"))),
+          Str(x, "source"), Ok(ParseCivilDate(Str(x, "as_of")))};
     }
     r.loyalty_points_reversed = Int(d, "loyalty_points_reversed");
     if (auto const& due = At(d, "due_by"); !due.is_null()) {
-      if (!due.is_string()) throw DecodeError{"field \"due_by\" is not a string"};
+      if (!due.is_string())
+        throw DecodeError{"field \"due_by\" is not a string"};
       r.due_by = Ok(ParseCivilDate(std::string_view(due.get_string())));
     }
     r.idempotency_key = Str(d, "idempotency_key");

@@ -4,14 +4,17 @@
 
 namespace sanbao::inline v1 {
 
-StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender, int limit) {
+StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender,
+                                    int limit) {
   auto pending = store.PendingEffects(limit);
   if (!pending) return pending.status();
   int done = 0;
   for (auto const& entry : *pending) {
     auto remote = sender(entry);
     if (!remote) {
-      if (auto s = store.RecordEffectFailure(entry.id, remote.status().ToString()); !s.ok()) {
+      if (auto s =
+              store.RecordEffectFailure(entry.id, remote.status().ToString());
+          !s.ok()) {
         return s;
       }
       continue;

@@ -131,12 +131,14 @@ std::int64_t NowSeconds() {
 
 Status DataLoss(std::string message, std::string reason,
                 std::map<std::string, std::string> metadata = {}) {
-  return Status(ErrorCode::kDataLoss, std::move(message),
-                ErrorInfo{.reason = std::move(reason), .metadata = std::move(metadata)});
+  return Status(
+      ErrorCode::kDataLoss, std::move(message),
+      ErrorInfo{.reason = std::move(reason), .metadata = std::move(metadata)});
 }
 
 /// The Status for SQLite result `rc` on `db` while doing `what`.
-Status SqliteError(sqlite3* db, int rc, std::string const& path, std::string_view what) {
+Status SqliteError(sqlite3* db, int rc, std::string const& path,
+                   std::string_view what) {
   std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::map<std::string, std::string> md{{"path", path},
                                         {"sqlite_code", std::to_string(rc)},
@@ -145,24 +147,30 @@ Status SqliteError(sqlite3* db, int rc, std::string const& path, std::string_vie
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return UnavailableError(where + "the database is locked by another connection (" + detail +
-                                  "); try again later",
-                              "STORE_LOCKED", std::move(md));
+      return UnavailableError(
+          where + "the database is locked by another connection (" + detail +
+              "); try again later",
+          "STORE_LOCKED", std::move(md));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return DataLoss(where + "the database file is corrupt or not a Sanbao database (" + detail +
-                          "); it was left untouched",
-                      "STORE_CORRUPT", std::move(md));
+      return DataLoss(
+          where + "the database file is corrupt or not a Sanbao database (" +
+              detail + "); it was left untouched",
+          "STORE_CORRUPT", std::move(md));
     case SQLITE_CANTOPEN:
-      return UnavailableError(where + "cannot open the database file (" + detail + ")",
-                              "STORE_CANNOT_OPEN", std::move(md));
+      return UnavailableError(
+          where + "cannot open the database file (" + detail + ")",
+          "STORE_CANNOT_OPEN", std::move(md));
     case SQLITE_READONLY:
     case SQLITE_PERM:
-      return FailedPreconditionError(where + "the database is read-only (" + detail + ")",
-                                     "STORE_READONLY", std::move(md));
+      return FailedPreconditionError(
+          where + "the database is read-only (" + detail + ")",
+          "STORE_READONLY", std::move(md));
     case SQLITE_FULL:
-      return Status(ErrorCode::kResourceExhausted, where + "the disk is full (" + detail + ")",
-                    ErrorInfo{.reason = "STORE_FULL", .metadata = std::move(md)});
+      return Status(
+          ErrorCode::kResourceExhausted,
+          where + "the disk is full (" + detail + ")",
+          ErrorInfo{.reason = "STORE_FULL", .metadata = std::move(md)});
     default:
       return InternalError(where + detail, "STORE_ERROR", std::move(md));
   }
@@ -182,11 +190,15 @@ using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
 /// it goes out of scope.
 class Query {
  public:
-  Query(sqlite3* db, sqlite3_stmt* stmt, std::string const* path, std::string_view what)
+  Query(sqlite3* db, sqlite3_stmt* stmt, std::string const* path,
+        std::string_view what)
       : db_(db), stmt_(stmt), path_(path), what_(what) {}
   Query(Query&& other) noexcept
-      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), path_(other.path_),
-        what_(other.what_), bind_rc_(other.bind_rc_) {}
+      : db_(other.db_),
+        stmt_(std::exchange(other.stmt_, nullptr)),
+        path_(other.path_),
+        what_(other.what_),
+        bind_rc_(other.bind_rc_) {}
   Query(Query const&) = delete;
   Query& operator=(Query const&) = delete;
   Query& operator=(Query&&) = delete;
@@ -197,14 +209,17 @@ class Query {
   }
 
   Query& Bind(int i, std::string_view text) {
-    Check(sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    Check(sqlite3_bind_text64(stmt_, i, text.data(), text.size(),
+                              SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
   }
   Query& Bind(int i, std::int64_t value) {
     Check(sqlite3_bind_int64(stmt_, i, value));
     return *this;
   }
-  Query& Bind(int i, Instant t) { return Bind(i, std::int64_t{t.time_since_epoch().count()}); }
+  Query& Bind(int i, Instant t) {
+    return Bind(i, std::int64_t{t.time_since_epoch().count()});
+  }
   Query& BindNull(int i) {
     Check(sqlite3_bind_null(stmt_, i));
     return *this;
@@ -228,14 +243,19 @@ class Query {
   }
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  bool IsNull(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+  }
   std::string_view Text(int col) const {
-    auto const* p = reinterpret_cast<char const*>(sqlite3_column_text(stmt_, col));
+    auto const* p =
+        reinterpret_cast<char const*>(sqlite3_column_text(stmt_, col));
     if (p == nullptr) return {};
     return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
   }
   std::string Str(int col) const { return std::string(Text(col)); }
-  Instant Time(int col) const { return Instant(std::chrono::seconds(Int(col))); }
+  Instant Time(int col) const {
+    return Instant(std::chrono::seconds(Int(col)));
+  }
 
  private:
   void Check(int rc) {
@@ -259,59 +279,76 @@ constexpr char const kRelease[] = "RELEASE sanbao";
 constexpr char const kRollbackTo[] = "ROLLBACK TO sanbao";
 
 constexpr char const kUpsertOrder[] =
-    "INSERT INTO orders (id, marketplace, external_id, placed_at, updated_at, doc) "
+    "INSERT INTO orders (id, marketplace, external_id, placed_at, updated_at, "
+    "doc) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET "
     "marketplace = excluded.marketplace, external_id = excluded.external_id, "
-    "placed_at = excluded.placed_at, updated_at = excluded.updated_at, doc = excluded.doc";
+    "placed_at = excluded.placed_at, updated_at = excluded.updated_at, doc = "
+    "excluded.doc";
 constexpr char const kGetOrder[] = "SELECT doc FROM orders WHERE id = ?1";
 
-constexpr char const kReturnHistoryLen[] = "SELECT history_len FROM returns WHERE id = ?1";
+constexpr char const kReturnHistoryLen[] =
+    "SELECT history_len FROM returns WHERE id = ?1";
 constexpr char const kLastEvent[] =
     "SELECT to_state, at FROM return_events WHERE return_id = ?1 AND seq = ?2";
 constexpr char const kUpsertReturn[] =
-    "INSERT INTO returns (id, order_id, marketplace, external_id, state, resolution, "
-    "created_at, updated_at, history_len, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "INSERT INTO returns (id, order_id, marketplace, external_id, state, "
+    "resolution, "
+    "created_at, updated_at, history_len, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8, ?9, ?10) "
     "ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, "
     "marketplace = excluded.marketplace, external_id = excluded.external_id, "
     "state = excluded.state, resolution = excluded.resolution, "
     "created_at = excluded.created_at, updated_at = excluded.updated_at, "
     "history_len = excluded.history_len, doc = excluded.doc";
 constexpr char const kInsertEvent[] =
-    "INSERT INTO return_events (return_id, seq, from_state, to_state, resolution, actor_kind, "
+    "INSERT INTO return_events (return_id, seq, from_state, to_state, "
+    "resolution, actor_kind, "
     "actor_id, at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr char const kGetReturn[] =
-    "SELECT id, order_id, marketplace, external_id, state, resolution, created_at, updated_at, "
+    "SELECT id, order_id, marketplace, external_id, state, resolution, "
+    "created_at, updated_at, "
     "doc FROM returns WHERE id = ?1";
 constexpr char const kListReturns[] =
-    "SELECT id, order_id, marketplace, external_id, state, resolution, created_at, updated_at, "
-    "doc FROM returns WHERE (?1 IS NULL OR state = ?1) AND (?2 = '' OR order_id = ?2) "
+    "SELECT id, order_id, marketplace, external_id, state, resolution, "
+    "created_at, updated_at, "
+    "doc FROM returns WHERE (?1 IS NULL OR state = ?1) AND (?2 = '' OR "
+    "order_id = ?2) "
     "AND (?3 = '' OR marketplace = ?3) AND id > ?4 ORDER BY id LIMIT ?5";
 constexpr char const kGetEvents[] =
     "SELECT from_state, to_state, resolution, actor_kind, actor_id, at, reason "
     "FROM return_events WHERE return_id = ?1 ORDER BY seq";
 
 constexpr char const kGetKey[] =
-    "SELECT scope, subject_id, fingerprint FROM idempotency_keys WHERE key = ?1";
+    "SELECT scope, subject_id, fingerprint FROM idempotency_keys WHERE key = "
+    "?1";
 constexpr char const kInsertKey[] =
-    "INSERT INTO idempotency_keys (key, scope, subject_id, fingerprint, created_at) "
+    "INSERT INTO idempotency_keys (key, scope, subject_id, fingerprint, "
+    "created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 constexpr char const kRefundIdExists[] = "SELECT 1 FROM refunds WHERE id = ?1";
 constexpr char const kInsertRefund[] =
-    "INSERT INTO refunds (id, order_id, return_id, idempotency_key, total_minor, currency, "
+    "INSERT INTO refunds (id, order_id, return_id, idempotency_key, "
+    "total_minor, currency, "
     "created_at, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr char const kGetRefund[] = "SELECT doc FROM refunds WHERE id = ?1";
 constexpr char const kListRefunds[] =
     "SELECT doc FROM refunds WHERE order_id = ?1 ORDER BY created_at, rowid";
 
 constexpr char const kInsertEffect[] =
-    "INSERT INTO outbox (kind, idempotency_key, subject_id, payload, created_at) "
+    "INSERT INTO outbox (kind, idempotency_key, subject_id, payload, "
+    "created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
-constexpr char const kEffectByKey[] = "SELECT id FROM outbox WHERE idempotency_key = ?1";
+constexpr char const kEffectByKey[] =
+    "SELECT id FROM outbox WHERE idempotency_key = ?1";
 constexpr char const kPendingEffects[] =
-    "SELECT id, kind, idempotency_key, subject_id, payload, attempts, last_error, created_at, "
-    "done_at, remote_ref FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT ?1";
+    "SELECT id, kind, idempotency_key, subject_id, payload, attempts, "
+    "last_error, created_at, "
+    "done_at, remote_ref FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT "
+    "?1";
 constexpr char const kGetEffect[] =
-    "SELECT id, kind, idempotency_key, subject_id, payload, attempts, last_error, created_at, "
+    "SELECT id, kind, idempotency_key, subject_id, payload, attempts, "
+    "last_error, created_at, "
     "done_at, remote_ref FROM outbox WHERE id = ?1";
 constexpr char const kMarkDone[] =
     "UPDATE outbox SET done_at = ?2, remote_ref = ?3 WHERE id = ?1";
@@ -321,35 +358,41 @@ constexpr char const kRecordFailure[] =
 constexpr char const kGetCursor[] =
     "SELECT cursor FROM sync_cursors WHERE connector = ?1 AND account = ?2";
 constexpr char const kSetCursor[] =
-    "INSERT INTO sync_cursors (connector, account, cursor, updated_at) VALUES (?1, ?2, ?3, ?4) "
+    "INSERT INTO sync_cursors (connector, account, cursor, updated_at) VALUES "
+    "(?1, ?2, ?3, ?4) "
     "ON CONFLICT (connector, account) DO UPDATE SET cursor = excluded.cursor, "
     "updated_at = excluded.updated_at";
 
 constexpr char const kHasVersionTable[] =
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+    "'schema_version'";
 constexpr char const kCreateVersionTable[] =
     "CREATE TABLE IF NOT EXISTS schema_version ("
     "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
-constexpr char const kMaxVersion[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+constexpr char const kMaxVersion[] =
+    "SELECT coalesce(max(version), 0) FROM schema_version";
 constexpr char const kInsertVersion[] =
     "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)";
 }  // namespace sql
 
 Status Missing(std::string_view what) {
-  return InvalidArgumentError(std::string(what) + " must not be empty", "STORE_ID_MISSING",
+  return InvalidArgumentError(std::string(what) + " must not be empty",
+                              "STORE_ID_MISSING",
                               {{"field", std::string(what)}});
 }
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteStore(DbPtr db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
   ~SqliteStore() override {
     statements_.clear();  // finalize before the connection closes
   }
 
   Status Init() {
-    for (char const* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-                               "PRAGMA foreign_keys = ON"}) {
+    for (char const* pragma :
+         {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+          "PRAGMA foreign_keys = ON"}) {
       auto q = Prepare(pragma, "configure the connection");
       if (!q) return q.status();
       if (auto s = q->Run(); !s.ok()) return s;
@@ -365,7 +408,9 @@ class SqliteStore final : public Store {
     return InTx(true, [&]() -> Status {
       auto q = Prepare(sql::kUpsertOrder, "upsert order");
       if (!q) return q.status();
-      q->Bind(1, order.id).Bind(2, order.marketplace).Bind(3, order.external_id);
+      q->Bind(1, order.id)
+          .Bind(2, order.marketplace)
+          .Bind(3, order.external_id);
       q->Bind(4, order.placed_at).Bind(5, NowSeconds()).Bind(6, doc);
       return q->Run();
     });
@@ -379,8 +424,8 @@ class SqliteStore final : public Store {
     auto row = q->Step();
     if (!row) return row.status();
     if (!*row) {
-      return NotFoundError("no order " + std::string(id) + " in the store", "ORDER_NOT_FOUND",
-                           {{"order_id", std::string(id)}});
+      return NotFoundError("no order " + std::string(id) + " in the store",
+                           "ORDER_NOT_FOUND", {{"order_id", std::string(id)}});
     }
     return DecodeOrder(q->Text(0));
   }
@@ -405,7 +450,8 @@ class SqliteStore final : public Store {
       if (given < stored) {
         return FailedPreconditionError(
             "return " + rc.id + " has " + std::to_string(stored) +
-                " stored transitions; this copy has only " + std::to_string(given),
+                " stored transitions; this copy has only " +
+                std::to_string(given),
             "RETURN_STALE",
             {{"return_id", rc.id},
              {"stored_transitions", std::to_string(stored)},
@@ -418,7 +464,8 @@ class SqliteStore final : public Store {
         auto row = q->Step();
         if (!row) return row.status();
         auto const& last = history[static_cast<std::size_t>(stored - 1)];
-        if (!*row || q->Text(0) != ReturnStateName(last.to) || q->Time(1) != last.at) {
+        if (!*row || q->Text(0) != ReturnStateName(last.to) ||
+            q->Time(1) != last.at) {
           return FailedPreconditionError(
               "the history of return " + rc.id + " differs from the stored one",
               "RETURN_HISTORY_CONFLICT", {{"return_id", rc.id}});
@@ -427,17 +474,28 @@ class SqliteStore final : public Store {
       {
         auto q = Prepare(sql::kUpsertReturn, "upsert return");
         if (!q) return q.status();
-        q->Bind(1, rc.id).Bind(2, rc.order_id).Bind(3, rc.marketplace).Bind(4, rc.external_id);
-        q->Bind(5, ReturnStateName(rc.state())).Bind(6, ResolutionName(rc.resolution()));
-        q->Bind(7, rc.created_at).Bind(8, rc.updated_at).Bind(9, given).Bind(10, doc);
+        q->Bind(1, rc.id)
+            .Bind(2, rc.order_id)
+            .Bind(3, rc.marketplace)
+            .Bind(4, rc.external_id);
+        q->Bind(5, ReturnStateName(rc.state()))
+            .Bind(6, ResolutionName(rc.resolution()));
+        q->Bind(7, rc.created_at)
+            .Bind(8, rc.updated_at)
+            .Bind(9, given)
+            .Bind(10, doc);
         if (auto s = q->Run(); !s.ok()) return s;
       }
       for (auto i = stored; i < given; ++i) {
         auto const& h = history[static_cast<std::size_t>(i)];
         auto q = Prepare(sql::kInsertEvent, "append return event");
         if (!q) return q.status();
-        q->Bind(1, rc.id).Bind(2, i).Bind(3, ReturnStateName(h.from)).Bind(4, ReturnStateName(h.to));
-        q->Bind(5, ResolutionName(h.resolution)).Bind(6, store_internal::ActorKindName(h.actor.kind));
+        q->Bind(1, rc.id)
+            .Bind(2, i)
+            .Bind(3, ReturnStateName(h.from))
+            .Bind(4, ReturnStateName(h.to));
+        q->Bind(5, ResolutionName(h.resolution))
+            .Bind(6, store_internal::ActorKindName(h.actor.kind));
         q->Bind(7, h.actor.id).Bind(8, h.at).Bind(9, h.reason);
         if (auto s = q->Run(); !s.ok()) return s;
       }
@@ -453,14 +511,16 @@ class SqliteStore final : public Store {
       auto row = q->Step();
       if (!row) return row.status();
       if (!*row) {
-        return NotFoundError("no return " + std::string(id) + " in the store", "RETURN_NOT_FOUND",
+        return NotFoundError("no return " + std::string(id) + " in the store",
+                             "RETURN_NOT_FOUND",
                              {{"return_id", std::string(id)}});
       }
       return ReadReturn(*q);
     });
   }
 
-  StatusOr<ReturnPage> ListReturns(ReturnFilter const& filter, PageRequest const& page) override {
+  StatusOr<ReturnPage> ListReturns(ReturnFilter const& filter,
+                                   PageRequest const& page) override {
     int limit = page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit);
     return InTx(false, [&]() -> StatusOr<ReturnPage> {
       auto q = Prepare(sql::kListReturns, "list returns");
@@ -470,7 +530,9 @@ class SqliteStore final : public Store {
       } else {
         q->BindNull(1);
       }
-      q->Bind(2, filter.order_id).Bind(3, filter.marketplace).Bind(4, page.page_token);
+      q->Bind(2, filter.order_id)
+          .Bind(3, filter.marketplace)
+          .Bind(4, page.page_token);
       q->Bind(5, std::int64_t{limit} + 1);
       ReturnPage out;
       for (;;) {
@@ -494,8 +556,9 @@ class SqliteStore final : public Store {
   StatusOr<RecordedRefund> RecordRefund(Refund const& refund) override {
     if (refund.id.empty()) return Missing("refund id");
     if (refund.idempotency_key.empty()) {
-      return InvalidArgumentError("refund " + refund.id + " has no idempotency key",
-                                  "IDEMPOTENCY_KEY_MISSING", {{"refund_id", refund.id}});
+      return InvalidArgumentError(
+          "refund " + refund.id + " has no idempotency key",
+          "IDEMPOTENCY_KEY_MISSING", {{"refund_id", refund.id}});
     }
     std::string fingerprint = RefundFingerprint(refund);
     std::string doc = EncodeRefund(refund);
@@ -516,25 +579,34 @@ class SqliteStore final : public Store {
         auto row = q->Step();
         if (!row) return row.status();
         if (*row) {
-          return Status(ErrorCode::kAlreadyExists,
-                        "another refund with id " + refund.id + " is already recorded",
-                        ErrorInfo{.reason = "REFUND_ID_TAKEN",
-                                  .metadata = {{"refund_id", refund.id},
-                                               {"idempotency_key", refund.idempotency_key}}});
+          return Status(
+              ErrorCode::kAlreadyExists,
+              "another refund with id " + refund.id + " is already recorded",
+              ErrorInfo{
+                  .reason = "REFUND_ID_TAKEN",
+                  .metadata = {{"refund_id", refund.id},
+                               {"idempotency_key", refund.idempotency_key}}});
         }
       }
-      if (auto s = InsertKey(refund.idempotency_key, "refund", refund.id, fingerprint); !s.ok()) {
+      if (auto s = InsertKey(refund.idempotency_key, "refund", refund.id,
+                             fingerprint);
+          !s.ok()) {
         return s;
       }
       {
         auto q = Prepare(sql::kInsertRefund, "record refund");
         if (!q) return q.status();
-        q->Bind(1, refund.id).Bind(2, refund.order_id).Bind(3, refund.return_id);
+        q->Bind(1, refund.id)
+            .Bind(2, refund.order_id)
+            .Bind(3, refund.return_id);
         q->Bind(4, refund.idempotency_key).Bind(5, refund.total.minor_units());
-        q->Bind(6, refund.total.currency().code()).Bind(7, refund.created_at).Bind(8, doc);
+        q->Bind(6, refund.total.currency().code())
+            .Bind(7, refund.created_at)
+            .Bind(8, doc);
         if (auto s = q->Run(); !s.ok()) return s;
       }
-      auto effect = InsertEffect(kEffectIssueRefund, refund.idempotency_key, refund.id, doc);
+      auto effect = InsertEffect(kEffectIssueRefund, refund.idempotency_key,
+                                 refund.id, doc);
       if (!effect) return effect.status();
       return RecordedRefund{refund, *effect, true};
     });
@@ -545,7 +617,8 @@ class SqliteStore final : public Store {
     return ReadRefund(id);
   }
 
-  StatusOr<std::vector<Refund>> ListRefunds(std::string_view order_id) override {
+  StatusOr<std::vector<Refund>> ListRefunds(
+      std::string_view order_id) override {
     std::lock_guard lock(mu_);
     auto q = Prepare(sql::kListRefunds, "list refunds");
     if (!q) return q.status();
@@ -564,8 +637,9 @@ class SqliteStore final : public Store {
   StatusOr<EnqueuedEffect> EnqueueEffect(EffectRequest const& e) override {
     if (e.kind.empty()) return Missing("effect kind");
     if (e.idempotency_key.empty()) {
-      return InvalidArgumentError("a " + e.kind + " effect has no idempotency key",
-                                  "IDEMPOTENCY_KEY_MISSING", {{"kind", e.kind}});
+      return InvalidArgumentError(
+          "a " + e.kind + " effect has no idempotency key",
+          "IDEMPOTENCY_KEY_MISSING", {{"kind", e.kind}});
     }
     return InTx(true, [&]() -> StatusOr<EnqueuedEffect> {
       auto seen = LookUpKey(e.idempotency_key, e.kind, e.payload);
@@ -575,8 +649,12 @@ class SqliteStore final : public Store {
         if (!id) return id.status();
         return EnqueuedEffect{*id, false};
       }
-      if (auto s = InsertKey(e.idempotency_key, e.kind, e.subject_id, e.payload); !s.ok()) return s;
-      auto id = InsertEffect(e.kind, e.idempotency_key, e.subject_id, e.payload);
+      if (auto s =
+              InsertKey(e.idempotency_key, e.kind, e.subject_id, e.payload);
+          !s.ok())
+        return s;
+      auto id =
+          InsertEffect(e.kind, e.idempotency_key, e.subject_id, e.payload);
       if (!id) return id.status();
       return EnqueuedEffect{*id, true};
     });
@@ -608,7 +686,8 @@ class SqliteStore final : public Store {
       if (e->done) {
         if (e->remote_ref == remote_ref) return {};
         return FailedPreconditionError(
-            "effect " + std::to_string(id) + " was already done as " + e->remote_ref,
+            "effect " + std::to_string(id) + " was already done as " +
+                e->remote_ref,
             "EFFECT_ALREADY_DONE",
             {{"effect_id", std::to_string(id)}, {"remote_ref", e->remote_ref}});
       }
@@ -632,8 +711,8 @@ class SqliteStore final : public Store {
 
   // ---- sync cursors ---------------------------------------------------------
 
-  StatusOr<std::optional<std::string>> GetCursor(std::string_view connector,
-                                                 std::string_view account) override {
+  StatusOr<std::optional<std::string>> GetCursor(
+      std::string_view connector, std::string_view account) override {
     std::lock_guard lock(mu_);
     auto q = Prepare(sql::kGetCursor, "read sync cursor");
     if (!q) return q.status();
@@ -650,7 +729,10 @@ class SqliteStore final : public Store {
     return InTx(true, [&]() -> Status {
       auto q = Prepare(sql::kSetCursor, "write sync cursor");
       if (!q) return q.status();
-      q->Bind(1, connector).Bind(2, account).Bind(3, cursor).Bind(4, NowSeconds());
+      q->Bind(1, connector)
+          .Bind(2, account)
+          .Bind(3, cursor)
+          .Bind(4, NowSeconds());
       return q->Run();
     });
   }
@@ -669,10 +751,12 @@ class SqliteStore final : public Store {
     auto it = statements_.find(text);
     if (it == statements_.end()) {
       sqlite3_stmt* raw = nullptr;
-      int rc = sqlite3_prepare_v3(db_.get(), text, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+      int rc = sqlite3_prepare_v3(db_.get(), text, -1,
+                                  SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
       if (rc != SQLITE_OK) {
         sqlite3_finalize(raw);
-        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()), path_, what);
+        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
+                           path_, what);
       }
       it = statements_.emplace(text, StmtPtr(raw)).first;
     }
@@ -687,7 +771,9 @@ class SqliteStore final : public Store {
 
   Status Begin(bool write) {
     if (depth_ == 0) {
-      if (auto s = Exec(write ? sql::kBegin : sql::kBeginRead, "begin a transaction"); !s.ok()) {
+      if (auto s = Exec(write ? sql::kBegin : sql::kBeginRead,
+                        "begin a transaction");
+          !s.ok()) {
         return s;
       }
     } else if (auto s = Exec(sql::kSavepoint, "begin a savepoint"); !s.ok()) {
@@ -705,7 +791,8 @@ class SqliteStore final : public Store {
 
   void Rollback() {
     --depth_;
-    if (sqlite3_get_autocommit(db_.get()) != 0) return;  // SQLite already rolled back
+    if (sqlite3_get_autocommit(db_.get()) != 0)
+      return;  // SQLite already rolled back
     if (depth_ == 0) {
       (void)Exec(sql::kRollback, "roll back");
     } else {
@@ -749,7 +836,8 @@ class SqliteStore final : public Store {
     base.updated_at = row.Time(7);
     auto state = ParseReturnState(row.Text(4));
     auto resolution = ParseResolution(row.Text(5));
-    if (!state || !resolution) return Corrupt("return " + base.id, "state or resolution");
+    if (!state || !resolution)
+      return Corrupt("return " + base.id, "state or resolution");
     if (auto s = DecodeReturnDoc(row.Text(8), base); !s.ok()) return s;
     std::vector<TransitionRecord> history;
     auto q = Prepare(sql::kGetEvents, "read return history");
@@ -763,22 +851,25 @@ class SqliteStore final : public Store {
       auto to = ParseReturnState(q->Text(1));
       auto res = ParseResolution(q->Text(2));
       auto kind = store_internal::ParseActorKind(q->Text(3));
-      if (!from || !to || !res || !kind) return Corrupt("return " + base.id, "event");
-      history.push_back(TransitionRecord{*from, *to, *res, Actor{*kind, q->Str(4)}, q->Time(5),
-                                         q->Str(6)});
+      if (!from || !to || !res || !kind)
+        return Corrupt("return " + base.id, "event");
+      history.push_back(TransitionRecord{
+          *from, *to, *res, Actor{*kind, q->Str(4)}, q->Time(5), q->Str(6)});
     }
     std::string id = base.id;
-    auto restored = ReturnCase::Restore(std::move(base), *state, *resolution, std::move(history));
+    auto restored = ReturnCase::Restore(std::move(base), *state, *resolution,
+                                        std::move(history));
     if (!restored) {
       return DataLoss("store " + path_ + ": " + restored.status().message(),
-                      "STORE_RECORD_INVALID", {{"return_id", id}, {"path", path_}});
+                      "STORE_RECORD_INVALID",
+                      {{"return_id", id}, {"path", path_}});
     }
     return restored;
   }
 
   Status Corrupt(std::string const& what, std::string_view field) {
-    return DataLoss("store " + path_ + ": the stored " + what + " has an unreadable " +
-                        std::string(field),
+    return DataLoss("store " + path_ + ": the stored " + what +
+                        " has an unreadable " + std::string(field),
                     "STORE_RECORD_INVALID", {{"path", path_}});
   }
 
@@ -789,7 +880,8 @@ class SqliteStore final : public Store {
     auto row = q->Step();
     if (!row) return row.status();
     if (!*row) {
-      return NotFoundError("no refund " + std::string(id) + " in the store", "REFUND_NOT_FOUND",
+      return NotFoundError("no refund " + std::string(id) + " in the store",
+                           "REFUND_NOT_FOUND",
                            {{"refund_id", std::string(id)}});
     }
     return DecodeRefund(q->Text(0));
@@ -797,7 +889,8 @@ class SqliteStore final : public Store {
 
   /// The subject of `key` if it was used for the same scope and fingerprint;
   /// nullopt if unused; IDEMPOTENCY_KEY_REUSED otherwise.
-  StatusOr<std::optional<std::string>> LookUpKey(std::string const& key, std::string_view scope,
+  StatusOr<std::optional<std::string>> LookUpKey(std::string const& key,
+                                                 std::string_view scope,
                                                  std::string_view fingerprint) {
     auto q = Prepare(sql::kGetKey, "read idempotency key");
     if (!q) return q.status();
@@ -806,28 +899,40 @@ class SqliteStore final : public Store {
     if (!row) return row.status();
     if (!*row) return std::optional<std::string>();
     if (q->Text(0) != scope || q->Text(2) != fingerprint) {
-      return FailedPreconditionError(
-          "idempotency key " + key + " was already used for another " + q->Str(0) +
-              " (" + q->Str(1) + ")",
-          "IDEMPOTENCY_KEY_REUSED",
-          {{"idempotency_key", key}, {"scope", q->Str(0)}, {"subject_id", q->Str(1)}});
+      return FailedPreconditionError("idempotency key " + key +
+                                         " was already used for another " +
+                                         q->Str(0) + " (" + q->Str(1) + ")",
+                                     "IDEMPOTENCY_KEY_REUSED",
+                                     {{"idempotency_key", key},
+                                      {"scope", q->Str(0)},
+                                      {"subject_id", q->Str(1)}});
     }
     return std::optional<std::string>(q->Str(1));
   }
 
-  Status InsertKey(std::string const& key, std::string_view scope, std::string_view subject,
-                   std::string_view fingerprint) {
+  Status InsertKey(std::string const& key, std::string_view scope,
+                   std::string_view subject, std::string_view fingerprint) {
     auto q = Prepare(sql::kInsertKey, "record idempotency key");
     if (!q) return q.status();
-    q->Bind(1, key).Bind(2, scope).Bind(3, subject).Bind(4, fingerprint).Bind(5, NowSeconds());
+    q->Bind(1, key)
+        .Bind(2, scope)
+        .Bind(3, subject)
+        .Bind(4, fingerprint)
+        .Bind(5, NowSeconds());
     return q->Run();
   }
 
-  StatusOr<std::int64_t> InsertEffect(std::string_view kind, std::string_view key,
-                                      std::string_view subject, std::string_view payload) {
+  StatusOr<std::int64_t> InsertEffect(std::string_view kind,
+                                      std::string_view key,
+                                      std::string_view subject,
+                                      std::string_view payload) {
     auto q = Prepare(sql::kInsertEffect, "enqueue effect");
     if (!q) return q.status();
-    q->Bind(1, kind).Bind(2, key).Bind(3, subject).Bind(4, payload).Bind(5, NowSeconds());
+    q->Bind(1, kind)
+        .Bind(2, key)
+        .Bind(3, subject)
+        .Bind(4, payload)
+        .Bind(5, NowSeconds());
     if (auto s = q->Run(); !s.ok()) return s;
     return std::int64_t{sqlite3_last_insert_rowid(db_.get())};
   }
@@ -838,7 +943,8 @@ class SqliteStore final : public Store {
     q->Bind(1, key);
     auto row = q->Step();
     if (!row) return row.status();
-    if (!*row) return Corrupt("idempotency key " + std::string(key), "outbox entry");
+    if (!*row)
+      return Corrupt("idempotency key " + std::string(key), "outbox entry");
     return q->Int(0);
   }
 
@@ -866,7 +972,8 @@ class SqliteStore final : public Store {
     if (!row) return row.status();
     if (!*row) {
       return NotFoundError("no effect " + std::to_string(id) + " in the outbox",
-                           "EFFECT_NOT_FOUND", {{"effect_id", std::to_string(id)}});
+                           "EFFECT_NOT_FOUND",
+                           {{"effect_id", std::to_string(id)}});
     }
     return ReadEffect(*q);
   }
@@ -907,14 +1014,16 @@ class SqliteStore final : public Store {
       int rc = sqlite3_prepare_v2(db_.get(), rest, -1, &raw, &tail);
       StmtPtr stmt(raw);
       if (rc != SQLITE_OK) {
-        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()), path_, "migrate");
+        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
+                           path_, "migrate");
       }
       rest = tail;
       if (raw == nullptr) continue;  // whitespace or a comment
       while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       }
       if (rc != SQLITE_DONE) {
-        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()), path_, "migrate");
+        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
+                           path_, "migrate");
       }
     }
     return {};
@@ -962,7 +1071,8 @@ int SqliteStoreSchemaVersion() { return kLatestVersion; }
 
 StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
   if (options.path.empty()) {
-    return InvalidArgumentError("the store path is empty", "STORE_PATH_MISSING");
+    return InvalidArgumentError("the store path is empty",
+                                "STORE_PATH_MISSING");
   }
   bool memory = options.path == ":memory:";
   if (!memory && !options.create_if_missing) {
@@ -978,12 +1088,16 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
   int rc = sqlite3_open_v2(options.path.c_str(), &raw, flags, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
-    return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc, options.path,
-                       "open");
+    return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc,
+                       options.path, "open");
   }
   sqlite3_extended_result_codes(db.get(), 1);
   auto timeout = options.busy_timeout.count();
-  sqlite3_busy_timeout(db.get(), timeout < 0 ? 0 : (timeout > INT32_MAX ? INT32_MAX : static_cast<int>(timeout)));
+  sqlite3_busy_timeout(
+      db.get(),
+      timeout < 0
+          ? 0
+          : (timeout > INT32_MAX ? INT32_MAX : static_cast<int>(timeout)));
   auto store = std::make_shared<SqliteStore>(std::move(db), options.path);
   if (auto s = store->Init(); !s.ok()) return s;
   return std::shared_ptr<Store>(std::move(store));

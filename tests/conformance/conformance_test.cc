@@ -22,7 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-fs::path Root() { return fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance"; }
+fs::path Root() {
+  return fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance";
+}
 
 std::string Read(fs::path const& p) {
   std::ifstream in(p);
@@ -70,7 +72,8 @@ TEST_P(Conformance, Case) {
   std::string explained;
   for (auto const& line : Explain(d)) explained += "\n    " + line;
   SCOPED_TRACE("case " + std::string(doc.at("case").as_string()) + ": " +
-               std::string(doc.at("title").as_string()) + "\n  trace:" + explained);
+               std::string(doc.at("title").as_string()) +
+               "\n  trace:" + explained);
 
   EXPECT_FALSE(d.citations.empty()) << "every decision cites its sources";
   EXPECT_FALSE(d.trace.empty()) << "every decision explains itself";
@@ -82,7 +85,8 @@ TEST_P(Conformance, Case) {
     if (key == "eligible") {
       EXPECT_EQ(d.eligible, want.as_bool()) << key;
     } else if (key == "basis") {
-      EXPECT_EQ(std::string(BasisName(d.basis)), std::string(want.as_string())) << key;
+      EXPECT_EQ(std::string(BasisName(d.basis)), std::string(want.as_string()))
+          << key;
     } else if (key == "statutory_withdrawal") {
       EXPECT_EQ(d.statutory_withdrawal, want.as_bool()) << key;
     } else if (key == "deadline") {
@@ -94,7 +98,8 @@ TEST_P(Conformance, Case) {
     } else if (key == "refund") {
       ASSERT_TRUE(d.refund.has_value()) << key;
       EXPECT_EQ(d.refund->ToString(), want.at("amount").as_string()) << key;
-      EXPECT_EQ(d.refund->currency().code(), want.at("currency").as_string()) << key;
+      EXPECT_EQ(d.refund->currency().code(), want.at("currency").as_string())
+          << key;
     } else if (key == "return_shipping_paid_by") {
       ASSERT_TRUE(d.return_shipping_paid_by.has_value()) << key;
       EXPECT_EQ(PartyName(*d.return_shipping_paid_by), want.as_string()) << key;
@@ -123,13 +128,16 @@ std::string Name(::testing::TestParamInfo<std::string> const& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, Conformance, ::testing::ValuesIn(CaseFiles()), Name);
+INSTANTIATE_TEST_SUITE_P(Cases, Conformance, ::testing::ValuesIn(CaseFiles()),
+                         Name);
 
 TEST(ConformanceSuite, VendoredCopyMatchesTheSharedCases) {
   // When ../shared is beside the checkout (as in CI), the vendored copy must
   // be the same as the shared one.
-  auto shared = fs::path(SANBAO_SOURCE_DIR).parent_path() / "shared" / "conformance" / "cases";
-  if (!fs::exists(shared)) GTEST_SKIP() << "../shared/conformance is not beside the checkout";
+  auto shared = fs::path(SANBAO_SOURCE_DIR).parent_path() / "shared" /
+                "conformance" / "cases";
+  if (!fs::exists(shared))
+    GTEST_SKIP() << "../shared/conformance is not beside the checkout";
   for (auto const& e : fs::directory_iterator(shared)) {
     auto vendored = Root() / "cases" / e.path().filename();
     ASSERT_TRUE(fs::exists(vendored)) << vendored;

@@ -107,7 +107,8 @@ TEST_P(HolidayOracle, MatchesOrDifferenceIsDocumented) {
   auto const& years = Oracle().at("calendars").at(id).as_object();
   auto diff_it = Differences().find(id);
   Allowed const none;
-  Allowed const& allowed = diff_it == Differences().end() ? none : diff_it->second;
+  Allowed const& allowed =
+      diff_it == Differences().end() ? none : diff_it->second;
   for (auto const& problem : allowed.problems) ADD_FAILURE() << problem;
 
   std::set<std::string> ours_only, oracle_only;
@@ -147,7 +148,8 @@ TEST_P(HolidayOracle, MatchesOrDifferenceIsDocumented) {
   }
   for (auto const& d : allowed.ours_only) {
     EXPECT_TRUE(ours_only.contains(d))
-        << id << ": " << d << " is documented as ours_only but is not a difference";
+        << id << ": " << d
+        << " is documented as ours_only but is not a difference";
   }
   for (auto const& d : allowed.oracle_only) {
     EXPECT_TRUE(oracle_only.contains(d))

@@ -1,12 +1,11 @@
 // Crash test: store_crash_writer is killed with SIGKILL at random moments,
 // many times; after each kill the database must be intact and consistent,
 // and in the end no refund, outbox entry or event exists twice.
-#include <sqlite3.h>
-
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,7 +27,9 @@ constexpr unsigned kSeed = 20261211;
 class Db {
  public:
   explicit Db(std::string const& path) {
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr),
+        SQLITE_OK);
     sqlite3_busy_timeout(db_, 5000);
   }
   ~Db() { sqlite3_close(db_); }
@@ -63,15 +64,19 @@ class Db {
 };
 
 /// Starts the writer; returns its pid. Its stderr goes to `err`.
-pid_t Spawn(std::string const& db, std::string const& remote, std::string const& err,
-            bool from_zero) {
+pid_t Spawn(std::string const& db, std::string const& remote,
+            std::string const& err, bool from_zero) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) ::dup2(fd, 2);
     std::string count = std::to_string(kItems);
-    char const* argv[] = {SANBAO_CRASH_WRITER, db.c_str(), remote.c_str(), count.c_str(),
-                          from_zero ? "--from-zero" : nullptr, nullptr};
+    char const* argv[] = {SANBAO_CRASH_WRITER,
+                          db.c_str(),
+                          remote.c_str(),
+                          count.c_str(),
+                          from_zero ? "--from-zero" : nullptr,
+                          nullptr};
     ::execv(SANBAO_CRASH_WRITER, const_cast<char* const*>(argv));
     ::_exit(127);
   }
@@ -87,32 +92,42 @@ std::string Slurp(std::string const& path) {
 void CheckConsistent(std::string const& path, int round) {
   Db db(path);
   ASSERT_EQ(db.Text("PRAGMA integrity_check"), "ok") << "round " << round;
-  EXPECT_EQ(db.Text("PRAGMA foreign_key_check"), "<no row>") << "round " << round;
+  EXPECT_EQ(db.Text("PRAGMA foreign_key_check"), "<no row>")
+      << "round " << round;
   // Each refund once, with exactly one outbox entry, and the other way round.
-  EXPECT_EQ(db.Int("SELECT count(*) - count(DISTINCT idempotency_key) FROM refunds"), 0);
-  EXPECT_EQ(db.Int("SELECT count(*) FROM refunds f WHERE (SELECT count(*) FROM outbox o "
-                   "WHERE o.idempotency_key = f.idempotency_key AND o.subject_id = f.id) != 1"),
-            0)
+  EXPECT_EQ(
+      db.Int("SELECT count(*) - count(DISTINCT idempotency_key) FROM refunds"),
+      0);
+  EXPECT_EQ(
+      db.Int(
+          "SELECT count(*) FROM refunds f WHERE (SELECT count(*) FROM outbox o "
+          "WHERE o.idempotency_key = f.idempotency_key AND o.subject_id = "
+          "f.id) != 1"),
+      0)
       << "round " << round;
   EXPECT_EQ(db.Int("SELECT count(*) FROM outbox o WHERE NOT EXISTS "
                    "(SELECT 1 FROM refunds f WHERE f.id = o.subject_id)"),
             0);
   // The state change and the refund committed together.
-  EXPECT_EQ(db.Int("SELECT count(*) FROM returns r WHERE r.state = 'resolved' AND NOT EXISTS "
+  EXPECT_EQ(db.Int("SELECT count(*) FROM returns r WHERE r.state = 'resolved' "
+                   "AND NOT EXISTS "
                    "(SELECT 1 FROM refunds f WHERE f.return_id = r.id)"),
             0)
       << "round " << round;
-  EXPECT_EQ(db.Int("SELECT count(*) FROM refunds f WHERE NOT EXISTS (SELECT 1 FROM returns r "
+  EXPECT_EQ(db.Int("SELECT count(*) FROM refunds f WHERE NOT EXISTS (SELECT 1 "
+                   "FROM returns r "
                    "WHERE r.id = f.return_id AND r.state = 'resolved')"),
             0)
       << "round " << round;
   // The events are exactly the histories.
-  EXPECT_EQ(db.Int("SELECT count(*) FROM returns r WHERE r.history_len != "
-                   "(SELECT count(*) FROM return_events e WHERE e.return_id = r.id)"),
-            0)
+  EXPECT_EQ(
+      db.Int("SELECT count(*) FROM returns r WHERE r.history_len != "
+             "(SELECT count(*) FROM return_events e WHERE e.return_id = r.id)"),
+      0)
       << "round " << round;
   // The cursor commits with the refund, so it never runs ahead of them.
-  EXPECT_LE(db.Int("SELECT coalesce((SELECT CAST(cursor AS INTEGER) FROM sync_cursors), 0) - "
+  EXPECT_LE(db.Int("SELECT coalesce((SELECT CAST(cursor AS INTEGER) FROM "
+                   "sync_cursors), 0) - "
                    "(SELECT count(*) FROM refunds)"),
             0)
       << "round " << round;
@@ -124,7 +139,8 @@ void CheckDoneWereSent(std::string const& path, std::string const& remote) {
   std::ifstream in(remote);
   for (std::string line; std::getline(in, line);) sent.insert(line);
   Db db(path);
-  for (auto const& key : db.Column("SELECT idempotency_key FROM outbox WHERE done_at IS NOT NULL")) {
+  for (auto const& key : db.Column(
+           "SELECT idempotency_key FROM outbox WHERE done_at IS NOT NULL")) {
     EXPECT_TRUE(sent.count(key)) << key << " marked done but never sent";
   }
 }
@@ -134,7 +150,8 @@ TEST(StoreCrashTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
   // lose the page cache, so fsync adds nothing to this test but time. Prefer
   // a RAM disk where there is one (synchronous=FULL stays on).
   std::error_code ec;
-  fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
+  fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm")
+                                                   : fs::temp_directory_path();
   fs::path dir = base / ("sanbao_crash_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -177,22 +194,26 @@ TEST(StoreCrashTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
     CheckConsistent(db, kKills);
     Db d(db);
     EXPECT_EQ(d.Int("SELECT count(*) FROM refunds"), kItems);
-    EXPECT_EQ(d.Int("SELECT count(DISTINCT idempotency_key) FROM refunds"), kItems);
+    EXPECT_EQ(d.Int("SELECT count(DISTINCT idempotency_key) FROM refunds"),
+              kItems);
     EXPECT_EQ(d.Int("SELECT count(*) FROM outbox"), kItems);
     EXPECT_EQ(d.Int("SELECT count(*) FROM idempotency_keys"), kItems);
-    EXPECT_EQ(d.Int("SELECT count(*) FROM returns WHERE state = 'resolved'"), kItems);
+    EXPECT_EQ(d.Int("SELECT count(*) FROM returns WHERE state = 'resolved'"),
+              kItems);
     EXPECT_EQ(d.Int("SELECT count(*) FROM return_events"), 2 * kItems);
     EXPECT_EQ(d.Int("SELECT count(*) FROM orders"), kItems / 4);
     EXPECT_EQ(d.Int("SELECT count(*) FROM outbox WHERE done_at IS NULL"), 0);
-    EXPECT_EQ(d.Int("SELECT count(*) FROM outbox WHERE remote_ref != 'remote-' || "
-                    "idempotency_key"),
-              0);
+    EXPECT_EQ(
+        d.Int("SELECT count(*) FROM outbox WHERE remote_ref != 'remote-' || "
+              "idempotency_key"),
+        0);
   }
   CheckDoneWereSent(db, remote);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   std::printf(
-      "crash test: %d runs killed with SIGKILL, %d finished before the kill, %lld of %d items "
+      "crash test: %d runs killed with SIGKILL, %d finished before the kill, "
+      "%lld of %d items "
       "done by then, %lld ms\n",
       killed, finished, static_cast<long long>(reached), kItems,
       static_cast<long long>(elapsed.count()));

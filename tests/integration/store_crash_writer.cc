@@ -26,11 +26,16 @@ namespace {
 
 using namespace sanbao;
 
-Instant At(std::int64_t s) { return Instant(std::chrono::seconds(1'790'000'000 + s)); }
-Money Eur(std::int64_t cents) { return Money::FromMinorUnits(cents, "EUR").value(); }
+Instant At(std::int64_t s) {
+  return Instant(std::chrono::seconds(1'790'000'000 + s));
+}
+Money Eur(std::int64_t cents) {
+  return Money::FromMinorUnits(cents, "EUR").value();
+}
 
 [[noreturn]] void Die(Status const& s, std::string const& what) {
-  std::fprintf(stderr, "store_crash_writer: %s: %s\n", what.c_str(), s.ToString().c_str());
+  std::fprintf(stderr, "store_crash_writer: %s: %s\n", what.c_str(),
+               s.ToString().c_str());
   std::exit(1);
 }
 
@@ -71,7 +76,8 @@ Refund MakeRefund(int i) {
   r.id = "F-" + std::to_string(i);
   r.order_id = "O-" + std::to_string(i / 4);
   r.return_id = "R-" + std::to_string(i);
-  r.lines.push_back(RefundLine{"L" + std::to_string(i % 3), 1, Eur(850 + i % 3), Eur(150)});
+  r.lines.push_back(
+      RefundLine{"L" + std::to_string(i % 3), 1, Eur(850 + i % 3), Eur(150)});
   r.total = Eur(1000 + i % 3);
   r.tenders.push_back(TenderRefund{"T1", r.total});
   r.idempotency_key = "refund:R-" + std::to_string(i);
@@ -83,7 +89,9 @@ Refund MakeRefund(int i) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: store_crash_writer DB REMOTE_LOG COUNT [--from-zero]\n");
+    std::fprintf(
+        stderr,
+        "usage: store_crash_writer DB REMOTE_LOG COUNT [--from-zero]\n");
     return 2;
   }
   std::string db = argv[1];
@@ -95,7 +103,8 @@ int main(int argc, char** argv) {
   int count = std::atoi(argv[3]);
   bool from_zero = argc > 4 && std::strcmp(argv[4], "--from-zero") == 0;
 
-  auto opened = OpenSqliteStore({.path = db, .busy_timeout = std::chrono::milliseconds(10000)});
+  auto opened = OpenSqliteStore(
+      {.path = db, .busy_timeout = std::chrono::milliseconds(10000)});
   if (!opened) Die(opened.status(), "open");
   Store& store = **opened;
 
@@ -103,12 +112,15 @@ int main(int argc, char** argv) {
   if (!from_zero) {
     auto cursor = store.GetCursor("crash", "writer");
     if (!cursor) Die(cursor.status(), "cursor");
-    if (cursor->has_value()) start = std::max(0, std::atoi((*cursor)->c_str()) - 20);
+    if (cursor->has_value())
+      start = std::max(0, std::atoi((*cursor)->c_str()) - 20);
   }
 
-  EffectSender sender = [remote](OutboxEntry const& e) -> StatusOr<std::string> {
+  EffectSender sender =
+      [remote](OutboxEntry const& e) -> StatusOr<std::string> {
     std::string line = e.idempotency_key + "\n";
-    if (::write(remote, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    if (::write(remote, line.data(), line.size()) !=
+        static_cast<ssize_t>(line.size())) {
       return UnavailableError("remote log write failed", "REMOTE_DOWN");
     }
     return "remote-" + e.idempotency_key;
@@ -118,15 +130,17 @@ int main(int argc, char** argv) {
     if (auto s = store.UpsertOrder(MakeOrder(i / 4)); !s.ok()) Die(s, "order");
     ReturnCase rc = MakeReturn(i);
     Actor ops{Actor::Kind::kSeller, "ops"};
-    if (auto s = rc.Transition(ReturnState::kApproved, ops, At(1100 + i), "ok"); !s.ok()) {
+    if (auto s = rc.Transition(ReturnState::kApproved, ops, At(1100 + i), "ok");
+        !s.ok()) {
       Die(s, "transition");
     }
     rc.updated_at = At(1100 + i);
-    if (auto s = store.UpsertReturn(rc); !s.ok() && s.reason() != "RETURN_STALE") {
+    if (auto s = store.UpsertReturn(rc);
+        !s.ok() && s.reason() != "RETURN_STALE") {
       Die(s, "approve");
     }
-    if (auto s = rc.Transition(ReturnState::kResolved, ops, At(1200 + i), "refund",
-                               Resolution::kRefunded);
+    if (auto s = rc.Transition(ReturnState::kResolved, ops, At(1200 + i),
+                               "refund", Resolution::kRefunded);
         !s.ok()) {
       Die(s, "transition");
     }
@@ -139,7 +153,8 @@ int main(int argc, char** argv) {
     });
     if (!s.ok()) Die(s, "resolve and refund " + rc.id);
     if (i % 5 == 4) {
-      if (auto done = DeliverPendingEffects(store, sender, 10); !done) Die(done.status(), "send");
+      if (auto done = DeliverPendingEffects(store, sender, 10); !done)
+        Die(done.status(), "send");
     }
   }
   for (;;) {

@@ -64,16 +64,16 @@ TEST(CalendarRules, EveryRuleKind) {
     {"name": "Lunar New Year", "rule": {"dates": ["2026-02-17"]}, "days": 3}
   )"));
   auto c = *internal::FindCalendar(*set, "XX");
-  EXPECT_THAT(Dates(c, 2026),
-              ElementsAre("2026-01-01", "2026-02-17", "2026-02-18",
-                          "2026-02-19", "2026-04-03", "2026-04-13",
-                          "2026-05-25", "2026-06-20", "2026-09-07",
-                          "2026-11-18"));
+  EXPECT_THAT(
+      Dates(c, 2026),
+      ElementsAre("2026-01-01", "2026-02-17", "2026-02-18", "2026-02-19",
+                  "2026-04-03", "2026-04-13", "2026-05-25", "2026-06-20",
+                  "2026-09-07", "2026-11-18"));
   // Western and Orthodox Easter coincide in 2025 (20 April).
-  EXPECT_THAT(Dates(c, 2025),
-              ElementsAre("2025-01-01", "2025-04-18", "2025-04-21",
-                          "2025-05-26", "2025-06-21", "2025-09-01",
-                          "2025-11-19"));
+  EXPECT_THAT(
+      Dates(c, 2025),
+      ElementsAre("2025-01-01", "2025-04-18", "2025-04-21", "2025-05-26",
+                  "2025-06-21", "2025-09-01", "2025-11-19"));
 }
 
 TEST(CalendarRules, EasterDatesMatchPublishedTables) {
@@ -107,8 +107,8 @@ TEST(CalendarRules, RegionsFromToAndExceptions) {
   EXPECT_EQ(north.id(), "XX-N");
   EXPECT_EQ(north.name(), "Testland / North");
   EXPECT_THAT(Dates(national, 2026), ElementsAre("2026-03-01", "2026-06-01"));
-  EXPECT_THAT(Dates(north, 2026),
-              ElementsAre("2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"));
+  EXPECT_THAT(Dates(north, 2026), ElementsAre("2026-03-01", "2026-04-01",
+                                              "2026-05-01", "2026-06-01"));
   EXPECT_THAT(Dates(south, 2024),
               ElementsAre("2024-03-01", "2024-07-01", "2024-08-03"));
   auto info = *north.Describe(D("2026-04-01"));
@@ -123,7 +123,8 @@ TEST(CalendarObserved, UsFederalStyle) {
   )"));
   auto c = *internal::FindCalendar(*set, "XX");
   // 2026-07-04 is a Saturday: observed Friday 3 July. 2027-07-04 is a Sunday.
-  EXPECT_THAT(Dates(c, 2026), ElementsAre("2026-01-01", "2026-07-03", "2026-07-04"));
+  EXPECT_THAT(Dates(c, 2026),
+              ElementsAre("2026-01-01", "2026-07-03", "2026-07-04"));
   // 2028-01-01 is a Saturday too: observed on Friday 31 December 2027.
   EXPECT_THAT(Dates(c, 2027), ElementsAre("2027-01-01", "2027-07-04",
                                           "2027-07-05", "2027-12-31"));
@@ -143,29 +144,35 @@ TEST(CalendarObserved, UkStyleConsecutiveWeekendHolidays) {
   )"));
   auto c = *internal::FindCalendar(*set, "XX");
   // 2021: Sat 25 and Sun 26 -> Mon 27 and Tue 28.
-  EXPECT_THAT(Dates(c, 2021),
-              ElementsAre("2021-12-25", "2021-12-26", "2021-12-27", "2021-12-28"));
+  EXPECT_THAT(Dates(c, 2021), ElementsAre("2021-12-25", "2021-12-26",
+                                          "2021-12-27", "2021-12-28"));
   // 2022: Sun 25, Mon 26 -> Christmas observed Tue 27.
-  EXPECT_THAT(Dates(c, 2022), ElementsAre("2022-12-25", "2022-12-26", "2022-12-27"));
+  EXPECT_THAT(Dates(c, 2022),
+              ElementsAre("2022-12-25", "2022-12-26", "2022-12-27"));
   // 2027: Sat 25, Sun 26 -> Mon 27, Tue 28.
-  EXPECT_THAT(Dates(c, 2027),
-              ElementsAre("2027-12-25", "2027-12-26", "2027-12-27", "2027-12-28"));
+  EXPECT_THAT(Dates(c, 2027), ElementsAre("2027-12-25", "2027-12-26",
+                                          "2027-12-27", "2027-12-28"));
 }
 
 TEST(CalendarObserved, JapanStyleSundayAndSandwich) {
-  auto set = Load("XX.json", File(R"(
+  auto set = Load(
+      "XX.json",
+      File(
+          R"(
     {"name": "Constitution Day", "rule": {"fixed": "05-03"}, "observed": "next_free_if_sunday"},
     {"name": "Greenery Day", "rule": {"fixed": "05-04"}, "observed": "next_free_if_sunday"},
     {"name": "Children's Day", "rule": {"fixed": "05-05"}, "observed": "next_free_if_sunday"},
     {"name": "Respect for the Aged Day", "rule": {"nth_weekday": {"month": 9, "weekday": "mon", "n": 3}}},
     {"name": "Autumnal Equinox Day", "rule": {"dates": ["2026-09-23"]}}
-  )", R"(, "sandwich_days": {"name": "Kokumin no kyujitsu", "name_en": "Citizens' Holiday", "source": "LAW"})"));
+  )",
+          R"(, "sandwich_days": {"name": "Kokumin no kyujitsu", "name_en": "Citizens' Holiday", "source": "LAW"})"));
   auto c = *internal::FindCalendar(*set, "XX");
   // 2026: Sun 3 May -> substitute Wed 6 May (4 and 5 are holidays);
   // 21 Sep (Mon) and 23 Sep (Wed) are holidays, so Tue 22 Sep is one too.
-  EXPECT_THAT(Dates(c, 2026),
-              ElementsAre("2026-05-03", "2026-05-04", "2026-05-05", "2026-05-06",
-                          "2026-09-21", "2026-09-22", "2026-09-23"));
+  EXPECT_THAT(
+      Dates(c, 2026),
+      ElementsAre("2026-05-03", "2026-05-04", "2026-05-05", "2026-05-06",
+                  "2026-09-21", "2026-09-22", "2026-09-23"));
   auto info = *c.Describe(D("2026-09-22"));
   ASSERT_EQ(info.holidays.size(), 1U);
   EXPECT_EQ(info.holidays[0].name_en, "Citizens' Holiday");
@@ -179,15 +186,19 @@ TEST(CalendarObserved, KoreaStyleClash) {
   auto c = *internal::FindCalendar(*set, "XX");
   // 2025: Chuseok 5-7 Oct starts on a Sunday -> substitute Wed 8 Oct.
   EXPECT_THAT(Dates(c, 2025),
-              ElementsAre("2025-10-03", "2025-10-05", "2025-10-06", "2025-10-07",
-                          "2025-10-08"));
+              ElementsAre("2025-10-03", "2025-10-05", "2025-10-06",
+                          "2025-10-07", "2025-10-08"));
 }
 
 TEST(CalendarWeekend, PeriodsAndMakeUpWorkingDays) {
-  auto set = Load("XX.json", File(R"(
+  auto set = Load(
+      "XX.json",
+      File(
+          R"(
     {"name": "Spring Festival", "rule": {"dates": ["2026-02-16"]}, "days": 3}
-  )", R"(, "working_days": [{"date": "2026-02-14", "name": "Make-up day", "source": "LAW"}])",
-      R"([{"to": 2021, "days": ["fri", "sat"]}, {"from": 2022, "days": ["sat", "sun"]}])"));
+  )",
+          R"(, "working_days": [{"date": "2026-02-14", "name": "Make-up day", "source": "LAW"}])",
+          R"([{"to": 2021, "days": ["fri", "sat"]}, {"from": 2022, "days": ["sat", "sun"]}])"));
   auto c = *internal::FindCalendar(*set, "XX");
   EXPECT_THAT(c.Weekend(std::chrono::year{2021}),
               ElementsAre(std::chrono::Friday, std::chrono::Saturday));
@@ -272,7 +283,8 @@ TEST(CalendarArithmetic, PropertiesOnRandomDates) {
 }
 
 TEST(CalendarLookup, UnknownIdSuggestsRegions) {
-  auto set = Load("XX.json", File(R"({"name": "A", "rule": {"fixed": "01-01"}})"));
+  auto set =
+      Load("XX.json", File(R"({"name": "A", "rule": {"fixed": "01-01"}})"));
   auto missing = internal::FindCalendar(*set, "XX-Q");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
@@ -300,44 +312,63 @@ INSTANTIATE_TEST_SUITE_P(
     BadFiles, CalendarValidation,
     ::testing::Values(
         BadFile{"{", "invalid JSON at line 1"},
-        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}, "colour": "red"})"),
-                "holidays[0].colour: unknown field"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"fixed": "01-01"}, "colour": "red"})"),
+            "holidays[0].colour: unknown field"},
         BadFile{File(R"({"rule": {"fixed": "01-01"}})"),
                 "holidays[0].name: required field is missing"},
         BadFile{File(R"({"name": "A", "rule": {"fixed": "13-01"}})"),
                 "holidays[0].rule.fixed: \"13-01\" is not a month-day"},
         BadFile{File(R"({"name": "A", "rule": {"fixed": "02-29"}})"),
                 "holidays[0].rule.fixed"},
-        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01", "easter": 1}})"),
-                "holidays[0].rule: a rule has exactly one of"},
+        BadFile{
+            File(R"({"name": "A", "rule": {"fixed": "01-01", "easter": 1}})"),
+            "holidays[0].rule: a rule has exactly one of"},
         BadFile{File(R"({"name": "A", "rule": {"lunar": "01-01"}})"),
                 "holidays[0].rule.lunar: unknown rule kind"},
         BadFile{File(R"({"name": "A", "rule": {"dates": ["2026-02-30"]}})"),
                 "holidays[0].rule.dates[0]: \"2026-02-30\" is not a date"},
         BadFile{File(R"({"name": "A", "rule": {"dates": ["2040-01-01"]}})"),
                 "is outside coverage 2020-2030"},
-        BadFile{File(R"({"name": "A", "rule": {"dates": ["2020-01-01"]}, "annual": true})"),
-                "an annual holiday has no date in 2021"},
-        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}, "regions": ["W"]})"),
-                "holidays[0].regions[0]: \"W\" is not one of this file's regions"},
-        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}, "source": "NOPE"})"),
-                "holidays[0].source: \"NOPE\" is not a key of sources"},
-        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}, "observed": "sometimes"})"),
-                "holidays[0].observed: \"sometimes\" is not an observed-day rule"},
-        BadFile{File(R"({"name": "A", "rule": {"nth_weekday": {"month": 5, "weekday": "monday", "n": 1}}})"),
-                "holidays[0].rule.nth_weekday.weekday"},
-        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}, "from": 2025, "to": 2024})"),
-                "holidays[0].to: is before from"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"dates": ["2020-01-01"]}, "annual": true})"),
+            "an annual holiday has no date in 2021"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"fixed": "01-01"}, "regions": ["W"]})"),
+            "holidays[0].regions[0]: \"W\" is not one of this file's regions"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"fixed": "01-01"}, "source": "NOPE"})"),
+            "holidays[0].source: \"NOPE\" is not a key of sources"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"fixed": "01-01"}, "observed": "sometimes"})"),
+            "holidays[0].observed: \"sometimes\" is not an observed-day rule"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"nth_weekday": {"month": 5, "weekday": "monday", "n": 1}}})"),
+            "holidays[0].rule.nth_weekday.weekday"},
+        BadFile{
+            File(
+                R"({"name": "A", "rule": {"fixed": "01-01"}, "from": 2025, "to": 2024})"),
+            "holidays[0].to: is before from"},
         BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}})",
                      R"(, "working_days": [{"date": "2026-02-16"}])"),
                 "working_days[0].date: 2026-02-16 is not a weekend day"},
         BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}})", "",
                      R"([{"from": 2022, "days": ["sat", "sun"]}])"),
                 "weekend: no weekend given for 2020"},
-        BadFile{std::string(R"({"id": "YY", "name": "n", "weekend": [], "coverage": {"from": 2020, "to": 2030}, "sources": {}, "holidays": []})"),
-                "id: \"YY\" does not match the file name XX.json"},
-        BadFile{std::string(R"({"id": "XX", "name": "n", "weekend": [], "sources": {}, "holidays": []})"),
-                "coverage: required field is missing"}));
+        BadFile{
+            std::string(
+                R"({"id": "YY", "name": "n", "weekend": [], "coverage": {"from": 2020, "to": 2030}, "sources": {}, "holidays": []})"),
+            "id: \"YY\" does not match the file name XX.json"},
+        BadFile{
+            std::string(
+                R"({"id": "XX", "name": "n", "weekend": [], "sources": {}, "holidays": []})"),
+            "coverage: required field is missing"}));
 
 }  // namespace
 }  // namespace sanbao

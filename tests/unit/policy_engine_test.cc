@@ -1,7 +1,5 @@
 // The decision engine beyond the worked cases: strict validation of the law
 // data and of requests, and properties over many generated requests.
-#include "sanbao/policy/engine.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +10,7 @@
 
 #include "policy/jurisdiction_data.h"
 #include "sanbao/policy/calendar.h"
+#include "sanbao/policy/engine.h"
 
 namespace sanbao {
 namespace {
@@ -21,7 +20,8 @@ using ::testing::HasSubstr;
 
 // --- the law as data: validation ---------------------------------------------
 
-Status LoadError(std::vector<std::pair<std::string, std::string>> const& files) {
+Status LoadError(
+    std::vector<std::pair<std::string, std::string>> const& files) {
   std::vector<internal::EmbeddedFile> embedded;
   for (auto const& [name, text] : files) embedded.push_back({name, text});
   return internal::LoadJurisdictions(embedded).status();
@@ -64,44 +64,70 @@ TEST_P(JurisdictionValidation, NamesFileAndField) {
 INSTANTIATE_TEST_SUITE_P(
     BadRecords, JurisdictionValidation,
     ::testing::Values(
-        BadData{{{"XX.json", Record("XX", R"(, "colour": "red")")}}, "XX.json: colour: unknown field"},
-        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true, "lenght": 14})")}},
+        BadData{{{"XX.json", Record("XX", R"(, "colour": "red")")}},
+                "XX.json: colour: unknown field"},
+        BadData{{{"XX.json",
+                  Record("XX",
+                         R"(, "withdrawal": {"exists": true, "lenght": 14})")}},
                 "withdrawal.lenght: unknown field"},
-        BadData{{{"XX.json", R"({"id": "XX", "kind": "statute"})"}}, "name: required field is missing"},
-        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true, "length": {"value": 14, "unit": "fortnights"}})")}},
-                "withdrawal.length.unit: \"fortnights\" is not one of"},
-        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": "maybe"})")}},
+        BadData{{{"XX.json", R"({"id": "XX", "kind": "statute"})"}},
+                "name: required field is missing"},
+        BadData{
+            {{"XX.json",
+              Record(
+                  "XX",
+                  R"(, "withdrawal": {"exists": true, "length": {"value": 14, "unit": "fortnights"}})")}},
+            "withdrawal.length.unit: \"fortnights\" is not one of"},
+        BadData{{{"XX.json",
+                  Record("XX", R"(, "withdrawal": {"exists": "maybe"})")}},
                 "withdrawal.exists: expected true, false or \"conditional\""},
-        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true, "sources": ["NOPE"]})")}},
-                "withdrawal.sources[0]: \"NOPE\" is not a key of sources"},
-        BadData{{{"XX.json", Record("XX", "", "YY")}}, "parent: \"YY\" is not a jurisdiction record"},
-        BadData{{{"AA.json", Record("AA", "", "BB")}, {"BB.json", Record("BB", "", "AA")}},
+        BadData{
+            {{"XX.json",
+              Record(
+                  "XX",
+                  R"(, "withdrawal": {"exists": true, "sources": ["NOPE"]})")}},
+            "withdrawal.sources[0]: \"NOPE\" is not a key of sources"},
+        BadData{{{"XX.json", Record("XX", "", "YY")}},
+                "parent: \"YY\" is not a jurisdiction record"},
+        BadData{{{"AA.json", Record("AA", "", "BB")},
+                 {"BB.json", Record("BB", "", "AA")}},
                 "parent cycle: AA -> BB -> AA"},
-        BadData{{{"XX.json", R"({"id": "XX", "name": "n", "kind": "statute", "applies_to": ["XX"],
+        BadData{
+            {{"XX.json",
+              R"({"id": "XX", "name": "n", "kind": "statute", "applies_to": ["XX"],
                   "calendar": "ATLANTIS", "confidence": "confirmed", "sources": {}})"}},
-                "calendar: \"ATLANTIS\" is not a holiday calendar"},
-        BadData{{{"XX.json", Record("YY", "")}}, "id: \"YY\" does not match the file name"},
-        BadData{{{"XX.json", Record("XX", R"(, "settings": {"rollover": "yes"})")}},
-                "settings.rollover: expected a boolean"},
-        BadData{{{"XX.json", Record("XX", R"(, "settings": {"snow_days": true})")}},
-                "settings.snow_days: unknown setting"},
-        BadData{{{"XX.json", Record("XX", R"(, "guarantee": {"claims": ["defect"], "stages": []})")}},
-                "guarantee.stages: needs at least one stage"},
+            "calendar: \"ATLANTIS\" is not a holiday calendar"},
+        BadData{{{"XX.json", Record("YY", "")}},
+                "id: \"YY\" does not match the file name"},
+        BadData{
+            {{"XX.json", Record("XX", R"(, "settings": {"rollover": "yes"})")}},
+            "settings.rollover: expected a boolean"},
+        BadData{
+            {{"XX.json", Record("XX", R"(, "settings": {"snow_days": true})")}},
+            "settings.snow_days: unknown setting"},
+        BadData{
+            {{"XX.json",
+              Record(
+                  "XX",
+                  R"(, "guarantee": {"claims": ["defect"], "stages": []})")}},
+            "guarantee.stages: needs at least one stage"},
         BadData{{{"XX.json", "[1, 2"}}, "invalid JSON"}));
 
 TEST(JurisdictionData, ChildInheritsAndOverridesItsParent) {
   std::vector<internal::EmbeddedFile> files;
   std::string parent = Record("PP", kWithdrawal);
   std::string child = Record(
-      "CC", R"(, "withdrawal": {"length": {"value": 30, "unit": "calendar_days"}})", "PP");
+      "CC",
+      R"(, "withdrawal": {"length": {"value": 30, "unit": "calendar_days"}})",
+      "PP");
   files.push_back({"PP.json", parent});
   files.push_back({"CC.json", child});
   auto set = internal::LoadJurisdictions(files);
   ASSERT_TRUE(set.ok()) << set.status();
   auto const& cc = (*set)->records.at("CC");
   ASSERT_TRUE(cc.withdrawal.has_value());
-  EXPECT_EQ(cc.withdrawal->length->value, 30);                 // overridden
-  EXPECT_EQ(cc.withdrawal->exists, internal::Exists::kYes);    // inherited
+  EXPECT_EQ(cc.withdrawal->length->value, 30);               // overridden
+  EXPECT_EQ(cc.withdrawal->exists, internal::Exists::kYes);  // inherited
   EXPECT_EQ(cc.withdrawal->sources, std::vector<std::string>{"LAW"});
 }
 
@@ -110,17 +136,62 @@ TEST(JurisdictionData, BuiltInDataLoadsAndCoversEveryRecord) {
   ASSERT_TRUE(engine.ok()) << engine.status();
   auto ids = engine->JurisdictionIds();
   // Every record of ../shared/research/jurisdictions.json has its file.
-  for (auto const* id : {"EU", "DE", "FR", "IT", "NL", "PT", "SE", "IE", "FI", "ES", "UK",
-                         "CH", "NO", "CN", "HK", "TW", "JP", "KR", "SG", "MY", "ID", "TH",
-                         "VN", "IN", "SA", "AE", "EG", "TR", "RU", "US", "US-CA", "US-NY",
-                         "US-FL", "US-NJ", "US-MN", "US-HI", "CA", "CA-ON", "CA-QC", "AU",
-                         "NZ", "BR", "MX", "AR", "CL", "MP-AMAZON", "MP-EBAY",
-                         "MP-ALIEXPRESS", "MP-MERCADOLIBRE", "MP-TAOBAO-TMALL-JD"}) {
+  for (auto const* id : {"EU",
+                         "DE",
+                         "FR",
+                         "IT",
+                         "NL",
+                         "PT",
+                         "SE",
+                         "IE",
+                         "FI",
+                         "ES",
+                         "UK",
+                         "CH",
+                         "NO",
+                         "CN",
+                         "HK",
+                         "TW",
+                         "JP",
+                         "KR",
+                         "SG",
+                         "MY",
+                         "ID",
+                         "TH",
+                         "VN",
+                         "IN",
+                         "SA",
+                         "AE",
+                         "EG",
+                         "TR",
+                         "RU",
+                         "US",
+                         "US-CA",
+                         "US-NY",
+                         "US-FL",
+                         "US-NJ",
+                         "US-MN",
+                         "US-HI",
+                         "CA",
+                         "CA-ON",
+                         "CA-QC",
+                         "AU",
+                         "NZ",
+                         "BR",
+                         "MX",
+                         "AR",
+                         "CL",
+                         "MP-AMAZON",
+                         "MP-EBAY",
+                         "MP-ALIEXPRESS",
+                         "MP-MERCADOLIBRE",
+                         "MP-TAOBAO-TMALL-JD"}) {
     EXPECT_TRUE(std::find(ids.begin(), ids.end(), id) != ids.end()) << id;
   }
 }
 
-// --- requests -------------------------------------------------------------------
+// --- requests
+// -------------------------------------------------------------------
 
 constexpr char kRequest[] = R"({
   "buyer": {"jurisdiction": "DE-BE", "timezone": "Europe/Berlin"},
@@ -132,7 +203,8 @@ constexpr char kRequest[] = R"({
   "claim": {"kind": "withdrawal", "sent_at": "2026-12-28T10:00:00+01:00", "item_ids": ["item-1"]}
 })";
 
-std::string Replace(std::string text, std::string const& from, std::string const& to) {
+std::string Replace(std::string text, std::string const& from,
+                    std::string const& to) {
   auto pos = text.find(from);
   EXPECT_NE(pos, std::string::npos) << from;
   if (pos != std::string::npos) text.replace(pos, from.size(), to);
@@ -150,8 +222,9 @@ TEST(DecisionRequest, ParsesAndDecides) {
   EXPECT_EQ(decision->calendar, "DE-BE");
   EXPECT_EQ(decision->jurisdiction, "DE");
   auto lines = Explain(*decision);
-  EXPECT_THAT(lines, ::testing::Contains(HasSubstr(
-                         "2026-12-25 (Fri) (public holiday: 1. Weihnachtstag)")));
+  EXPECT_THAT(lines,
+              ::testing::Contains(HasSubstr(
+                  "2026-12-25 (Fri) (public holiday: 1. Weihnachtstag)")));
   auto json = DecisionToJson(*decision);
   EXPECT_THAT(json, HasSubstr(R"("deadline":"2026-12-28")"));
   EXPECT_THAT(json, HasSubstr(R"("basis":"statutory_withdrawal")"));
@@ -164,7 +237,8 @@ struct BadRequest {
   friend void PrintTo(BadRequest const& b, std::ostream* os) { *os << b.to; }
 };
 
-class DecisionRequestValidation : public ::testing::TestWithParam<BadRequest> {};
+class DecisionRequestValidation : public ::testing::TestWithParam<BadRequest> {
+};
 
 TEST_P(DecisionRequestValidation, NamesTheField) {
   auto text = Replace(kRequest, GetParam().from, GetParam().to);
@@ -179,30 +253,39 @@ TEST_P(DecisionRequestValidation, NamesTheField) {
 INSTANTIATE_TEST_SUITE_P(
     BadRequests, DecisionRequestValidation,
     ::testing::Values(
-        BadRequest{R"("buyer": {)", R"("colour": "red", "buyer": {)", "colour: unknown field"},
-        BadRequest{R"("seal_broken": false)", R"("seal_broken": false, "size": 42)",
+        BadRequest{R"("buyer": {)", R"("colour": "red", "buyer": {)",
+                   "colour: unknown field"},
+        BadRequest{R"("seal_broken": false)",
+                   R"("seal_broken": false, "size": 42)",
                    "items[0].size: unknown field"},
         BadRequest{"2026-12-28T10:00:00+01:00", "2026-12-32T10:00:00+01:00",
-                   "claim.sent_at: \"2026-12-32T10:00:00+01:00\" is not an RFC 3339 instant"},
-        BadRequest{R"("amount": "59.90")", R"("amount": "59.9.0")", "items[0].price"},
+                   "claim.sent_at: \"2026-12-32T10:00:00+01:00\" is not an RFC "
+                   "3339 instant"},
+        BadRequest{R"("amount": "59.90")", R"("amount": "59.9.0")",
+                   "items[0].price"},
         BadRequest{R"("currency": "EUR")", R"("currency": "EUX")", "EUX"},
         BadRequest{R"("kind": "withdrawal")", R"("kind": "regret")",
                    "claim.kind: \"regret\" is not one of"},
-        BadRequest{R"("jurisdiction": "DE-BE")", R"("jurisdiction": "ATLANTIS")",
+        BadRequest{R"("jurisdiction": "DE-BE")",
+                   R"("jurisdiction": "ATLANTIS")",
                    "buyer.jurisdiction: no law known for \"ATLANTIS\""},
-        BadRequest{"Europe/Berlin", "Europe/Atlantis", "unknown time zone \"Europe/Atlantis\""},
+        BadRequest{"Europe/Berlin", "Europe/Atlantis",
+                   "unknown time zone \"Europe/Atlantis\""},
         BadRequest{R"("item_ids": ["item-1"])", R"("item_ids": ["item-9"])",
                    "claim.item_ids: \"item-9\" is not an item of the order"},
-        BadRequest{R"("withdrawal_info": "given")", R"("withdrawal_info": "sometimes")",
+        BadRequest{R"("withdrawal_info": "given")",
+                   R"("withdrawal_info": "sometimes")",
                    "seller.withdrawal_info"}));
 
 TEST(DecisionRequest, AcceptsACaseFileOrTheRequestAlone) {
-  std::string wrapped = std::string(R"({"case": "X", "request": )") + kRequest + "}";
+  std::string wrapped =
+      std::string(R"({"case": "X", "request": )") + kRequest + "}";
   EXPECT_TRUE(ParseDecisionRequest(wrapped).ok());
   EXPECT_TRUE(ParseDecisionRequest(kRequest).ok());
 }
 
-// --- properties over generated requests ---------------------------------------------
+// --- properties over generated requests
+// ---------------------------------------------
 
 std::vector<DecisionRequest> CaseRequests() {
   std::vector<DecisionRequest> out;
@@ -232,7 +315,8 @@ DecisionRequest Shifted(DecisionRequest r, std::chrono::days shift,
   }
   for (auto& h : r.history) move(h.at);
   if (r.as_of) move(*r.as_of);
-  if (r.seller.withdrawal_info.received_at) move(*r.seller.withdrawal_info.received_at);
+  if (r.seller.withdrawal_info.received_at)
+    move(*r.seller.withdrawal_info.received_at);
   move(r.claim.sent_at);
   r.claim.sent_at += claim_shift;
   if (r.claim.received_at) {
@@ -255,9 +339,10 @@ std::vector<DecisionRequest> Generated(std::uint32_t seed, int per_case) {
   for (auto const& base : CaseRequests()) {
     for (int i = 0; i < per_case; ++i) {
       auto shift = std::chrono::days{shift_days(rng)};
-      auto year = static_cast<int>(
-          CivilDate{std::chrono::floor<std::chrono::days>(base.contract.concluded_at + shift)}
-              .year());
+      auto year =
+          static_cast<int>(CivilDate{std::chrono::floor<std::chrono::days>(
+                                         base.contract.concluded_at + shift)}
+                               .year());
       if (year < 2021 || year > 2033) continue;
       out.push_back(Shifted(base, shift, std::chrono::days{claim_days(rng)}));
     }
@@ -303,7 +388,8 @@ TEST(DecisionProperties, RolloverNeverMovesADeadlineEarlier) {
     auto calendar = Calendar::Find(rolled->calendar);
     ASSERT_TRUE(calendar.ok());
     if (rolled->basis == Basis::kStatutoryWithdrawal && rolled->deadline) {
-      EXPECT_TRUE(*calendar->IsWorkingDay(*rolled->deadline)) << rolled->jurisdiction;
+      EXPECT_TRUE(*calendar->IsWorkingDay(*rolled->deadline))
+          << rolled->jurisdiction;
     }
     // Roll-over can only turn a late claim into a timely one.
     if (strict->statutory_withdrawal) {
@@ -316,7 +402,8 @@ TEST(DecisionProperties, RolloverNeverMovesADeadlineEarlier) {
 
 TEST(DecisionProperties, ASellerPolicyNeverMakesAnEligibleClaimIneligible) {
   auto engine = *PolicyEngine::Create();
-  auto data = internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+  auto data =
+      internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
   ASSERT_TRUE(data.ok());
   std::mt19937 rng(kSeed + 2);
   std::uniform_int_distribution<int> days(0, 90);
@@ -333,14 +420,15 @@ TEST(DecisionProperties, ASellerPolicyNeverMakesAnEligibleClaimIneligible) {
     // rather than adding a layer on top, so those records are outside this
     // property.
     auto const& record = (*data)->records.at(before->jurisdiction);
-    if (record.withdrawal && (record.withdrawal->applies_when.no_posted_policy ||
-                              record.withdrawal->applies_when.policy_not_displayed_at_checkout)) {
+    if (record.withdrawal &&
+        (record.withdrawal->applies_when.no_posted_policy ||
+         record.withdrawal->applies_when.policy_not_displayed_at_checkout)) {
       continue;
     }
-    request.seller.posted_policy = PostedPolicy{
-        .return_days = days(rng),
-        .refund = static_cast<PostedPolicy::Refund>(refund(rng)),
-        .displayed_at_checkout = true};
+    request.seller.posted_policy =
+        PostedPolicy{.return_days = days(rng),
+                     .refund = static_cast<PostedPolicy::Refund>(refund(rng)),
+                     .displayed_at_checkout = true};
     auto after = engine.Decide(request);
     ASSERT_TRUE(after.ok());
     EXPECT_TRUE(after->eligible) << before->jurisdiction << " with a "

@@ -95,7 +95,8 @@ TEST(Status, WithMetadataCopies) {
 }
 
 TEST(Status, CodeNamesAndHttpMapping) {
-  EXPECT_EQ(ErrorCodeName(ErrorCode::kFailedPrecondition), "FAILED_PRECONDITION");
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kFailedPrecondition),
+            "FAILED_PRECONDITION");
   EXPECT_EQ(ErrorCodeName(ErrorCode::kUnauthenticated), "UNAUTHENTICATED");
   EXPECT_EQ(ErrorCodeFromHttpStatus(200), ErrorCode::kOk);
   EXPECT_EQ(ErrorCodeFromHttpStatus(204), ErrorCode::kOk);

@@ -1,10 +1,9 @@
 // The SQLite store: round trips, append-only history, exactly-once refunds
 // and outbox, cursors, transactions, and the locked / corrupt / too-new
 // database errors.
-#include <sqlite3.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,7 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-Money Eur(std::int64_t cents) { return Money::FromMinorUnits(cents, "EUR").value(); }
+Money Eur(std::int64_t cents) {
+  return Money::FromMinorUnits(cents, "EUR").value();
+}
 Instant At(std::int64_t s) { return Instant(seconds(1'790'000'000 + s)); }
 
 Order MakeOrder(std::string id) {
@@ -84,7 +85,8 @@ ReturnCase MakeReturn(std::string id, std::string order_id = "O1") {
 
 void Step(ReturnCase& rc, ReturnState to, std::int64_t at,
           Resolution resolution = Resolution::kNone) {
-  ASSERT_TRUE(rc.Transition(to, Actor{Actor::Kind::kSeller, "ops"}, At(at), "step", resolution)
+  ASSERT_TRUE(rc.Transition(to, Actor{Actor::Kind::kSeller, "ops"}, At(at),
+                            "step", resolution)
                   .ok());
   rc.updated_at = At(at);
 }
@@ -104,8 +106,8 @@ Refund MakeRefund(std::string id, std::string key, std::int64_t cents = 4490) {
   r.deductions.push_back(deduction);
   r.total = Eur(cents);
   r.tenders.push_back(TenderRefund{"T2", Eur(cents)});
-  r.conversion = FxConversion{"EUR", "GBP", Decimal::Parse("0.8571").value(), "ECB",
-                              ParseCivilDate("2026-12-01").value()};
+  r.conversion = FxConversion{"EUR", "GBP", Decimal::Parse("0.8571").value(),
+                              "ECB", ParseCivilDate("2026-12-01").value()};
   r.loyalty_points_reversed = 45;
   r.due_by = ParseCivilDate("2026-12-30").value();
   r.idempotency_key = std::move(key);
@@ -133,9 +135,12 @@ class StoreTest : public ::testing::Test {
 
   std::int64_t Count(std::string const& sql) {
     sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+        SQLITE_OK);
     sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sql;
     std::int64_t n = -1;
     if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -150,13 +155,15 @@ class StoreTest : public ::testing::Test {
 
 TEST_F(StoreTest, CreatesTheSchemaInWalModeAndReopens) {
   EXPECT_EQ(store_->SchemaVersion(), SqliteStoreSchemaVersion());
-  EXPECT_EQ(Count("SELECT count(*) FROM schema_version"), SqliteStoreSchemaVersion());
+  EXPECT_EQ(Count("SELECT count(*) FROM schema_version"),
+            SqliteStoreSchemaVersion());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<char const*>(sqlite3_column_text(st, 0)), "wal");
+  EXPECT_STREQ(reinterpret_cast<char const*>(sqlite3_column_text(st, 0)),
+               "wal");
   sqlite3_finalize(st);
   sqlite3_close(db);
   store_.reset();
@@ -166,7 +173,8 @@ TEST_F(StoreTest, CreatesTheSchemaInWalModeAndReopens) {
 }
 
 TEST_F(StoreTest, MissingFileWithoutCreateIsNotFound) {
-  auto s = OpenSqliteStore({.path = (dir_ / "nope.db").string(), .create_if_missing = false});
+  auto s = OpenSqliteStore(
+      {.path = (dir_ / "nope.db").string(), .create_if_missing = false});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(s.status().reason(), "STORE_NOT_FOUND");
@@ -184,7 +192,8 @@ TEST_F(StoreTest, OrderRoundTrip) {
   EXPECT_EQ(got->lines[0].unit_price, Eur(4990));
   EXPECT_TRUE(got->lines[0].tax_included);
   EXPECT_EQ(got->lines[0].discounts[0].code, "WELCOME");
-  EXPECT_EQ(got->lines[0].attributes, std::vector<std::string>{"hygiene_sealed"});
+  EXPECT_EQ(got->lines[0].attributes,
+            std::vector<std::string>{"hygiene_sealed"});
   EXPECT_EQ(got->order_discounts[0].amount, Eur(1000));
   EXPECT_EQ(got->shipping.cheapest_standard, std::optional<Money>(Eur(395)));
   EXPECT_EQ(got->tenders[0].kind, TenderKind::kGiftCard);
@@ -271,7 +280,8 @@ TEST_F(StoreTest, StaleOrConflictingHistoryIsRefused) {
 
 TEST_F(StoreTest, ListReturnsFiltersAndPages) {
   for (int i = 0; i < 7; ++i) {
-    ReturnCase rc = MakeReturn("R" + std::to_string(i), i % 2 == 0 ? "O1" : "O2");
+    ReturnCase rc =
+        MakeReturn("R" + std::to_string(i), i % 2 == 0 ? "O1" : "O2");
     if (i < 3) Step(rc, ReturnState::kApproved, 200);
     ASSERT_TRUE(store_->UpsertReturn(rc).ok());
   }
@@ -294,7 +304,8 @@ TEST_F(StoreTest, ListReturnsFiltersAndPages) {
     if (p->next_page_token.empty()) break;
     page.page_token = p->next_page_token;
   }
-  EXPECT_THAT(seen, ::testing::ElementsAre("R0", "R1", "R2", "R3", "R4", "R5", "R6"));
+  EXPECT_THAT(seen,
+              ::testing::ElementsAre("R0", "R1", "R2", "R3", "R4", "R5", "R6"));
 }
 
 TEST_F(StoreTest, RecordRefundWritesRefundAndOutboxOnce) {
@@ -366,21 +377,26 @@ TEST_F(StoreTest, RefundRoundTrip) {
 
 TEST_F(StoreTest, OutboxSenderMarksDoneAndRetriesFailures) {
   ASSERT_TRUE(store_->RecordRefund(MakeRefund("F1", "k1")).ok());
-  auto label = store_->EnqueueEffect({std::string(kEffectBuyLabel), "label:R1", "R1", "{}"});
+  auto label = store_->EnqueueEffect(
+      {std::string(kEffectBuyLabel), "label:R1", "R1", "{}"});
   ASSERT_TRUE(label.ok()) << label.status();
   EXPECT_TRUE(label->created);
-  auto again = store_->EnqueueEffect({std::string(kEffectBuyLabel), "label:R1", "R1", "{}"});
+  auto again = store_->EnqueueEffect(
+      {std::string(kEffectBuyLabel), "label:R1", "R1", "{}"});
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->created);
   EXPECT_EQ(again->effect_id, label->effect_id);
-  EXPECT_EQ(store_->EnqueueEffect({std::string(kEffectBuyLabel), "label:R1", "R1", "{\"x\":1}"})
+  EXPECT_EQ(store_
+                ->EnqueueEffect({std::string(kEffectBuyLabel), "label:R1", "R1",
+                                 "{\"x\":1}"})
                 .status()
                 .reason(),
             "IDEMPOTENCY_KEY_REUSED");
-  EXPECT_EQ(store_->EnqueueEffect({std::string(kEffectBuyLabel), "k1", "R1", "{}"})
-                .status()
-                .reason(),
-            "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_EQ(
+      store_->EnqueueEffect({std::string(kEffectBuyLabel), "k1", "R1", "{}"})
+          .status()
+          .reason(),
+      "IDEMPOTENCY_KEY_REUSED");
 
   int calls = 0;
   EffectSender flaky = [&](OutboxEntry const& e) -> StatusOr<std::string> {
@@ -419,7 +435,8 @@ TEST_F(StoreTest, CursorsPerConnectorAccount) {
   ASSERT_TRUE(store_->SetCursor("ebay", "acct-1", "2026-12-01T00:00:00Z").ok());
   ASSERT_TRUE(store_->SetCursor("ebay", "acct-2", "page-7").ok());
   ASSERT_TRUE(store_->SetCursor("ebay", "acct-1", "2026-12-02T00:00:00Z").ok());
-  EXPECT_EQ(store_->GetCursor("ebay", "acct-1")->value(), "2026-12-02T00:00:00Z");
+  EXPECT_EQ(store_->GetCursor("ebay", "acct-1")->value(),
+            "2026-12-02T00:00:00Z");
   EXPECT_EQ(store_->GetCursor("ebay", "acct-2")->value(), "page-7");
   EXPECT_FALSE(store_->GetCursor("shopify", "acct-1")->has_value());
 }
@@ -431,7 +448,8 @@ TEST_F(StoreTest, WithTransactionCommitsAllOrNothing) {
   Step(rc, ReturnState::kResolved, 300, Resolution::kRefunded);
   Status failed = store_->WithTransaction([&](Store& s) -> Status {
     if (auto st = s.UpsertReturn(rc); !st.ok()) return st;
-    if (auto r = s.RecordRefund(MakeRefund("F1", "k1")); !r.ok()) return r.status();
+    if (auto r = s.RecordRefund(MakeRefund("F1", "k1")); !r.ok())
+      return r.status();
     return InternalError("the caller changed its mind", "TEST_ABORT");
   });
   EXPECT_EQ(failed.reason(), "TEST_ABORT");
@@ -442,7 +460,8 @@ TEST_F(StoreTest, WithTransactionCommitsAllOrNothing) {
   Status ok = store_->WithTransaction([&](Store& s) -> Status {
     if (auto st = s.UpsertReturn(rc); !st.ok()) return st;
     // A failing step inside is rolled back to its savepoint only.
-    EXPECT_EQ(s.RecordRefund(MakeRefund("F1", "")).status().reason(), "IDEMPOTENCY_KEY_MISSING");
+    EXPECT_EQ(s.RecordRefund(MakeRefund("F1", "")).status().reason(),
+              "IDEMPOTENCY_KEY_MISSING");
     Status nested = s.WithTransaction([](Store& inner) -> Status {
       EXPECT_TRUE(inner.SetCursor("ebay", "a", "x").ok());
       return InternalError("inner abort", "TEST_ABORT");
@@ -457,7 +476,8 @@ TEST_F(StoreTest, WithTransactionCommitsAllOrNothing) {
 }
 
 TEST_F(StoreTest, LockedDatabaseIsStoreLockedAndLosesNothing) {
-  auto other = OpenSqliteStore({.path = path_, .busy_timeout = std::chrono::milliseconds(150)});
+  auto other = OpenSqliteStore(
+      {.path = path_, .busy_timeout = std::chrono::milliseconds(150)});
   ASSERT_TRUE(other.ok()) << other.status();
   Status held = store_->WithTransaction([&](Store& s) -> Status {
     EXPECT_TRUE(s.UpsertOrder(MakeOrder("O1")).ok());
@@ -490,7 +510,8 @@ TEST_F(StoreTest, GarbageFileIsStoreCorruptAndUntouched) {
   fs::path garbage = dir_ / "garbage.db";
   {
     std::ofstream out(garbage, std::ios::binary);
-    for (int i = 0; i < 8192; ++i) out.put(static_cast<char>((i * 131 + 7) & 0xff));
+    for (int i = 0; i < 8192; ++i)
+      out.put(static_cast<char>((i * 131 + 7) & 0xff));
   }
   std::string before = ReadAll(garbage);
   auto s = OpenSqliteStore({.path = garbage.string()});
@@ -501,25 +522,29 @@ TEST_F(StoreTest, GarbageFileIsStoreCorruptAndUntouched) {
   EXPECT_EQ(s.status().error_info().metadata.at("path"), garbage.string());
   EXPECT_EQ(ReadAll(garbage), before);
   // Opening again does not "repair" it either.
-  EXPECT_EQ(OpenSqliteStore({.path = garbage.string()}).status().reason(), "STORE_CORRUPT");
+  EXPECT_EQ(OpenSqliteStore({.path = garbage.string()}).status().reason(),
+            "STORE_CORRUPT");
   EXPECT_EQ(ReadAll(garbage), before);
 }
 
 TEST_F(StoreTest, DamagedPagesAreStoreCorrupt) {
   for (int i = 0; i < 200; ++i) {
-    ASSERT_TRUE(store_->UpsertReturn(MakeReturn("R" + std::to_string(1000 + i))).ok());
+    ASSERT_TRUE(
+        store_->UpsertReturn(MakeReturn("R" + std::to_string(1000 + i))).ok());
   }
   store_.reset();  // checkpoints the WAL into the main file
   std::string bytes = ReadAll(path_);
   ASSERT_GT(bytes.size(), 4096u * 4);
   // Overwrite every page after the schema page with garbage.
-  for (std::size_t i = 4096 * 2; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xA5);
+  for (std::size_t i = 4096 * 2; i < bytes.size(); ++i)
+    bytes[i] = static_cast<char>(0xA5);
   {
     std::ofstream out(path_, std::ios::binary | std::ios::trunc);
     out << bytes;
   }
   auto s = OpenSqliteStore({.path = path_});
-  Status status = s.ok() ? (*s)->ListReturns({}, {.limit = 1000}).status() : s.status();
+  Status status =
+      s.ok() ? (*s)->ListReturns({}, {.limit = 1000}).status() : s.status();
   EXPECT_EQ(status.code(), ErrorCode::kDataLoss) << status;
   EXPECT_EQ(status.reason(), "STORE_CORRUPT");
   s = {};
@@ -530,8 +555,8 @@ TEST_F(StoreTest, NewerSchemaIsRefused) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (999, 0)", nullptr, nullptr,
-                         nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (999, 0)",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenSqliteStore({.path = path_});

@@ -53,10 +53,10 @@ TEST(Instant, ParseRfc3339) {
 }
 
 TEST(Instant, RejectsBadInput) {
-  for (auto text :
-       {"", "2026-12-23", "2026-12-23T10:15:00", "2026-12-23T24:00:00Z",
-        "2026-12-23T10:15Z", "2026-12-23T10:15:00+1:00", "2026-12-23T10:15:00.Z",
-        "2026-12-23T10:15:00Zjunk", "2026-02-30T10:15:00Z"}) {
+  for (auto text : {"", "2026-12-23", "2026-12-23T10:15:00",
+                    "2026-12-23T24:00:00Z", "2026-12-23T10:15Z",
+                    "2026-12-23T10:15:00+1:00", "2026-12-23T10:15:00.Z",
+                    "2026-12-23T10:15:00Zjunk", "2026-02-30T10:15:00Z"}) {
     auto i = ParseInstant(text);
     EXPECT_FALSE(i.ok()) << text;
     EXPECT_EQ(i.status().reason(), "INSTANT_INVALID") << text;

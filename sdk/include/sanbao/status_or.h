@@ -40,23 +40,20 @@ class [[nodiscard]] StatusOr {
   StatusOr(T value) : data_(std::in_place_index<1>, std::move(value)) {}
 
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> &&
-             !std::is_same_v<std::remove_cvref_t<U>, T> &&
-             !std::is_same_v<std::remove_cvref_t<U>, Status> &&
-             !std::is_same_v<std::remove_cvref_t<U>, StatusOr>)
-  // NOLINTNEXTLINE(google-explicit-constructor)
-  StatusOr(U&& value) : data_(std::in_place_index<1>, std::forward<U>(value)) {}
+  requires(std::is_constructible_v<T, U&&> &&
+           !std::is_same_v<std::remove_cvref_t<U>, T> &&
+           !std::is_same_v<std::remove_cvref_t<U>, Status> &&
+           !std::is_same_v<std::remove_cvref_t<U>, StatusOr>)
+      // NOLINTNEXTLINE(google-explicit-constructor)
+      StatusOr(U&& value)
+      : data_(std::in_place_index<1>, std::forward<U>(value)) {}
 
   bool ok() const noexcept { return data_.index() == 1; }
   explicit operator bool() const noexcept { return ok(); }
 
   /// The error, or an OK status when a value is held.
-  Status status() const& {
-    return ok() ? Status() : std::get<0>(data_);
-  }
-  Status status() && {
-    return ok() ? Status() : std::get<0>(std::move(data_));
-  }
+  Status status() const& { return ok() ? Status() : std::get<0>(data_); }
+  Status status() && { return ok() ? Status() : std::get<0>(std::move(data_)); }
 
   /// The value; throws StatusError when there is none.
   T& value() & {

@@ -22,7 +22,10 @@ Instant InstantAt(json::value const& v, std::string const& path) {
   auto text = AsString(v, path);
   auto instant = ParseInstant(text);
   if (!instant) {
-    FailAt(path, "\"" + text + "\" is not an RFC 3339 instant (e.g. 2026-12-11T14:00:00+01:00)");
+    FailAt(
+        path,
+        "\"" + text +
+            "\" is not an RFC 3339 instant (e.g. 2026-12-11T14:00:00+01:00)");
   }
   return *instant;
 }
@@ -81,7 +84,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
         auto at = ParseInstant(text);
         if (!at) {
           FailAt(s.PathOf("withdrawal_info"),
-                 "\"" + text + "\" is not \"given\", \"never\" or an RFC 3339 instant");
+                 "\"" + text +
+                     "\" is not \"given\", \"never\" or an RFC 3339 instant");
         }
         req.seller.withdrawal_info = {WithdrawalInfo::Kind::kLate, *at};
       }
@@ -93,7 +97,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
            {"silent", ReturnCostInfo::kSilent},
            {"seller_pays", ReturnCostInfo::kSellerPays}});
     }
-    if (auto const* p = s.Find("posted_policy"); p != nullptr && !p->is_null()) {
+    if (auto const* p = s.Find("posted_policy");
+        p != nullptr && !p->is_null()) {
       ObjectReader pr(*p, s.PathOf("posted_policy"));
       PostedPolicy policy;
       policy.return_days = static_cast<int>(pr.Int("return_days", 0, 3650));
@@ -111,19 +116,21 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
   if (auto const* m = r.Find("marketplace"); m != nullptr && !m->is_null()) {
     req.marketplace = AsString(*m, r.PathOf("marketplace"));
   }
-  if (auto const* m = r.Find("marketplace_site"); m != nullptr && !m->is_null()) {
+  if (auto const* m = r.Find("marketplace_site");
+      m != nullptr && !m->is_null()) {
     req.marketplace_site = AsString(*m, r.PathOf("marketplace_site"));
   }
   {
     auto c = r.Object("contract");
-    req.contract.kind = EnumAt<ContractKind>(
-        c.Require("kind"), c.PathOf("kind"),
-        {{"single", ContractKind::kSingle},
-         {"multi_item", ContractKind::kMultiItem},
-         {"multi_lot", ContractKind::kMultiLot},
-         {"subscription", ContractKind::kSubscription},
-         {"service", ContractKind::kService}});
-    req.contract.concluded_at = InstantAt(c.Require("concluded_at"), c.PathOf("concluded_at"));
+    req.contract.kind =
+        EnumAt<ContractKind>(c.Require("kind"), c.PathOf("kind"),
+                             {{"single", ContractKind::kSingle},
+                              {"multi_item", ContractKind::kMultiItem},
+                              {"multi_lot", ContractKind::kMultiLot},
+                              {"subscription", ContractKind::kSubscription},
+                              {"service", ContractKind::kService}});
+    req.contract.concluded_at =
+        InstantAt(c.Require("concluded_at"), c.PathOf("concluded_at"));
     c.Finish();
   }
   {
@@ -156,9 +163,11 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
         }
       }
       ir.Finish();
-      bool duplicate = std::any_of(req.items.begin(), req.items.end(),
-                                   [&](Item const& other) { return other.id == item.id; });
-      if (duplicate) FailAt(ir.PathOf("id"), "\"" + item.id + "\" is used twice");
+      bool duplicate =
+          std::any_of(req.items.begin(), req.items.end(),
+                      [&](Item const& other) { return other.id == item.id; });
+      if (duplicate)
+        FailAt(ir.PathOf("id"), "\"" + item.id + "\" is used twice");
       req.items.push_back(std::move(item));
     }
   }
@@ -172,17 +181,19 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
   }
   {
     auto c = r.Object("claim");
-    req.claim.kind = EnumAt<ClaimKind>(c.Require("kind"), c.PathOf("kind"),
-                                       {{"withdrawal", ClaimKind::kWithdrawal},
-                                        {"defect", ClaimKind::kDefect},
-                                        {"not_as_described", ClaimKind::kNotAsDescribed},
-                                        {"repair_failed", ClaimKind::kRepairFailed}});
+    req.claim.kind =
+        EnumAt<ClaimKind>(c.Require("kind"), c.PathOf("kind"),
+                          {{"withdrawal", ClaimKind::kWithdrawal},
+                           {"defect", ClaimKind::kDefect},
+                           {"not_as_described", ClaimKind::kNotAsDescribed},
+                           {"repair_failed", ClaimKind::kRepairFailed}});
     req.claim.sent_at = InstantAt(c.Require("sent_at"), c.PathOf("sent_at"));
     req.claim.received_at = OptionalInstant(c, "received_at");
     req.claim.defect_discovered_at = OptionalInstant(c, "defect_discovered_at");
     if (auto const* ids = c.OptionalArray("item_ids")) {
       for (std::size_t k = 0; k < ids->size(); ++k) {
-        req.claim.item_ids.push_back(AsString((*ids)[k], ElementPath(c.PathOf("item_ids"), k)));
+        req.claim.item_ids.push_back(
+            AsString((*ids)[k], ElementPath(c.PathOf("item_ids"), k)));
       }
     }
     c.Finish();
@@ -194,9 +205,12 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
       e.type = EnumAt<HistoryEvent::Type>(
           hr.Require("type"), hr.PathOf("type"),
           {{"repair", HistoryEvent::Type::kRepair},
-           {"goods_received_by_seller", HistoryEvent::Type::kGoodsReceivedBySeller},
-           {"proof_of_dispatch_received", HistoryEvent::Type::kProofOfDispatchReceived},
-           {"contract_copy_received", HistoryEvent::Type::kContractCopyReceived}});
+           {"goods_received_by_seller",
+            HistoryEvent::Type::kGoodsReceivedBySeller},
+           {"proof_of_dispatch_received",
+            HistoryEvent::Type::kProofOfDispatchReceived},
+           {"contract_copy_received",
+            HistoryEvent::Type::kContractCopyReceived}});
       if (e.type == HistoryEvent::Type::kRepair) {
         e.at = InstantAt(hr.Require("completed_at"), hr.PathOf("completed_at"));
         e.item_id = hr.OptionalString("item_id").value_or("");
@@ -211,7 +225,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     auto& st = req.settings;
     st.rollover = OptionalBool(*s, "rollover");
     st.count_delivery_day = OptionalBool(*s, "count_delivery_day");
-    st.posting_statute_applies_online = OptionalBool(*s, "posting_statute_applies_online");
+    st.posting_statute_applies_online =
+        OptionalBool(*s, "posting_statute_applies_online");
     st.amazon_holiday_window = OptionalBool(*s, "amazon_holiday_window");
     if (auto const* days = s->OptionalArray("extra_non_working_days")) {
       for (std::size_t k = 0; k < days->size(); ++k) {
@@ -257,7 +272,8 @@ std::string DayWithWhy(std::string_view calendar_id, CivilDate date) {
 }  // namespace
 
 bool Item::Has(std::string_view attribute) const {
-  return std::find(attributes.begin(), attributes.end(), attribute) != attributes.end();
+  return std::find(attributes.begin(), attributes.end(), attribute) !=
+         attributes.end();
 }
 
 StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view text) {
@@ -271,8 +287,8 @@ StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view text) {
     return ParseRequest(doc, "");
   } catch (internal::DataError const& e) {
     return InvalidArgumentError(
-        (e.path.empty() ? "" : e.path + ": ") + e.message, "DECISION_REQUEST_INVALID",
-        {{"field", e.path}});
+        (e.path.empty() ? "" : e.path + ": ") + e.message,
+        "DECISION_REQUEST_INVALID", {{"field", e.path}});
   }
 }
 
@@ -325,24 +341,32 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNoStatutoryRight:
       return "The law of " + text + " gives no statutory right for this claim";
     case TraceStep::Code::kNotATrader:
-      return "The seller is not a trader, so consumer law gives the buyer no right against it";
+      return "The seller is not a trader, so consumer law gives the buyer no "
+             "right against it";
     case TraceStep::Code::kNotAConsumer:
-      return "The buyer is not a consumer, so consumer law gives no withdrawal right";
+      return "The buyer is not a consumer, so consumer law gives no withdrawal "
+             "right";
     case TraceStep::Code::kConditionNotMet:
-      return "The statutory right applies only under a condition that does not hold: " + text;
+      return "The statutory right applies only under a condition that does not "
+             "hold: " +
+             text;
     case TraceStep::Code::kExcluded:
-      return "Item " + text2 + " is exempt from the withdrawal right (" + text + ")";
+      return "Item " + text2 + " is exempt from the withdrawal right (" + text +
+             ")";
     case TraceStep::Code::kStartEvent:
       return "The period starts with " + text + " on " + date(s.date);
     case TraceStep::Code::kBeforeDelivery:
-      return "The goods have not been delivered yet; the buyer may withdraw before delivery";
+      return "The goods have not been delivered yet; the buyer may withdraw "
+             "before delivery";
     case TraceStep::Code::kNotStarted:
       return "The period has not started: " + text + " has not happened yet";
     case TraceStep::Code::kPeriod:
       return std::to_string(s.number) + " " + text +
-             (text2.empty() ? "" : " (" + text2 + ")") + ": the last day is " + date(s.date);
+             (text2.empty() ? "" : " (" + text2 + ")") + ": the last day is " +
+             date(s.date);
     case TraceStep::Code::kNoFixedPeriod:
-      return "The statute sets no fixed number of days (a reasonable time): no deadline is "
+      return "The statute sets no fixed number of days (a reasonable time): no "
+             "deadline is "
              "computed";
     case TraceStep::Code::kNotInformed:
       return "The buyer was not properly informed of the right (rule: " + text +
@@ -350,35 +374,43 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNoLapse:
       return "The buyer was not properly informed, so the right does not lapse";
     case TraceStep::Code::kRollover: {
-      std::string out = "Day " + DayWithWhy(text, s.date) + " is not a working day in " + text;
-      for (auto d = CivilDate{std::chrono::sys_days{s.date} + std::chrono::days{1}};
-           d != s.date2; d = CivilDate{std::chrono::sys_days{d} + std::chrono::days{1}}) {
+      std::string out = "Day " + DayWithWhy(text, s.date) +
+                        " is not a working day in " + text;
+      for (auto d =
+               CivilDate{std::chrono::sys_days{s.date} + std::chrono::days{1}};
+           d != s.date2;
+           d = CivilDate{std::chrono::sys_days{d} + std::chrono::days{1}}) {
         out += ", nor is " + DayWithWhy(text, d);
       }
       return out + " -> next working day " + date(s.date2);
     }
     case TraceStep::Code::kNoRollover:
-      return "No roll-over: the period ends on " + date(s.date) + " whatever day it is";
+      return "No roll-over: the period ends on " + date(s.date) +
+             " whatever day it is";
     case TraceStep::Code::kClaimInTime:
-      return "The notice was " + text + " on " + date(s.date) + ", on or before " +
-             date(s.date2) + ": in time";
+      return "The notice was " + text + " on " + date(s.date) +
+             ", on or before " + date(s.date2) + ": in time";
     case TraceStep::Code::kClaimLate:
-      return "The notice was " + text + " on " + date(s.date) + ", after " + date(s.date2) +
-             ": too late";
+      return "The notice was " + text + " on " + date(s.date) + ", after " +
+             date(s.date2) + ": too late";
     case TraceStep::Code::kLiability:
       return "The seller is liable for defects until " + date(s.date);
     case TraceStep::Code::kLiabilityEnded:
       return "The liability period ended on " + date(s.date) +
              ", before the defect was discovered on " + date(s.date2);
     case TraceStep::Code::kStage:
-      return "Remedies stage: " + (text.empty() ? std::string("default") : text) +
-             (s.number > 0 ? " (" + std::to_string(s.number) + " failed repair(s))" : "") +
+      return "Remedies stage: " +
+             (text.empty() ? std::string("default") : text) +
+             (s.number > 0
+                  ? " (" + std::to_string(s.number) + " failed repair(s))"
+                  : "") +
              (s.date.ok() ? ", until " + date(s.date) : "");
     case TraceStep::Code::kPolicyWindow:
       return "Policy of " + text + ": " + std::to_string(s.number) +
              " days, last day " + date(s.date);
     case TraceStep::Code::kPolicyNoReturns:
-      return "The " + text + "'s posted policy allows no change-of-mind returns";
+      return "The " + text +
+             "'s posted policy allows no change-of-mind returns";
     case TraceStep::Code::kPolicyNotApplicable:
       return "The policy of " + text + " does not cover this claim: " + text2;
     case TraceStep::Code::kHolidayWindow:
@@ -410,7 +442,8 @@ std::string DecisionToJson(Decision const& d) {
   for (auto r : d.remedies) remedies.push_back(json::string(RemedyName(r)));
   json::array citations;
   for (auto const& c : d.citations) {
-    citations.push_back(json::object{{"id", c.id}, {"title", c.title}, {"where", c.where}});
+    citations.push_back(
+        json::object{{"id", c.id}, {"title", c.title}, {"where", c.where}});
   }
   json::array trace;
   for (auto const& line : Explain(d)) trace.push_back(json::string(line));
@@ -421,23 +454,28 @@ std::string DecisionToJson(Decision const& d) {
       {"basis", BasisName(d.basis)},
       {"statutory_withdrawal", d.statutory_withdrawal},
       {"deadline", DateJson(d.deadline)},
-      {"deadline_end", d.deadline_end ? json::value(json::string(FormatInstant(*d.deadline_end)))
+      {"deadline_end", d.deadline_end ? json::value(json::string(
+                                            FormatInstant(*d.deadline_end)))
                                       : json::value(nullptr)},
       {"statutory_deadline", DateJson(d.statutory_deadline)},
       {"refund_due_by", DateJson(d.refund_due_by)},
       {"refund", MoneyJson(d.refund)},
-      {"outbound_shipping_refund", d.outbound_shipping == OutboundRefund::kAll ? "all"
-                                   : d.outbound_shipping == OutboundRefund::kStandardPart
-                                       ? "standard_part"
-                                       : "none"},
+      {"outbound_shipping_refund",
+       d.outbound_shipping == OutboundRefund::kAll            ? "all"
+       : d.outbound_shipping == OutboundRefund::kStandardPart ? "standard_part"
+                                                              : "none"},
       {"return_shipping_paid_by",
-       d.return_shipping_paid_by ? json::value(json::string(PartyName(*d.return_shipping_paid_by)))
-                                 : json::value(nullptr)},
-      {"deduction_allowed",
-       d.deduction_allowed ? json::value(*d.deduction_allowed) : json::value(nullptr)},
+       d.return_shipping_paid_by
+           ? json::value(json::string(PartyName(*d.return_shipping_paid_by)))
+           : json::value(nullptr)},
+      {"deduction_allowed", d.deduction_allowed
+                                ? json::value(*d.deduction_allowed)
+                                : json::value(nullptr)},
       {"restocking_fee_allowed", d.restocking_fee_allowed},
       {"remedies", std::move(remedies)},
-      {"exclusion", d.exclusion.empty() ? json::value(nullptr) : json::value(json::string(d.exclusion))},
+      {"exclusion", d.exclusion.empty()
+                        ? json::value(nullptr)
+                        : json::value(json::string(d.exclusion))},
       {"jurisdiction", d.jurisdiction},
       {"calendar", d.calendar},
       {"citations", std::move(citations)},

@@ -4,10 +4,10 @@
 
 #include "sanbao/policy/engine.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <array>
-
-#include <date/tz.h>
 
 #include "policy/jurisdiction_data.h"
 #include "sanbao/policy/calendar.h"
@@ -47,10 +47,12 @@ CivilDate Max(CivilDate a, CivilDate b) { return Before(a, b) ? b : a; }
 CivilDate Min(CivilDate a, CivilDate b) { return Before(a, b) ? a : b; }
 
 CivilDate AddMonths(CivilDate d, int months) {
-  auto ym = std::chrono::year_month{d.year(), d.month()} + std::chrono::months{months};
+  auto ym = std::chrono::year_month{d.year(), d.month()} +
+            std::chrono::months{months};
   CivilDate out{ym.year(), ym.month(), d.day()};
-  if (!out.ok()) out = CivilDate{std::chrono::year_month_day_last{ym.year(),
-      std::chrono::month_day_last{ym.month()}}};
+  if (!out.ok())
+    out = CivilDate{std::chrono::year_month_day_last{
+        ym.year(), std::chrono::month_day_last{ym.month()}}};
   return out;
 }
 
@@ -111,24 +113,29 @@ std::vector<std::string> KnownTimeZoneNames() {
 }
 
 Status UnknownJurisdiction(std::string_view input) {
-  return Status(ErrorCode::kInvalidArgument,
-                "buyer.jurisdiction: no law known for \"" + std::string(input) + "\"",
-                ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
-                          .metadata = {{"field", "buyer.jurisdiction"}},
-                          .http_status = 400});
+  return Status(
+      ErrorCode::kInvalidArgument,
+      "buyer.jurisdiction: no law known for \"" + std::string(input) + "\"",
+      ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                .metadata = {{"field", "buyer.jurisdiction"}},
+                .http_status = 400});
 }
 
 // The record whose id is the code ("GB" is "UK"), else the most specific
 // record that applies to it, else the same for its country; the calendar
 // of the code, else of its country, else the record's (or a parent's).
-StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data, std::string_view input) {
+StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data,
+                               std::string_view input) {
   std::string code(input);
-  for (auto& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (code.empty()) return BadRequest("buyer.jurisdiction is empty", "buyer.jurisdiction");
+  for (auto& c : code)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (code.empty())
+    return BadRequest("buyer.jurisdiction is empty", "buyer.jurisdiction");
   std::string country = code.substr(0, code.find('-'));
   auto find = [&](std::string const& c) -> Jurisdiction const* {
     std::string id = c == "GB" ? "UK" : c;
-    if (auto it = data.records.find(id); it != data.records.end()) return &it->second;
+    if (auto it = data.records.find(id); it != data.records.end())
+      return &it->second;
     auto it = data.by_code.find(c);
     if (it == data.by_code.end()) return nullptr;
     Jurisdiction const* best = nullptr;
@@ -153,7 +160,8 @@ StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data, std::strin
     r = it == data.records.end() ? nullptr : &it->second;
   }
   if (!calendar) {
-    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" + std::string(input) + "\"",
+    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" +
+                          std::string(input) + "\"",
                       "buyer.jurisdiction");
   }
   out.calendar = std::move(calendar).value();
@@ -162,14 +170,16 @@ StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data, std::strin
 
 class Decider {
  public:
-  Decider(PolicyEngine::Impl const& impl, DecisionRequest const& req, Decision& d)
+  Decider(PolicyEngine::Impl const& impl, DecisionRequest const& req,
+          Decision& d)
       : impl_(impl), data_(*impl.data), req_(req), d_(d) {}
 
   Status Run();
 
  private:
-  void Trace(Code code, CivilDate date = {}, CivilDate date2 = {}, int number = 0,
-             std::string_view text = {}, std::string_view text2 = {}) {
+  void Trace(Code code, CivilDate date = {}, CivilDate date2 = {},
+             int number = 0, std::string_view text = {},
+             std::string_view text2 = {}) {
     d_.trace.push_back(TraceStep{code, date, date2, number, text, text2});
   }
   void Cite(Jurisdiction const& record, std::string const& id) {
@@ -179,9 +189,11 @@ class Decider {
     }
     auto it = record.sources.find(id);
     if (it == record.sources.end()) return;
-    d_.citations.push_back(Citation{it->first, it->second.title, it->second.where});
+    d_.citations.push_back(
+        Citation{it->first, it->second.title, it->second.where});
   }
-  void CiteAll(Jurisdiction const& record, std::vector<std::string> const& ids) {
+  void CiteAll(Jurisdiction const& record,
+               std::vector<std::string> const& ids) {
     for (auto const& id : ids) Cite(record, id);
   }
 
@@ -189,12 +201,14 @@ class Decider {
   bool Setting(std::string_view name, bool fallback) const;
   StatusOr<bool> NonWorking(CivilDate date) const;
   StatusOr<CivilDate> RollForward(CivilDate date);
-  StatusOr<CivilDate> End(CivilDate start, Length const& length, bool count_start_day) const;
+  StatusOr<CivilDate> End(CivilDate start, Length const& length,
+                          bool count_start_day) const;
   std::optional<CivilDate> StartDate(StartEvent event, bool each_item) const;
   std::optional<CivilDate> HistoryDate(HistoryEvent::Type type) const;
   int FailedRepairs() const;
   bool AllItemsClaimed() const { return claimed_.size() == req_.items.size(); }
-  StatusOr<std::optional<Money>> Refund(internal::OutboundShipping outbound) const;
+  StatusOr<std::optional<Money>> Refund(
+      internal::OutboundShipping outbound) const;
 
   StatusOr<TrackResult> Withdrawal(internal::WithdrawalRule const& rule);
   StatusOr<TrackResult> Variant(internal::WithdrawalRule const& rule,
@@ -223,10 +237,12 @@ bool Decider::Setting(std::string_view name, bool fallback) const {
   std::optional<bool> given;
   if (name == "rollover") given = s.rollover;
   if (name == "count_delivery_day") given = s.count_delivery_day;
-  if (name == "posting_statute_applies_online") given = s.posting_statute_applies_online;
+  if (name == "posting_statute_applies_online")
+    given = s.posting_statute_applies_online;
   if (name == "amazon_holiday_window") given = s.amazon_holiday_window;
   if (given) return *given;
-  if (auto it = record_->bool_settings.find(name); it != record_->bool_settings.end()) {
+  if (auto it = record_->bool_settings.find(name);
+      it != record_->bool_settings.end()) {
     return it->second;
   }
   return fallback;
@@ -281,16 +297,19 @@ std::optional<CivilDate> Decider::HistoryDate(HistoryEvent::Type type) const {
 int Decider::FailedRepairs() const {
   int n = 0;
   for (auto const& h : req_.history) {
-    if (h.type != HistoryEvent::Type::kRepair || h.at > req_.claim.sent_at) continue;
-    bool claimed = h.item_id.empty() ||
-                   std::any_of(claimed_.begin(), claimed_.end(),
-                               [&](Item const* i) { return i->id == h.item_id; });
+    if (h.type != HistoryEvent::Type::kRepair || h.at > req_.claim.sent_at)
+      continue;
+    bool claimed =
+        h.item_id.empty() ||
+        std::any_of(claimed_.begin(), claimed_.end(),
+                    [&](Item const* i) { return i->id == h.item_id; });
     if (claimed) ++n;
   }
   return n;
 }
 
-std::optional<CivilDate> Decider::StartDate(StartEvent event, bool each_item) const {
+std::optional<CivilDate> Decider::StartDate(StartEvent event,
+                                            bool each_item) const {
   switch (event) {
     case StartEvent::kPurchase:
     case StartEvent::kSale:
@@ -298,7 +317,8 @@ std::optional<CivilDate> Decider::StartDate(StartEvent event, bool each_item) co
     case StartEvent::kContractCopyReceived:
       return HistoryDate(HistoryEvent::Type::kContractCopyReceived);
     case StartEvent::kDefectDiscovered:
-      return zone_->LocalDate(req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
+      return zone_->LocalDate(
+          req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
     case StartEvent::kLaterOfDeliveryAndPurchase: {
       auto delivered = StartDate(StartEvent::kDelivery, each_item);
       if (!delivered) return std::nullopt;
@@ -339,7 +359,8 @@ StatusOr<std::optional<Money>> Decider::Refund(
       continue;
     }
     auto sum = total->Add(*item->price);
-    if (!sum) return BadRequest("items are priced in different currencies", "items");
+    if (!sum)
+      return BadRequest("items are priced in different currencies", "items");
     total = *sum;
   }
   if (!total || !req_.shipping || !AllItemsClaimed()) return total;
@@ -348,11 +369,15 @@ StatusOr<std::optional<Money>> Decider::Refund(
   Money part = *s.charged;
   if (outbound == internal::OutboundShipping::kStandardPart && s.standard) {
     auto cmp = s.charged->Compare(*s.standard);
-    if (!cmp) return BadRequest("shipping amounts are in different currencies", "shipping");
+    if (!cmp)
+      return BadRequest("shipping amounts are in different currencies",
+                        "shipping");
     if (*cmp > 0) part = *s.standard;
   }
   auto sum = total->Add(part);
-  if (!sum) return BadRequest("shipping and items are in different currencies", "shipping");
+  if (!sum)
+    return BadRequest("shipping and items are in different currencies",
+                      "shipping");
   return std::optional<Money>(*sum);
 }
 
@@ -361,7 +386,8 @@ StatusOr<std::optional<Money>> Decider::Refund(
 Status Decider::Resolve() {
   Resolved const* resolved = nullptr;
   StatusOr<Resolved> slow;
-  if (auto it = impl_.resolved.find(req_.buyer.jurisdiction); it != impl_.resolved.end()) {
+  if (auto it = impl_.resolved.find(req_.buyer.jurisdiction);
+      it != impl_.resolved.end()) {
     resolved = &it->second;
   } else {
     slow = ResolveSlow(data_, req_.buyer.jurisdiction);
@@ -375,13 +401,16 @@ Status Decider::Resolve() {
   d_.calendar = calendar_->id();
   Trace(Code::kCalendar, {}, {}, 0, calendar_->id());
 
-  if (auto it = impl_.zones.find(req_.buyer.timezone); it != impl_.zones.end()) {
+  if (auto it = impl_.zones.find(req_.buyer.timezone);
+      it != impl_.zones.end()) {
     zone_ = it->second;
   }
-  auto zone = zone_ ? StatusOr<TimeZone>(*zone_) : TimeZone::Find(req_.buyer.timezone);
+  auto zone =
+      zone_ ? StatusOr<TimeZone>(*zone_) : TimeZone::Find(req_.buyer.timezone);
   if (!zone) {
     // A bad request field, not a missing resource.
-    return Status(ErrorCode::kInvalidArgument, "buyer.timezone: " + zone.status().message(),
+    return Status(ErrorCode::kInvalidArgument,
+                  "buyer.timezone: " + zone.status().message(),
                   ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
                             .metadata = {{"field", "buyer.timezone"}},
                             .http_status = 400});
@@ -395,15 +424,17 @@ Status Decider::Resolve() {
       auto it = std::find_if(req_.items.begin(), req_.items.end(),
                              [&](Item const& i) { return i.id == id; });
       if (it == req_.items.end()) {
-        return BadRequest("claim.item_ids: \"" + id + "\" is not an item of the order",
-                          "claim.item_ids");
+        return BadRequest(
+            "claim.item_ids: \"" + id + "\" is not an item of the order",
+            "claim.item_ids");
       }
       claimed_.push_back(&*it);
     }
   }
   if (claimed_.empty()) return BadRequest("the order has no items", "items");
   sent_date_ = zone_->LocalDate(req_.claim.sent_at);
-  received_date_ = zone_->LocalDate(req_.claim.received_at.value_or(req_.claim.sent_at));
+  received_date_ =
+      zone_->LocalDate(req_.claim.received_at.value_or(req_.claim.sent_at));
   as_of_ = req_.as_of.value_or(req_.claim.sent_at);
   return {};
 }
@@ -426,7 +457,8 @@ bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
     case W::kSealedMediaUnsealed:
       return item.Has("sealed_media") && item.seal_broken;
     case W::kActivatedConfirmed:
-      return item.Has("activated") && item.Has("activation_exclusion_confirmed");
+      return item.Has("activated") &&
+             item.Has("activation_exclusion_confirmed");
     case W::kActivated:
       return item.Has("activated");
     case W::kUsedOrDamaged:
@@ -436,7 +468,8 @@ bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
   return false;
 }
 
-StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) {
+StatusOr<TrackResult> Decider::Withdrawal(
+    internal::WithdrawalRule const& rule) {
   TrackResult t;
   t.basis = rule.basis;
   auto const& r = *record_;
@@ -456,13 +489,16 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
     Trace(Code::kNotATrader);
     return t;
   }
-  if ((a.no_posted_policy || a.policy_not_displayed_at_checkout) && policy_displayed) {
-    Trace(Code::kConditionNotMet, {}, {}, 0, "the seller displayed its own return policy at checkout");
+  if ((a.no_posted_policy || a.policy_not_displayed_at_checkout) &&
+      policy_displayed) {
+    Trace(Code::kConditionNotMet, {}, {}, 0,
+          "the seller displayed its own return policy at checkout");
     return t;
   }
   if (a.withdrawal_info_missing &&
       req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven) {
-    Trace(Code::kConditionNotMet, {}, {}, 0, "the required pre-contract information was given");
+    Trace(Code::kConditionNotMet, {}, {}, 0,
+          "the required pre-contract information was given");
     return t;
   }
   if (!a.setting.empty() && !Setting(a.setting, false)) {
@@ -480,7 +516,8 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
     }
   }
   t.applies = true;
-  bool informed = req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven;
+  bool informed =
+      req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven;
   bool buyer_pays = req_.seller.return_cost_info == ReturnCostInfo::kBuyerPays;
   switch (rule.return_shipping) {
     case internal::ReturnShippingRule::kBuyerIfInformed:
@@ -493,9 +530,11 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
       t.shipping = Party::kSeller;
       break;
   }
-  bool handled = std::any_of(claimed_.begin(), claimed_.end(), [](Item const* i) {
-    return i->condition == ItemCondition::kWorn || i->condition == ItemCondition::kDamaged;
-  });
+  bool handled =
+      std::any_of(claimed_.begin(), claimed_.end(), [](Item const* i) {
+        return i->condition == ItemCondition::kWorn ||
+               i->condition == ItemCondition::kDamaged;
+      });
   switch (rule.deduction) {
     case internal::DeductionRule::kIfInformed:
       t.deduction = informed && handled;
@@ -535,7 +574,8 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
     if (start) {
       auto due = End(*start, *rule.refund.length, false);
       if (!due) return std::move(due).status();
-      if (rule.refund.withholding == internal::Withholding::kUntilGoodsOrProof) {
+      if (rule.refund.withholding ==
+          internal::Withholding::kUntilGoodsOrProof) {
         auto goods = HistoryDate(HistoryEvent::Type::kGoodsReceivedBySeller);
         auto proof = HistoryDate(HistoryEvent::Type::kProofOfDispatchReceived);
         std::optional<CivilDate> release;
@@ -579,7 +619,8 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
   bool count_start = Setting("count_delivery_day", rule.count_start_day);
   auto end = End(*start, *rule.length, count_start);
   if (!end) return std::move(end).status();
-  Trace(Code::kPeriod, *end, {}, rule.length->value, UnitName(rule.length->unit),
+  Trace(Code::kPeriod, *end, {}, rule.length->value,
+        UnitName(rule.length->unit),
         count_start ? "counting the start day as day 1" : "");
 
   if (!informed) {
@@ -626,7 +667,8 @@ StatusOr<TrackResult> Decider::Withdrawal(internal::WithdrawalRule const& rule) 
   if (Setting("rollover", rule.rollover)) {
     auto rolled = RollForward(*end);
     if (!rolled) return std::move(rolled).status();
-    if (*rolled != *end) Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
+    if (*rolled != *end)
+      Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
     *end = *rolled;
   } else {
     Trace(Code::kNoRollover, *end);
@@ -667,7 +709,8 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
   if (Setting("rollover", rule.rollover)) {
     auto rolled = RollForward(*end);
     if (!rolled) return std::move(rolled).status();
-    if (*rolled != *end) Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
+    if (*rolled != *end)
+      Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
     end = *rolled;
   }
   t.deadline = end;
@@ -717,10 +760,13 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
       if (Before(*end, discovered)) continue;
       stage_end = *end;
     }
-    if (stage.failed_repairs_at_least && repairs < *stage.failed_repairs_at_least) continue;
+    if (stage.failed_repairs_at_least &&
+        repairs < *stage.failed_repairs_at_least)
+      continue;
     if (stage.claim && *stage.claim != req_.claim.kind) continue;
     Cite(*record_, stage.source);
-    Trace(Code::kStage, stage_end.value_or(CivilDate{}), {}, repairs, stage.name);
+    Trace(Code::kStage, stage_end.value_or(CivilDate{}), {}, repairs,
+          stage.name);
     t.remedies = stage.remedies;
     switch (stage.deduction) {
       case internal::DeductionRule::kNever:
@@ -739,7 +785,8 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     t.deadline = stage.deadline_stage_end ? stage_end : liability_end;
     break;
   }
-  if (std::find(t.remedies.begin(), t.remedies.end(), Remedy::kRefund) != t.remedies.end()) {
+  if (std::find(t.remedies.begin(), t.remedies.end(), Remedy::kRefund) !=
+      t.remedies.end()) {
     auto refund = Refund(internal::OutboundShipping::kAll);
     if (!refund) return std::move(refund).status();
     t.refund = *refund;
@@ -748,7 +795,8 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   return t;
 }
 
-// --- policies ------------------------------------------------------------------
+// --- policies
+// ------------------------------------------------------------------
 
 StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
   TrackResult t;
@@ -765,20 +813,22 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
       break;
     case ClaimKind::kDefect:
     case ClaimKind::kRepairFailed:
-      window = policy.defect ? &*policy.defect
+      window = policy.defect             ? &*policy.defect
                : policy.not_as_described ? &*policy.not_as_described
                                          : nullptr;
       break;
   }
   if (window == nullptr) {
-    Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id, "it leaves this claim to the seller");
+    Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id,
+          "it leaves this claim to the seller");
     return t;
   }
   for (auto const& id : policy.sources) Cite(mp, id);
   if (!window->requires_attribute.empty()) {
     for (auto const* item : claimed_) {
       if (!item->Has(window->requires_attribute)) {
-        Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id, window->requires_attribute);
+        Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id,
+              window->requires_attribute);
         return t;
       }
     }
@@ -802,13 +852,17 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
     *end = *rolled;
   }
   Trace(Code::kPolicyWindow, *end, {}, window->length->value, mp.id);
-  if (auto const& hw = window->holiday_window; hw && Setting(hw->setting, false)) {
+  if (auto const& hw = window->holiday_window;
+      hw && Setting(hw->setting, false)) {
     auto bought = zone_->LocalDate(req_.contract.concluded_at);
     auto y = bought.year();
-    CivilDate first{y, std::chrono::month{hw->from_month}, std::chrono::day{hw->from_day}};
-    CivilDate last{y, std::chrono::month{hw->to_month}, std::chrono::day{hw->to_day}};
+    CivilDate first{y, std::chrono::month{hw->from_month},
+                    std::chrono::day{hw->from_day}};
+    CivilDate last{y, std::chrono::month{hw->to_month},
+                   std::chrono::day{hw->to_day}};
     if (!Before(bought, first) && !Before(last, bought)) {
-      CivilDate until{y + std::chrono::years{1}, std::chrono::month{hw->until_month},
+      CivilDate until{y + std::chrono::years{1},
+                      std::chrono::month{hw->until_month},
                       std::chrono::day{hw->until_day}};
       if (Before(*end, until)) {
         *end = until;
@@ -818,7 +872,8 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
   }
   t.deadline = *end;
   t.eligible = !Before(*end, sent_date_);
-  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, sent_date_, *end, 0, "sent");
+  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, sent_date_, *end, 0,
+        "sent");
   return t;
 }
 
@@ -843,12 +898,13 @@ TrackResult Decider::SellerPolicy() {
   t.deadline = Plus(*start, p->return_days);
   Trace(Code::kPolicyWindow, *t.deadline, {}, p->return_days, "seller");
   t.eligible = !Before(*t.deadline, sent_date_);
-  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, sent_date_, *t.deadline, 0,
-        "sent");
+  Trace(t.eligible ? Code::kClaimInTime : Code::kClaimLate, sent_date_,
+        *t.deadline, 0, "sent");
   return t;
 }
 
-// --- the decision ----------------------------------------------------------------
+// --- the decision
+// ----------------------------------------------------------------
 
 Status Decider::Run() {
   if (auto s = Resolve(); !s.ok()) return s;
@@ -905,7 +961,8 @@ Status Decider::Run() {
     auto it = data_.records.find(*req_.marketplace);
     if (it == data_.records.end() || it->second.kind != "marketplace_policy") {
       return Status(ErrorCode::kInvalidArgument,
-                    "marketplace: \"" + *req_.marketplace + "\" is not a known marketplace policy",
+                    "marketplace: \"" + *req_.marketplace +
+                        "\" is not a known marketplace policy",
                     ErrorInfo{.reason = "MARKETPLACE_UNKNOWN",
                               .metadata = {{"field", "marketplace"}},
                               .http_status = 400});
@@ -924,12 +981,14 @@ Status Decider::Run() {
        (r.withdrawal->length->unit == Unit::kCalendarDays &&
         p->return_days < r.withdrawal->length->value))) {
     d_.warnings.push_back(
-        "the seller's posted policy promises less than the statutory right; the statute "
+        "the seller's posted policy promises less than the statutory right; "
+        "the statute "
         "prevails and the policy should be corrected");
     Trace(Code::kWarning, {}, {}, 0, "seller policy below the statutory right");
   }
   if (seller.applies) {
-    d_.citations.push_back(Citation{"SELLER-POLICY", "The seller's posted return policy", ""});
+    d_.citations.push_back(
+        Citation{"SELLER-POLICY", "The seller's posted return policy", ""});
   }
 
   // 4. The strongest eligible basis.
@@ -964,7 +1023,8 @@ Status Decider::Run() {
   d_.restocking_fee_allowed = r.withdrawal && r.withdrawal->restocking_fee;
   Trace(Code::kBasis, {}, {}, 0, BasisName(d_.basis));
   if (d_.return_shipping_paid_by) {
-    Trace(Code::kReturnShipping, {}, {}, 0, PartyName(*d_.return_shipping_paid_by));
+    Trace(Code::kReturnShipping, {}, {}, 0,
+          PartyName(*d_.return_shipping_paid_by));
   }
   if (d_.refund_due_by) Trace(Code::kRefundDue, *d_.refund_due_by);
   return {};
@@ -975,7 +1035,8 @@ Status Decider::Run() {
 StatusOr<PolicyEngine> PolicyEngine::Create() {
   static auto const* const kLoaded =
       new StatusOr<std::shared_ptr<internal::JurisdictionSet const>>([] {
-        auto loaded = internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+        auto loaded =
+            internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
         if (loaded) return loaded;
         return StatusOr<std::shared_ptr<internal::JurisdictionSet const>>(
             Status(ErrorCode::kInternal, loaded.status().message(),

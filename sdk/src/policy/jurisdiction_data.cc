@@ -53,7 +53,8 @@ StartEvent ParseStart(json::value const& v, std::string const& path) {
 }
 
 Party ParseParty(json::value const& v, std::string const& path) {
-  return Enum<Party>(v, path, {{"buyer", Party::kBuyer}, {"seller", Party::kSeller}});
+  return Enum<Party>(v, path,
+                     {{"buyer", Party::kBuyer}, {"seller", Party::kSeller}});
 }
 
 ClaimKind ParseClaimKind(json::value const& v, std::string const& path) {
@@ -74,10 +75,11 @@ Remedy ParseRemedy(json::value const& v, std::string const& path) {
 }
 
 OutboundShipping ParseOutbound(json::value const& v, std::string const& path) {
-  return Enum<OutboundShipping>(v, path,
-                                {{"standard_part", OutboundShipping::kStandardPart},
-                                 {"all", OutboundShipping::kAll},
-                                 {"none", OutboundShipping::kNone}});
+  return Enum<OutboundShipping>(
+      v, path,
+      {{"standard_part", OutboundShipping::kStandardPart},
+       {"all", OutboundShipping::kAll},
+       {"none", OutboundShipping::kNone}});
 }
 
 // Every source id the file cites, checked after the whole record is read.
@@ -128,9 +130,10 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     FailAt(r.PathOf("exists"), "expected true, false or \"conditional\"");
   }
   if (auto const* v = r.Find("basis")) {
-    w.basis = Enum<Basis>(*v, r.PathOf("basis"),
-                          {{"statutory_withdrawal", Basis::kStatutoryWithdrawal},
-                           {"statutory_return", Basis::kStatutoryReturn}});
+    w.basis =
+        Enum<Basis>(*v, r.PathOf("basis"),
+                    {{"statutory_withdrawal", Basis::kStatutoryWithdrawal},
+                     {"statutory_return", Basis::kStatutoryReturn}});
   }
   if (auto a = r.OptionalObject("applies_when")) {
     w.applies_when.seller_is_business = a->Bool("seller_is_business", true);
@@ -143,7 +146,8 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     a->Finish();
   }
   w.length = OptionalLength(r, "length");
-  if (auto const* v = r.Find("start")) w.start = ParseStart(*v, r.PathOf("start"));
+  if (auto const* v = r.Find("start"))
+    w.start = ParseStart(*v, r.PathOf("start"));
   w.count_start_day = r.Bool("count_start_day", false);
   if (auto const* v = r.Find("multi_item")) {
     w.each_item = Enum<bool>(*v, r.PathOf("multi_item"),
@@ -206,7 +210,8 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
       auto deadline = v.Object("deadline");
       auto const& list = deadline.Array("earliest_of");
       for (std::size_t k = 0; k < list.size(); ++k) {
-        ObjectReader part(list[k], ElementPath(deadline.PathOf("earliest_of"), k));
+        ObjectReader part(list[k],
+                          ElementPath(deadline.PathOf("earliest_of"), k));
         variant.earliest_of.emplace_back(
             ParseLength(part.Require("length"), part.PathOf("length")),
             ParseStart(part.Require("start"), part.PathOf("start")));
@@ -232,21 +237,22 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
          {"seller", ReturnShippingRule::kSeller}});
   }
   if (auto const* v = r.Find("deduction")) {
-    w.deduction = Enum<DeductionRule>(*v, r.PathOf("deduction"),
-                                      {{"if_informed", DeductionRule::kIfInformed},
-                                       {"never", DeductionRule::kNever},
-                                       {"allowed", DeductionRule::kAllowed}});
+    w.deduction =
+        Enum<DeductionRule>(*v, r.PathOf("deduction"),
+                            {{"if_informed", DeductionRule::kIfInformed},
+                             {"never", DeductionRule::kNever},
+                             {"allowed", DeductionRule::kAllowed}});
   }
   w.restocking_fee = r.Bool("restocking_fee", false);
   if (auto f = r.OptionalObject("refund")) {
     w.refund.length = OptionalLength(*f, "length");
     if (auto const* v = f->Find("start")) {
-      w.refund.start =
-          Enum<RefundStart>(*v, f->PathOf("start"),
-                            {{"notice_received", RefundStart::kNoticeReceived},
-                             {"notice_sent", RefundStart::kNoticeSent},
-                             {"goods_received", RefundStart::kGoodsReceived},
-                             {"goods_or_proof_received", RefundStart::kGoodsOrProofReceived}});
+      w.refund.start = Enum<RefundStart>(
+          *v, f->PathOf("start"),
+          {{"notice_received", RefundStart::kNoticeReceived},
+           {"notice_sent", RefundStart::kNoticeSent},
+           {"goods_received", RefundStart::kGoodsReceived},
+           {"goods_or_proof_received", RefundStart::kGoodsOrProofReceived}});
     }
     if (auto const* v = f->Find("withholding")) {
       w.refund.withholding = Enum<Withholding>(
@@ -268,7 +274,8 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
   GuaranteeRule g;
   auto const& claims = r.Array("claims");
   for (std::size_t i = 0; i < claims.size(); ++i) {
-    g.claims.insert(ParseClaimKind(claims[i], ElementPath(r.PathOf("claims"), i)));
+    g.claims.insert(
+        ParseClaimKind(claims[i], ElementPath(r.PathOf("claims"), i)));
   }
   if (auto a = r.OptionalObject("applies_when")) {
     g.seller_is_business = a->Bool("seller_is_business", true);
@@ -311,17 +318,20 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       if (v->is_object()) {
         ObjectReader d(*v, s.PathOf("deduction"));
         stage.deduction = DeductionRule::kAllowed;
-        stage.deduction_after = ParseLength(d.Require("after"), d.PathOf("after"));
+        stage.deduction_after =
+            ParseLength(d.Require("after"), d.PathOf("after"));
         d.Finish();
       } else {
-        stage.deduction = Enum<DeductionRule>(
-            *v, s.PathOf("deduction"),
-            {{"never", DeductionRule::kNever}, {"allowed", DeductionRule::kAllowed}});
+        stage.deduction =
+            Enum<DeductionRule>(*v, s.PathOf("deduction"),
+                                {{"never", DeductionRule::kNever},
+                                 {"allowed", DeductionRule::kAllowed}});
       }
     }
     if (auto const* v = s.Find("deadline")) {
-      stage.deadline_stage_end = Enum<bool>(
-          *v, s.PathOf("deadline"), {{"stage_end", true}, {"liability_end", false}});
+      stage.deadline_stage_end =
+          Enum<bool>(*v, s.PathOf("deadline"),
+                     {{"stage_end", true}, {"liability_end", false}});
       if (stage.deadline_stage_end && !stage.within) {
         FailAt(s.PathOf("deadline"), "stage_end needs a when.within window");
       }
@@ -336,18 +346,21 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
   return g;
 }
 
-std::pair<unsigned, unsigned> MonthDay(json::value const& v, std::string const& path) {
+std::pair<unsigned, unsigned> MonthDay(json::value const& v,
+                                       std::string const& path) {
   auto text = AsString(v, path);
   auto date = ParseCivilDate("2001-" + text);
   if (text.size() != 5 || !date) FailAt(path, "\"" + text + "\" is not MM-DD");
-  return {static_cast<unsigned>(date->month()), static_cast<unsigned>(date->day())};
+  return {static_cast<unsigned>(date->month()),
+          static_cast<unsigned>(date->day())};
 }
 
 PolicyWindow ParseWindow(ObjectReader r) {
   PolicyWindow w;
   w.length = OptionalLength(r, "length");
   if (!w.length) FailAt(r.PathOf("length"), "required field is missing");
-  if (auto const* v = r.Find("start")) w.start = ParseStart(*v, r.PathOf("start"));
+  if (auto const* v = r.Find("start"))
+    w.start = ParseStart(*v, r.PathOf("start"));
   w.requires_attribute = r.OptionalString("requires_attribute").value_or("");
   if (auto const* v = r.Find("return_shipping")) {
     w.return_shipping = ParseParty(*v, r.PathOf("return_shipping"));
@@ -414,7 +427,8 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   ObjectReader r(merged, "");
   Jurisdiction j;
   j.id = r.String("id");
-  if (j.id != file_id) FailAt("id", "\"" + j.id + "\" does not match the file name");
+  if (j.id != file_id)
+    FailAt("id", "\"" + j.id + "\" does not match the file name");
   j.name = r.String("name");
   j.kind = Enum<std::string>(r.Require("kind"), "kind",
                              {{"statute_baseline", "statute_baseline"},
@@ -504,7 +518,8 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
   }
   // Resolve parents (detecting unknown parents and cycles) and merge.
   std::map<std::string, json::value, std::less<>> merged;
-  std::function<json::value const&(std::string const&, std::vector<std::string>&)>
+  std::function<json::value const&(std::string const&,
+                                   std::vector<std::string>&)>
       resolve = [&](std::string const& id,
                     std::vector<std::string>& chain) -> json::value const& {
     if (auto it = merged.find(id); it != merged.end()) return it->second;

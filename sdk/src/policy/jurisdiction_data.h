@@ -37,7 +37,12 @@ enum class Exists { kYes, kNo, kConditional };
 enum class NotInformedRule { kNone, kExtend, kCap, kReplace, kNoLapse };
 enum class ReturnShippingRule { kBuyerIfInformed, kBuyer, kSeller };
 enum class DeductionRule { kIfInformed, kNever, kAllowed };
-enum class RefundStart { kNoticeReceived, kNoticeSent, kGoodsReceived, kGoodsOrProofReceived };
+enum class RefundStart {
+  kNoticeReceived,
+  kNoticeSent,
+  kGoodsReceived,
+  kGoodsOrProofReceived
+};
 enum class Withholding { kNone, kUntilGoodsOrProof };
 enum class OutboundShipping { kStandardPart, kAll, kNone };
 
@@ -168,7 +173,8 @@ struct Jurisdiction {
   std::vector<std::string> applies_to;
   std::string calendar;
   std::string confidence;
-  std::map<std::string, SourceInfo, std::less<>> sources;  // merged with parents
+  std::map<std::string, SourceInfo, std::less<>>
+      sources;  // merged with parents
   std::map<std::string, bool, std::less<>> bool_settings;
   std::optional<WithdrawalRule> withdrawal;
   std::optional<GuaranteeRule> guarantee;

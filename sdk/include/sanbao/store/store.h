@@ -18,9 +18,10 @@
 //                                                  database past busy_timeout
 //   STORE_CORRUPT              kDataLoss           not a database, or a damaged
 //                                                  one; the file is left as is
-//   STORE_NOT_FOUND            kNotFound           no file and !create_if_missing
-//   STORE_CANNOT_OPEN          kUnavailable        the file cannot be opened
-//   STORE_READONLY             kFailedPrecondition the file or directory is
+//   STORE_NOT_FOUND            kNotFound           no file and
+//   !create_if_missing STORE_CANNOT_OPEN          kUnavailable        the file
+//   cannot be opened STORE_READONLY             kFailedPrecondition the file or
+//   directory is
 //                                                  read-only
 //   STORE_FULL                 kResourceExhausted  disk full
 //   STORE_SCHEMA_TOO_NEW       kFailedPrecondition written by a newer Sanbao
@@ -100,9 +101,9 @@ struct OutboxEntry {
 
 /// What RecordRefund did.
 struct RecordedRefund {
-  Refund refund;              ///< as stored (the first one for a reused key)
+  Refund refund;               ///< as stored (the first one for a reused key)
   std::int64_t effect_id = 0;  ///< its issue_refund outbox entry
-  bool created = false;       ///< false: the key was seen before, nothing written
+  bool created = false;  ///< false: the key was seen before, nothing written
 };
 
 /// A request to enqueue an effect that has no domain record of its own.
@@ -151,25 +152,29 @@ class Store {
   /// REFUND_NOT_FOUND.
   virtual StatusOr<Refund> GetRefund(std::string_view id) = 0;
   /// The refunds of an order, oldest first: the refund ledger.
-  virtual StatusOr<std::vector<Refund>> ListRefunds(std::string_view order_id) = 0;
+  virtual StatusOr<std::vector<Refund>> ListRefunds(
+      std::string_view order_id) = 0;
 
   /// Enqueues a generic effect (a label to buy, ...) with its idempotency
   /// key; a reused key with the same kind and payload returns the existing
   /// entry, otherwise IDEMPOTENCY_KEY_REUSED.
-  virtual StatusOr<EnqueuedEffect> EnqueueEffect(EffectRequest const& effect) = 0;
+  virtual StatusOr<EnqueuedEffect> EnqueueEffect(
+      EffectRequest const& effect) = 0;
   /// Up to `limit` not-done entries, oldest first.
   virtual StatusOr<std::vector<OutboxEntry>> PendingEffects(int limit) = 0;
   /// EFFECT_NOT_FOUND.
   virtual StatusOr<OutboxEntry> GetEffect(std::int64_t id) = 0;
   /// The remote side confirmed the effect. Marking it done again with the
   /// same remote_ref is a no-op; with another one EFFECT_ALREADY_DONE.
-  virtual Status MarkEffectDone(std::int64_t id, std::string_view remote_ref) = 0;
+  virtual Status MarkEffectDone(std::int64_t id,
+                                std::string_view remote_ref) = 0;
   /// A send failed; the entry stays pending and counts the attempt.
-  virtual Status RecordEffectFailure(std::int64_t id, std::string_view error) = 0;
+  virtual Status RecordEffectFailure(std::int64_t id,
+                                     std::string_view error) = 0;
 
   /// The position a connector reached in an account's feed, if any.
-  virtual StatusOr<std::optional<std::string>> GetCursor(std::string_view connector,
-                                                         std::string_view account) = 0;
+  virtual StatusOr<std::optional<std::string>> GetCursor(
+      std::string_view connector, std::string_view account) = 0;
   virtual Status SetCursor(std::string_view connector, std::string_view account,
                            std::string_view cursor) = 0;
 
@@ -189,7 +194,8 @@ using EffectSender = std::function<StatusOr<std::string>(OutboxEntry const&)>;
 /// Sends up to `limit` pending effects through `sender`, marking each done
 /// on success and recording the failure otherwise. Returns how many were
 /// done; a store error stops it.
-StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender, int limit = 100);
+StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender,
+                                    int limit = 100);
 
 }  // namespace v1
 }  // namespace sanbao
