@@ -217,7 +217,9 @@ TEST(StoreCrashTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
       "done by then, %lld ms\n",
       killed, finished, static_cast<long long>(reached), kItems,
       static_cast<long long>(elapsed.count()));
-  EXPECT_GE(killed, kKills / 2) << "the kills should mostly land mid-work";
+  // Without at least one kill mid-work the test would prove nothing; how
+  // many land mid-work depends on the machine's speed, so no more is asked.
+  EXPECT_GT(killed, 0) << "no SIGKILL landed while the writer was working";
   fs::remove_all(dir);
 }
 
