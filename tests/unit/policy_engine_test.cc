@@ -222,9 +222,12 @@ TEST(DecisionRequest, ParsesAndDecides) {
   EXPECT_EQ(decision->calendar, "DE-BE");
   EXPECT_EQ(decision->jurisdiction, "DE");
   auto lines = Explain(*decision);
-  EXPECT_THAT(lines,
-              ::testing::Contains(HasSubstr(
-                  "2026-12-25 (Fri) (public holiday: 1. Weihnachtstag)")));
+  EXPECT_THAT(lines, ::testing::Contains(HasSubstr(
+                         "Last day 2026-12-25 (Fri) is a public holiday (1. "
+                         "Weihnachtstag) in DE-BE; "
+                         "2026-12-26 (Sat): public holiday (2. Weihnachtstag); "
+                         "2026-12-27 (Sun): "
+                         "weekend -> next working day 2026-12-28 (Mon)")));
   auto json = DecisionToJson(*decision);
   EXPECT_THAT(json, HasSubstr(R"("deadline":"2026-12-28")"));
   EXPECT_THAT(json, HasSubstr(R"("basis":"statutory_withdrawal")"));

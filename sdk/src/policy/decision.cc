@@ -254,19 +254,19 @@ json::value MoneyJson(std::optional<Money> const& m) {
                       {"currency", std::string(m->currency().code())}};
 }
 
-std::string DayWithWhy(std::string_view calendar_id, CivilDate date) {
-  std::string out = FormatCivilDateWithWeekday(date);
+// "public holiday (1. Weihnachtstag)", "weekend" or "non-working day".
+std::string WhyNotWorking(std::string_view calendar_id, CivilDate date) {
   auto calendar = Calendar::Find(calendar_id);
-  if (!calendar) return out;
+  if (!calendar) return "non-working day";
   auto info = calendar->Describe(date);
-  if (!info || info->working_day) return out + " (a non-working day)";
+  if (!info) return "non-working day";
   std::string names;
   for (auto const& h : info->holidays) {
     names += (names.empty() ? "" : "; ") + h.name;
   }
-  if (!names.empty()) return out + " (public holiday: " + names + ")";
-  if (info->weekend) return out + " (weekend)";
-  return out;
+  if (!names.empty()) return "public holiday (" + names + ")";
+  if (info->weekend) return "weekend";
+  return "non-working day";
 }
 
 }  // namespace
@@ -374,13 +374,13 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNoLapse:
       return "The buyer was not properly informed, so the right does not lapse";
     case TraceStep::Code::kRollover: {
-      std::string out = "Day " + DayWithWhy(text, s.date) +
-                        " is not a working day in " + text;
+      std::string out = "Last day " + date(s.date) + " is a " +
+                        WhyNotWorking(text, s.date) + " in " + text;
       for (auto d =
                CivilDate{std::chrono::sys_days{s.date} + std::chrono::days{1}};
            d != s.date2;
            d = CivilDate{std::chrono::sys_days{d} + std::chrono::days{1}}) {
-        out += ", nor is " + DayWithWhy(text, d);
+        out += "; " + date(d) + ": " + WhyNotWorking(text, d);
       }
       return out + " -> next working day " + date(s.date2);
     }

@@ -86,6 +86,7 @@ struct TrackResult {
   std::optional<Money> refund;
   OutboundRefund outbound = OutboundRefund::kNone;
   std::optional<CivilDate> refund_due;
+  bool refund_may_be_withheld = false;  // until the goods or proof arrive
   std::string exclusion;
 };
 
@@ -585,7 +586,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
           t.refund_due = Max(*due, *release);
         } else {
           t.refund_due = *due;
-          Trace(Code::kRefundWithheld, *due);
+          t.refund_may_be_withheld = true;
         }
       } else {
         t.refund_due = *due;
@@ -1026,7 +1027,11 @@ Status Decider::Run() {
     Trace(Code::kReturnShipping, {}, {}, 0,
           PartyName(*d_.return_shipping_paid_by));
   }
-  if (d_.refund_due_by) Trace(Code::kRefundDue, *d_.refund_due_by);
+  if (d_.refund_due_by) {
+    Trace(chosen->refund_may_be_withheld ? Code::kRefundWithheld
+                                         : Code::kRefundDue,
+          *d_.refund_due_by);
+  }
   return {};
 }
 
