@@ -92,6 +92,17 @@ std::string Slurp(std::string const& path) {
 void CheckConsistent(std::string const& path, int round) {
   Db db(path);
   ASSERT_EQ(db.Text("PRAGMA integrity_check"), "ok") << "round " << round;
+  // Killed before its first migration committed (a slow start, e.g. under
+  // a sanitizer): migrations are one transaction, so there is no schema at
+  // all — and nothing else to check.
+  if (db.Int(
+          "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'") ==
+      0) {
+    EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
+              0)
+        << "round " << round << ": tables without a schema version";
+    return;
+  }
   EXPECT_EQ(db.Text("PRAGMA foreign_key_check"), "<no row>")
       << "round " << round;
   // Each refund once, with exactly one outbox entry, and the other way round.
@@ -182,8 +193,13 @@ TEST(StoreCrashTest, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
     CheckConsistent(db, round);
     if (HasFatalFailure()) return;
   }
-  CheckDoneWereSent(db, remote);
-  std::int64_t reached = Db(db).Int("SELECT count(*) FROM refunds");
+  bool has_schema =
+      Db(db).Int(
+          "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'") >
+      0;
+  if (has_schema) CheckDoneWereSent(db, remote);
+  std::int64_t reached =
+      has_schema ? Db(db).Int("SELECT count(*) FROM refunds") : 0;
 
   // Finish the work, then replay all of it from the start: nothing doubles.
   for (bool from_zero : {false, true}) {
