@@ -16,42 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "order_fixtures.h"
 #include "sanbao/refund/calculator.h"
 #include "sanbao/refund/ledger.h"
 
 namespace {
 
 using namespace sanbao;  // NOLINT(build/namespaces): a benchmark file
-
-Money M(std::string_view amount) { return *Money::Parse(amount, "EUR"); }
-
-OrderLine Line(std::string id, int quantity, std::string_view unit_price,
-               std::string_view tax, bool tax_included) {
-  OrderLine line;
-  line.id = std::move(id);
-  line.quantity = quantity;
-  line.unit_price = M(unit_price);
-  line.tax = M(tax);
-  line.tax_included = tax_included;
-  return line;
-}
-
-Order GoldenOrder() {
-  Order order;
-  order.id = "golden";
-  order.presentment_currency = "EUR";
-  order.lines.push_back(Line("A", 3, "19.99", "8.66", true));
-  order.lines.push_back(Line("B", 1, "45.00", "6.50", true));
-  order.order_discounts.push_back(Discount{"D1", "CART10", M("10.00")});
-  order.shipping.charged = M("9.90");
-  order.shipping.cheapest_standard = M("4.95");
-  order.shipping.tax = M("1.88");
-  order.tenders.push_back(
-      Tender{"gift", TenderKind::kGiftCard, M("26.75"), "gc"});
-  order.tenders.push_back(Tender{"card", TenderKind::kCard, M("80.00"), "ch"});
-  order.loyalty_points_earned = 100;
-  return order;
-}
+using sanbao::testing_util::Line;
+using sanbao::testing_util::M;
+Order GoldenOrder() { return sanbao::testing_util::GoldenOrderPaid(); }
 
 Order LargeOrder() {
   Order order;

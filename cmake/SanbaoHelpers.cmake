@@ -13,6 +13,7 @@ function(sanbao_add_test)
   add_executable(${T_NAME} ${T_SOURCES})
   sanbao_set_warnings(${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE sanbao::core GTest::gmock_main ${T_LIBS})
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   target_compile_definitions(${T_NAME} PRIVATE
     SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60)

@@ -6,39 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "order_fixtures.h"
 #include "sanbao/refund/allocation.h"
 
 namespace sanbao {
 namespace {
 
-Money M(std::string_view amount, std::string_view currency = "EUR") {
-  return *Money::Parse(amount, currency);
-}
-
-OrderLine Line(std::string id, int quantity, std::string_view unit_price,
-               std::string_view tax, bool tax_included,
-               std::string_view currency = "EUR") {
-  OrderLine line;
-  line.id = std::move(id);
-  line.sku = line.id;
-  line.quantity = quantity;
-  line.unit_price = M(unit_price, currency);
-  line.tax = M(tax, currency);
-  line.tax_included = tax_included;
-  return line;
-}
-
-// money-logistics.md §3: A 3 x 19.99, B 1 x 45.00, VAT-inclusive (19%),
-// cart discount 10.00.
-Order GoldenOrder() {
-  Order order;
-  order.id = "O-golden";
-  order.presentment_currency = "EUR";
-  order.lines.push_back(Line("A", 3, "19.99", "8.66", true));
-  order.lines.push_back(Line("B", 1, "45.00", "6.50", true));
-  order.order_discounts.push_back(Discount{"D1", "CART10", M("10.00")});
-  return order;
-}
+using testing_util::GoldenOrder;
+using testing_util::Line;
+using testing_util::M;
 
 std::vector<std::string> Units(LineAllocation const& a,
                                Money (LineAllocation::*f)(int) const) {

@@ -6,43 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "order_fixtures.h"
 #include "sanbao/refund/calculator.h"
 
 namespace sanbao {
 namespace {
 
-Money M(std::string_view amount) { return *Money::Parse(amount, "EUR"); }
-
-OrderLine Line(std::string id, int quantity, std::string_view unit_price,
-               std::string_view tax, bool tax_included) {
-  OrderLine line;
-  line.id = std::move(id);
-  line.quantity = quantity;
-  line.unit_price = M(unit_price);
-  line.tax = M(tax);
-  line.tax_included = tax_included;
-  return line;
-}
-
-// The golden order of money-logistics.md §3 plus shipping 9.90 (standard
-// option 4.95) with 1.88 VAT: total 106.75, paid 80.00 by card and 26.75 by
-// gift card; 100 points earned.
-Order GoldenOrder() {
-  Order order;
-  order.id = "O-golden";
-  order.presentment_currency = "EUR";
-  order.lines.push_back(Line("A", 3, "19.99", "8.66", true));
-  order.lines.push_back(Line("B", 1, "45.00", "6.50", true));
-  order.order_discounts.push_back(Discount{"D1", "CART10", M("10.00")});
-  order.shipping.charged = M("9.90");
-  order.shipping.cheapest_standard = M("4.95");
-  order.shipping.tax = M("1.88");
-  order.tenders.push_back(
-      Tender{"gift", TenderKind::kGiftCard, M("26.75"), "gc"});
-  order.tenders.push_back(Tender{"card", TenderKind::kCard, M("80.00"), "ch"});
-  order.loyalty_points_earned = 100;
-  return order;
-}
+using testing_util::Line;
+using testing_util::M;
+// The golden order with shipping, two tenders and points.
+Order GoldenOrder() { return testing_util::GoldenOrderPaid(); }
 
 // An EU statutory withdrawal as the engine decides it: standard shipping
 // back, buyer pays the return, deductions for diminished value allowed, no

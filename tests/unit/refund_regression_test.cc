@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "order_fixtures.h"
 #include "sanbao/refund/allocation.h"
 #include "sanbao/refund/calculator.h"
 #include "sanbao/refund/ledger.h"
@@ -15,21 +16,8 @@
 namespace sanbao {
 namespace {
 
-Money M(std::string_view amount, std::string_view currency = "EUR") {
-  return *Money::Parse(amount, currency);
-}
-
-OrderLine Line(std::string id, int quantity, std::string_view unit_price,
-               std::string_view tax, bool tax_included,
-               std::string_view currency = "EUR") {
-  OrderLine line;
-  line.id = std::move(id);
-  line.quantity = quantity;
-  line.unit_price = M(unit_price, currency);
-  line.tax = M(tax, currency);
-  line.tax_included = tax_included;
-  return line;
-}
+using testing_util::Line;
+using testing_util::M;
 
 // Pays the whole order with one card.
 Order PaidByCard(Order order) {
