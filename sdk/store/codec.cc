@@ -205,11 +205,14 @@ json::object RefundBody(Refund const& r) {
   }
   json::value conversion = nullptr;
   if (r.conversion) {
-    conversion = json::object{{"from", r.conversion->from_currency},
-                              {"to", r.conversion->to_currency},
-                              {"rate", r.conversion->rate.ToString()},
-                              {"source", r.conversion->source},
-                              {"as_of", Enc(r.conversion->as_of)}};
+    conversion = json::object{
+        {"from", r.conversion->from_currency},
+        {"to", r.conversion->to_currency},
+        {"rate", r.conversion->rate.ToString()},
+        {"source", r.conversion->source},
+        {"as_of", Enc(r.conversion->as_of)},
+        {"amount", r.conversion->amount ? Enc(*r.conversion->amount)
+                                        : json::value(nullptr)}};
   }
   return json::object{
       {"order_id", r.order_id},
@@ -444,6 +447,10 @@ StatusOr<Refund> DecodeRefund(std::string_view doc) {
       r.conversion = FxConversion{
           Str(x, "from"), Str(x, "to"), Ok(Decimal::Parse(Str(x, "rate"))),
           Str(x, "source"), Ok(ParseCivilDate(Str(x, "as_of")))};
+      if (auto const* a = x.if_contains("amount");
+          a != nullptr && !a->is_null()) {
+        r.conversion->amount = DecMoney(*a);
+      }
     }
     r.loyalty_points_reversed = Int(d, "loyalty_points_reversed");
     if (auto const& due = At(d, "due_by"); !due.is_null()) {

@@ -339,3 +339,47 @@ TEST_F(RefundCalculator, ComputingChangesNothing) {
 
 }  // namespace
 }  // namespace sanbao
+
+namespace sanbao {
+namespace {
+
+FxConversion To(std::string currency, std::string_view rate) {
+  FxConversion c;
+  c.to_currency = std::move(currency);
+  c.rate = *Decimal::Parse(rate);
+  c.source = "ECB";
+  c.as_of = *ParseCivilDate("2026-03-13");
+  return c;
+}
+
+TEST_F(RefundCalculator, ConvertsTheTotalExactlyAndRoundsHalfUpOnce) {
+  // 18.09 EUR x 161.2345 = 2916.732105 JPY -> 2917 (no minor units).
+  RefundRequest r = Request({{"A", 1}}, &withdrawal_);
+  r.conversion = To("JPY", "161.2345");
+  auto refund = Compute(r);
+  ASSERT_TRUE(refund.ok()) << refund.status();
+  ASSERT_TRUE(refund->conversion.has_value());
+  EXPECT_EQ(refund->conversion->from_currency, "EUR");
+  EXPECT_EQ(refund->conversion->amount, M("2917", "JPY"));
+  EXPECT_EQ(refund->total, M("18.09"));  // the ledger stays in EUR
+  // 18.09 EUR x 0.3315 = 5.996835 KWD -> 5.997 (three minor units).
+  r.conversion = To("KWD", "0.3315");
+  EXPECT_EQ(Compute(r)->conversion->amount, M("5.997", "KWD"));
+  // 18.09 EUR x 1.0850 = 19.627650 USD -> 19.63; exactly half rounds up:
+  // 18.09 x 1.5 = 27.135 -> 27.14.
+  r.conversion = To("USD", "1.0850");
+  EXPECT_EQ(Compute(r)->conversion->amount, M("19.63", "USD"));
+  r.conversion = To("USD", "1.5");
+  EXPECT_EQ(Compute(r)->conversion->amount, M("27.14", "USD"));
+}
+
+TEST_F(RefundCalculator, RejectsABadConversion) {
+  RefundRequest r = Request({{"A", 1}}, &withdrawal_);
+  r.conversion = To("JPY", "0");
+  EXPECT_EQ(Compute(r).status().reason(), "FX_RATE_INVALID");
+  r.conversion = To("EUX", "1.1");
+  EXPECT_EQ(Compute(r).status().reason(), "CURRENCY_UNKNOWN");
+}
+
+}  // namespace
+}  // namespace sanbao

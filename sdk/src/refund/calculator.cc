@@ -59,6 +59,42 @@ bool RefundedLast(TenderKind kind) {
 
 }  // namespace
 
+namespace {
+
+// `total` in the conversion's currency: total x rate, exact, rounded
+// half-up once. The rate is rescaled by the difference in minor units so
+// that Money::Multiply works on minor units throughout.
+StatusOr<FxConversion> ConvertTotal(Money const& total,
+                                    FxConversion conversion) {
+  if (conversion.rate.mantissa() <= 0) {
+    return InvalidArgumentError(
+        "a conversion rate must be positive, not " + conversion.rate.ToString(),
+        "FX_RATE_INVALID");
+  }
+  auto to = Currency::Find(conversion.to_currency);
+  if (!to) return to.status();
+  int const shift = to->minor_units().value_or(0) - total.scale();
+  std::int64_t mantissa = conversion.rate.mantissa();
+  int scale = conversion.rate.scale() - shift;
+  for (; scale < 0; ++scale) {
+    if (mantissa > INT64_MAX / 10) {
+      return OutOfRangeError("the conversion overflows", "MONEY_OVERFLOW");
+    }
+    mantissa *= 10;
+  }
+  auto factor = Decimal::FromMantissa(mantissa, scale);
+  if (!factor) return factor.status();
+  auto minor = total.Multiply(*factor, RoundingMode::kHalfUp);
+  if (!minor) return minor.status();
+  auto amount = Money::FromMinorUnits(minor->minor_units(), *to);
+  if (!amount) return amount.status();
+  conversion.from_currency = std::string(total.currency().code());
+  conversion.amount = *amount;
+  return conversion;
+}
+
+}  // namespace
+
 StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
                                RefundRequest const& request) {
   OrderAllocation const& alloc = ledger.allocation();
@@ -330,6 +366,12 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
   refund.loyalty_points_reversed = std::max<std::int64_t>(points, 0);
 
   if (decision != nullptr) refund.due_by = decision->refund_due_by;
+
+  if (request.conversion) {
+    auto converted = ConvertTotal(refund.total, *request.conversion);
+    if (!converted) return converted.status();
+    refund.conversion = *std::move(converted);
+  }
 
   // Belt and braces: never hand out a refund the ledger would refuse.
   if (auto s = ledger.Check(refund); !s.ok()) return s;

@@ -43,6 +43,9 @@ struct FxConversion {
   Decimal rate{};        ///< units of `to` per unit of `from`
   std::string source{};  ///< "ECB", "PSP", ...
   CivilDate as_of{};
+  /// The refund's total in `to_currency`, rounded half-up once (the euro
+  /// conversion rule of Regulation 1103/97 Art. 5); empty until computed.
+  std::optional<Money> amount{};
 };
 
 struct Refund {

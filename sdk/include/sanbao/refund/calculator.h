@@ -140,6 +140,14 @@ struct RefundRequest {
   /// Tender ids in the order they are refunded; empty: the default order.
   std::vector<std::string> tender_order;
 
+  /// When the refund is paid in another currency (e.g. the settlement
+  /// currency): `to_currency`, `rate` (units of it per unit of the
+  /// presentment currency), `source` and `as_of` are required;
+  /// `from_currency` is filled in and `amount` computed — the total,
+  /// converted exactly and rounded half-up once. Errors: FX_RATE_INVALID
+  /// (rate not positive), CURRENCY_UNKNOWN, MONEY_OVERFLOW.
+  std::optional<FxConversion> conversion;
+
   // Copied into the Refund.
   std::string refund_id;
   std::string return_id;
