@@ -3,7 +3,9 @@
 #include <span>
 #include <string_view>
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 
 /// A data file compiled into the library by cmake/EmbedFiles.cmake.
 struct EmbeddedFile {
@@ -14,4 +16,6 @@ struct EmbeddedFile {
 /// sdk/data/holidays/*.json
 std::span<const EmbeddedFile> EmbeddedHolidayFiles();
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao

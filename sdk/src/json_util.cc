@@ -2,7 +2,9 @@
 
 #include <utility>
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 namespace {
 
 char const* KindName(boost::json::kind kind) {
@@ -189,4 +191,6 @@ std::int64_t AsInt(boost::json::value const& value, std::string const& path,
   return n;
 }
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao

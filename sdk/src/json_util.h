@@ -16,7 +16,9 @@
 
 #include "sanbao/status.h"
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 
 /// Thrown inside the loaders only and turned into a Status at their
 /// boundary; never escapes the library.
@@ -90,4 +92,6 @@ E EnumAt(boost::json::value const& v, std::string const& path,
   FailAt(path, "\"" + text + "\" is not one of " + known);
 }
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao

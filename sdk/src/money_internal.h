@@ -10,7 +10,9 @@
 
 #include "sanbao/money.h"
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 
 // __extension__ keeps -Wpedantic quiet about the GCC/Clang 128-bit types.
 __extension__ typedef __int128 Int128;
@@ -66,4 +68,6 @@ Int128 DivideRounded(Int128 num, Int128 den, RoundingMode mode);
 /// decimals, with a leading '-' when `negative`.
 std::string FormatScaled(bool negative, UInt128 magnitude, int scale);
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao

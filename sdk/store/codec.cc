@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace sanbao::inline v1::store_internal {
+namespace sanbao {
+inline namespace v1 {
+namespace store_internal {
 namespace {
 
 namespace json = boost::json;
@@ -464,4 +466,6 @@ StatusOr<Refund> DecodeRefund(std::string_view doc) {
   });
 }
 
-}  // namespace sanbao::inline v1::store_internal
+}  // namespace store_internal
+}  // namespace v1
+}  // namespace sanbao

@@ -10,7 +10,9 @@
 #include "sanbao/domain/return_case.h"
 #include "sanbao/status_or.h"
 
-namespace sanbao::inline v1::store_internal {
+namespace sanbao {
+inline namespace v1 {
+namespace store_internal {
 
 std::string EncodeOrder(Order const& order);
 StatusOr<Order> DecodeOrder(std::string_view doc);
@@ -30,4 +32,6 @@ std::string RefundFingerprint(Refund const& refund);
 std::string_view ActorKindName(Actor::Kind kind);
 StatusOr<Actor::Kind> ParseActorKind(std::string_view name);
 
-}  // namespace sanbao::inline v1::store_internal
+}  // namespace store_internal
+}  // namespace v1
+}  // namespace sanbao

@@ -2,7 +2,8 @@
 
 #include "sanbao/store/store.h"
 
-namespace sanbao::inline v1 {
+namespace sanbao {
+inline namespace v1 {
 
 StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender,
                                     int limit) {
@@ -25,4 +26,5 @@ StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender,
   return done;
 }
 
-}  // namespace sanbao::inline v1
+}  // namespace v1
+}  // namespace sanbao

@@ -18,7 +18,8 @@
 
 #include "codec.h"
 
-namespace sanbao::inline v1 {
+namespace sanbao {
+inline namespace v1 {
 namespace {
 
 using store_internal::DecodeOrder;
@@ -1103,4 +1104,5 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
   return std::shared_ptr<Store>(std::move(store));
 }
 
-}  // namespace sanbao::inline v1
+}  // namespace v1
+}  // namespace sanbao

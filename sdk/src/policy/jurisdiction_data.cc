@@ -10,7 +10,9 @@
 #include "json_util.h"
 #include "sanbao/policy/calendar.h"
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 namespace {
 
 namespace json = boost::json;
@@ -562,4 +564,6 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
   return std::shared_ptr<JurisdictionSet const>(std::move(set));
 }
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao

@@ -15,7 +15,9 @@
 #include "embedded_files.h"
 #include "sanbao/policy/decision.h"
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 
 enum class Unit { kCalendarDays, kBusinessDays, kMonths, kYears };
 
@@ -195,4 +197,6 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
 
 std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao

@@ -9,7 +9,9 @@
 #include "sanbao/money.h"
 #include "sanbao/status.h"
 
-namespace sanbao::inline v1::internal {
+namespace sanbao {
+inline namespace v1 {
+namespace internal {
 
 // __extension__ keeps -Wpedantic quiet about the GCC/Clang 128-bit type.
 __extension__ typedef __int128 RefundInt128;
@@ -59,4 +61,6 @@ inline Status OverflowError(std::string const& what) {
                          "MONEY_OVERFLOW", {{"field", what}});
 }
 
-}  // namespace sanbao::inline v1::internal
+}  // namespace internal
+}  // namespace v1
+}  // namespace sanbao
