@@ -138,7 +138,8 @@ std::vector<Case> const& Batch(Batches const& b, Which which) {
   return which == Which::kMixed ? b.mixed : b.eu_withdrawal;
 }
 
-void BM_Decide(benchmark::State& state, Which which) {
+// Decides the batch round and round; with `explain`, also renders the trace.
+void RunBatch(benchmark::State& state, Which which, bool explain) {
   auto const& b = Load();
   auto const& batch = Batch(b, which);
   if (!b.error.empty() || batch.empty()) {
@@ -148,31 +149,26 @@ void BM_Decide(benchmark::State& state, Which which) {
   std::size_t i = 0;
   for (auto _ : state) {
     auto d = b.engine.Decide(batch[i].request);
-    benchmark::DoNotOptimize(d);
+    if (explain) {
+      auto text = sanbao::Explain(*d);
+      benchmark::DoNotOptimize(text);
+    } else {
+      benchmark::DoNotOptimize(d);
+    }
     if (++i == batch.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["cases"] = static_cast<double>(batch.size());
 }
+
+void BM_Decide(benchmark::State& state, Which which) {
+  RunBatch(state, which, false);
+}
 BENCHMARK_CAPTURE(BM_Decide, mixed, Which::kMixed);
 BENCHMARK_CAPTURE(BM_Decide, eu_withdrawal, Which::kEuWithdrawal);
 
 void BM_DecideExplain(benchmark::State& state, Which which) {
-  auto const& b = Load();
-  auto const& batch = Batch(b, which);
-  if (!b.error.empty() || batch.empty()) {
-    state.SkipWithError(b.error.empty() ? "no cases" : b.error.c_str());
-    return;
-  }
-  std::size_t i = 0;
-  for (auto _ : state) {
-    auto d = b.engine.Decide(batch[i].request);
-    auto text = sanbao::Explain(*d);
-    benchmark::DoNotOptimize(text);
-    if (++i == batch.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["cases"] = static_cast<double>(batch.size());
+  RunBatch(state, which, true);
 }
 BENCHMARK_CAPTURE(BM_DecideExplain, mixed, Which::kMixed);
 BENCHMARK_CAPTURE(BM_DecideExplain, eu_withdrawal, Which::kEuWithdrawal);
