@@ -17,21 +17,15 @@ namespace {
 
 namespace json = boost::json;
 
-template <typename E>
-E Enum(json::value const& v, std::string const& path,
-       std::initializer_list<std::pair<std::string_view, E>> options) {
-  return EnumAt<E>(v, path, options);
-}
-
 Length ParseLength(json::value const& v, std::string const& path) {
   ObjectReader r(v, path);
   Length out;
   out.value = static_cast<int>(r.Int("value", 0, 10000));
-  out.unit = Enum<Unit>(r.Require("unit"), r.PathOf("unit"),
-                        {{"calendar_days", Unit::kCalendarDays},
-                         {"business_days", Unit::kBusinessDays},
-                         {"months", Unit::kMonths},
-                         {"years", Unit::kYears}});
+  out.unit = EnumAt<Unit>(r.Require("unit"), r.PathOf("unit"),
+                          {{"calendar_days", Unit::kCalendarDays},
+                           {"business_days", Unit::kBusinessDays},
+                           {"months", Unit::kMonths},
+                           {"years", Unit::kYears}});
   r.Finish();
   return out;
 }
@@ -43,7 +37,7 @@ std::optional<Length> OptionalLength(ObjectReader& r, std::string_view key) {
 }
 
 StartEvent ParseStart(json::value const& v, std::string const& path) {
-  return Enum<StartEvent>(
+  return EnumAt<StartEvent>(
       v, path,
       {{"delivery", StartEvent::kDelivery},
        {"purchase", StartEvent::kPurchase},
@@ -55,29 +49,29 @@ StartEvent ParseStart(json::value const& v, std::string const& path) {
 }
 
 Party ParseParty(json::value const& v, std::string const& path) {
-  return Enum<Party>(v, path,
-                     {{"buyer", Party::kBuyer}, {"seller", Party::kSeller}});
+  return EnumAt<Party>(v, path,
+                       {{"buyer", Party::kBuyer}, {"seller", Party::kSeller}});
 }
 
 ClaimKind ParseClaimKind(json::value const& v, std::string const& path) {
-  return Enum<ClaimKind>(v, path,
-                         {{"withdrawal", ClaimKind::kWithdrawal},
-                          {"defect", ClaimKind::kDefect},
-                          {"not_as_described", ClaimKind::kNotAsDescribed},
-                          {"repair_failed", ClaimKind::kRepairFailed}});
+  return EnumAt<ClaimKind>(v, path,
+                           {{"withdrawal", ClaimKind::kWithdrawal},
+                            {"defect", ClaimKind::kDefect},
+                            {"not_as_described", ClaimKind::kNotAsDescribed},
+                            {"repair_failed", ClaimKind::kRepairFailed}});
 }
 
 Remedy ParseRemedy(json::value const& v, std::string const& path) {
-  return Enum<Remedy>(v, path,
-                      {{"refund", Remedy::kRefund},
-                       {"replace", Remedy::kReplace},
-                       {"repair", Remedy::kRepair},
-                       {"price_reduction", Remedy::kPriceReduction},
-                       {"terminate", Remedy::kTerminate}});
+  return EnumAt<Remedy>(v, path,
+                        {{"refund", Remedy::kRefund},
+                         {"replace", Remedy::kReplace},
+                         {"repair", Remedy::kRepair},
+                         {"price_reduction", Remedy::kPriceReduction},
+                         {"terminate", Remedy::kTerminate}});
 }
 
 OutboundShipping ParseOutbound(json::value const& v, std::string const& path) {
-  return Enum<OutboundShipping>(
+  return EnumAt<OutboundShipping>(
       v, path,
       {{"standard_part", OutboundShipping::kStandardPart},
        {"all", OutboundShipping::kAll},
@@ -133,9 +127,9 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
   }
   if (auto const* v = r.Find("basis")) {
     w.basis =
-        Enum<Basis>(*v, r.PathOf("basis"),
-                    {{"statutory_withdrawal", Basis::kStatutoryWithdrawal},
-                     {"statutory_return", Basis::kStatutoryReturn}});
+        EnumAt<Basis>(*v, r.PathOf("basis"),
+                      {{"statutory_withdrawal", Basis::kStatutoryWithdrawal},
+                       {"statutory_return", Basis::kStatutoryReturn}});
   }
   if (auto a = r.OptionalObject("applies_when")) {
     w.applies_when.seller_is_business = a->Bool("seller_is_business", true);
@@ -152,26 +146,26 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     w.start = ParseStart(*v, r.PathOf("start"));
   w.count_start_day = r.Bool("count_start_day", false);
   if (auto const* v = r.Find("multi_item")) {
-    w.each_item = Enum<bool>(*v, r.PathOf("multi_item"),
-                             {{"last_delivery", false}, {"each_item", true}});
+    w.each_item = EnumAt<bool>(*v, r.PathOf("multi_item"),
+                               {{"last_delivery", false}, {"each_item", true}});
   }
   if (auto const* v = r.Find("subscription")) {
-    (void)Enum<int>(*v, r.PathOf("subscription"), {{"first_delivery", 0}});
+    (void)EnumAt<int>(*v, r.PathOf("subscription"), {{"first_delivery", 0}});
   }
   w.before_delivery = r.Bool("before_delivery", false);
   if (auto const* v = r.Find("deadline_met_by")) {
-    w.met_by_received = Enum<bool>(*v, r.PathOf("deadline_met_by"),
-                                   {{"sent", false}, {"received", true}});
+    w.met_by_received = EnumAt<bool>(*v, r.PathOf("deadline_met_by"),
+                                     {{"sent", false}, {"received", true}});
   }
   w.rollover = r.Bool("rollover", false);
   if (auto n = r.OptionalObject("not_informed")) {
     w.not_informed.rule =
-        Enum<NotInformedRule>(n->Require("rule"), n->PathOf("rule"),
-                              {{"none", NotInformedRule::kNone},
-                               {"extend", NotInformedRule::kExtend},
-                               {"cap", NotInformedRule::kCap},
-                               {"replace", NotInformedRule::kReplace},
-                               {"no_lapse", NotInformedRule::kNoLapse}});
+        EnumAt<NotInformedRule>(n->Require("rule"), n->PathOf("rule"),
+                                {{"none", NotInformedRule::kNone},
+                                 {"extend", NotInformedRule::kExtend},
+                                 {"cap", NotInformedRule::kCap},
+                                 {"replace", NotInformedRule::kReplace},
+                                 {"no_lapse", NotInformedRule::kNoLapse}});
     auto length = OptionalLength(*n, "length");
     bool needs_length = w.not_informed.rule == NotInformedRule::kExtend ||
                         w.not_informed.rule == NotInformedRule::kCap ||
@@ -187,7 +181,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       ObjectReader e((*arr)[i], ElementPath(r.PathOf("exemptions"), i));
       Exemption ex;
-      ex.when = Enum<ExemptionWhen>(
+      ex.when = EnumAt<ExemptionWhen>(
           e.Require("when"), e.PathOf("when"),
           {{"personalised", ExemptionWhen::kPersonalised},
            {"custom_made", ExemptionWhen::kCustomMade},
@@ -232,7 +226,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     }
   }
   if (auto const* v = r.Find("return_shipping")) {
-    w.return_shipping = Enum<ReturnShippingRule>(
+    w.return_shipping = EnumAt<ReturnShippingRule>(
         *v, r.PathOf("return_shipping"),
         {{"buyer_if_informed", ReturnShippingRule::kBuyerIfInformed},
          {"buyer", ReturnShippingRule::kBuyer},
@@ -240,16 +234,16 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
   }
   if (auto const* v = r.Find("deduction")) {
     w.deduction =
-        Enum<DeductionRule>(*v, r.PathOf("deduction"),
-                            {{"if_informed", DeductionRule::kIfInformed},
-                             {"never", DeductionRule::kNever},
-                             {"allowed", DeductionRule::kAllowed}});
+        EnumAt<DeductionRule>(*v, r.PathOf("deduction"),
+                              {{"if_informed", DeductionRule::kIfInformed},
+                               {"never", DeductionRule::kNever},
+                               {"allowed", DeductionRule::kAllowed}});
   }
   w.restocking_fee = r.Bool("restocking_fee", false);
   if (auto f = r.OptionalObject("refund")) {
     w.refund.length = OptionalLength(*f, "length");
     if (auto const* v = f->Find("start")) {
-      w.refund.start = Enum<RefundStart>(
+      w.refund.start = EnumAt<RefundStart>(
           *v, f->PathOf("start"),
           {{"notice_received", RefundStart::kNoticeReceived},
            {"notice_sent", RefundStart::kNoticeSent},
@@ -257,7 +251,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
            {"goods_or_proof_received", RefundStart::kGoodsOrProofReceived}});
     }
     if (auto const* v = f->Find("withholding")) {
-      w.refund.withholding = Enum<Withholding>(
+      w.refund.withholding = EnumAt<Withholding>(
           *v, f->PathOf("withholding"),
           {{"until_goods_or_proof", Withholding::kUntilGoodsOrProof},
            {"none", Withholding::kNone}});
@@ -325,15 +319,15 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
         d.Finish();
       } else {
         stage.deduction =
-            Enum<DeductionRule>(*v, s.PathOf("deduction"),
-                                {{"never", DeductionRule::kNever},
-                                 {"allowed", DeductionRule::kAllowed}});
+            EnumAt<DeductionRule>(*v, s.PathOf("deduction"),
+                                  {{"never", DeductionRule::kNever},
+                                   {"allowed", DeductionRule::kAllowed}});
       }
     }
     if (auto const* v = s.Find("deadline")) {
       stage.deadline_stage_end =
-          Enum<bool>(*v, s.PathOf("deadline"),
-                     {{"stage_end", true}, {"liability_end", false}});
+          EnumAt<bool>(*v, s.PathOf("deadline"),
+                       {{"stage_end", true}, {"liability_end", false}});
       if (stage.deadline_stage_end && !stage.within) {
         FailAt(s.PathOf("deadline"), "stage_end needs a when.within window");
       }
@@ -432,10 +426,10 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   if (j.id != file_id)
     FailAt("id", "\"" + j.id + "\" does not match the file name");
   j.name = r.String("name");
-  j.kind = Enum<std::string>(r.Require("kind"), "kind",
-                             {{"statute_baseline", "statute_baseline"},
-                              {"statute", "statute"},
-                              {"marketplace_policy", "marketplace_policy"}});
+  j.kind = EnumAt<std::string>(r.Require("kind"), "kind",
+                               {{"statute_baseline", "statute_baseline"},
+                                {"statute", "statute"},
+                                {"marketplace_policy", "marketplace_policy"}});
   j.parent = parent;
   (void)r.Find("parent");
   j.applies_to = StringList(r, "applies_to");
@@ -447,11 +441,11 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   if (!j.calendar.empty() && !Calendar::Find(j.calendar).ok()) {
     FailAt("calendar", "\"" + j.calendar + "\" is not a holiday calendar");
   }
-  j.confidence = Enum<std::string>(r.Require("confidence"), "confidence",
-                                   {{"confirmed", "confirmed"},
-                                    {"secondary", "secondary"},
-                                    {"memory", "memory"},
-                                    {"mixed", "mixed"}});
+  j.confidence = EnumAt<std::string>(r.Require("confidence"), "confidence",
+                                     {{"confirmed", "confirmed"},
+                                      {"secondary", "secondary"},
+                                      {"memory", "memory"},
+                                      {"mixed", "mixed"}});
   (void)StringList(r, "instruments");
   {
     auto sources = r.Object("sources");
