@@ -1,0 +1,36 @@
+#include <algorithm>
+#include <cctype>
+
+#include "sanbao/http/http.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+std::optional<std::string_view> FindHeader(HttpHeaders const& headers,
+                                           std::string_view name) {
+  for (auto const& h : headers) {
+    if (EqualsIgnoreCase(h.name, name)) return std::string_view(h.value);
+  }
+  return std::nullopt;
+}
+
+void SetHeader(HttpHeaders& headers, std::string_view name, std::string value) {
+  std::erase_if(headers, [&](HttpHeader const& h) {
+    return EqualsIgnoreCase(h.name, name);
+  });
+  headers.push_back({std::string(name), std::move(value)});
+}
+
+}  // namespace v1
+}  // namespace sanbao
