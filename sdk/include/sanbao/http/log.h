@@ -1,0 +1,35 @@
+#pragma once
+
+// A std-only logging hook for the HTTP stack and the redaction every line
+// passes through before it reaches the hook.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace sanbao {
+inline namespace v1 {
+
+/// Receives one line of text per event (one line per attempt for the
+/// retrying transport, one per exchange for the curl transport). Lines are
+/// already redacted. Called on the thread that sends the request; a sink
+/// shared between transports must be thread-safe itself.
+using HttpLogSink = std::function<void(std::string_view line)>;
+
+/// Masks secrets in `text` (a URL, a header line, a form or JSON body, or a
+/// whole log line) with "***":
+///
+///   - `Authorization` and `Proxy-Authorization` values keep their scheme:
+///     "Authorization: IAF v^1.1#..." becomes "Authorization: IAF ***";
+///   - the values of `access_token`, `refresh_token`, `client_secret`,
+///     `code`, `password` and `x-ebay-signature-key` (and the two
+///     authorization names) wherever they appear as `name=value` (query
+///     strings, form bodies), `name: value` (header lines, to the end of
+///     the line) or `"name": "value"` (JSON).
+///
+/// Names match ASCII case-insensitively and only as whole names
+/// ("error_code=" is not masked; "code=" is).
+std::string RedactForLog(std::string_view text);
+
+}  // namespace v1
+}  // namespace sanbao
