@@ -1,0 +1,163 @@
+#include "sanbao/http/log.h"
+
+#include <array>
+#include <cctype>
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+struct SecretName {
+  std::string_view name;
+  bool keeps_scheme;  // "IAF ***": the authorization scheme stays readable
+};
+
+constexpr std::array<SecretName, 8> kSecretNames{{
+    {"proxy-authorization", true},
+    {"authorization", true},
+    {"access_token", false},
+    {"refresh_token", false},
+    {"client_secret", false},
+    {"x-ebay-signature-key", false},
+    {"password", false},
+    {"code", false},
+}};
+
+constexpr std::string_view kMask = "***";
+
+char Lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
+         c == '-' || c == '.';
+}
+
+bool StartsWithIgnoreCase(std::string_view text, std::size_t pos,
+                          std::string_view name) {
+  if (text.size() - pos < name.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (Lower(text[pos + i]) != name[i]) return false;
+  }
+  return true;
+}
+
+std::size_t SkipSpaces(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+  return pos;
+}
+
+// Appends the masked form of `value` (keeping a leading scheme token when
+// asked and the value has one).
+void AppendMasked(std::string& out, std::string_view value, bool keeps_scheme) {
+  if (keeps_scheme) {
+    std::size_t space = value.find(' ');
+    if (space != std::string_view::npos && space > 0) {
+      out.append(value.substr(0, space + 1));
+    }
+  }
+  out.append(kMask);
+}
+
+// Where a `name=value` value ends: query strings and form bodies are
+// percent-encoded, so any of these ends it.
+std::size_t EndOfFormValue(std::string_view text, std::size_t pos,
+                           bool keeps_scheme) {
+  while (pos < text.size()) {
+    char c = text[pos];
+    if (c == '&' || c == ';' || c == '#' || c == '"' || c == '\'' || c == ',' ||
+        c == '\r' || c == '\n' || c == '\t') {
+      break;
+    }
+    // An unencoded "Authorization=IAF token" keeps going over one space.
+    if (c == ' ' && !keeps_scheme) break;
+    ++pos;
+  }
+  return pos;
+}
+
+// Tries to mask a secret whose name starts at `pos`. On success appends the
+// name, separator and masked value to `out` and returns the position after
+// the value; else returns 0.
+std::size_t TryMask(std::string_view text, std::size_t pos, std::string& out) {
+  if (pos > 0 && IsNameChar(text[pos - 1])) return 0;
+  for (SecretName const& secret : kSecretNames) {
+    if (!StartsWithIgnoreCase(text, pos, secret.name)) continue;
+    std::size_t end_of_name = pos + secret.name.size();
+    if (end_of_name < text.size() && IsNameChar(text[end_of_name])) continue;
+    bool quoted = pos > 0 && text[pos - 1] == '"' &&
+                  end_of_name < text.size() && text[end_of_name] == '"';
+    if (quoted) {
+      // JSON: "name" : "value" (or a bare scalar value).
+      std::size_t colon = SkipSpaces(text, end_of_name + 1);
+      if (colon >= text.size() || text[colon] != ':') continue;
+      std::size_t value = SkipSpaces(text, colon + 1);
+      out.append(text.substr(pos, value - pos));
+      if (value < text.size() && text[value] == '"') {
+        std::size_t end = value + 1;
+        while (end < text.size() && text[end] != '"') {
+          end += text[end] == '\\' ? 2 : 1;
+        }
+        end = std::min(end, text.size());
+        out.push_back('"');
+        AppendMasked(out, text.substr(value + 1, end - value - 1),
+                     secret.keeps_scheme);
+        if (end < text.size()) out.push_back('"');
+        return end < text.size() ? end + 1 : end;
+      }
+      std::size_t end = value;
+      while (end < text.size() && text[end] != ',' && text[end] != '}' &&
+             text[end] != ']' && text[end] != '\n') {
+        ++end;
+      }
+      if (end == value) return value;
+      out.append(kMask);
+      return end;
+    }
+    if (end_of_name < text.size() && text[end_of_name] == '=') {
+      std::size_t value = end_of_name + 1;
+      std::size_t end = EndOfFormValue(text, value, secret.keeps_scheme);
+      out.append(text.substr(pos, value - pos));
+      if (end > value) {
+        AppendMasked(out, text.substr(value, end - value), secret.keeps_scheme);
+      }
+      return end;
+    }
+    std::size_t colon = SkipSpaces(text, end_of_name);
+    if (colon < text.size() && text[colon] == ':') {
+      // A header line: the value runs to the end of the line.
+      std::size_t value = SkipSpaces(text, colon + 1);
+      std::size_t end = value;
+      while (end < text.size() && text[end] != '\r' && text[end] != '\n') {
+        ++end;
+      }
+      out.append(text.substr(pos, value - pos));
+      if (end > value) {
+        AppendMasked(out, text.substr(value, end - value), secret.keeps_scheme);
+      }
+      return end;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string RedactForLog(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (std::size_t next = TryMask(text, pos, out); next != 0) {
+      pos = next;
+      continue;
+    }
+    out.push_back(text[pos]);
+    ++pos;
+  }
+  return out;
+}
+
+}  // namespace v1
+}  // namespace sanbao
