@@ -1,0 +1,78 @@
+#pragma once
+
+// An embeddable HTTP/1.1 server for webhooks and test doubles. Std and
+// Sanbao types only; the implementation uses Boost.Beast (server/beast).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sanbao/http/http.h"
+#include "sanbao/status_or.h"
+
+namespace sanbao {
+inline namespace v1 {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  ///< 0: any free port
+  int threads = 1;         ///< io threads
+  /// A larger body is answered 413 and never reaches the handler.
+  std::size_t max_body_bytes = 1024 * 1024;
+  /// A request (head and body) must fully arrive within this, counted from
+  /// its first byte (from the accept for a connection's first request);
+  /// otherwise the connection is closed. Protects against slow clients.
+  std::chrono::milliseconds read_timeout{10000};
+  /// How long a keep-alive connection may sit between requests, and the
+  /// limit for writing one response.
+  std::chrono::milliseconds idle_timeout{30000};
+  /// Stop() waits at most this long for requests in flight before it
+  /// abandons them.
+  std::chrono::milliseconds stop_timeout{5000};
+};
+
+/// Called on an io thread; may block (other connections keep being served
+/// when threads > 1). An exception thrown by the handler is answered 500.
+using HttpHandler = std::function<HttpResponse(ServerRequest const&)>;
+
+/// Serves HTTP/1.1 with keep-alive on `threads` io threads.
+///
+/// Answers without calling the handler: 400 for a malformed request, 413 for
+/// a body over max_body_bytes; a request that does not arrive in time closes
+/// the connection. `Connection: close` (from the client or the handler's
+/// response) closes the connection after the response.
+class HttpServer {
+ public:
+  /// Binds and listens, then starts the io threads. Errors: reason
+  /// SERVER_BAD_ADDRESS (kInvalidArgument), SERVER_BIND_FAILED
+  /// (kUnavailable; e.g. the port is taken), SERVER_BAD_OPTIONS.
+  static StatusOr<std::unique_ptr<HttpServer>> Start(HttpServerOptions options,
+                                                     HttpHandler handler);
+
+  HttpServer(HttpServer const&) = delete;
+  HttpServer& operator=(HttpServer const&) = delete;
+  /// Stop().
+  ~HttpServer();
+
+  /// The bound port (the chosen one when options.port was 0).
+  std::uint16_t port() const;
+  /// Graceful: stops accepting, closes idle connections, lets requests in
+  /// flight finish (up to stop_timeout) and joins the io threads.
+  /// Idempotent and thread-safe.
+  void Stop();
+  /// Blocks until Stop() is called from elsewhere (another thread, a
+  /// signal watcher) and has finished.
+  void Wait();
+
+  class Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace v1
+}  // namespace sanbao

@@ -1,0 +1,344 @@
+#include "sanbao/server/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "raw_client.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using sanbao_test::RawConnection;
+
+HttpResponse Echo(ServerRequest const& request) {
+  HttpResponse response;
+  response.status = 200;
+  response.headers = {{"Content-Type", "text/plain"},
+                      {"X-Method", request.method},
+                      {"X-Target", request.target}};
+  auto token = FindHeader(request.headers, "x-token");
+  if (token) response.headers.push_back({"X-Token", std::string(*token)});
+  response.body = request.body;
+  return response;
+}
+
+std::unique_ptr<HttpServer> StartOrDie(HttpServerOptions options,
+                                       HttpHandler handler) {
+  auto server = HttpServer::Start(std::move(options), std::move(handler));
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? std::move(server).value() : nullptr;
+}
+
+TEST(HttpServerTest, RoundTrip) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  ASSERT_NE(server->port(), 0);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.connected());
+  ASSERT_TRUE(
+      conn.Send("POST /hooks/a?x=1 HTTP/1.1\r\nHost: t\r\nX-Token: abc\r\n"
+                "Content-Length: 5\r\n\r\nhello"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "hello");
+  EXPECT_EQ(RawConnection::HeaderValue(response->head, "x-method"), "POST");
+  EXPECT_EQ(RawConnection::HeaderValue(response->head, "x-target"),
+            "/hooks/a?x=1");
+  EXPECT_EQ(RawConnection::HeaderValue(response->head, "x-token"), "abc");
+}
+
+TEST(HttpServerTest, ChunkedRequestBody) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.Send(
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->body, "abcde");
+}
+
+TEST(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  std::atomic<int> calls{0};
+  std::string first_remote;
+  auto server = StartOrDie({}, [&](ServerRequest const& request) {
+    ++calls;
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  for (int i = 0; i < 3; ++i) {
+    std::string body = "n" + std::to_string(i);
+    ASSERT_TRUE(conn.Send("POST /k HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body));
+    auto response = conn.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << "request " << i;
+    EXPECT_EQ(response->body, body);
+    EXPECT_NE(RawConnection::HeaderValue(response->head, "connection"),
+              "close");
+  }
+  EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(
+      conn.Send("POST /1 HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\na"
+                "POST /2 HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nb"));
+  auto first = conn.ReadResponse();
+  auto second = conn.ReadResponse();
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->body, "a");
+  EXPECT_EQ(second->body, "b");
+}
+
+TEST(HttpServerTest, ConnectionCloseIsHonoured) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(
+      conn.Send("GET /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(RawConnection::HeaderValue(response->head, "connection"), "close");
+  EXPECT_TRUE(conn.WaitClosed());
+}
+
+TEST(HttpServerTest, HandlerMayCloseTheConnection) {
+  auto server = StartOrDie({}, [](ServerRequest const&) {
+    return HttpResponse{.status = 204, .headers = {{"Connection", "close"}}};
+  });
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.Send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 204);
+  EXPECT_TRUE(conn.WaitClosed());
+}
+
+TEST(HttpServerTest, OversizedBodyIs413AndNeverReachesTheHandler) {
+  std::atomic<int> calls{0};
+  HttpServerOptions options;
+  options.max_body_bytes = 16;
+  auto server = StartOrDie(options, [&](ServerRequest const& request) {
+    ++calls;
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  {
+    RawConnection conn(server->port());
+    std::string body(100, 'x');
+    ASSERT_TRUE(
+        conn.Send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100"
+                  "\r\n\r\n" +
+                  body));
+    auto response = conn.ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 413);
+    EXPECT_TRUE(conn.WaitClosed());
+  }
+  {
+    // Chunked: the limit is only discovered while the body arrives.
+    RawConnection conn(server->port());
+    ASSERT_TRUE(conn.Send(
+        "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "10\r\n0123456789abcdef\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n"));
+    auto response = conn.ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 413);
+  }
+  {
+    // Exactly at the limit is fine.
+    RawConnection conn(server->port());
+    ASSERT_TRUE(
+        conn.Send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 16"
+                  "\r\n\r\n0123456789abcdef"));
+    auto response = conn.ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+  }
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(HttpServerTest, MalformedRequestIs400) {
+  std::atomic<int> calls{0};
+  auto server = StartOrDie({}, [&](ServerRequest const& request) {
+    ++calls;
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.Send("NOT HTTP AT ALL\r\n\r\n"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(HttpServerTest, SlowClientIsCutOffAfterReadTimeout) {
+  std::atomic<int> calls{0};
+  HttpServerOptions options;
+  options.read_timeout = std::chrono::milliseconds(200);
+  auto server = StartOrDie(options, [&](ServerRequest const& request) {
+    ++calls;
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  {
+    // Headers, then a stall in the body.
+    RawConnection conn(server->port());
+    ASSERT_TRUE(conn.Send(
+        "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nab"));
+    EXPECT_TRUE(conn.WaitClosed());
+  }
+  {
+    // Half a header, then a stall.
+    RawConnection conn(server->port());
+    ASSERT_TRUE(conn.Send("POST / HTTP/1.1\r\nHost: t\r\n"));
+    EXPECT_TRUE(conn.WaitClosed());
+  }
+  {
+    // Connected, nothing sent.
+    RawConnection conn(server->port());
+    EXPECT_TRUE(conn.WaitClosed());
+  }
+  EXPECT_EQ(calls.load(), 0);
+  // The server still serves others.
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST(HttpServerTest, HandlerExceptionIs500AndServerKeepsServing) {
+  auto server = StartOrDie({}, [](ServerRequest const& request) {
+    if (request.target == "/throw") throw std::runtime_error("boom");
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.Send("GET /throw HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 500);
+  ASSERT_TRUE(conn.Send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n"));
+  response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST(HttpServerTest, BlockingHandlerDoesNotStallOtherConnections) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  HttpServerOptions options;
+  options.threads = 2;
+  auto server = StartOrDie(options, [&](ServerRequest const& request) {
+    if (request.target == "/slow") {
+      entered.set_value();
+      released.wait();
+    }
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  auto slow = std::async(std::launch::async, [&] {
+    RawConnection conn(server->port());
+    conn.Send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+    return conn.ReadResponse();
+  });
+  entered.get_future().wait();
+  // The slow handler is still blocked: this answer cannot wait for it.
+  RawConnection conn(server->port());
+  ASSERT_TRUE(conn.Send("GET /fast HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto fast = conn.ReadResponse();
+  ASSERT_TRUE(fast.has_value());
+  EXPECT_EQ(fast->status, 200);
+  release.set_value();
+  auto slow_response = slow.get();
+  ASSERT_TRUE(slow_response.has_value());
+  EXPECT_EQ(slow_response->status, 200);
+}
+
+TEST(HttpServerTest, GracefulStopCompletesTheRequestInFlight) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  auto server = StartOrDie({}, [&](ServerRequest const& request) {
+    entered.set_value();
+    released.wait();
+    return Echo(request);
+  });
+  ASSERT_NE(server, nullptr);
+  auto port = server->port();
+  // An idle keep-alive connection: Stop closes it.
+  RawConnection idle(port);
+  ASSERT_TRUE(idle.connected());
+
+  RawConnection conn(port);
+  ASSERT_TRUE(conn.Send(
+      "POST /inflight HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok"));
+  entered.get_future().wait();
+  auto stopper = std::async(std::launch::async, [&] { server->Stop(); });
+  release.set_value();
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "ok");
+  stopper.get();
+  EXPECT_TRUE(conn.WaitClosed());
+  EXPECT_TRUE(idle.WaitClosed());
+  // No longer accepting.
+  RawConnection after(port);
+  EXPECT_FALSE(after.connected() &&
+               after.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n") &&
+               after.ReadResponse().has_value());
+  server->Stop();  // idempotent
+}
+
+TEST(HttpServerTest, WaitReturnsAfterStopFromAnotherThread) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  std::thread stopper([&] { server->Stop(); });
+  server->Wait();
+  stopper.join();
+}
+
+TEST(HttpServerTest, StartOnATakenPortFails) {
+  auto first = StartOrDie({}, Echo);
+  ASSERT_NE(first, nullptr);
+  HttpServerOptions options;
+  options.port = first->port();
+  auto second = HttpServer::Start(options, Echo);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().reason(), "SERVER_BIND_FAILED");
+  EXPECT_EQ(second.status().code(), ErrorCode::kUnavailable);
+}
+
+TEST(HttpServerTest, BadOptionsAreRefused) {
+  HttpServerOptions options;
+  options.address = "not-an-address";
+  auto bad_address = HttpServer::Start(options, Echo);
+  ASSERT_FALSE(bad_address.ok());
+  EXPECT_EQ(bad_address.status().reason(), "SERVER_BAD_ADDRESS");
+  HttpServerOptions zero_threads;
+  zero_threads.threads = 0;
+  auto bad_threads = HttpServer::Start(zero_threads, Echo);
+  ASSERT_FALSE(bad_threads.ok());
+  EXPECT_EQ(bad_threads.status().reason(), "SERVER_BAD_OPTIONS");
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao
