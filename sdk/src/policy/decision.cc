@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "json_util.h"
+#include "policy/decision_json.h"
 #include "sanbao/policy/calendar.h"
 
 namespace sanbao {
@@ -17,6 +18,7 @@ using internal::ElementPath;
 using internal::EnumAt;
 using internal::FailAt;
 using internal::ObjectReader;
+using internal::ReadSeller;
 
 Instant InstantAt(json::value const& v, std::string const& path) {
   auto text = AsString(v, path);
@@ -59,6 +61,59 @@ std::optional<bool> OptionalBool(ObjectReader& r, std::string_view key) {
   return v->get_bool();
 }
 
+}  // namespace
+
+namespace internal {
+
+Seller ReadSeller(ObjectReader s) {
+  Seller seller;
+  seller.jurisdiction = s.OptionalString("jurisdiction").value_or("");
+  seller.is_business = s.Bool("is_business", true);
+  if (auto const* w = s.Find("withdrawal_info")) {
+    auto text = AsString(*w, s.PathOf("withdrawal_info"));
+    if (text == "given") {
+      seller.withdrawal_info.kind = WithdrawalInfo::Kind::kGiven;
+    } else if (text == "never") {
+      seller.withdrawal_info.kind = WithdrawalInfo::Kind::kNever;
+    } else {
+      auto at = ParseInstant(text);
+      if (!at) {
+        FailAt(s.PathOf("withdrawal_info"),
+               "\"" + text +
+                   "\" is not \"given\", \"never\" or an RFC 3339 instant");
+      }
+      seller.withdrawal_info = {WithdrawalInfo::Kind::kLate, *at};
+    }
+  }
+  if (auto const* c = s.Find("return_cost_info")) {
+    seller.return_cost_info = EnumAt<ReturnCostInfo>(
+        *c, s.PathOf("return_cost_info"),
+        {{"buyer_pays", ReturnCostInfo::kBuyerPays},
+         {"silent", ReturnCostInfo::kSilent},
+         {"seller_pays", ReturnCostInfo::kSellerPays}});
+  }
+  if (auto const* p = s.Find("posted_policy");
+      p != nullptr && !p->is_null()) {
+    ObjectReader pr(*p, s.PathOf("posted_policy"));
+    PostedPolicy policy;
+    policy.return_days = static_cast<int>(pr.Int("return_days", 0, 3650));
+    policy.refund = EnumAt<PostedPolicy::Refund>(
+        pr.Require("refund"), pr.PathOf("refund"),
+        {{"cash", PostedPolicy::Refund::kCash},
+         {"credit", PostedPolicy::Refund::kCredit},
+         {"none", PostedPolicy::Refund::kNone}});
+    policy.displayed_at_checkout = pr.Bool("displayed_at_checkout", true);
+    pr.Finish();
+    seller.posted_policy = policy;
+  }
+  s.Finish();
+  return seller;
+}
+
+}  // namespace internal
+
+namespace {
+
 DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
   ObjectReader r(v, path);
   DecisionRequest req;
@@ -70,49 +125,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     req.buyer.is_consumer = b.Bool("is_consumer", true);
     b.Finish();
   }
-  {
-    auto s = r.Object("seller");
-    req.seller.jurisdiction = s.OptionalString("jurisdiction").value_or("");
-    req.seller.is_business = s.Bool("is_business", true);
-    if (auto const* w = s.Find("withdrawal_info")) {
-      auto text = AsString(*w, s.PathOf("withdrawal_info"));
-      if (text == "given") {
-        req.seller.withdrawal_info.kind = WithdrawalInfo::Kind::kGiven;
-      } else if (text == "never") {
-        req.seller.withdrawal_info.kind = WithdrawalInfo::Kind::kNever;
-      } else {
-        auto at = ParseInstant(text);
-        if (!at) {
-          FailAt(s.PathOf("withdrawal_info"),
-                 "\"" + text +
-                     "\" is not \"given\", \"never\" or an RFC 3339 instant");
-        }
-        req.seller.withdrawal_info = {WithdrawalInfo::Kind::kLate, *at};
-      }
-    }
-    if (auto const* c = s.Find("return_cost_info")) {
-      req.seller.return_cost_info = EnumAt<ReturnCostInfo>(
-          *c, s.PathOf("return_cost_info"),
-          {{"buyer_pays", ReturnCostInfo::kBuyerPays},
-           {"silent", ReturnCostInfo::kSilent},
-           {"seller_pays", ReturnCostInfo::kSellerPays}});
-    }
-    if (auto const* p = s.Find("posted_policy");
-        p != nullptr && !p->is_null()) {
-      ObjectReader pr(*p, s.PathOf("posted_policy"));
-      PostedPolicy policy;
-      policy.return_days = static_cast<int>(pr.Int("return_days", 0, 3650));
-      policy.refund = EnumAt<PostedPolicy::Refund>(
-          pr.Require("refund"), pr.PathOf("refund"),
-          {{"cash", PostedPolicy::Refund::kCash},
-           {"credit", PostedPolicy::Refund::kCredit},
-           {"none", PostedPolicy::Refund::kNone}});
-      policy.displayed_at_checkout = pr.Bool("displayed_at_checkout", true);
-      pr.Finish();
-      req.seller.posted_policy = policy;
-    }
-    s.Finish();
-  }
+  req.seller = ReadSeller(r.Object("seller"));
   if (auto const* m = r.Find("marketplace"); m != nullptr && !m->is_null()) {
     req.marketplace = AsString(*m, r.PathOf("marketplace"));
   }

@@ -1,0 +1,842 @@
+#include "sanbao/sync/engine.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/json.hpp>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "decision_input.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+namespace json = boost::json;
+using sync_internal::BuildDecisionRequest;
+
+constexpr std::string_view kEffectDecide = "decide";
+constexpr int kCursorVersion = 1;
+
+// ---- the cursor -------------------------------------------------------------
+//
+// {"v":1,"watermark":"<instant>"} between runs;
+// {"v":1,"watermark":...,"run":{"from","to","slice_from","page"}} while a run
+// is under way: the page token is the next page to read.
+
+struct RunPosition {
+  Instant from{};
+  Instant to{};
+  Instant slice_from{};
+  std::string page{};
+};
+
+struct Cursor {
+  std::optional<Instant> watermark{};
+  std::optional<RunPosition> run{};
+};
+
+std::string EncodeCursor(Cursor const& c) {
+  json::object o;
+  o["v"] = kCursorVersion;
+  if (c.watermark) o["watermark"] = FormatInstant(*c.watermark);
+  if (c.run) {
+    o["run"] = json::object{{"from", FormatInstant(c.run->from)},
+                            {"to", FormatInstant(c.run->to)},
+                            {"slice_from", FormatInstant(c.run->slice_from)},
+                            {"page", c.run->page}};
+  }
+  return json::serialize(o);
+}
+
+StatusOr<Cursor> DecodeCursor(std::string const& text) {
+  auto bad = [&](std::string why) {
+    return FailedPreconditionError(
+        "the stored sync cursor is unreadable: " + std::move(why),
+        "SYNC_CURSOR_INVALID", {{"cursor", text}});
+  };
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return bad("not a JSON object");
+  auto const& o = v.get_object();
+  auto const* version = o.if_contains("v");
+  if (version == nullptr || !version->is_int64() ||
+      version->get_int64() != kCursorVersion) {
+    return bad("unknown version");
+  }
+  auto instant = [&](json::object const& obj,
+                     std::string_view key) -> std::optional<Instant> {
+    auto const* s = obj.if_contains(key);
+    if (s == nullptr || !s->is_string()) return std::nullopt;
+    auto at = ParseInstant(std::string_view(s->get_string()));
+    if (!at) return std::nullopt;
+    return *at;
+  };
+  Cursor c;
+  if (o.contains("watermark")) {
+    c.watermark = instant(o, "watermark");
+    if (!c.watermark) return bad("bad watermark");
+  }
+  if (auto const* r = o.if_contains("run"); r != nullptr && r->is_object()) {
+    auto const& ro = r->get_object();
+    auto from = instant(ro, "from");
+    auto to = instant(ro, "to");
+    auto slice = instant(ro, "slice_from");
+    auto const* page = ro.if_contains("page");
+    if (!from || !to || !slice || page == nullptr || !page->is_string()) {
+      return bad("bad run position");
+    }
+    c.run = RunPosition{*from, *to, *slice, std::string(page->get_string())};
+  }
+  return c;
+}
+
+// ---- moving a local case along the state machine ----------------------------
+
+constexpr std::array<ReturnState, 10> kAllStates = {
+    ReturnState::kRequested, ReturnState::kApproved,
+    ReturnState::kDeclined,  ReturnState::kAwaitingShipment,
+    ReturnState::kInTransit, ReturnState::kReceived,
+    ReturnState::kInspected, ReturnState::kResolved,
+    ReturnState::kClosed,    ReturnState::kCancelled,
+};
+
+// The shortest path of allowed transitions from `from` to `to` (excluding
+// `from`), or nothing. `via` must lie on the path when given.
+std::optional<std::vector<ReturnState>> PathBetween(ReturnState from,
+                                                    ReturnState to) {
+  if (from == to) return std::vector<ReturnState>{};
+  std::map<ReturnState, ReturnState> parent;
+  std::deque<ReturnState> queue{from};
+  std::set<ReturnState> seen{from};
+  while (!queue.empty()) {
+    auto s = queue.front();
+    queue.pop_front();
+    for (auto next : kAllStates) {
+      if (seen.contains(next) || !IsTransitionAllowed(s, next)) continue;
+      seen.insert(next);
+      parent[next] = s;
+      if (next == to) {
+        std::vector<ReturnState> path{to};
+        for (auto p = parent[to]; p != from; p = parent[p]) {
+          path.push_back(p);
+        }
+        std::reverse(path.begin(), path.end());
+        return path;
+      }
+      queue.push_back(next);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::vector<ReturnState>> PathVia(ReturnState from,
+                                                ReturnState via,
+                                                ReturnState to) {
+  auto first = PathBetween(from, via);
+  if (!first) return std::nullopt;
+  auto second = PathBetween(via, to);
+  if (!second) return std::nullopt;
+  first->insert(first->end(), second->begin(), second->end());
+  return first;
+}
+
+bool CanReach(ReturnState from, ReturnState to) {
+  return PathBetween(from, to).has_value();
+}
+
+// Moves `rc` to `target` through the allowed transitions. A closed case
+// passes through `resolved` when the marketplace refunded it and through
+// `cancelled` (or `declined`) otherwise.
+Status AdvanceTo(ReturnCase& rc, ReturnState target, Resolution resolution,
+                 Actor const& actor, Instant at, std::string const& reason) {
+  if (rc.state() == target) return Status();
+  std::optional<std::vector<ReturnState>> path;
+  if (target == ReturnState::kClosed) {
+    if (resolution != Resolution::kNone) {
+      path = PathVia(rc.state(), ReturnState::kResolved, target);
+    } else {
+      path = PathVia(rc.state(), ReturnState::kCancelled, target);
+      if (!path) path = PathVia(rc.state(), ReturnState::kDeclined, target);
+    }
+  }
+  if (!path) path = PathBetween(rc.state(), target);
+  if (!path) {
+    return FailedPreconditionError(
+        "return " + rc.id + " cannot move from " +
+            std::string(ReturnStateName(rc.state())) + " to " +
+            std::string(ReturnStateName(target)),
+        "RETURN_TRANSITION_INVALID",
+        {{"from", std::string(ReturnStateName(rc.state()))},
+         {"to", std::string(ReturnStateName(target))}});
+  }
+  if (!rc.history().empty()) at = std::max(at, rc.history().back().at);
+  for (auto step : *path) {
+    if (step == ReturnState::kReceived || step == ReturnState::kInspected) {
+      for (auto& line : rc.lines) {
+        line.received_quantity = line.requested_quantity;
+        if (step == ReturnState::kInspected) {
+          line.accepted_quantity = line.requested_quantity;
+        }
+      }
+    }
+    auto r = step == ReturnState::kResolved
+                 ? (resolution == Resolution::kNone ? Resolution::kRefunded
+                                                    : resolution)
+                 : Resolution::kNone;
+    if (auto s = rc.Transition(step, actor, at, reason, r); !s.ok()) return s;
+  }
+  rc.updated_at = std::max(rc.updated_at, at);
+  return Status();
+}
+
+// ---- small helpers ----------------------------------------------------------
+
+template <typename Fn>
+void ParallelFor(std::size_t n, int workers, Fn const& fn) {
+  if (n == 0) return;
+  auto count = static_cast<std::size_t>(std::max(1, workers));
+  count = std::min(count, n);
+  if (count == 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::jthread> threads;
+  threads.reserve(count);
+  for (std::size_t t = 0; t < count; ++t) {
+    threads.emplace_back([&] {
+      for (std::size_t i = next++; i < n; i = next++) fn(i);
+    });
+  }
+}
+
+std::string ReturnKey(std::string_view connector, std::string_view id) {
+  return std::string(connector) + ":" + std::string(id);
+}
+
+bool IsRefundState(MarketplaceReturn const& r) {
+  return !r.refund_status.empty() || r.actual_refund.has_value();
+}
+
+// What the rules make of one return.
+enum class Action { kNone, kApprove, kDecline, kRefund, kReview };
+
+std::string_view ActionName(Action a) {
+  switch (a) {
+    case Action::kApprove:
+      return "approve";
+    case Action::kDecline:
+      return "decline";
+    case Action::kRefund:
+      return "refund";
+    case Action::kReview:
+      return "review";
+    case Action::kNone:
+      break;
+  }
+  return "none";
+}
+
+struct Work {
+  MarketplaceReturn summary{};
+  std::optional<ReturnCase> stored{};
+  bool is_new = false;
+  bool changed = false;
+  std::optional<MarketplaceReturn> detail{};
+  std::optional<Decision> decision{};
+  std::string decision_error{};
+  std::string jurisdiction{};
+  Action action = Action::kNone;
+  std::optional<Refund> refund{};
+};
+
+}  // namespace
+
+struct ReturnsSync::State {
+  ReturnsSync& sync;
+  SyncSummary summary{};
+  std::chrono::steady_clock::time_point started =
+      std::chrono::steady_clock::now();
+  std::int64_t total = 0;
+  std::int64_t done = 0;
+  std::set<std::string> sampled_jurisdictions{};
+
+  void Error(std::string message) {
+    ++summary.errors;
+    if (summary.error_messages.size() < 20) {
+      summary.error_messages.push_back(std::move(message));
+    }
+  }
+
+  void Progress() {
+    if (!sync.options_.on_progress) return;
+    sync.options_.on_progress(
+        SyncProgress{done, total, std::chrono::steady_clock::now() - started});
+  }
+
+  Instant Now() const {
+    return sync.options_.now
+               ? sync.options_.now()
+               : std::chrono::time_point_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now());
+  }
+
+  // Fetches full records and orders, then decides.
+  Status Prepare(std::vector<Work>& work) {
+    std::vector<std::size_t> needed;
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      if (work[i].changed) needed.push_back(i);
+    }
+    std::vector<Status> errors(needed.size());
+    ParallelFor(needed.size(), sync.options_.fetch_workers, [&](std::size_t k) {
+      auto& w = work[needed[k]];
+      auto detail = sync.connection_.GetReturn(w.summary.external_id);
+      if (!detail) {
+        errors[k] = detail.status();
+        return;
+      }
+      w.detail = *std::move(detail);
+    });
+    for (auto const& s : errors) {
+      if (!s.ok()) return s;
+    }
+    // One request per order, however many of its lines come back.
+    std::map<std::string, std::optional<MarketplaceOrder>> orders;
+    for (auto i : needed) {
+      if (!work[i].detail->order_id.empty()) {
+        orders.emplace(work[i].detail->order_id, std::nullopt);
+      }
+    }
+    std::vector<std::string> order_ids;
+    for (auto const& [id, _] : orders) order_ids.push_back(id);
+    std::vector<Status> order_errors(order_ids.size());
+    std::vector<std::optional<MarketplaceOrder>> fetched(order_ids.size());
+    ParallelFor(order_ids.size(), sync.options_.fetch_workers,
+                [&](std::size_t k) {
+                  auto o = sync.connection_.GetOrder(order_ids[k]);
+                  if (!o) {
+                    order_errors[k] = o.status();
+                    return;
+                  }
+                  fetched[k] = *std::move(o);
+                });
+    for (std::size_t k = 0; k < order_ids.size(); ++k) {
+      if (!order_errors[k].ok()) {
+        // Deciding without the order is still possible (the return's own
+        // dates); a missing order is reported, not fatal.
+        if (order_errors[k].code() != ErrorCode::kNotFound) {
+          return order_errors[k];
+        }
+        Error("order " + order_ids[k] + ": " + order_errors[k].message());
+      }
+      orders[order_ids[k]] = std::move(fetched[k]);
+    }
+    for (auto i : needed) {
+      auto& w = work[i];
+      MarketplaceOrder const* order = nullptr;
+      if (auto it = orders.find(w.detail->order_id);
+          it != orders.end() && it->second) {
+        order = &*it->second;
+      }
+      Decide(w, order);
+    }
+    return Status();
+  }
+
+  void Decide(Work& w, MarketplaceOrder const* order) {
+    auto const& rules = sync.rules_;
+    auto const& r = *w.detail;
+    auto request = BuildDecisionRequest(r, order, rules);
+    if (request) {
+      w.jurisdiction = request->buyer.jurisdiction;
+      auto decision = sync.engine_.Decide(*request);
+      if (!decision && request->buyer.jurisdiction != r.buyer_country &&
+          !r.buyer_country.empty()) {
+        // A subdivision the law data does not list: the country's law.
+        request->buyer.jurisdiction = r.buyer_country;
+        w.jurisdiction = r.buyer_country;
+        decision = sync.engine_.Decide(*request);
+      }
+      if (decision) {
+        w.decision = *std::move(decision);
+      } else {
+        w.decision_error = decision.status().message();
+      }
+    } else {
+      w.decision_error = request.status().message();
+    }
+
+    switch (r.mapped_state) {
+      case ReturnState::kRequested: {
+        if (!w.decision) {
+          w.action = Action::kReview;
+        } else if (w.decision->eligible && rules.auto_approve_eligible &&
+                   WithinLimit(r)) {
+          w.action = Action::kApprove;
+        } else if (!w.decision->eligible && rules.decline_ineligible) {
+          w.action = Action::kDecline;
+        } else {
+          w.action = Action::kReview;
+        }
+        break;
+      }
+      case ReturnState::kReceived:
+        if (rules.refund_on_receipt && !IsRefundState(r)) {
+          w.refund = PlanRefund(w);
+          w.action = w.refund ? Action::kRefund : Action::kReview;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  bool WithinLimit(MarketplaceReturn const& r) const {
+    auto const& rules = sync.rules_;
+    std::optional<Money> value;
+    if (r.estimated_refund) value = r.estimated_refund->amount;
+    if (!value && r.item_price) value = r.item_price->amount;
+    if (!value) return false;
+    auto it = rules.auto_approve_max.find(value->currency().code());
+    if (it == rules.auto_approve_max.end()) return rules.approve_without_limit;
+    auto cmp = value->Compare(it->second);
+    return cmp.ok() && *cmp <= 0;
+  }
+
+  // The refund for a return the seller has received: the parts the
+  // marketplace estimated, less the seller's restocking fee where neither
+  // the law nor the marketplace forbids one.
+  std::optional<Refund> PlanRefund(Work& w) {
+    auto const& r = *w.detail;
+    auto const& rules = sync.rules_;
+    std::vector<RefundPart> parts = r.estimated_refund_parts;
+    if (parts.empty() && r.estimated_refund) {
+      parts.push_back({"PURCHASE_PRICE", *r.estimated_refund, std::nullopt});
+    }
+    if (parts.empty()) {
+      Error("return " + r.external_id + ": no refund amount is known");
+      return std::nullopt;
+    }
+    Refund refund;
+    refund.id = ReturnKey(sync.options_.connector, r.external_id) + ":refund";
+    refund.order_id = ReturnKey(sync.options_.connector, r.order_id);
+    refund.return_id = ReturnKey(sync.options_.connector, r.external_id);
+    refund.idempotency_key = refund.id;
+    refund.created_at = Now();
+    if (w.decision && w.decision->refund_due_by) {
+      refund.due_by = w.decision->refund_due_by;
+    }
+    std::optional<Money> total;
+    auto add = [&](Money const& m) -> bool {
+      if (!total) {
+        total = m;
+        return true;
+      }
+      auto sum = total->Add(m);
+      if (!sum) return false;
+      total = *sum;
+      return true;
+    };
+    RefundLine line;
+    line.order_line_id = r.transaction_id;
+    line.quantity = r.quantity;
+    bool has_line = false;
+    for (auto const& p : parts) {
+      auto const& m = p.amount.amount;
+      if (p.fee_type == "ORIGINAL_SHIPPING" ||
+          p.fee_type == "DOMESTIC_SHIPPING" ||
+          p.fee_type == "INTERNATIONAL_SHIPPING") {
+        refund.shipping = refund.shipping ? *refund.shipping->Add(m) : m;
+      } else if (p.fee_type == "SHIPPING_TAX") {
+        refund.shipping_tax =
+            refund.shipping_tax ? *refund.shipping_tax->Add(m) : m;
+      } else if (p.fee_type == "ITEM_TAX") {
+        line.tax = has_line || !line.tax.is_zero() ? *line.tax.Add(m) : m;
+        if (!has_line) line.amount = *Money::Zero(m.currency());
+        has_line = true;
+      } else {
+        line.amount = has_line ? *line.amount.Add(m) : m;
+        if (!has_line) line.tax = *Money::Zero(m.currency());
+        has_line = true;
+      }
+      if (!add(m)) {
+        Error("return " + r.external_id + ": refund parts in mixed currencies");
+        return std::nullopt;
+      }
+    }
+    if (has_line) refund.lines.push_back(line);
+    bool fee_allowed = w.decision && w.decision->restocking_fee_allowed &&
+                       w.decision->basis != Basis::kStatutoryWithdrawal &&
+                       w.decision->basis != Basis::kLegalGuarantee &&
+                       w.decision->basis != Basis::kStatutoryReturn;
+    if (rules.restocking_fee_percent > 0 && fee_allowed && has_line) {
+      auto fee = line.amount.Multiply(
+          *Decimal::FromMantissa(rules.restocking_fee_percent, 2),
+          RoundingMode::kHalfUp);
+      if (fee && fee->is_positive()) {
+        Deduction d;
+        d.kind = Deduction::Kind::kRestockingFee;
+        d.amount = *fee;
+        d.legal_basis =
+            "seller policy: " + std::to_string(rules.restocking_fee_percent) +
+            "% restocking fee";
+        refund.deductions.push_back(d);
+        total = *total->Subtract(*fee);
+      }
+    }
+    refund.total = *total;
+    return refund;
+  }
+
+  // Writes a page's outcome and the cursor past it in one transaction.
+  Status Commit(std::vector<Work>& work, Cursor const& next) {
+    auto const& connector = sync.options_.connector;
+    Actor marketplace{Actor::Kind::kMarketplace, connector};
+    auto status = sync.store_.WithTransaction([&](Store& store) -> Status {
+      for (auto& w : work) {
+        if (!w.changed) continue;
+        auto const& r = w.detail ? *w.detail : w.summary;
+        ReturnCase rc;
+        if (w.stored) {
+          rc = *w.stored;
+        } else {
+          rc.id = ReturnKey(connector, r.external_id);
+          rc.order_id = ReturnKey(connector, r.order_id);
+          rc.marketplace = connector;
+          rc.external_id = r.external_id;
+          rc.created_at = r.created_at;
+          rc.updated_at = r.created_at;
+          ReturnLine line;
+          line.order_line_id = r.transaction_id;
+          line.requested_quantity = r.quantity;
+          line.reason = r.mapped_reason;
+          line.reason_note = r.comment;
+          rc.lines.push_back(line);
+        }
+        Instant at = r.created_at;
+        for (auto const& h : r.history) at = std::max(at, h.at);
+        auto resolution =
+            IsRefundState(r) ? Resolution::kRefunded : Resolution::kNone;
+        if (auto s = AdvanceTo(rc, r.mapped_state, resolution, marketplace, at,
+                               connector + " state " + r.state);
+            !s.ok()) {
+          return s;
+        }
+        if (auto s = store.UpsertReturn(rc); !s.ok()) return s;
+        if (w.action == Action::kApprove || w.action == Action::kDecline) {
+          json::object payload{
+              {"return_id", r.external_id},
+              {"decision",
+               w.action == Action::kApprove ? "APPROVE" : "DECLINE"},
+              {"comment", w.action == Action::kApprove
+                              ? sync.rules_.approve_comment
+                              : sync.rules_.decline_comment}};
+          auto e = store.EnqueueEffect({std::string(kEffectDecide),
+                                        rc.id + ":decide", rc.id,
+                                        json::serialize(payload)});
+          if (!e) return e.status();
+        } else if (w.action == Action::kRefund && w.refund) {
+          auto rec = store.RecordRefund(*w.refund);
+          if (!rec) return rec.status();
+        }
+      }
+      return store.SetCursor(connector, sync.options_.account,
+                             EncodeCursor(next));
+    });
+    if (!status.ok()) return status;
+    for (auto& w : work) {
+      if (w.action == Action::kReview) ++summary.review;
+      if (w.decision && w.action != Action::kNone) Sample(w);
+    }
+    return Status();
+  }
+
+  void Sample(Work const& w) {
+    if (static_cast<int>(summary.samples.size()) >=
+            sync.options_.sample_decisions ||
+        !sampled_jurisdictions.insert(w.jurisdiction).second) {
+      return;
+    }
+    std::string text;
+    for (auto const& line : Explain(*w.decision)) {
+      text += line;
+      text += '\n';
+    }
+    summary.samples.push_back({w.summary.external_id, w.jurisdiction,
+                               std::string(ActionName(w.action)), text});
+  }
+
+  // Sends what the outbox holds. Each effect is marked done together with
+  // the local state change it caused.
+  Status Deliver() {
+    auto const& connector = sync.options_.connector;
+    Actor seller{Actor::Kind::kSeller, connector};
+    std::set<std::int64_t> failed;
+    for (;;) {
+      auto pending =
+          sync.store_.PendingEffects(static_cast<int>(failed.size()) + 64);
+      if (!pending) return pending.status();
+      std::vector<OutboxEntry> batch;
+      for (auto& e : *pending) {
+        if (!failed.contains(e.id)) batch.push_back(std::move(e));
+      }
+      if (batch.empty()) return Status();
+      for (auto const& e : batch) {
+        auto rc = sync.store_.GetReturn(e.subject_id);
+        if (!rc && e.kind == kEffectIssueRefund) {
+          auto refund = sync.store_.GetRefund(e.subject_id);
+          if (refund) rc = sync.store_.GetReturn(refund->return_id);
+        }
+        if (!rc) {
+          failed.insert(e.id);
+          Error("effect " + std::to_string(e.id) + ": " +
+                rc.status().message());
+          continue;
+        }
+        auto sent = Send(e, *rc);
+        if (!sent.ok()) {
+          failed.insert(e.id);
+          Error("return " + rc->external_id + ": " + sent.message());
+          if (auto s = sync.store_.RecordEffectFailure(e.id, sent.message());
+              !s.ok()) {
+            return s;
+          }
+          continue;
+        }
+        auto target = e.kind == kEffectIssueRefund ? ReturnState::kResolved
+                      : e.payload.find("\"DECLINE\"") != std::string::npos
+                          ? ReturnState::kDeclined
+                          : ReturnState::kApproved;
+        auto s = sync.store_.WithTransaction([&](Store& store) -> Status {
+          if (auto d = store.MarkEffectDone(e.id, e.kind); !d.ok()) return d;
+          ReturnCase updated = *rc;
+          if (updated.state() != target && CanReach(updated.state(), target)) {
+            if (auto a = AdvanceTo(updated, target, Resolution::kRefunded,
+                                   seller, Now(), std::string(e.kind));
+                !a.ok()) {
+              return a;
+            }
+            return store.UpsertReturn(updated);
+          }
+          return Status();
+        });
+        if (!s.ok()) return s;
+        if (e.kind == kEffectIssueRefund) {
+          ++summary.refunded;
+        } else if (target == ReturnState::kDeclined) {
+          ++summary.declined;
+        } else {
+          ++summary.approved;
+        }
+      }
+    }
+  }
+
+  Status Send(OutboxEntry const& e, ReturnCase const& rc) {
+    if (e.kind == kEffectDecide) {
+      boost::system::error_code ec;
+      auto v = json::parse(e.payload, ec);
+      if (ec || !v.is_object()) {
+        return InternalError("unreadable decide effect", "SYNC_EFFECT_INVALID",
+                             {{"effect_id", std::to_string(e.id)}});
+      }
+      auto const& o = v.get_object();
+      ReturnDecisionRequest d;
+      d.kind = o.at("decision").as_string() == "DECLINE"
+                   ? ReturnDecisionRequest::Kind::kDecline
+                   : ReturnDecisionRequest::Kind::kApprove;
+      d.comment = std::string(o.at("comment").as_string());
+      return sync.connection_.Decide(rc.external_id, d);
+    }
+    if (e.kind == kEffectIssueRefund) {
+      auto refund = sync.store_.GetRefund(e.subject_id);
+      if (!refund) return refund.status();
+      MarketplaceRefundRequest req;
+      req.total = refund->total;
+      req.comment = sync.rules_.refund_comment;
+      req.idempotency_key = e.idempotency_key;
+      for (auto const& line : refund->lines) {
+        RefundPart part{
+            "PURCHASE_PRICE", {line.amount, std::nullopt}, std::nullopt};
+        for (auto const& d : refund->deductions) {
+          if (d.kind != Deduction::Kind::kRestockingFee) continue;
+          part.amount.amount = *part.amount.amount.Subtract(d.amount);
+          part.restocking_fee_percent = sync.rules_.restocking_fee_percent;
+        }
+        req.parts.push_back(part);
+        if (!line.tax.is_zero()) {
+          req.parts.push_back({"ITEM_TAX", {line.tax, std::nullopt}, {}});
+        }
+      }
+      if (refund->shipping && !refund->shipping->is_zero()) {
+        req.parts.push_back(
+            {"ORIGINAL_SHIPPING", {*refund->shipping, std::nullopt}, {}});
+      }
+      if (refund->shipping_tax && !refund->shipping_tax->is_zero()) {
+        req.parts.push_back(
+            {"SHIPPING_TAX", {*refund->shipping_tax, std::nullopt}, {}});
+      }
+      auto result = sync.connection_.IssueRefund(rc.external_id, req);
+      return result.status();
+    }
+    return InternalError("unknown effect kind " + e.kind, "SYNC_EFFECT_UNKNOWN",
+                         {{"kind", e.kind}});
+  }
+};
+
+ReturnsSync::ReturnsSync(ReturnsConnection& connection, Store& store,
+                         PolicyEngine const& engine, SellerRules rules,
+                         SyncOptions options)
+    : connection_(connection),
+      store_(store),
+      engine_(engine),
+      rules_(std::move(rules)),
+      options_(std::move(options)) {}
+
+StatusOr<SyncSummary> ReturnsSync::Run() {
+  State st{*this};
+  auto const& connector = options_.connector;
+  auto caps = connection_.Capabilities();
+  Instant now = st.Now();
+
+  auto stored = store_.GetCursor(connector, options_.account);
+  if (!stored) return stored.status();
+  Cursor cursor;
+  if (*stored) {
+    auto c = DecodeCursor(**stored);
+    if (!c) return c.status();
+    cursor = *c;
+  }
+
+  // Effects an interrupted run left behind go out first.
+  if (auto s = st.Deliver(); !s.ok()) return s;
+
+  RunPosition pos;
+  if (cursor.run) {
+    pos = *cursor.run;
+    st.summary.resumed = true;
+  } else {
+    pos.to = now;
+    pos.from = cursor.watermark ? *cursor.watermark - options_.overlap
+                                : now - options_.lookback;
+    if (caps.max_lookback.count() > 0) {
+      // Keep a day of margin inside the marketplace's limit.
+      auto earliest = now - caps.max_lookback + std::chrono::days(1);
+      pos.from = std::max(pos.from, earliest);
+    }
+    pos.slice_from = pos.from;
+    pos.page.clear();
+  }
+  auto slice =
+      options_.slice.count() > 0 ? options_.slice : std::chrono::days(30);
+  if (caps.max_lookback.count() > 0 && slice > caps.max_lookback) {
+    slice = caps.max_lookback;
+  }
+  Instant watermark = cursor.watermark.value_or(pos.from);
+
+  while (pos.slice_from < pos.to) {
+    Instant slice_to = std::min(pos.to, pos.slice_from + slice);
+    ReturnsQuery q;
+    q.created_from = pos.slice_from;
+    q.created_to = slice_to;
+    q.page_size =
+        options_.page_size > 0 ? options_.page_size : caps.max_page_size;
+    q.page_token = pos.page;
+    q.sort = "+FILING_DATE";
+    auto page = connection_.ListReturns(q);
+    if (!page) return page.status();
+    ++st.summary.pages;
+    if (pos.page.empty()) st.total += page->total_entries;
+    if (st.total < st.done + static_cast<std::int64_t>(page->items.size())) {
+      st.total = st.done + static_cast<std::int64_t>(page->items.size());
+    }
+
+    std::vector<Work> work;
+    work.reserve(page->items.size());
+    for (auto& item : page->items) {
+      Work w;
+      w.summary = std::move(item);
+      auto local =
+          store_.GetReturn(ReturnKey(connector, w.summary.external_id));
+      if (local) {
+        w.stored = *std::move(local);
+        auto target = w.summary.mapped_state;
+        // Our own effects may be ahead of what the marketplace shows yet.
+        w.changed =
+            w.stored->state() != target && CanReach(w.stored->state(), target);
+      } else if (local.status().code() == ErrorCode::kNotFound) {
+        w.is_new = true;
+        w.changed = true;
+      } else {
+        return local.status();
+      }
+      watermark = std::max(watermark, w.summary.created_at);
+      work.push_back(std::move(w));
+    }
+    if (auto s = st.Prepare(work); !s.ok()) return s;
+
+    Cursor next;
+    next.watermark = cursor.watermark;
+    RunPosition after = pos;
+    if (!page->next_page_token.empty()) {
+      after.page = page->next_page_token;
+    } else {
+      after.slice_from = slice_to;
+      after.page.clear();
+    }
+    if (after.slice_from < after.to) {
+      next.run = after;
+    } else {
+      next.watermark =
+          std::max(watermark, cursor.watermark.value_or(watermark));
+    }
+    if (auto s = st.Commit(work, next); !s.ok()) return s;
+    for (auto const& w : work) {
+      ++st.summary.fetched;
+      if (w.is_new) {
+        ++st.summary.created;
+      } else if (w.changed) {
+        ++st.summary.updated;
+      } else {
+        ++st.summary.unchanged;
+      }
+    }
+    st.done += static_cast<std::int64_t>(work.size());
+    st.Progress();
+    if (auto s = st.Deliver(); !s.ok()) return s;
+    cursor = next;
+    pos = after;
+  }
+  if (auto s = st.Deliver(); !s.ok()) return s;
+  return st.summary;
+}
+
+std::string SyncSummaryToJson(SyncSummary const& s) {
+  json::array errors;
+  for (auto const& e : s.error_messages) errors.emplace_back(e);
+  json::array samples;
+  for (auto const& d : s.samples) {
+    samples.push_back(json::object{{"return_id", d.return_id},
+                                   {"buyer_jurisdiction", d.buyer_jurisdiction},
+                                   {"action", d.action},
+                                   {"explanation", d.explanation}});
+  }
+  json::object o{{"fetched", s.fetched},   {"new", s.created},
+                 {"updated", s.updated},   {"unchanged", s.unchanged},
+                 {"approved", s.approved}, {"declined", s.declined},
+                 {"refunded", s.refunded}, {"review", s.review},
+                 {"errors", s.errors},     {"pages", s.pages},
+                 {"resumed", s.resumed},   {"error_messages", errors},
+                 {"decisions", samples}};
+  return json::serialize(o);
+}
+
+}  // namespace v1
+}  // namespace sanbao
