@@ -1,0 +1,128 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fake_transport.h"
+#include "sanbao/http/log.h"
+#include "sanbao/http/oauth.h"
+#include "sanbao/http/retry.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using ::sanbao_test::Response;
+using ::sanbao_test::ScriptedTransport;
+using ::sanbao_test::TransportError;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(RedactForLogTest, AuthorizationKeepsTheScheme) {
+  EXPECT_EQ(RedactForLog("Authorization: IAF v^1.1#i^1#secret"),
+            "Authorization: IAF ***");
+  EXPECT_EQ(RedactForLog("authorization:Bearer abc.def"),
+            "authorization:Bearer ***");
+  EXPECT_EQ(RedactForLog("Proxy-Authorization: Basic dXNlcjpwYXNz\r\nHost: x"),
+            "Proxy-Authorization: Basic ***\r\nHost: x");
+  EXPECT_EQ(RedactForLog("Authorization: opaque"), "Authorization: ***");
+}
+
+TEST(RedactForLogTest, QueryStringsAndFormBodies) {
+  EXPECT_EQ(RedactForLog("https://h/cb?code=abc123&state=xyz"),
+            "https://h/cb?code=***&state=xyz");
+  EXPECT_EQ(RedactForLog("grant_type=refresh_token&refresh_token=v%5E1.1"
+                         "&scope=https%3A%2F%2Fapi.ebay.com"),
+            "grant_type=refresh_token&refresh_token=***"
+            "&scope=https%3A%2F%2Fapi.ebay.com");
+  EXPECT_EQ(RedactForLog("client_secret=s&PASSWORD=p&access_token=t"),
+            "client_secret=***&PASSWORD=***&access_token=***");
+  // Whole names only.
+  EXPECT_EQ(RedactForLog("error_code=5&zipcode=1&codes=2"),
+            "error_code=5&zipcode=1&codes=2");
+}
+
+TEST(RedactForLogTest, JsonBodies) {
+  EXPECT_EQ(RedactForLog(R"({"access_token":"v^1.1#i","expires_in":7200,)"
+                         R"("refresh_token" : "r\"x","token_type":"Bearer"})"),
+            R"({"access_token":"***","expires_in":7200,)"
+            R"("refresh_token" : "***","token_type":"Bearer"})");
+  EXPECT_EQ(RedactForLog(R"({"Authorization":"IAF tok","code":1234})"),
+            R"({"Authorization":"IAF ***","code":***})");
+}
+
+TEST(RedactForLogTest, EbaySignatureKeyHeader) {
+  // The EU/UK digital-signature header (marketplaces.md §A.1).
+  EXPECT_EQ(RedactForLog("x-ebay-signature-key: eyJhbGciOi.jwe.value"),
+            "x-ebay-signature-key: ***");
+}
+
+TEST(RedactForLogTest, LeavesOrdinaryTextAlone) {
+  std::string line =
+      "http-retry method=GET url=https://api.ebay.com/post-order/v2/return/"
+      "5000012345 status=200 duration_ms=12 attempt=1/5 final";
+  EXPECT_EQ(RedactForLog(line), line);
+}
+
+// Secrets sent through the retrying transport and the OAuth fetcher never
+// reach the log sink, and the lines still say what happened.
+TEST(RedactionEndToEndTest, SecretsNeverReachTheSink) {
+  std::string const kSecret = "SuperSecretToken123";
+  std::mutex mu;
+  std::vector<std::string> lines;
+  RetryPolicy policy;
+  policy.log = [&](std::string_view line) {
+    std::lock_guard lock(mu);
+    lines.emplace_back(line);
+  };
+  RetryEnvironment env;
+  env.now = [] { return Instant{}; };
+  env.sleep = [](std::chrono::milliseconds) {};
+  env.uniform01 = [] { return 0.5; };
+
+  auto inner =
+      std::make_shared<ScriptedTransport>(std::vector<StatusOr<HttpResponse>>{
+          TransportError("HTTP_NOT_SENT"), Response(429),
+          Response(200, {},
+                   R"({"access_token":")" + kSecret +
+                       R"(","expires_in":7200,"refresh_token":")" + kSecret +
+                       R"("})"),
+          Response(200)});
+  auto transport = MakeRetryingTransport(inner, policy, env);
+
+  OAuthClientOptions options;
+  options.token_url = "https://api.ebay.com/identity/v1/oauth2/token";
+  options.client_id = "app";
+  options.client_secret = kSecret;
+  options.refresh_token = kSecret;
+  auto token = MakeOAuthTokenFetcher(transport, options, env.now)();
+  ASSERT_TRUE(token.ok()) << token.status();
+
+  HttpRequest get;
+  get.url =
+      "https://api.ebay.com/post-order/v2/return/1?access_token=" + kSecret +
+      "&code=" + kSecret;
+  SetHeader(get.headers, "Authorization", "IAF " + kSecret);
+  auto result = transport->Send(get);
+  ASSERT_TRUE(result.ok());
+
+  ASSERT_EQ(lines.size(), 4u);
+  for (auto const& line : lines) {
+    EXPECT_THAT(line, Not(HasSubstr(kSecret)));
+  }
+  EXPECT_THAT(lines[0], HasSubstr("method=POST"));
+  EXPECT_THAT(lines[0],
+              HasSubstr("https://api.ebay.com/identity/v1/oauth2/token"));
+  EXPECT_THAT(lines[0], HasSubstr("error=HTTP_NOT_SENT"));
+  EXPECT_THAT(lines[1], HasSubstr("status=429"));
+  EXPECT_THAT(lines[2], HasSubstr("status=200"));
+  EXPECT_THAT(lines[3], HasSubstr("method=GET"));
+  EXPECT_THAT(lines[3], HasSubstr("/post-order/v2/return/1?access_token=***"));
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao
