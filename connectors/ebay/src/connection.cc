@@ -1,0 +1,403 @@
+#include "sanbao/ebay/connection.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sanbao/ebay/mapping.h"
+#include "sanbao/ebay/signing.h"
+#include "sanbao/ebay/windows.h"
+#include "url.h"
+#include "wire.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace ebay {
+namespace {
+
+constexpr int kMaxPageSize = 200;  // marketplaces.md §A.3 (M: limit max 200)
+
+enum class Auth { kIaf, kBearer };
+
+Status OptionsError(std::string message, std::string field) {
+  return InvalidArgumentError(std::move(message), "EBAY_OPTIONS_INVALID",
+                              {{"field", std::move(field)}});
+}
+
+bool Is2xx(int status) { return status >= 200 && status < 300; }
+
+// The POST may have been applied: the answer was lost or the server failed
+// while handling it.
+bool OutcomeUnknown(Status const& transport_error) {
+  return transport_error.reason() == "HTTP_TIMEOUT" ||
+         transport_error.reason() == "HTTP_CONNECTION_LOST";
+}
+
+// A return's state as read back to check a write.
+struct Snapshot {
+  MarketplaceReturn record{};
+  internal::ReturnExtras extras{};
+};
+
+bool RefundIssued(MarketplaceReturn const& r) {
+  // §A.6: detail.refundInfo.actualRefundDetail.refundStatus / state. A
+  // FAILED refund moved no money and may be issued again.
+  return IsRefundIssuedState(r.state) ||
+         (!r.refund_status.empty() && r.refund_status != "FAILED");
+}
+
+class EbayConnection final : public ReturnsConnection {
+ public:
+  explicit EbayConnection(EbayOptions options) : options_(std::move(options)) {
+    while (options_.api_base.ends_with('/')) options_.api_base.pop_back();
+    post_order_ = options_.api_base + "/post-order/v2/return";
+    if (!options_.now) {
+      options_.now = [] {
+        return std::chrono::floor<std::chrono::seconds>(
+            std::chrono::system_clock::now());
+      };
+    }
+  }
+
+  ReturnsCapabilities Capabilities() const override {
+    return ReturnsCapabilities{
+        .list_by_creation_date = true,
+        .list_by_update_date = false,
+        .max_page_size = kMaxPageSize,
+        .max_lookback = kMaxLookback,
+        .decide = true,
+        .offer_partial_refund = true,
+        .mark_received = true,
+        .issue_refund = true,
+        .itemized_refund = true,
+        .refund_idempotency = false,
+    };
+  }
+
+  StatusOr<ReturnsPage> ListReturns(ReturnsQuery const& query) override {
+    auto const earliest = EarliestCreationFrom(options_.now());
+    if (query.created_from > query.created_to) {
+      return InvalidArgumentError("created_from is after created_to",
+                                  "EBAY_WINDOW_INVALID");
+    }
+    if (query.created_from < earliest) {
+      // The search rejects a window starting more than 18 months back
+      // (§A.3); SplitCreationWindow clamps or splits before this.
+      return OutOfRangeError(
+          "eBay's return search reaches back at most 18 months",
+          "EBAY_WINDOW_TOO_OLD",
+          {{"from", FormatInstant(query.created_from)},
+           {"earliest", FormatInstant(earliest)}});
+    }
+    int limit = query.page_size > 0 ? query.page_size : options_.page_size;
+    if (limit > kMaxPageSize) limit = kMaxPageSize;
+    // Page-number offset from 1 (§A.3: offset behaves as a 1-based page
+    // number); the page token is the next offset.
+    long offset = 1;
+    if (!query.page_token.empty()) {
+      char* end = nullptr;
+      offset = std::strtol(query.page_token.c_str(), &end, 10);
+      if (*end != '\0' || offset < 1 || offset > 1000000000) {
+        return InvalidArgumentError("not an eBay page token",
+                                    "EBAY_PAGE_TOKEN_INVALID",
+                                    {{"page_token", query.page_token}});
+      }
+    }
+    std::string sort = query.sort.empty() ? "+FILING_DATE" : query.sort;
+    std::string url = post_order_ + "/search?role=SELLER";
+    url += "&creation_date_range_from=" +
+           internal::FormatEbayInstant(query.created_from);
+    url += "&creation_date_range_to=" +
+           internal::FormatEbayInstant(query.created_to);
+    url += "&sort=" + internal::PercentEncode(sort);
+    url += "&limit=" + std::to_string(limit);
+    url += "&offset=" + std::to_string(offset);
+
+    auto response = Call(Auth::kIaf, "GET", std::move(url), {}, false);
+    if (!response) return std::move(response).status();
+    if (!Is2xx(response->status)) {
+      return internal::ErrorFromResponse(*response);
+    }
+    auto page = internal::ParseSearchPage(response->body);
+    if (!page) return page;
+    if (offset < page->total_pages) {
+      page->next_page_token = std::to_string(offset + 1);
+    }
+    return page;
+  }
+
+  StatusOr<MarketplaceReturn> GetReturn(std::string_view id) override {
+    auto snapshot = Read(id);
+    if (!snapshot) return std::move(snapshot).status();
+    return std::move(snapshot->record);
+  }
+
+  StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id) override {
+    if (order_id.empty()) {
+      return InvalidArgumentError("an order id is required", "EBAY_ID_INVALID");
+    }
+    // The Fulfillment API takes the user token as Bearer.
+    auto response = Call(Auth::kBearer, "GET",
+                         options_.api_base + "/sell/fulfillment/v1/order/" +
+                             internal::PercentEncode(order_id),
+                         {}, false);
+    if (!response) return std::move(response).status();
+    if (!Is2xx(response->status)) {
+      return internal::ErrorFromResponse(*response);
+    }
+    return internal::ParseOrder(response->body);
+  }
+
+  Status Decide(std::string_view id,
+                ReturnDecisionRequest const& decision) override {
+    if (id.empty()) {
+      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+    }
+    auto body = internal::DecideBody(decision);
+    if (!body) return std::move(body).status();
+    auto applied = [&decision](Snapshot const& s) {
+      return DecisionApplied(decision, s);
+    };
+    auto result = Write(id, "/decide", *std::move(body),
+                        options_.signing.has_value(), applied);
+    return result.ok() ? Status() : std::move(result).status();
+  }
+
+  Status MarkReceived(std::string_view id, std::string_view comment) override {
+    if (id.empty()) {
+      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+    }
+    auto applied = [](Snapshot const& s) {
+      auto state = s.record.mapped_state;
+      return state == ReturnState::kReceived ||
+             state == ReturnState::kInspected ||
+             state == ReturnState::kResolved || state == ReturnState::kClosed;
+    };
+    auto result = Write(id, "/mark_as_received",
+                        internal::MarkReceivedBody(comment), false, applied);
+    return result.ok() ? Status() : std::move(result).status();
+  }
+
+  StatusOr<MarketplaceRefundResult> IssueRefund(
+      std::string_view id, MarketplaceRefundRequest const& refund) override {
+    if (id.empty()) {
+      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+    }
+    auto body = internal::RefundBody(refund);
+    if (!body) return std::move(body).status();
+    // No idempotency key in Post-Order (§A.6): read first, and never send a
+    // refund for a return eBay already refunds.
+    auto before = Read(id);
+    if (!before) return std::move(before).status();
+    if (RefundIssued(before->record)) return AlreadyIssued(before->record);
+    auto applied = [](Snapshot const& s) { return RefundIssued(s.record); };
+    auto result = Write(id, "/issue_refund", *std::move(body),
+                        options_.signing.has_value(), applied);
+    if (!result) return std::move(result).status();
+    if (result->snapshot) return AlreadyIssued(result->snapshot->record);
+    return MarketplaceRefundResult{
+        .refund_status = internal::ParseRefundStatus(result->response_body),
+        .already_issued = false};
+  }
+
+ private:
+  struct WriteResult {
+    std::string response_body{};
+    /// Set when the write was found applied by a read instead of answered.
+    std::optional<Snapshot> snapshot{};
+  };
+
+  static MarketplaceRefundResult AlreadyIssued(MarketplaceReturn const& r) {
+    // A refund eBay started without a money-movement status yet is PENDING.
+    return MarketplaceRefundResult{
+        .refund_status = r.refund_status.empty() ? "PENDING" : r.refund_status,
+        .already_issued = true};
+  }
+
+  static bool DecisionApplied(ReturnDecisionRequest const& decision,
+                              Snapshot const& s) {
+    using Kind = ReturnDecisionRequest::Kind;
+    auto const& state = s.record.state;
+    switch (decision.kind) {
+      case Kind::kApprove:
+        switch (s.record.mapped_state) {
+          case ReturnState::kApproved:
+          case ReturnState::kAwaitingShipment:
+          case ReturnState::kInTransit:
+          case ReturnState::kReceived:
+          case ReturnState::kInspected:
+          case ReturnState::kResolved:
+            return true;
+          default:
+            return false;
+        }
+      case Kind::kDecline:
+        return s.record.mapped_state == ReturnState::kDeclined;
+      case Kind::kOfferPartialRefund:
+        // The offer is out (PARTIAL_REFUND_REQUESTED) or already answered.
+        return state.starts_with("PARTIAL_REFUND") || state == "ITEM_KEPT" ||
+               state == "LESS_THAN_A_FULL_REFUND_ISSUED";
+      case Kind::kProvideRma:
+        return !decision.rma_number.empty() &&
+               s.extras.rma_number == decision.rma_number;
+    }
+    return false;
+  }
+
+  StatusOr<Snapshot> Read(std::string_view id) {
+    if (id.empty()) {
+      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+    }
+    auto response = Call(
+        Auth::kIaf, "GET",
+        post_order_ + "/" + internal::PercentEncode(id) + "?fieldgroups=FULL",
+        {}, false);
+    if (!response) return std::move(response).status();
+    if (!Is2xx(response->status)) {
+      return internal::ErrorFromResponse(*response);
+    }
+    Snapshot snapshot;
+    auto record = internal::ParseReturnDetail(response->body, &snapshot.extras);
+    if (!record) return std::move(record).status();
+    snapshot.record = *std::move(record);
+    return snapshot;
+  }
+
+  // POST {post_order_}/{id}{action} with the rule for writes without an
+  // idempotency key: when the outcome is unknown (timeout, lost connection,
+  // 5xx) or eBay says the state does not allow it, read the return; if
+  // `applied` holds the write is done; otherwise an unknown outcome is sent
+  // again, at most max_write_resends times. An unreadable return after an
+  // unknown outcome is an error: never a blind resend.
+  StatusOr<WriteResult> Write(
+      std::string_view id, std::string_view action, std::string body, bool sign,
+      std::function<bool(Snapshot const&)> const& applied) {
+    std::string url =
+        post_order_ + "/" + internal::PercentEncode(id) + std::string(action);
+    for (int resends = 0;; ++resends) {
+      auto response = Call(Auth::kIaf, "POST", url, body, sign);
+      Status error;
+      bool unknown = false;
+      if (!response) {
+        error = std::move(response).status();
+        unknown = OutcomeUnknown(error);
+      } else if (Is2xx(response->status)) {
+        return WriteResult{.response_body = std::move(response->body),
+                           .snapshot = std::nullopt};
+      } else {
+        error = internal::ErrorFromResponse(*response);
+        unknown = response->status >= 500;
+      }
+      bool invalid_state = error.reason() == "EBAY_INVALID_STATE";
+      if (!unknown && !invalid_state) return error;
+
+      auto now = Read(id);
+      if (!now) {
+        if (!unknown) return error;
+        return Status(
+            ErrorCode::kUnavailable,
+            "the outcome of " + std::string(action.substr(1)) +
+                " is unknown and the return could not be read "
+                "back: " +
+                now.status().message(),
+            ErrorInfo{.reason = "EBAY_OUTCOME_UNKNOWN",
+                      .domain = "ebay",
+                      .metadata = {{"return_id", std::string(id)},
+                                   {"action", std::string(action.substr(1))},
+                                   {"write_error", error.reason()},
+                                   {"read_error", now.status().reason()}}});
+      }
+      if (applied(*now)) {
+        return WriteResult{.response_body = {}, .snapshot = *std::move(now)};
+      }
+      if (!unknown || resends >= options_.max_write_resends) {
+        return error.WithMetadata("resends", std::to_string(resends));
+      }
+    }
+  }
+
+  // One exchange, plus one resend with a refreshed token after a 401: the
+  // request never reached business logic, so this is safe for a POST too
+  // (§A.1: Post-Order signals an expired IAF token as a plain 401).
+  StatusOr<HttpResponse> Call(Auth auth, std::string method, std::string url,
+                              std::string body, bool sign) {
+    auto token = options_.user_tokens->Token();
+    if (!token) return std::move(token).status();
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    request.body = std::move(body);
+    std::string const scheme = auth == Auth::kIaf ? "IAF " : "Bearer ";
+    request.headers = {
+        {"Authorization", scheme + token->value},
+        {"X-EBAY-C-MARKETPLACE-ID", options_.marketplace_id},
+        {"Content-Type", "application/json"},
+        {"Accept", "application/json"},
+    };
+    for (int attempt = 0;; ++attempt) {
+      if (sign) {
+        auto signed_ok =
+            SignRequest(request, *options_.signing, options_.now());
+        if (!signed_ok.ok()) return signed_ok;
+      }
+      auto response = options_.transport->Send(request);
+      if (!response || response->status != 401 || attempt > 0) {
+        return response;
+      }
+      auto fresh = options_.user_tokens->Refresh(token->value);
+      if (!fresh) return std::move(fresh).status();
+      token = std::move(fresh);
+      SetHeader(request.headers, "Authorization", scheme + token->value);
+    }
+  }
+
+  EbayOptions options_;
+  std::string post_order_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ReturnsConnection>> MakeEbayConnection(
+    EbayOptions options) {
+  if (!options.transport) {
+    return OptionsError("a transport is required", "transport");
+  }
+  if (!options.user_tokens) {
+    return OptionsError("a user token provider is required", "user_tokens");
+  }
+  auto parts = internal::SplitUrl(options.api_base);
+  if (!parts || (parts->path != "/" && !parts->path.empty()) ||
+      !parts->query.empty()) {
+    return OptionsError(
+        "api_base must be an http(s) origin such as "
+        "https://api.ebay.com",
+        "api_base");
+  }
+  if (options.page_size < 1 || options.page_size > kMaxPageSize) {
+    return OptionsError("page_size must be in 1..200", "page_size");
+  }
+  if (options.marketplace_id.empty()) {
+    return OptionsError("a marketplace id is required", "marketplace_id");
+  }
+  if (options.max_write_resends < 0) {
+    return OptionsError("max_write_resends must not be negative",
+                        "max_write_resends");
+  }
+  if (options.signing) {
+    if (options.signing->signature_key_jwe.empty()) {
+      return InvalidArgumentError("the signing key needs its JWE",
+                                  "EBAY_SIGNING_KEY_INVALID");
+    }
+    auto probe = SignBase("probe", options.signing->private_key_pem);
+    if (!probe) return std::move(probe).status();
+  }
+  return std::unique_ptr<ReturnsConnection>(
+      new EbayConnection(std::move(options)));
+}
+
+}  // namespace ebay
+}  // namespace v1
+}  // namespace sanbao

@@ -1,0 +1,189 @@
+#include "sanbao/ebay/signing.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <cctype>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sanbao/ebay/connection.h"
+#include "url.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace ebay {
+namespace {
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+
+std::string Base64(unsigned char const* data, std::size_t size) {
+  std::string out(4 * ((size + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
+                          static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+bool Unbase64(std::string_view text, std::vector<unsigned char>& out) {
+  if (text.empty() || text.size() % 4 != 0) return false;
+  out.assign(text.size() / 4 * 3, 0);
+  int n = EVP_DecodeBlock(out.data(),
+                          reinterpret_cast<unsigned char const*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return false;
+  std::size_t padding = 0;
+  if (text.back() == '=') ++padding;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') ++padding;
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return true;
+}
+
+Status KeyError(std::string message) {
+  return InvalidArgumentError(std::move(message), "EBAY_SIGNING_KEY_INVALID");
+}
+
+// EVP_DigestSign with no digest for Ed25519 (it hashes internally, RFC 8032),
+// SHA-256 for RSA (RFC 9421 §3.3.1: RSASSA-PKCS1-v1_5 using SHA-256).
+EVP_MD const* DigestFor(EVP_PKEY* key) {
+  return EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+}
+
+bool SupportedKey(EVP_PKEY* key) {
+  int id = EVP_PKEY_get_base_id(key);
+  return id == EVP_PKEY_ED25519 || id == EVP_PKEY_RSA;
+}
+
+}  // namespace
+
+std::string ContentDigest(std::string_view body) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(body.data(), body.size(), digest, &size, EVP_sha256(), nullptr);
+  return "sha-256=:" + Base64(digest, size) + ":";
+}
+
+std::string SignatureInput(SignatureComponents const& c) {
+  std::string out = "sig1=(";
+  if (!c.content_digest.empty()) out += "\"content-digest\" ";
+  out += "\"x-ebay-signature-key\" \"@method\" \"@path\" \"@authority\")";
+  out += ";created=" + std::to_string(c.created);
+  return out;
+}
+
+std::string SignatureBase(SignatureComponents const& c) {
+  // RFC 9421 §2.5: each covered component in order, then the signature
+  // parameters (the Signature-Input value without its label).
+  std::string base;
+  if (!c.content_digest.empty()) {
+    base += "\"content-digest\": " + c.content_digest + "\n";
+  }
+  base += "\"x-ebay-signature-key\": " + c.signature_key + "\n";
+  base += "\"@method\": " + c.method + "\n";
+  base += "\"@path\": " + c.path + "\n";
+  base += "\"@authority\": " + c.authority + "\n";
+  std::string input = SignatureInput(c);
+  base += "\"@signature-params\": " + input.substr(input.find('=') + 1);
+  return base;
+}
+
+StatusOr<std::string> SignBase(std::string_view base,
+                               std::string_view private_key_pem) {
+  BioPtr bio(BIO_new_mem_buf(private_key_pem.data(),
+                             static_cast<int>(private_key_pem.size())));
+  if (!bio) return InternalError("out of memory", "EBAY_SIGNING_FAILED");
+  PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return KeyError("the signing key is not a PEM private key");
+  if (!SupportedKey(key.get())) {
+    return KeyError("the signing key must be Ed25519 or RSA");
+  }
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  std::size_t size = 0;
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, DigestFor(key.get()), nullptr,
+                         key.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &size,
+                     reinterpret_cast<unsigned char const*>(base.data()),
+                     base.size()) != 1) {
+    return InternalError("could not sign the request", "EBAY_SIGNING_FAILED");
+  }
+  std::vector<unsigned char> signature(size);
+  if (EVP_DigestSign(ctx.get(), signature.data(), &size,
+                     reinterpret_cast<unsigned char const*>(base.data()),
+                     base.size()) != 1) {
+    return InternalError("could not sign the request", "EBAY_SIGNING_FAILED");
+  }
+  return Base64(signature.data(), size);
+}
+
+Status VerifyBase(std::string_view base, std::string_view signature_base64,
+                  std::string_view public_key_pem) {
+  BioPtr bio(BIO_new_mem_buf(public_key_pem.data(),
+                             static_cast<int>(public_key_pem.size())));
+  if (!bio) return InternalError("out of memory", "EBAY_SIGNING_FAILED");
+  PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return KeyError("not a PEM public key");
+  if (!SupportedKey(key.get())) {
+    return KeyError("the key must be Ed25519 or RSA");
+  }
+  std::vector<unsigned char> signature;
+  if (!Unbase64(signature_base64, signature)) {
+    return Status(ErrorCode::kPermissionDenied, "the signature is not base64",
+                  ErrorInfo{.reason = "EBAY_SIGNATURE_INVALID"});
+  }
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, DigestFor(key.get()),
+                                   nullptr, key.get()) != 1) {
+    return InternalError("could not verify", "EBAY_SIGNING_FAILED");
+  }
+  if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                       reinterpret_cast<unsigned char const*>(base.data()),
+                       base.size()) != 1) {
+    return Status(ErrorCode::kPermissionDenied, "the signature does not verify",
+                  ErrorInfo{.reason = "EBAY_SIGNATURE_INVALID"});
+  }
+  return Status();
+}
+
+Status SignRequest(HttpRequest& request, SigningKey const& key,
+                   Instant created) {
+  auto parts = internal::SplitUrl(request.url);
+  if (!parts) {
+    return InvalidArgumentError("cannot sign a request without an absolute URL",
+                                "EBAY_SIGNING_FAILED", {{"url", request.url}});
+  }
+  SignatureComponents components{
+      .content_digest =
+          request.body.empty() ? std::string() : ContentDigest(request.body),
+      .signature_key = key.signature_key_jwe,
+      .method = request.method,
+      .path = parts->path,
+      .authority = parts->authority,
+      .created = created.time_since_epoch().count(),
+  };
+  auto signature = SignBase(SignatureBase(components), key.private_key_pem);
+  if (!signature) return std::move(signature).status();
+  if (!components.content_digest.empty()) {
+    SetHeader(request.headers, "Content-Digest", components.content_digest);
+  }
+  SetHeader(request.headers, "x-ebay-signature-key", key.signature_key_jwe);
+  SetHeader(request.headers, "Signature-Input", SignatureInput(components));
+  SetHeader(request.headers, "Signature", "sig1=:" + *signature + ":");
+  return Status();
+}
+
+}  // namespace ebay
+}  // namespace v1
+}  // namespace sanbao
