@@ -1,0 +1,120 @@
+#pragma once
+
+// Receiving marketplace webhooks: a verifier per route checks the signature
+// and extracts the event, the receiver checks freshness and writes the event
+// durably to an inbox before it answers 2xx (docs/guides/webhooks.md).
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sanbao/http/http.h"
+#include "sanbao/status_or.h"
+#include "sanbao/time.h"
+
+namespace sanbao {
+inline namespace v1 {
+
+/// One verified delivery.
+struct WebhookEvent {
+  std::string source{};    ///< "ebay.platform", "ebay.commerce", ...
+  std::string event_id{};  ///< unique within source; deliveries deduplicate
+  std::string topic{};     ///< "ReturnCreated", "MARKETPLACE_ACCOUNT_DELETION"
+  std::optional<Instant> occurred_at{};  ///< as signed by the sender
+  std::string payload{};                 ///< the raw body bytes
+  HttpHeaders headers{};
+};
+
+/// Checks one delivery's signature and extracts the event. Implementations
+/// compare secrets in constant time and are thread-safe.
+///
+/// Stable reasons: WEBHOOK_SIGNATURE_MISSING (kUnauthenticated),
+/// WEBHOOK_SIGNATURE_INVALID (kUnauthenticated), WEBHOOK_MALFORMED
+/// (kInvalidArgument); a verifier that cannot decide now (a key server is
+/// down) answers kUnavailable so that the sender retries.
+class WebhookVerifier {
+ public:
+  virtual ~WebhookVerifier() = default;
+  virtual StatusOr<WebhookEvent> Verify(ServerRequest const& request) = 0;
+  /// A request that is not a delivery but that the route must answer (an
+  /// endpoint ownership challenge). nullopt: not such a request.
+  virtual std::optional<HttpResponse> HandleControl(ServerRequest const&) {
+    return std::nullopt;
+  }
+};
+
+/// Where accepted events go. Record() returns only once the event is durable:
+/// true when it was stored now, false when an event with the same (source,
+/// event_id) was stored before. Thread-safe.
+class WebhookInbox {
+ public:
+  virtual ~WebhookInbox() = default;
+  virtual StatusOr<bool> Record(WebhookEvent const& event) = 0;
+};
+
+struct WebhookReceiverOptions {
+  /// An event whose occurred_at lies further than this from now (either
+  /// way) is refused: WEBHOOK_STALE (older) or WEBHOOK_FROM_FUTURE.
+  std::chrono::seconds tolerance{std::chrono::minutes(5)};
+  /// Refuse events without occurred_at (WEBHOOK_MALFORMED).
+  bool require_timestamp = true;
+  /// The clock; the system clock when empty.
+  std::function<Instant()> clock{};
+};
+
+/// What happened to one request.
+enum class WebhookOutcome {
+  kStored,       ///< new event, durable, 200
+  kDuplicate,    ///< stored before, 200, not stored again
+  kControl,      ///< answered by the verifier (challenge)
+  kRefused,      ///< 4xx, nothing stored
+  kStoreFailed,  ///< 503, nothing stored: the sender retries
+};
+
+struct WebhookStats {
+  std::uint64_t stored = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t control = 0;
+  std::uint64_t refused = 0;
+  std::uint64_t store_failures = 0;
+};
+
+/// Dispatches requests by path to verifiers and records accepted events.
+/// Per delivery: route (404), verifier (signature; 401/400), freshness
+/// (WEBHOOK_STALE / WEBHOOK_FROM_FUTURE; 400), then inbox->Record() and only
+/// then 200. A store failure answers 503 so the marketplace retries.
+/// Handle() is thread-safe; add routes before serving.
+class WebhookReceiver {
+ public:
+  explicit WebhookReceiver(std::shared_ptr<WebhookInbox> inbox,
+                           WebhookReceiverOptions options = {});
+
+  /// Routes the exact path (query ignored) to `verifier`.
+  void Route(std::string path, std::shared_ptr<WebhookVerifier> verifier);
+
+  /// Answers one request; usable as an HttpHandler.
+  HttpResponse Handle(ServerRequest const& request);
+  /// Like Handle(), and says what happened; `error` receives the refusal.
+  HttpResponse Handle(ServerRequest const& request, WebhookOutcome& outcome,
+                      Status* error = nullptr);
+
+  WebhookStats stats() const;
+
+ private:
+  std::shared_ptr<WebhookInbox> inbox_;
+  WebhookReceiverOptions options_;
+  std::map<std::string, std::shared_ptr<WebhookVerifier>, std::less<>> routes_;
+  std::atomic<std::uint64_t> stored_{0};
+  std::atomic<std::uint64_t> duplicates_{0};
+  std::atomic<std::uint64_t> control_{0};
+  std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> store_failures_{0};
+};
+
+}  // namespace v1
+}  // namespace sanbao

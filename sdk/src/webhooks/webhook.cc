@@ -1,0 +1,166 @@
+#include "sanbao/webhooks/webhook.h"
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+HttpResponse JsonResponse(int status, boost::json::object body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers = {{"Content-Type", "application/json"}};
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+HttpResponse Refusal(Status const& status) {
+  int http = status.error_info().http_status;
+  if (http == 0) http = HttpStatusFor(status.code());
+  boost::json::object error{{"reason", status.reason()},
+                            {"message", status.message()}};
+  auto response = JsonResponse(http, {{"error", std::move(error)}});
+  if (auto retry = status.error_info().retry_after) {
+    auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(*retry).count();
+    response.headers.push_back({"Retry-After", std::to_string(seconds)});
+  }
+  return response;
+}
+
+std::string_view PathOf(std::string_view target) {
+  auto query = target.find_first_of("?#");
+  return query == std::string_view::npos ? target : target.substr(0, query);
+}
+
+}  // namespace
+
+WebhookReceiver::WebhookReceiver(std::shared_ptr<WebhookInbox> inbox,
+                                 WebhookReceiverOptions options)
+    : inbox_(std::move(inbox)), options_(std::move(options)) {}
+
+void WebhookReceiver::Route(std::string path,
+                            std::shared_ptr<WebhookVerifier> verifier) {
+  routes_[std::move(path)] = std::move(verifier);
+}
+
+HttpResponse WebhookReceiver::Handle(ServerRequest const& request) {
+  WebhookOutcome outcome;
+  return Handle(request, outcome);
+}
+
+HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
+                                     WebhookOutcome& outcome, Status* error) {
+  auto refuse = [&](Status status) {
+    outcome = WebhookOutcome::kRefused;
+    ++refused_;
+    auto response = Refusal(status);
+    if (error) *error = std::move(status);
+    return response;
+  };
+
+  auto path = PathOf(request.target);
+  auto route = routes_.find(path);
+  if (route == routes_.end() || !route->second) {
+    return refuse(NotFoundError("no webhook route " + std::string(path),
+                                "WEBHOOK_UNKNOWN_ROUTE",
+                                {{"path", std::string(path)}}));
+  }
+  auto& verifier = *route->second;
+  if (auto control = verifier.HandleControl(request)) {
+    outcome = WebhookOutcome::kControl;
+    ++control_;
+    return *std::move(control);
+  }
+  if (request.method != "POST") {
+    return refuse(Status(ErrorCode::kInvalidArgument,
+                         "webhook deliveries are POST requests",
+                         ErrorInfo{.reason = "WEBHOOK_METHOD_NOT_ALLOWED",
+                                   .metadata = {{"method", request.method}},
+                                   .http_status = 405}));
+  }
+
+  auto event = verifier.Verify(request);
+  if (!event.ok()) {
+    auto status = event.status();
+    if (status.code() == ErrorCode::kUnavailable) {
+      // The verifier could not decide (its key server is down): nothing is
+      // stored, and the sender is asked to retry.
+      outcome = WebhookOutcome::kStoreFailed;
+      ++store_failures_;
+      if (error) *error = status;
+      return Refusal(status);
+    }
+    return refuse(std::move(status).WithMetadata("path", std::string(path)));
+  }
+
+  if (event->occurred_at) {
+    Instant now = options_.clock
+                      ? options_.clock()
+                      : std::chrono::time_point_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now());
+    auto skew = now - *event->occurred_at;
+    std::map<std::string, std::string> metadata{
+        {"source", event->source},
+        {"event_id", event->event_id},
+        {"occurred_at", FormatInstant(*event->occurred_at)},
+        {"now", FormatInstant(now)},
+        {"tolerance_seconds", std::to_string(options_.tolerance.count())}};
+    if (skew > options_.tolerance) {
+      return refuse(FailedPreconditionError(
+          "the delivery is older than the replay window", "WEBHOOK_STALE",
+          std::move(metadata)));
+    }
+    if (-skew > options_.tolerance) {
+      return refuse(FailedPreconditionError(
+          "the delivery is dated in the future beyond the allowed skew",
+          "WEBHOOK_FROM_FUTURE", std::move(metadata)));
+    }
+  } else if (options_.require_timestamp) {
+    return refuse(InvalidArgumentError(
+        "the delivery carries no timestamp", "WEBHOOK_MALFORMED",
+        {{"source", event->source}, {"field", "occurred_at"}}));
+  }
+
+  auto stored =
+      inbox_ ? inbox_->Record(*event)
+             : StatusOr<bool>(InternalError("no inbox", "WEBHOOK_NO_INBOX"));
+  if (!stored.ok()) {
+    outcome = WebhookOutcome::kStoreFailed;
+    ++store_failures_;
+    auto status =
+        Status(ErrorCode::kUnavailable,
+               "the event could not be stored: " + stored.status().message(),
+               ErrorInfo{.reason = "WEBHOOK_STORE_FAILED",
+                         .metadata = {{"source", event->source},
+                                      {"event_id", event->event_id},
+                                      {"cause", stored.status().reason()}},
+                         .http_status = 503,
+                         .retry_after = std::chrono::seconds(5)});
+    if (error) *error = status;
+    return Refusal(status);
+  }
+  if (*stored) {
+    outcome = WebhookOutcome::kStored;
+    ++stored_;
+  } else {
+    outcome = WebhookOutcome::kDuplicate;
+    ++duplicates_;
+  }
+  return JsonResponse(200, {{"status", *stored ? "stored" : "duplicate"},
+                            {"event_id", event->event_id}});
+}
+
+WebhookStats WebhookReceiver::stats() const {
+  return WebhookStats{.stored = stored_.load(),
+                      .duplicates = duplicates_.load(),
+                      .control = control_.load(),
+                      .refused = refused_.load(),
+                      .store_failures = store_failures_.load()};
+}
+
+}  // namespace v1
+}  // namespace sanbao

@@ -1,0 +1,414 @@
+// The SQLite webhook inbox: its own connection, WAL, synchronous=FULL, and
+// a writer thread that group-commits concurrent Record() calls.
+#include "sanbao/store/webhook_inbox.h"
+
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+#include <climits>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+constexpr char kCreateTable[] = R"sql(
+CREATE TABLE IF NOT EXISTS webhook_inbox (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  source       TEXT NOT NULL,
+  event_id     TEXT NOT NULL,
+  topic        TEXT NOT NULL,
+  occurred_at  INTEGER,
+  received_at  INTEGER NOT NULL,
+  payload      BLOB NOT NULL,
+  headers      TEXT NOT NULL,
+  processed_at INTEGER,
+  UNIQUE (source, event_id)
+))sql";
+
+constexpr char kInsert[] =
+    "INSERT OR IGNORE INTO webhook_inbox (source, event_id, topic, "
+    "occurred_at, received_at, payload, headers) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status SqliteError(sqlite3* db, int rc, std::string const& path,
+                   std::string_view what) {
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::map<std::string, std::string> md{{"path", path},
+                                        {"sqlite_code", std::to_string(rc)},
+                                        {"sqlite_message", detail}};
+  std::string where = "webhook inbox " + path + ": " + std::string(what) + ": ";
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return UnavailableError(
+          where + "the database is locked (" + detail + "); try again later",
+          "STORE_LOCKED", std::move(md));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status(
+          ErrorCode::kDataLoss,
+          where + "the database file is corrupt or not a database (" + detail +
+              ")",
+          ErrorInfo{.reason = "STORE_CORRUPT", .metadata = std::move(md)});
+    case SQLITE_CANTOPEN:
+      return UnavailableError(
+          where + "cannot open the database file (" + detail + ")",
+          "STORE_CANNOT_OPEN", std::move(md));
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return FailedPreconditionError(
+          where + "the database is read-only (" + detail + ")",
+          "STORE_READONLY", std::move(md));
+    case SQLITE_FULL:
+      return Status(
+          ErrorCode::kResourceExhausted,
+          where + "the disk is full (" + detail + ")",
+          ErrorInfo{.reason = "STORE_FULL", .metadata = std::move(md)});
+    default:
+      return InternalError(where + detail, "STORE_ERROR", std::move(md));
+  }
+}
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+std::string EncodeHeaders(HttpHeaders const& headers) {
+  boost::json::array array;
+  for (auto const& h : headers) array.push_back({h.name, h.value});
+  return boost::json::serialize(array);
+}
+
+HttpHeaders DecodeHeaders(std::string_view text) {
+  HttpHeaders headers;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  if (ec || !value.is_array()) return headers;
+  for (auto const& item : value.as_array()) {
+    if (!item.is_array() || item.as_array().size() != 2) continue;
+    auto const& pair = item.as_array();
+    if (!pair[0].is_string() || !pair[1].is_string()) continue;
+    headers.push_back(
+        {std::string(pair[0].as_string()), std::string(pair[1].as_string())});
+  }
+  return headers;
+}
+
+std::string ColumnText(sqlite3_stmt* stmt, int column) {
+  auto const* data = sqlite3_column_blob(stmt, column);
+  int size = sqlite3_column_bytes(stmt, column);
+  if (data == nullptr || size <= 0) return {};
+  return std::string(static_cast<char const*>(data),
+                     static_cast<std::size_t>(size));
+}
+
+class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
+ public:
+  SqliteWebhookInboxImpl(DbPtr db, WebhookInboxOptions options)
+      : db_(std::move(db)), options_(std::move(options)) {}
+
+  ~SqliteWebhookInboxImpl() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      shutdown_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    insert_.reset();
+  }
+
+  Status Init() {
+    for (char const* sql : {"PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL", kCreateTable}) {
+      if (auto s = Exec(sql, "initialize"); !s.ok()) return s;
+    }
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_.get(), kInsert, -1, &raw, nullptr);
+    insert_.reset(raw);
+    if (rc != SQLITE_OK) return Error(rc, "prepare insert");
+    writer_ = std::thread([this] { WriterLoop(); });
+    return Status();
+  }
+
+  StatusOr<bool> Record(WebhookEvent const& event) override {
+    if (event.source.empty() || event.event_id.empty()) {
+      return InvalidArgumentError("a webhook event needs a source and an id",
+                                  "WEBHOOK_EVENT_ID_MISSING",
+                                  {{"source", event.source}});
+    }
+    Pending pending{.event = &event};
+    std::unique_lock lock(queue_mutex_);
+    if (shutdown_) {
+      return UnavailableError("the webhook inbox is closing", "STORE_CLOSING",
+                              {{"path", options_.path}});
+    }
+    queue_.push_back(&pending);
+    queue_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return pending.done; });
+    return std::move(pending.result);
+  }
+
+  StatusOr<std::vector<StoredWebhookEvent>> List(
+      WebhookInboxQuery const& query) override {
+    std::string sql =
+        "SELECT seq, source, event_id, topic, occurred_at, received_at, "
+        "payload, headers, processed_at FROM webhook_inbox WHERE seq > ?1";
+    if (!query.source.empty()) sql += " AND source = ?2";
+    if (query.unprocessed_only) sql += " AND processed_at IS NULL";
+    sql += " ORDER BY seq LIMIT ?3";
+    std::lock_guard lock(db_mutex_);
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
+    StmtPtr stmt(raw);
+    if (rc != SQLITE_OK) return Error(rc, "list");
+    sqlite3_bind_int64(stmt.get(), 1, query.after_seq);
+    if (!query.source.empty()) {
+      sqlite3_bind_text(stmt.get(), 2, query.source.data(),
+                        static_cast<int>(query.source.size()),
+                        SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(stmt.get(), 3,
+                       static_cast<sqlite3_int64>(std::min<std::size_t>(
+                           query.limit, static_cast<std::size_t>(INT64_MAX))));
+    std::vector<StoredWebhookEvent> events;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      StoredWebhookEvent e;
+      e.seq = sqlite3_column_int64(stmt.get(), 0);
+      e.event.source = ColumnText(stmt.get(), 1);
+      e.event.event_id = ColumnText(stmt.get(), 2);
+      e.event.topic = ColumnText(stmt.get(), 3);
+      if (sqlite3_column_type(stmt.get(), 4) != SQLITE_NULL) {
+        e.event.occurred_at =
+            Instant(std::chrono::seconds(sqlite3_column_int64(stmt.get(), 4)));
+      }
+      e.received_at =
+          Instant(std::chrono::seconds(sqlite3_column_int64(stmt.get(), 5)));
+      e.event.payload = ColumnText(stmt.get(), 6);
+      e.event.headers = DecodeHeaders(ColumnText(stmt.get(), 7));
+      if (sqlite3_column_type(stmt.get(), 8) != SQLITE_NULL) {
+        e.processed_at =
+            Instant(std::chrono::seconds(sqlite3_column_int64(stmt.get(), 8)));
+      }
+      events.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "list");
+    return events;
+  }
+
+  StatusOr<std::int64_t> Count() override {
+    std::lock_guard lock(db_mutex_);
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM webhook_inbox",
+                                -1, &raw, nullptr);
+    StmtPtr stmt(raw);
+    if (rc != SQLITE_OK) return Error(rc, "count");
+    rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) return Error(rc, "count");
+    return static_cast<std::int64_t>(sqlite3_column_int64(stmt.get(), 0));
+  }
+
+  Status MarkProcessed(std::int64_t seq, Instant at) override {
+    std::lock_guard lock(db_mutex_);
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(
+        db_.get(), "UPDATE webhook_inbox SET processed_at = ?1 WHERE seq = ?2",
+        -1, &raw, nullptr);
+    StmtPtr stmt(raw);
+    if (rc != SQLITE_OK) return Error(rc, "mark processed");
+    sqlite3_bind_int64(stmt.get(), 1, at.time_since_epoch().count());
+    sqlite3_bind_int64(stmt.get(), 2, seq);
+    rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_DONE) return Error(rc, "mark processed");
+    if (sqlite3_changes(db_.get()) == 0) {
+      return NotFoundError("no webhook event " + std::to_string(seq),
+                           "WEBHOOK_EVENT_NOT_FOUND",
+                           {{"seq", std::to_string(seq)}});
+    }
+    return Status();
+  }
+
+ private:
+  struct Pending {
+    WebhookEvent const* event = nullptr;
+    StatusOr<bool> result{};
+    bool done = false;
+  };
+
+  Status Error(int rc, std::string_view what) {
+    return SqliteError(db_.get(),
+                       sqlite3_extended_errcode(db_.get()) != 0
+                           ? sqlite3_extended_errcode(db_.get())
+                           : rc,
+                       options_.path, what);
+  }
+
+  Status Exec(char const* sql, std::string_view what) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) return Error(rc, what);
+    return Status();
+  }
+
+  void WriterLoop() {
+    std::vector<Pending*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_cv_.wait(lock, [&] { return shutdown_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // shut down and drained
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      WriteBatch(batch);
+      {
+        std::lock_guard lock(queue_mutex_);
+        for (auto* pending : batch) pending->done = true;
+      }
+      done_cv_.notify_all();
+      batch.clear();
+    }
+  }
+
+  // One transaction for the whole batch; if it fails, each event gets its
+  // own transaction so that one bad event cannot fail the others.
+  void WriteBatch(std::vector<Pending*> const& batch) {
+    std::lock_guard lock(db_mutex_);
+    std::vector<StatusOr<bool>> results;
+    if (auto s = WriteTransaction(batch, results); s.ok()) {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->result = std::move(results[i]);
+      }
+      return;
+    } else if (batch.size() == 1) {
+      batch[0]->result = s;
+      return;
+    }
+    for (auto* pending : batch) {
+      std::vector<StatusOr<bool>> one;
+      auto s = WriteTransaction({pending}, one);
+      pending->result = s.ok() ? std::move(one[0]) : StatusOr<bool>(s);
+    }
+  }
+
+  Status WriteTransaction(std::vector<Pending*> const& batch,
+                          std::vector<StatusOr<bool>>& results) {
+    results.clear();
+    if (auto s = Exec("BEGIN IMMEDIATE", "begin"); !s.ok()) return s;
+    auto received_at = NowSeconds();
+    for (auto* pending : batch) {
+      auto const& e = *pending->event;
+      auto* stmt = insert_.get();
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+      auto text = [&](int i, std::string const& s) {
+        sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()),
+                          SQLITE_STATIC);
+      };
+      text(1, e.source);
+      text(2, e.event_id);
+      text(3, e.topic);
+      if (e.occurred_at) {
+        sqlite3_bind_int64(stmt, 4, e.occurred_at->time_since_epoch().count());
+      } else {
+        sqlite3_bind_null(stmt, 4);
+      }
+      sqlite3_bind_int64(stmt, 5, received_at);
+      sqlite3_bind_blob(stmt, 6, e.payload.data(),
+                        static_cast<int>(e.payload.size()), SQLITE_STATIC);
+      std::string headers = EncodeHeaders(e.headers);
+      sqlite3_bind_text(stmt, 7, headers.data(),
+                        static_cast<int>(headers.size()), SQLITE_TRANSIENT);
+      int rc = sqlite3_step(stmt);
+      if (rc != SQLITE_DONE) {
+        auto status = Error(rc, "record event");
+        sqlite3_reset(stmt);
+        Exec("ROLLBACK", "rollback").ok();
+        return status;
+      }
+      results.push_back(sqlite3_changes(db_.get()) == 1);
+    }
+    sqlite3_reset(insert_.get());
+    if (auto s = Exec("COMMIT", "commit"); !s.ok()) {
+      Exec("ROLLBACK", "rollback").ok();
+      return s;
+    }
+    return Status();
+  }
+
+  DbPtr db_;
+  WebhookInboxOptions options_;
+  std::mutex db_mutex_;
+  StmtPtr insert_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Pending*> queue_;
+  bool shutdown_ = false;
+  std::thread writer_;
+};
+
+}  // namespace
+
+StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
+    WebhookInboxOptions const& options) {
+  if (options.path.empty()) {
+    return InvalidArgumentError("the store path is empty",
+                                "STORE_PATH_MISSING");
+  }
+  if (options.max_batch == 0) {
+    return InvalidArgumentError("max_batch must be at least 1",
+                                "STORE_BAD_OPTIONS");
+  }
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(options.path.c_str(), &raw, flags, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc,
+                       options.path, "open");
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  auto timeout = options.busy_timeout.count();
+  sqlite3_busy_timeout(
+      db.get(),
+      timeout < 0 ? 0
+                  : (timeout > INT_MAX ? INT_MAX : static_cast<int>(timeout)));
+  auto inbox = std::make_shared<SqliteWebhookInboxImpl>(std::move(db), options);
+  if (auto s = inbox->Init(); !s.ok()) return s;
+  return std::shared_ptr<SqliteWebhookInbox>(std::move(inbox));
+}
+
+StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
+    std::string path) {
+  WebhookInboxOptions options;
+  options.path = std::move(path);
+  return OpenSqliteWebhookInbox(options);
+}
+
+}  // namespace v1
+}  // namespace sanbao

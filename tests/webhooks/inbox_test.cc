@@ -1,0 +1,156 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sanbao/store/sqlite_store.h"
+#include "sanbao/store/webhook_inbox.h"
+#include "temp_db.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using sanbao_test::TempDb;
+using std::chrono::seconds;
+
+WebhookEvent MakeEvent(std::string id, std::string source = "test") {
+  WebhookEvent event;
+  event.source = std::move(source);
+  event.event_id = std::move(id);
+  event.topic = "ReturnCreated";
+  event.occurred_at = Instant(seconds(1'740'000'000));
+  event.payload = std::string("<xml>\0binary</xml>", 18);
+  event.headers = {{"Content-Type", "text/xml"}, {"SOAPAction", "x"}};
+  return event;
+}
+
+TEST(WebhookInboxTest, RecordsOnceAndListsInArrivalOrder) {
+  TempDb db;
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  auto first = (*inbox)->Record(MakeEvent("a"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(*first);
+  auto again = (*inbox)->Record(MakeEvent("a"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  // The same id from another source is another event.
+  EXPECT_TRUE(*(*inbox)->Record(MakeEvent("a", "other")));
+  EXPECT_TRUE(*(*inbox)->Record(MakeEvent("b")));
+  EXPECT_EQ(*(*inbox)->Count(), 3);
+
+  auto listed = (*inbox)->List({.source = "test"});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].event.event_id, "a");
+  EXPECT_EQ((*listed)[1].event.event_id, "b");
+  EXPECT_LT((*listed)[0].seq, (*listed)[1].seq);
+  auto const& stored = (*listed)[0].event;
+  auto expected = MakeEvent("a");
+  EXPECT_EQ(stored.payload, expected.payload);
+  EXPECT_EQ(stored.topic, expected.topic);
+  EXPECT_EQ(stored.occurred_at, expected.occurred_at);
+  ASSERT_EQ(stored.headers.size(), 2u);
+  EXPECT_EQ(stored.headers[1].name, "SOAPAction");
+  EXPECT_FALSE((*listed)[0].processed_at.has_value());
+}
+
+TEST(WebhookInboxTest, MarkProcessedAndFilters) {
+  TempDb db;
+  auto inbox = *OpenSqliteWebhookInbox(db.path());
+  ASSERT_TRUE(*inbox->Record(MakeEvent("a")));
+  ASSERT_TRUE(*inbox->Record(MakeEvent("b")));
+  auto all = *inbox->List({});
+  ASSERT_EQ(all.size(), 2u);
+  ASSERT_TRUE(inbox->MarkProcessed(all[0].seq, Instant(seconds(5))).ok());
+  auto open = *inbox->List({.unprocessed_only = true});
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].event.event_id, "b");
+  auto after = *inbox->List({.after_seq = all[0].seq});
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(inbox->MarkProcessed(12345, Instant(seconds(5))).reason(),
+            "WEBHOOK_EVENT_NOT_FOUND");
+  EXPECT_EQ(inbox->List({.limit = 1})->size(), 1u);
+}
+
+TEST(WebhookInboxTest, SurvivesReopenAndSharesTheStoreFile) {
+  TempDb db;
+  auto store = OpenSqliteStore({.path = db.path()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    auto inbox = *OpenSqliteWebhookInbox(db.path());
+    ASSERT_TRUE(*inbox->Record(MakeEvent("a")));
+  }
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  EXPECT_EQ(*(*inbox)->Count(), 1);
+  EXPECT_FALSE(*(*inbox)->Record(MakeEvent("a")));
+  // The store still opens over a file that has the inbox table.
+  store->reset();
+  EXPECT_TRUE(OpenSqliteStore({.path = db.path()}).ok());
+}
+
+TEST(WebhookInboxTest, ConcurrentRecordsAreEachStoredExactlyOnce) {
+  TempDb db;
+  auto inbox = *OpenSqliteWebhookInbox(db.path());
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 40;
+  // Every id is recorded by two threads: exactly one of them sees true.
+  std::vector<std::vector<std::pair<std::string, bool>>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string id = std::to_string((t / 2) * 1000 + i);
+        auto r = inbox->Record(MakeEvent(id));
+        seen[t].push_back({id, r.ok() && *r});
+        if (!r.ok()) ADD_FAILURE() << r.status();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::multiset<std::string> stored;
+  for (auto const& list : seen) {
+    for (auto const& [id, fresh] : list) {
+      if (fresh) stored.insert(id);
+    }
+  }
+  EXPECT_EQ(stored.size(), static_cast<std::size_t>(kThreads / 2 * kPerThread));
+  EXPECT_EQ(std::set<std::string>(stored.begin(), stored.end()).size(),
+            stored.size());
+  EXPECT_EQ(*inbox->Count(), kThreads / 2 * kPerThread);
+}
+
+TEST(WebhookInboxTest, RefusesEventsWithoutId) {
+  TempDb db;
+  auto inbox = *OpenSqliteWebhookInbox(db.path());
+  auto r = inbox->Record(MakeEvent(""));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "WEBHOOK_EVENT_ID_MISSING");
+}
+
+TEST(WebhookInboxTest, AFileThatIsNotADatabaseIsCorrupt) {
+  TempDb db;
+  {
+    std::ofstream out(db.path(), std::ios::binary);
+    out << std::string(4096, 'x');
+  }
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_FALSE(inbox.ok());
+  EXPECT_EQ(inbox.status().reason(), "STORE_CORRUPT");
+}
+
+TEST(WebhookInboxTest, AMissingDirectoryCannotBeOpened) {
+  TempDb db;
+  auto inbox = OpenSqliteWebhookInbox((db.dir() / "no/such/dir.db").string());
+  ASSERT_FALSE(inbox.ok());
+  EXPECT_EQ(inbox.status().reason(), "STORE_CANNOT_OPEN");
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao

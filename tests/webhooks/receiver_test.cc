@@ -1,0 +1,212 @@
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sanbao/webhooks/crypto.h"
+#include "sanbao/webhooks/webhook.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr Instant kNow{seconds(1'750'000'000)};
+
+// Signature: hex(HMAC-SHA256("secret", body)) in X-Sig; id and time in
+// headers.
+class FakeVerifier : public WebhookVerifier {
+ public:
+  StatusOr<WebhookEvent> Verify(ServerRequest const& request) override {
+    auto sig = FindHeader(request.headers, "x-sig");
+    if (!sig) {
+      return Status(ErrorCode::kUnauthenticated, "no signature",
+                    ErrorInfo{.reason = "WEBHOOK_SIGNATURE_MISSING"});
+    }
+    if (!ConstantTimeEqual(*sig,
+                           HexEncode(HmacSha256("secret", request.body)))) {
+      return Status(ErrorCode::kUnauthenticated, "bad signature",
+                    ErrorInfo{.reason = "WEBHOOK_SIGNATURE_INVALID"});
+    }
+    if (FindHeader(request.headers, "x-keys-down")) {
+      return UnavailableError("key server down", "WEBHOOK_KEY_UNAVAILABLE");
+    }
+    WebhookEvent event;
+    event.source = "fake";
+    event.event_id =
+        std::string(FindHeader(request.headers, "x-id").value_or(""));
+    event.topic = "Test";
+    if (auto time = FindHeader(request.headers, "x-time")) {
+      auto instant = ParseInstant(*time);
+      if (!instant.ok()) {
+        return InvalidArgumentError("bad time", "WEBHOOK_MALFORMED");
+      }
+      event.occurred_at = *instant;
+    }
+    event.payload = request.body;
+    return event;
+  }
+  std::optional<HttpResponse> HandleControl(
+      ServerRequest const& request) override {
+    if (request.method == "GET") return HttpResponse{.status = 299};
+    return std::nullopt;
+  }
+};
+
+class MemoryInbox : public WebhookInbox {
+ public:
+  StatusOr<bool> Record(WebhookEvent const& event) override {
+    std::lock_guard lock(mutex_);
+    if (fail_) return UnavailableError("disk on fire", "STORE_LOCKED");
+    for (auto const& e : events_) {
+      if (e.source == event.source && e.event_id == event.event_id) {
+        return false;
+      }
+    }
+    events_.push_back(event);
+    return true;
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return events_.size();
+  }
+  void set_fail(bool fail) { fail_ = fail; }
+
+ private:
+  std::mutex mutex_;
+  std::vector<WebhookEvent> events_;
+  bool fail_ = false;
+};
+
+class WebhookReceiverTest : public ::testing::Test {
+ protected:
+  WebhookReceiverTest()
+      : inbox_(std::make_shared<MemoryInbox>()),
+        receiver_(inbox_, {.clock = [] { return kNow; }}) {
+    receiver_.Route("/hooks/fake", std::make_shared<FakeVerifier>());
+  }
+
+  static ServerRequest Delivery(std::string id, Instant at,
+                                std::string body = "payload") {
+    ServerRequest request;
+    request.method = "POST";
+    request.target = "/hooks/fake?x=1";
+    request.body = std::move(body);
+    request.headers = {{"X-Sig", HexEncode(HmacSha256("secret", request.body))},
+                       {"X-Id", std::move(id)},
+                       {"X-Time", FormatInstant(at)}};
+    return request;
+  }
+
+  std::shared_ptr<MemoryInbox> inbox_;
+  WebhookReceiver receiver_;
+};
+
+TEST_F(WebhookReceiverTest, StoresAValidDeliveryOnceEvenWhenDeliveredTwice) {
+  WebhookOutcome outcome;
+  auto response = receiver_.Handle(Delivery("e1", kNow), outcome);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(outcome, WebhookOutcome::kStored);
+  response = receiver_.Handle(Delivery("e1", kNow), outcome);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(outcome, WebhookOutcome::kDuplicate);
+  EXPECT_EQ(inbox_->size(), 1u);
+  auto stats = receiver_.stats();
+  EXPECT_EQ(stats.stored, 1u);
+  EXPECT_EQ(stats.duplicates, 1u);
+}
+
+TEST_F(WebhookReceiverTest, WrongOrMissingSignatureIsRefusedAndNotStored) {
+  auto request = Delivery("e1", kNow);
+  request.body = "tampered";
+  WebhookOutcome outcome;
+  Status error;
+  auto response = receiver_.Handle(request, outcome, &error);
+  EXPECT_EQ(response.status, 401);
+  EXPECT_EQ(outcome, WebhookOutcome::kRefused);
+  EXPECT_EQ(error.reason(), "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_NE(response.body.find("WEBHOOK_SIGNATURE_INVALID"), std::string::npos);
+
+  request = Delivery("e1", kNow);
+  request.headers.erase(request.headers.begin());
+  receiver_.Handle(request, outcome, &error);
+  EXPECT_EQ(error.reason(), "WEBHOOK_SIGNATURE_MISSING");
+  EXPECT_EQ(inbox_->size(), 0u);
+}
+
+TEST_F(WebhookReceiverTest, ReplayWindowIsEnforcedBothWays) {
+  WebhookOutcome outcome;
+  Status error;
+  auto response =
+      receiver_.Handle(Delivery("old", kNow - seconds(301)), outcome, &error);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(error.reason(), "WEBHOOK_STALE");
+  receiver_.Handle(Delivery("future", kNow + seconds(301)), outcome, &error);
+  EXPECT_EQ(error.reason(), "WEBHOOK_FROM_FUTURE");
+  EXPECT_EQ(inbox_->size(), 0u);
+  // The edges of the window are inside it.
+  EXPECT_EQ(receiver_.Handle(Delivery("edge1", kNow - seconds(300))).status,
+            200);
+  EXPECT_EQ(receiver_.Handle(Delivery("edge2", kNow + seconds(300))).status,
+            200);
+  EXPECT_EQ(inbox_->size(), 2u);
+}
+
+TEST_F(WebhookReceiverTest, ADeliveryWithoutTimestampIsMalformed) {
+  auto request = Delivery("e1", kNow);
+  request.headers.pop_back();
+  WebhookOutcome outcome;
+  Status error;
+  EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 400);
+  EXPECT_EQ(error.reason(), "WEBHOOK_MALFORMED");
+  EXPECT_EQ(inbox_->size(), 0u);
+}
+
+TEST_F(WebhookReceiverTest, StoreFailureAnswers503SoTheSenderRetries) {
+  inbox_->set_fail(true);
+  WebhookOutcome outcome;
+  Status error;
+  auto response = receiver_.Handle(Delivery("e1", kNow), outcome, &error);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(outcome, WebhookOutcome::kStoreFailed);
+  EXPECT_EQ(error.reason(), "WEBHOOK_STORE_FAILED");
+  EXPECT_TRUE(FindHeader(response.headers, "retry-after").has_value());
+  inbox_->set_fail(false);
+  EXPECT_EQ(receiver_.Handle(Delivery("e1", kNow), outcome).status, 200);
+  EXPECT_EQ(outcome, WebhookOutcome::kStored);
+}
+
+TEST_F(WebhookReceiverTest, VerifierThatCannotDecideAnswers503) {
+  auto request = Delivery("e1", kNow);
+  request.headers.push_back({"X-Keys-Down", "1"});
+  WebhookOutcome outcome;
+  EXPECT_EQ(receiver_.Handle(request, outcome).status, 503);
+  EXPECT_EQ(outcome, WebhookOutcome::kStoreFailed);
+  EXPECT_EQ(inbox_->size(), 0u);
+}
+
+TEST_F(WebhookReceiverTest, RoutesMethodsAndControlRequests) {
+  auto request = Delivery("e1", kNow);
+  request.target = "/hooks/other";
+  WebhookOutcome outcome;
+  Status error;
+  EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 404);
+  EXPECT_EQ(error.reason(), "WEBHOOK_UNKNOWN_ROUTE");
+
+  request = Delivery("e1", kNow);
+  request.method = "GET";
+  EXPECT_EQ(receiver_.Handle(request, outcome).status, 299);
+  EXPECT_EQ(outcome, WebhookOutcome::kControl);
+
+  request.method = "PUT";
+  EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 405);
+  EXPECT_EQ(error.reason(), "WEBHOOK_METHOD_NOT_ALLOWED");
+  EXPECT_EQ(inbox_->size(), 0u);
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao
