@@ -1,0 +1,469 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sanbao/http/retry.h"
+#include "sanbao/transport/curl.h"
+#include "test_server.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using ::sanbao_test::HttpResponseText;
+using ::sanbao_test::ReceivedRequest;
+using ::sanbao_test::Reply;
+using ::sanbao_test::TestServer;
+using std::chrono::milliseconds;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The test servers live on 127.0.0.1; a proxy configured in the environment
+// of the machine running the tests must not intercept them.
+class NoProxyEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    for (char const* name : {"http_proxy", "HTTP_PROXY", "https_proxy",
+                             "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+      ::unsetenv(name);
+    }
+    ::setenv("no_proxy", "127.0.0.1,localhost", 1);
+  }
+};
+::testing::Environment* const kNoProxy =
+    ::testing::AddGlobalTestEnvironment(new NoProxyEnvironment);
+
+Reply Ok(std::string body,
+         std::vector<std::pair<std::string, std::string>> headers = {}) {
+  return Reply{Reply::Kind::kRespond,
+               HttpResponseText(200, body, std::move(headers))};
+}
+
+int UnusedPort() {
+  // Bound but never listening: connections to it are refused.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
+  TestServer server([](ReceivedRequest const& r) {
+    return Reply{
+        Reply::Kind::kRespond,
+        HttpResponseText(201, "got:" + r.body,
+                         {{"X-Method", r.method},
+                          {"X-Target", r.target},
+                          {"X-Custom", r.Header("X-Custom").value_or("(none)")},
+                          {"Content-Type", "application/json"}})};
+  });
+  auto transport = MakeCurlTransport();
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.Url("/v1/refunds?x=1");
+  request.body = R"({"amount":"1.00"})";
+  SetHeader(request.headers, "X-Custom", "hello");
+  auto result = transport->Send(request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->status, 201);
+  EXPECT_EQ(result->body, R"(got:{"amount":"1.00"})");
+  EXPECT_EQ(FindHeader(result->headers, "x-method"), "POST");
+  EXPECT_EQ(FindHeader(result->headers, "X-Target"), "/v1/refunds?x=1");
+  EXPECT_EQ(FindHeader(result->headers, "X-Custom"), "hello");
+  EXPECT_EQ(FindHeader(result->headers, "Content-Type"), "application/json");
+
+  auto seen = server.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].Header("User-Agent"), "sanbao/" + std::string(kVersion));
+  // No 100-continue round trip and no content type nobody asked for.
+  EXPECT_EQ(seen[0].Header("Expect"), std::nullopt);
+  EXPECT_EQ(seen[0].Header("Content-Type"), std::nullopt);
+  // Compressed responses are accepted (and decoded by libcurl).
+  ASSERT_TRUE(seen[0].Header("Accept-Encoding").has_value());
+  EXPECT_THAT(*seen[0].Header("Accept-Encoding"), HasSubstr("gzip"));
+}
+
+TEST(CurlTransportTest, MethodsAndEmptyBodies) {
+  TestServer server([](ReceivedRequest const& r) {
+    return Ok(r.method + " " + r.Header("Content-Length").value_or("-"));
+  });
+  auto transport = MakeCurlTransport();
+  for (std::string method : {"GET", "DELETE", "PUT", "PATCH", "POST"}) {
+    HttpRequest request;
+    request.method = method;
+    request.url = server.Url("/x");
+    auto result = transport->Send(request);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_THAT(result->body, HasSubstr(method)) << method;
+  }
+  HttpRequest head;
+  head.method = "HEAD";
+  head.url = server.Url("/x");
+  auto result = transport->Send(head);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(result->body, "");
+}
+
+TEST(CurlTransportTest, ReusesTheConnection) {
+  TestServer server([](ReceivedRequest const&) { return Ok("ok"); });
+  auto transport = MakeCurlTransport();
+  for (int i = 0; i < 5; ++i) {
+    HttpRequest request;
+    request.url = server.Url("/n/" + std::to_string(i));
+    auto result = transport->Send(request);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->body, "ok");
+  }
+  EXPECT_EQ(server.requests().size(), 5u);
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(CurlTransportTest, ConcurrentRequests) {
+  TestServer server([](ReceivedRequest const& r) { return Ok(r.target); });
+  CurlOptions options;
+  options.max_connections = 4;
+  auto transport = MakeCurlTransport(options);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        HttpRequest request;
+        std::string path = "/t" + std::to_string(t) + "/" + std::to_string(i);
+        request.url = server.Url(path);
+        auto result = transport->Send(request);
+        if (result.ok() && result->body == path) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 60);
+  // Connections are pooled, not one per request.
+  EXPECT_LE(server.accepted(), 6 + 4);
+}
+
+TEST(CurlTransportTest, TimeoutIsHttpTimeout) {
+  TestServer server([](ReceivedRequest const&) {
+    return Reply{Reply::Kind::kHang, {}};
+  });
+  auto transport = MakeCurlTransport();
+  HttpRequest request;
+  request.url = server.Url("/slow");
+  request.timeout = milliseconds(300);
+  auto result = transport->Send(request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_TIMEOUT");
+  EXPECT_EQ(result.status().code(), ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(result.status().error_info().metadata.at("transport_code"),
+            "CURLE_OPERATION_TIMEDOUT");
+  EXPECT_EQ(result.status().error_info().metadata.at("method"), "GET");
+}
+
+TEST(CurlTransportTest, ConnectionRefusedIsNotSent) {
+  auto transport = MakeCurlTransport();
+  HttpRequest request;
+  request.method = "POST";
+  request.url =
+      "http://127.0.0.1:" + std::to_string(UnusedPort()) + "/x?token=1";
+  auto result = transport->Send(request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_NOT_SENT");
+  EXPECT_EQ(result.status().code(), ErrorCode::kUnavailable);
+  auto const& metadata = result.status().error_info().metadata;
+  EXPECT_EQ(metadata.at("transport_code"), "CURLE_COULDNT_CONNECT");
+  EXPECT_EQ(metadata.at("url").find('?'), std::string::npos);
+}
+
+TEST(CurlTransportTest, ServerClosingMidResponseIsConnectionLost) {
+  TestServer server([](ReceivedRequest const& r) {
+    if (r.target == "/cut") {
+      // Promises 100 bytes, sends 7.
+      return Reply{Reply::Kind::kSendAndClose,
+                   "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"};
+    }
+    return Reply{Reply::Kind::kSendAndClose, ""};  // nothing at all
+  });
+  auto transport = MakeCurlTransport();
+  HttpRequest cut;
+  cut.url = server.Url("/cut");
+  auto result = transport->Send(cut);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_CONNECTION_LOST");
+  EXPECT_EQ(result.status().error_info().metadata.at("transport_code"),
+            "CURLE_PARTIAL_FILE");
+
+  HttpRequest nothing;
+  nothing.url = server.Url("/nothing");
+  auto empty = MakeCurlTransport()->Send(nothing);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().reason(), "HTTP_CONNECTION_LOST");
+  EXPECT_EQ(empty.status().error_info().metadata.at("transport_code"),
+            "CURLE_GOT_NOTHING");
+}
+
+TEST(CurlTransportTest, BadUrls) {
+  auto transport = MakeCurlTransport();
+  for (std::string url :
+       {"", "ftp://127.0.0.1/x", "file:///etc/passwd", "http://[::1"}) {
+    HttpRequest request;
+    request.url = url;
+    auto result = transport->Send(request);
+    ASSERT_FALSE(result.ok()) << url;
+    EXPECT_EQ(result.status().reason(), "HTTP_BAD_URL") << url;
+    EXPECT_EQ(result.status().code(), ErrorCode::kInvalidArgument) << url;
+  }
+}
+
+TEST(CurlTransportTest, RedirectsAreReturnedNotFollowed) {
+  TestServer server([](ReceivedRequest const&) {
+    return Reply{Reply::Kind::kRespond,
+                 HttpResponseText(302, "", {{"Location", "/elsewhere"}})};
+  });
+  auto result = MakeCurlTransport()->Send(HttpRequest{"GET", server.Url("/")});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->status, 302);
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(CurlTransportTest, ProxyFromTheEnvironment) {
+  // libcurl reads http_proxy itself; the "proxy" here is the test server,
+  // which then sees the absolute-form request target (RFC 9112 §3.2.2).
+  TestServer proxy([](ReceivedRequest const& r) { return Ok(r.target); });
+  ::setenv("http_proxy", proxy.Url("").c_str(), 1);
+  auto result = MakeCurlTransport()->Send(
+      HttpRequest{"GET", "http://returns.example.invalid/v1/x"});
+  ::unsetenv("http_proxy");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->body, "http://returns.example.invalid/v1/x");
+}
+
+TEST(CurlTransportTest, LogsOneRedactedLinePerExchange) {
+  TestServer server([](ReceivedRequest const&) { return Ok("{}"); });
+  std::vector<std::string> lines;
+  CurlOptions options;
+  options.log = [&](std::string_view line) { lines.emplace_back(line); };
+  auto transport = MakeCurlTransport(options);
+  HttpRequest request;
+  request.url = server.Url("/items?access_token=TopSecret999&limit=5");
+  SetHeader(request.headers, "Authorization", "IAF TopSecret999");
+  ASSERT_TRUE(transport->Send(request).ok());
+  HttpRequest refused;
+  refused.url = "http://127.0.0.1:" + std::to_string(UnusedPort()) +
+                "/?refresh_token=TopSecret999";
+  ASSERT_FALSE(transport->Send(refused).ok());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr("method=GET"));
+  EXPECT_THAT(lines[0], HasSubstr("/items?access_token=***&limit=5"));
+  EXPECT_THAT(lines[0], HasSubstr("status=200"));
+  EXPECT_THAT(lines[0], HasSubstr("duration_ms="));
+  EXPECT_THAT(lines[1], HasSubstr("error=HTTP_NOT_SENT"));
+  EXPECT_THAT(lines[1], HasSubstr("CURLE_COULDNT_CONNECT"));
+  for (auto const& line : lines) {
+    EXPECT_THAT(line, Not(HasSubstr("TopSecret999")));
+  }
+}
+
+// The whole stack: curl under the retrying transport recovers from a 503
+// with Retry-After (the environment's sleep is a no-op recorder).
+TEST(CurlTransportTest, UnderTheRetryingTransport) {
+  std::atomic<int> calls{0};
+  TestServer server([&](ReceivedRequest const&) {
+    if (++calls == 1) {
+      return Reply{Reply::Kind::kRespond,
+                   HttpResponseText(503, "", {{"Retry-After", "1"}})};
+    }
+    return Ok("fine");
+  });
+  std::vector<milliseconds> sleeps;
+  RetryEnvironment env = DefaultRetryEnvironment();
+  env.sleep = [&](milliseconds d) { sleeps.push_back(d); };
+  auto transport =
+      MakeRetryingTransport(MakeCurlTransport(), RetryPolicy{}, env);
+  auto result = transport->Send(HttpRequest{"GET", server.Url("/r")});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->body, "fine");
+  EXPECT_EQ(FindHeader(result->headers, kAttemptsHeader), "2");
+  EXPECT_EQ(sleeps, std::vector<milliseconds>{milliseconds(1000)});
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+// --- TLS -------------------------------------------------------------------
+
+struct SslDeleter {
+  void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+  void operator()(X509* p) const { X509_free(p); }
+};
+
+// A self-signed certificate for IP 127.0.0.1, made at test time.
+struct SelfSigned {
+  std::unique_ptr<EVP_PKEY, SslDeleter> key;
+  std::unique_ptr<X509, SslDeleter> cert;
+  std::string pem_path;
+
+  SelfSigned() {
+    key.reset(EVP_EC_gen("P-256"));
+    cert.reset(X509_new());
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 3600);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(
+        name, "CN", MBSTRING_ASC,
+        reinterpret_cast<unsigned char const*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
+    for (auto [nid, value] :
+         {std::pair{NID_subject_alt_name, "IP:127.0.0.1"},
+          std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+      X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+      X509_add_ext(cert.get(), ext, -1);
+      X509_EXTENSION_free(ext);
+    }
+    X509_sign(cert.get(), key.get(), EVP_sha256());
+
+    char path[] = "/tmp/sanbao-curl-test-ca-XXXXXX";
+    int fd = ::mkstemp(path);
+    ::close(fd);
+    pem_path = path;
+    FILE* f = std::fopen(path, "w");
+    PEM_write_X509(f, cert.get());
+    std::fclose(f);
+  }
+  ~SelfSigned() { std::remove(pem_path.c_str()); }
+};
+
+// Answers every TLS connection with one "200 tls" response.
+class TlsServer {
+ public:
+  explicit TlsServer(SelfSigned const& identity)
+      : ctx_(SSL_CTX_new(TLS_server_method())) {
+    SSL_CTX_use_certificate(ctx_.get(), identity.cert.get());
+    SSL_CTX_use_PrivateKey(ctx_.get(), identity.key.get());
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~TlsServer() {
+    stopping_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string Url() const {
+    return "https://127.0.0.1:" + std::to_string(port_) + "/secure";
+  }
+  int handshakes() const { return handshakes_.load(); }
+
+ private:
+  void Loop() {
+    while (!stopping_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) continue;
+      timeval tv{5, 0};
+      ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      SSL* ssl = SSL_new(ctx_.get());
+      SSL_set_fd(ssl, client);
+      if (SSL_accept(ssl) == 1) {
+        ++handshakes_;
+        std::string request;
+        char buf[4096];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+          int n = SSL_read(ssl, buf, sizeof buf);
+          if (n <= 0) break;
+          request.append(buf, static_cast<std::size_t>(n));
+        }
+        std::string response =
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n"
+            "\r\ntls";
+        SSL_write(ssl, response.data(), static_cast<int>(response.size()));
+        SSL_shutdown(ssl);
+      }
+      SSL_free(ssl);
+      ERR_clear_error();
+      ::close(client);
+    }
+  }
+
+  std::unique_ptr<SSL_CTX, SslDeleter> ctx_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> handshakes_{0};
+  std::thread thread_;
+};
+
+TEST(CurlTransportTlsTest, VerifiesCertificatesByDefault) {
+  SelfSigned identity;
+  TlsServer server(identity);
+
+  // Default options: the self-signed certificate is not trusted.
+  auto rejected = MakeCurlTransport()->Send(HttpRequest{"GET", server.Url()});
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().reason(), "HTTP_NOT_SENT");
+  EXPECT_EQ(rejected.status().error_info().metadata.at("transport_code"),
+            "CURLE_PEER_FAILED_VERIFICATION");
+
+  // Trusting it through ca_file.
+  CurlOptions trusted;
+  trusted.ca_file = identity.pem_path;
+  auto ok = MakeCurlTransport(trusted)->Send(HttpRequest{"GET", server.Url()});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->body, "tls");
+
+  // Turning verification off (local test servers only).
+  CurlOptions insecure;
+  insecure.verify_tls = false;
+  auto unverified =
+      MakeCurlTransport(insecure)->Send(HttpRequest{"GET", server.Url()});
+  ASSERT_TRUE(unverified.ok()) << unverified.status();
+}
+
+// A plain HTTP server never answers the ClientHello: the handshake times
+// out before anything was sent, which is HTTP_NOT_SENT (safe to resend), not
+// HTTP_TIMEOUT.
+TEST(CurlTransportTlsTest, HandshakeTimeoutIsNotSent) {
+  TestServer plain([](ReceivedRequest const&) { return Ok("plain"); });
+  std::string url = "https://127.0.0.1:" + std::to_string(plain.port()) + "/";
+  CurlOptions options;
+  options.connect_timeout = milliseconds(300);
+  auto result = MakeCurlTransport(options)->Send(HttpRequest{"GET", url});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_NOT_SENT");
+  EXPECT_EQ(result.status().error_info().metadata.at("transport_code"),
+            "CURLE_OPERATION_TIMEDOUT");
+  EXPECT_TRUE(plain.requests().empty());
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao

@@ -1,0 +1,61 @@
+#pragma once
+
+// The libcurl HTTP transport (sanbao::transport_curl). libcurl stays inside
+// the library; this header is std-only.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "sanbao/http/http.h"
+#include "sanbao/http/log.h"
+#include "sanbao/version.h"
+
+namespace sanbao {
+inline namespace v1 {
+
+struct CurlOptions {
+  /// TCP + TLS handshake.
+  std::chrono::milliseconds connect_timeout{10000};
+  /// The whole exchange, when HttpRequest::timeout is zero.
+  std::chrono::milliseconds request_timeout{30000};
+  /// Verify the server's certificate chain and host name. Leave it on; turn
+  /// it off only against a local test server.
+  bool verify_tls = true;
+  /// A PEM bundle of trusted CAs; empty: libcurl's default bundle.
+  std::string ca_file{};
+  std::string user_agent = "sanbao/" + std::string(kVersion);
+  /// How many idle connections (libcurl easy handles, each with its
+  /// connection cache) are kept for reuse; more concurrent requests than this
+  /// still run, their handles are closed afterwards.
+  int max_connections = 16;
+  /// One redacted line per exchange: method, URL, status or error, duration.
+  HttpLogSink log{};
+};
+
+/// An HttpTransport on libcurl. Thread-safe; reuses connections (keep-alive)
+/// across requests; shares DNS and TLS session caches between handles.
+///
+/// - TLS is verified by default (CurlOptions::verify_tls, ca_file).
+/// - Proxies come from the environment as libcurl reads them: http_proxy,
+///   https_proxy (HTTPS_PROXY), all_proxy and no_proxy.
+/// - Responses may be compressed (Accept-Encoding with every encoding libcurl
+///   supports); bodies are returned decoded.
+/// - Redirects are not followed: a 3xx is returned as it is.
+/// - Only http:// and https:// URLs are accepted.
+/// - libcurl's global initialisation runs once, thread-safely, on the first
+///   MakeCurlTransport call; callers need not (but may) call
+///   curl_global_init themselves beforehand.
+///
+/// Errors (HttpTransport's reasons; metadata "transport_code" is the libcurl
+/// code's name, e.g. "CURLE_COULDNT_CONNECT"):
+///   HTTP_NOT_SENT         resolve/connect failures, TLS handshake and
+///                         certificate errors, and a timeout before the
+///                         connection was established
+///   HTTP_TIMEOUT          a timeout after the request started to go out
+///   HTTP_CONNECTION_LOST  send/receive errors, an empty or cut-off reply
+///   HTTP_BAD_URL          malformed URL or a scheme other than http(s)
+std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options = {});
+
+}  // namespace v1
+}  // namespace sanbao

@@ -1,0 +1,448 @@
+#include <curl/curl.h>
+
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sanbao/http/log.h"
+#include "sanbao/transport/curl.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using std::chrono::milliseconds;
+
+// curl_global_init is not thread-safe on every libcurl build (only those
+// reporting CURL_VERSION_THREADSAFE), so it runs exactly once here. It is
+// never paired with curl_global_cleanup: other code in the process may still
+// use libcurl, and the OS reclaims everything at exit.
+CURLcode GlobalInit() {
+  static std::once_flag once;
+  static CURLcode result = CURLE_OK;
+  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return result;
+}
+
+std::string CodeName(CURLcode code) {
+  switch (code) {
+#define SANBAO_CURL_CODE(name) \
+  case name:                   \
+    return #name;
+    SANBAO_CURL_CODE(CURLE_OK)
+    SANBAO_CURL_CODE(CURLE_UNSUPPORTED_PROTOCOL)
+    SANBAO_CURL_CODE(CURLE_FAILED_INIT)
+    SANBAO_CURL_CODE(CURLE_URL_MALFORMAT)
+    SANBAO_CURL_CODE(CURLE_COULDNT_RESOLVE_PROXY)
+    SANBAO_CURL_CODE(CURLE_COULDNT_RESOLVE_HOST)
+    SANBAO_CURL_CODE(CURLE_COULDNT_CONNECT)
+    SANBAO_CURL_CODE(CURLE_WEIRD_SERVER_REPLY)
+    SANBAO_CURL_CODE(CURLE_HTTP2)
+    SANBAO_CURL_CODE(CURLE_PARTIAL_FILE)
+    SANBAO_CURL_CODE(CURLE_WRITE_ERROR)
+    SANBAO_CURL_CODE(CURLE_READ_ERROR)
+    SANBAO_CURL_CODE(CURLE_OUT_OF_MEMORY)
+    SANBAO_CURL_CODE(CURLE_OPERATION_TIMEDOUT)
+    SANBAO_CURL_CODE(CURLE_RANGE_ERROR)
+    SANBAO_CURL_CODE(CURLE_SSL_CONNECT_ERROR)
+    SANBAO_CURL_CODE(CURLE_BAD_CONTENT_ENCODING)
+    SANBAO_CURL_CODE(CURLE_TOO_MANY_REDIRECTS)
+    SANBAO_CURL_CODE(CURLE_GOT_NOTHING)
+    SANBAO_CURL_CODE(CURLE_SSL_ENGINE_NOTFOUND)
+    SANBAO_CURL_CODE(CURLE_SSL_ENGINE_SETFAILED)
+    SANBAO_CURL_CODE(CURLE_SEND_ERROR)
+    SANBAO_CURL_CODE(CURLE_RECV_ERROR)
+    SANBAO_CURL_CODE(CURLE_SSL_CERTPROBLEM)
+    SANBAO_CURL_CODE(CURLE_SSL_CIPHER)
+    SANBAO_CURL_CODE(CURLE_PEER_FAILED_VERIFICATION)
+    SANBAO_CURL_CODE(CURLE_SSL_CACERT_BADFILE)
+    SANBAO_CURL_CODE(CURLE_SSL_SHUTDOWN_FAILED)
+    SANBAO_CURL_CODE(CURLE_SSL_CRL_BADFILE)
+    SANBAO_CURL_CODE(CURLE_SSL_ISSUER_ERROR)
+    SANBAO_CURL_CODE(CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+    SANBAO_CURL_CODE(CURLE_SSL_INVALIDCERTSTATUS)
+    SANBAO_CURL_CODE(CURLE_HTTP2_STREAM)
+    SANBAO_CURL_CODE(CURLE_HTTP3)
+    SANBAO_CURL_CODE(CURLE_QUIC_CONNECT_ERROR)
+    SANBAO_CURL_CODE(CURLE_PROXY)
+    SANBAO_CURL_CODE(CURLE_UNRECOVERABLE_POLL)
+#undef SANBAO_CURL_CODE
+    default:
+      return "CURLE_" + std::to_string(static_cast<int>(code));
+  }
+}
+
+enum class Outcome { kNotSent, kTimeout, kLost, kBadUrl };
+
+// Whether the request may have left: a timeout or failure before the
+// connection (and TLS) was up means nothing was sent.
+Outcome Classify(CURLcode code, bool connected) {
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return Outcome::kBadUrl;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_QUIC_CONNECT_ERROR:
+    case CURLE_PROXY:
+    case CURLE_FAILED_INIT:
+    case CURLE_OUT_OF_MEMORY:
+      return connected ? Outcome::kLost : Outcome::kNotSent;
+    case CURLE_OPERATION_TIMEDOUT:
+      return connected ? Outcome::kTimeout : Outcome::kNotSent;
+    default:
+      return connected ? Outcome::kLost : Outcome::kNotSent;
+  }
+}
+
+std::string UrlWithoutQuery(std::string const& url) {
+  return url.substr(0, url.find_first_of("?#"));
+}
+
+Status TransportError(HttpRequest const& request, CURLcode code, bool connected,
+                      char const* detail) {
+  Outcome outcome = Classify(code, connected);
+  ErrorCode error_code = ErrorCode::kUnavailable;
+  std::string reason;
+  switch (outcome) {
+    case Outcome::kNotSent:
+      reason = "HTTP_NOT_SENT";
+      break;
+    case Outcome::kTimeout:
+      reason = "HTTP_TIMEOUT";
+      error_code = ErrorCode::kDeadlineExceeded;
+      break;
+    case Outcome::kLost:
+      reason = "HTTP_CONNECTION_LOST";
+      break;
+    case Outcome::kBadUrl:
+      reason = "HTTP_BAD_URL";
+      error_code = ErrorCode::kInvalidArgument;
+      break;
+  }
+  std::string message = request.method + " " +
+                        RedactForLog(UrlWithoutQuery(request.url)) + ": " +
+                        curl_easy_strerror(code);
+  if (detail != nullptr && detail[0] != '\0') {
+    message += " (" + RedactForLog(detail) + ")";
+  }
+  ErrorInfo info;
+  info.reason = std::move(reason);
+  info.metadata = {{"url", RedactForLog(UrlWithoutQuery(request.url))},
+                   {"method", request.method},
+                   {"transport_code", CodeName(code)}};
+  return Status(error_code, std::move(message), std::move(info));
+}
+
+struct Exchange {
+  HttpResponse response;
+};
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' ||
+                        s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+extern "C" std::size_t OnHeader(char* data, std::size_t size, std::size_t count,
+                                void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  std::size_t const bytes = size * count;
+  std::string_view line(data, bytes);
+  if (line.starts_with("HTTP/")) {
+    // A new response (after 100 Continue or a proxy's CONNECT answer): only
+    // the last one's headers count.
+    exchange->response.headers.clear();
+    return bytes;
+  }
+  if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+    // Obsolete line folding (RFC 9112 §5.2): part of the previous value.
+    if (!exchange->response.headers.empty()) {
+      auto& value = exchange->response.headers.back().value;
+      value += ' ';
+      value += TrimSpaces(line);
+    }
+    return bytes;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return bytes;  // the blank line
+  exchange->response.headers.push_back(
+      {std::string(TrimSpaces(line.substr(0, colon))),
+       std::string(TrimSpaces(line.substr(colon + 1)))});
+  return bytes;
+}
+
+extern "C" std::size_t OnBody(char* data, std::size_t size, std::size_t count,
+                              void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  exchange->response.body.append(data, size * count);
+  return size * count;
+}
+
+// DNS and TLS session caches shared by all handles of one transport.
+class Share {
+ public:
+  Share() : share_(curl_share_init()) {
+    if (share_ == nullptr) return;
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &Share::Lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &Share::Unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  ~Share() {
+    if (share_ != nullptr) curl_share_cleanup(share_);
+  }
+  Share(Share const&) = delete;
+  Share& operator=(Share const&) = delete;
+
+  CURLSH* get() const { return share_; }
+
+ private:
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<Share*>(user)->Mutex(data).lock();
+  }
+  static void Unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<Share*>(user)->Mutex(data).unlock();
+  }
+  std::mutex& Mutex(curl_lock_data data) {
+    auto index = static_cast<std::size_t>(data);
+    return mutexes_[index < mutexes_.size() ? index : 0];
+  }
+
+  CURLSH* share_;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes_;
+};
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto x = static_cast<unsigned char>(a[i]);
+    auto y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
+}
+
+bool HasHttpScheme(std::string const& url) {
+  auto colon = url.find("://");
+  if (colon == std::string::npos) return false;
+  std::string_view scheme(url.data(), colon);
+  return EqualsIgnoreCase(scheme, "http") || EqualsIgnoreCase(scheme, "https");
+}
+
+class CurlTransport final : public HttpTransport {
+ public:
+  explicit CurlTransport(CurlOptions options)
+      : options_(std::move(options)), init_(GlobalInit()) {
+    if (options_.max_connections < 1) options_.max_connections = 1;
+  }
+
+  StatusOr<HttpResponse> Send(HttpRequest const& request) override {
+    auto started = std::chrono::steady_clock::now();
+    StatusOr<HttpResponse> result = Perform(request);
+    if (options_.log) Log(request, result, started);
+    return result;
+  }
+
+ private:
+  StatusOr<HttpResponse> Perform(HttpRequest const& request) {
+    if (init_ != CURLE_OK) {
+      return InternalError(std::string("libcurl initialisation failed: ") +
+                               curl_easy_strerror(init_),
+                           "HTTP_TRANSPORT_INIT",
+                           {{"transport_code", CodeName(init_)}});
+    }
+    if (!HasHttpScheme(request.url)) {
+      return TransportError(request, CURLE_UNSUPPORTED_PROTOCOL, false,
+                            nullptr);
+    }
+    EasyHandle handle = Acquire();
+    if (!handle) {
+      return TransportError(request, CURLE_FAILED_INIT, false, nullptr);
+    }
+    CURL* curl = handle.get();
+    Exchange exchange;
+    std::array<char, CURL_ERROR_SIZE> error_buffer{};
+    std::unique_ptr<curl_slist, SlistDeleter> headers(BuildHeaders(request));
+
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    milliseconds timeout = request.timeout.count() > 0
+                               ? request.timeout
+                               : options_.request_timeout;
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER,
+                     options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST,
+                     options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) {
+      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+    }
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L);
+    curl_easy_setopt(curl, CURLOPT_SHARE, share_.get());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+    SetMethod(curl, request);
+
+    CURLcode code = curl_easy_perform(curl);
+    if (code != CURLE_OK) {
+      curl_off_t pretransfer = 0;
+      curl_easy_getinfo(curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+      Status status =
+          TransportError(request, code, pretransfer > 0, error_buffer.data());
+      Release(std::move(handle));
+      return status;
+    }
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    exchange.response.status = static_cast<int>(status);
+    Release(std::move(handle));
+    return std::move(exchange.response);
+  }
+
+  static void SetMethod(CURL* curl, HttpRequest const& request) {
+    std::string const& method = request.method;
+    if (method == "GET" && request.body.empty()) {
+      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+      return;
+    }
+    if (method == "HEAD") {
+      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+      return;
+    }
+    bool const sends_body = !request.body.empty() || method == "POST" ||
+                            method == "PUT" || method == "PATCH";
+    if (sends_body) {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    }
+    if (method != "POST" || !sends_body) {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+  }
+
+  static curl_slist* BuildHeaders(HttpRequest const& request) {
+    curl_slist* list = nullptr;
+    bool has_expect = false;
+    bool has_content_type = false;
+    for (auto const& h : request.headers) {
+      if (EqualsIgnoreCase(h.name, "Expect")) has_expect = true;
+      if (EqualsIgnoreCase(h.name, "Content-Type")) has_content_type = true;
+      // "Name;" is libcurl's spelling of a header with an empty value.
+      std::string line =
+          h.value.empty() ? h.name + ";" : h.name + ": " + h.value;
+      list = curl_slist_append(list, line.c_str());
+    }
+    // No "Expect: 100-continue" round trip, and no form content type that
+    // the caller did not ask for.
+    if (!has_expect) list = curl_slist_append(list, "Expect:");
+    if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
+    return list;
+  }
+
+  EasyHandle Acquire() {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        EasyHandle handle = std::move(idle_.back());
+        idle_.pop_back();
+        // Keeps the handle's live connections, drops the previous options.
+        curl_easy_reset(handle.get());
+        return handle;
+      }
+    }
+    return EasyHandle(curl_easy_init());
+  }
+
+  void Release(EasyHandle handle) {
+    // Clear the pointers into this request's stack frame.
+    curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, nullptr);
+    std::lock_guard lock(mu_);
+    if (static_cast<int>(idle_.size()) < options_.max_connections) {
+      idle_.push_back(std::move(handle));
+    }
+  }
+
+  static std::string TransportCode(Status const& status) {
+    auto const& metadata = status.error_info().metadata;
+    auto it = metadata.find("transport_code");
+    return it == metadata.end() ? std::string("-") : it->second;
+  }
+
+  void Log(HttpRequest const& request, StatusOr<HttpResponse> const& result,
+           std::chrono::steady_clock::time_point started) const {
+    auto duration = std::chrono::duration_cast<milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    std::string line =
+        "http-curl method=" + request.method +
+        " url=" + RedactForLog(request.url) +
+        (result.ok()
+             ? " status=" + std::to_string(result->status) +
+                   " bytes=" + std::to_string(result->body.size())
+             : " error=" + result.status().reason() + " transport=" +
+                   result.status().error_info().metadata.at("transport_code")) +
+        " duration_ms=" + std::to_string(duration.count());
+    options_.log(line);
+  }
+
+  CurlOptions options_;
+  CURLcode init_;
+  Share share_;
+  std::mutex mu_;
+  std::vector<EasyHandle> idle_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options) {
+  return std::make_shared<CurlTransport>(std::move(options));
+}
+
+}  // namespace v1
+}  // namespace sanbao
