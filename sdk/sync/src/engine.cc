@@ -109,8 +109,8 @@ constexpr std::array<ReturnState, 10> kAllStates = {
 
 // The shortest path of allowed transitions from `from` to `to` (excluding
 // `from`), or nothing. `via` must lie on the path when given.
-std::optional<std::vector<ReturnState>> PathBetween(ReturnState from,
-                                                    ReturnState to) {
+std::optional<std::vector<ReturnState>> PathBetween(
+    ReturnState from, ReturnState to, bool requires_return = true) {
   if (from == to) return std::vector<ReturnState>{};
   std::map<ReturnState, ReturnState> parent;
   std::deque<ReturnState> queue{from};
@@ -120,6 +120,11 @@ std::optional<std::vector<ReturnState>> PathBetween(ReturnState from,
     queue.pop_front();
     for (auto next : kAllStates) {
       if (seen.contains(next) || !IsTransitionAllowed(s, next)) continue;
+      // Goods that come back are received and inspected before resolving.
+      if (requires_return && s == ReturnState::kApproved &&
+          next == ReturnState::kResolved) {
+        continue;
+      }
       seen.insert(next);
       parent[next] = s;
       if (next == to) {
@@ -137,18 +142,18 @@ std::optional<std::vector<ReturnState>> PathBetween(ReturnState from,
 }
 
 std::optional<std::vector<ReturnState>> PathVia(ReturnState from,
-                                                ReturnState via,
-                                                ReturnState to) {
-  auto first = PathBetween(from, via);
+                                                ReturnState via, ReturnState to,
+                                                bool requires_return) {
+  auto first = PathBetween(from, via, requires_return);
   if (!first) return std::nullopt;
-  auto second = PathBetween(via, to);
+  auto second = PathBetween(via, to, requires_return);
   if (!second) return std::nullopt;
   first->insert(first->end(), second->begin(), second->end());
   return first;
 }
 
 bool CanReach(ReturnState from, ReturnState to) {
-  return PathBetween(from, to).has_value();
+  return PathBetween(from, to, true).has_value();
 }
 
 // Moves `rc` to `target` through the allowed transitions. A closed case
@@ -160,13 +165,18 @@ Status AdvanceTo(ReturnCase& rc, ReturnState target, Resolution resolution,
   std::optional<std::vector<ReturnState>> path;
   if (target == ReturnState::kClosed) {
     if (resolution != Resolution::kNone) {
-      path = PathVia(rc.state(), ReturnState::kResolved, target);
+      path = PathVia(rc.state(), ReturnState::kResolved, target,
+                     rc.requires_return);
     } else {
-      path = PathVia(rc.state(), ReturnState::kCancelled, target);
-      if (!path) path = PathVia(rc.state(), ReturnState::kDeclined, target);
+      path = PathVia(rc.state(), ReturnState::kCancelled, target,
+                     rc.requires_return);
+      if (!path) {
+        path = PathVia(rc.state(), ReturnState::kDeclined, target,
+                       rc.requires_return);
+      }
     }
   }
-  if (!path) path = PathBetween(rc.state(), target);
+  if (!path) path = PathBetween(rc.state(), target, rc.requires_return);
   if (!path) {
     return FailedPreconditionError(
         "return " + rc.id + " cannot move from " +
@@ -267,12 +277,29 @@ struct ReturnsSync::State {
   std::int64_t total = 0;
   std::int64_t done = 0;
   std::set<std::string> sampled_jurisdictions{};
+  // Effects that failed in this run: attempts and the last error. Each is
+  // tried up to kMaxEffectTries times per run; what still fails at the end
+  // counts as an error and stays queued for the next run.
+  std::map<std::int64_t, std::pair<int, std::string>> effect_failures{};
+  static constexpr int kMaxEffectTries = 3;
 
   void Error(std::string message) {
     ++summary.errors;
     if (summary.error_messages.size() < 20) {
       summary.error_messages.push_back(std::move(message));
     }
+  }
+
+  void Failed(std::int64_t effect, std::string message) {
+    auto& f = effect_failures[effect];
+    ++f.first;
+    f.second = std::move(message);
+  }
+
+  // Effects that never went through in this run.
+  void CountEffectFailures() {
+    for (auto& [id, f] : effect_failures) Error(std::move(f.second));
+    effect_failures.clear();
   }
 
   void Progress() {
@@ -472,10 +499,13 @@ struct ReturnsSync::State {
       }
     }
     if (has_line) refund.lines.push_back(line);
-    bool fee_allowed = w.decision && w.decision->restocking_fee_allowed &&
-                       w.decision->basis != Basis::kStatutoryWithdrawal &&
-                       w.decision->basis != Basis::kLegalGuarantee &&
-                       w.decision->basis != Basis::kStatutoryReturn;
+    // A fee where the return rests on the seller's own policy, or where the
+    // statute that grants it permits one; never on a legal-guarantee claim
+    // or under the marketplace's guarantee.
+    bool fee_allowed =
+        w.decision && (w.decision->basis == Basis::kSellerPolicy ||
+                       (w.decision->restocking_fee_allowed &&
+                        w.decision->basis != Basis::kLegalGuarantee));
     if (rules.restocking_fee_percent > 0 && fee_allowed && has_line) {
       auto fee = line.amount.Multiply(
           *Decimal::FromMantissa(rules.restocking_fee_percent, 2),
@@ -578,32 +608,40 @@ struct ReturnsSync::State {
   Status Deliver() {
     auto const& connector = sync.options_.connector;
     Actor seller{Actor::Kind::kSeller, connector};
-    std::set<std::int64_t> failed;
+    std::set<std::int64_t> tried;  // in this call: each at most once
     for (;;) {
-      auto pending =
-          sync.store_.PendingEffects(static_cast<int>(failed.size()) + 64);
+      std::size_t exhausted_count = 0;
+      for (auto const& [id, f] : effect_failures) {
+        if (f.first >= kMaxEffectTries) ++exhausted_count;
+      }
+      auto pending = sync.store_.PendingEffects(
+          static_cast<int>(tried.size() + exhausted_count) + 64);
       if (!pending) return pending.status();
       std::vector<OutboxEntry> batch;
       for (auto& e : *pending) {
-        if (!failed.contains(e.id)) batch.push_back(std::move(e));
+        auto f = effect_failures.find(e.id);
+        bool exhausted =
+            f != effect_failures.end() && f->second.first >= kMaxEffectTries;
+        if (!tried.contains(e.id) && !exhausted) {
+          batch.push_back(std::move(e));
+        }
       }
       if (batch.empty()) return Status();
       for (auto const& e : batch) {
+        tried.insert(e.id);
         auto rc = sync.store_.GetReturn(e.subject_id);
         if (!rc && e.kind == kEffectIssueRefund) {
           auto refund = sync.store_.GetRefund(e.subject_id);
           if (refund) rc = sync.store_.GetReturn(refund->return_id);
         }
         if (!rc) {
-          failed.insert(e.id);
-          Error("effect " + std::to_string(e.id) + ": " +
-                rc.status().message());
+          Failed(e.id, "effect " + std::to_string(e.id) + ": " +
+                           rc.status().message());
           continue;
         }
         auto sent = Send(e, *rc);
         if (!sent.ok()) {
-          failed.insert(e.id);
-          Error("return " + rc->external_id + ": " + sent.message());
+          Failed(e.id, "return " + rc->external_id + ": " + sent.message());
           if (auto s = sync.store_.RecordEffectFailure(e.id, sent.message());
               !s.ok()) {
             return s;
@@ -628,6 +666,7 @@ struct ReturnsSync::State {
           return Status();
         });
         if (!s.ok()) return s;
+        effect_failures.erase(e.id);
         if (e.kind == kEffectIssueRefund) {
           ++summary.refunded;
         } else if (target == ReturnState::kDeclined) {
@@ -740,6 +779,11 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     slice = caps.max_lookback;
   }
   Instant watermark = cursor.watermark.value_or(pos.from);
+  // Creation windows are inclusive at both ends, so consecutive slices
+  // overlap by their boundary second; returns read there once are skipped
+  // the second time.
+  std::set<std::string> near_boundary;
+  std::set<std::string> seen_at_boundary;
 
   while (pos.slice_from < pos.to) {
     Instant slice_to = std::min(pos.to, pos.slice_from + slice);
@@ -761,6 +805,10 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     std::vector<Work> work;
     work.reserve(page->items.size());
     for (auto& item : page->items) {
+      if (item.created_at + std::chrono::seconds(1) >= slice_to) {
+        near_boundary.insert(item.external_id);
+      }
+      if (seen_at_boundary.contains(item.external_id)) continue;
       Work w;
       w.summary = std::move(item);
       auto local =
@@ -790,6 +838,8 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     } else {
       after.slice_from = slice_to;
       after.page.clear();
+      seen_at_boundary = std::move(near_boundary);
+      near_boundary.clear();
     }
     if (after.slice_from < after.to) {
       next.run = after;
@@ -815,6 +865,7 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     pos = after;
   }
   if (auto s = st.Deliver(); !s.ok()) return s;
+  st.CountEffectFailures();
   return st.summary;
 }
 

@@ -48,8 +48,10 @@ struct SellerRules {
   bool decline_ineligible = false;
   /// Refund once the marketplace reports the item delivered back.
   bool refund_on_receipt = true;
-  /// Restocking fee deducted from the item price; never on a statutory
-  /// withdrawal or a legal-guarantee claim, where the law forbids it.
+  /// Restocking fee deducted from the item price where the return rests on
+  /// the seller's own policy or on a statute that permits one; never on a
+  /// statutory withdrawal that forbids it, a legal-guarantee claim or the
+  /// marketplace's guarantee.
   int restocking_fee_percent = 0;
 
   std::string approve_comment = "Return approved.";

@@ -1,0 +1,484 @@
+// ReturnsSync against an in-memory marketplace: pagination, decisions,
+// exactly-once effects, resumption after failures.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "sanbao/store/sqlite_store.h"
+#include "sanbao/sync/engine.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+
+Instant At(std::string_view text) { return *ParseInstant(text); }
+Money Usd(std::string_view amount) { return *Money::Parse(amount, "USD"); }
+
+constexpr std::string_view kNow = "2026-11-20T12:00:00Z";
+
+// A marketplace held in memory. Returns are created one hour apart, newest
+// last; orders hold one line per return.
+class FakeMarketplace : public ReturnsConnection {
+ public:
+  struct Knobs {
+    int fail_list_on_call = 0;    // that ListReturns call fails (1-based)
+    int lose_refund_answers = 0;  // refunds applied, answer lost, N times
+    int fail_decide_calls = 0;    // Decide fails N times, nothing applied
+  };
+
+  explicit FakeMarketplace(int n, std::uint32_t seed = 7) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>,
+                                6>
+        kBuyers = {{{"DE", ""},
+                    {"GB", ""},
+                    {"US", "CA"},
+                    {"JP", ""},
+                    {"FR", ""},
+                    {"US", "TX"}}};
+    static constexpr std::array<std::string_view, 4> kStates = {
+        "RETURN_REQUESTED", "RETURN_REQUESTED", "ITEM_SHIPPED",
+        "ITEM_DELIVERED"};
+    std::mt19937 rng(seed);
+    Instant start = At(kNow) - days(30) + hours(1);
+    for (int i = 0; i < n; ++i) {
+      MarketplaceReturn r;
+      r.marketplace = "ebay";
+      r.external_id = std::to_string(5000000000LL + i);
+      r.order_id = "12-00000-" + std::to_string(10000 + i / 2);
+      r.item_id = std::to_string(186000000000LL + i);
+      r.transaction_id = std::to_string(2900000000000LL + i);
+      r.state = std::string(kStates[rng() % kStates.size()]);
+      r.mapped_state = MapState(r.state);
+      r.reason = "NO_LONGER_NEED_ITEM";
+      r.mapped_reason = ReturnReason::kChangeOfMind;
+      r.created_at = start + hours(i);
+      auto cents = 1000 + static_cast<std::int64_t>(rng() % 30000);
+      auto price = *Money::FromMinorUnits(cents, "USD");
+      r.estimated_refund = MarketplaceAmount{price, std::nullopt};
+      r.item_price = r.estimated_refund;
+      auto [country, region] = kBuyers[rng() % kBuyers.size()];
+      r.buyer_country = std::string(country);
+      r.buyer_region = std::string(region);
+      r.seller_country = "US";
+      r.site = "EBAY_US";
+      r.estimated_refund_parts = {
+          {"PURCHASE_PRICE", {price, std::nullopt}, std::nullopt}};
+      returns_.push_back(r);
+    }
+  }
+
+  static ReturnState MapState(std::string_view s) {
+    if (s == "RETURN_REQUESTED") return ReturnState::kRequested;
+    if (s == "ITEM_READY_TO_SHIP") return ReturnState::kAwaitingShipment;
+    if (s == "ITEM_SHIPPED") return ReturnState::kInTransit;
+    if (s == "ITEM_DELIVERED") return ReturnState::kReceived;
+    if (s == "RETURN_REJECTED") return ReturnState::kDeclined;
+    if (s == "REFUND_INITIATED") return ReturnState::kResolved;
+    return ReturnState::kClosed;
+  }
+
+  ReturnsCapabilities Capabilities() const override {
+    ReturnsCapabilities c;
+    c.list_by_creation_date = true;
+    c.max_page_size = 50;
+    c.max_lookback = days(548);
+    c.decide = c.mark_received = c.issue_refund = true;
+    return c;
+  }
+
+  StatusOr<ReturnsPage> ListReturns(ReturnsQuery const& q) override {
+    std::lock_guard lock(mu_);
+    ++list_calls_;
+    if (list_calls_ == knobs.fail_list_on_call) {
+      return UnavailableError("injected", "HTTP_CONNECTION_LOST");
+    }
+    std::vector<MarketplaceReturn const*> match;
+    for (auto const& r : returns_) {
+      if (r.created_at >= q.created_from && r.created_at <= q.created_to) {
+        match.push_back(&r);
+      }
+    }
+    int size = q.page_size > 0 ? q.page_size : 25;
+    int page = q.page_token.empty() ? 1 : std::stoi(q.page_token);
+    ReturnsPage out;
+    out.total_entries = static_cast<std::int64_t>(match.size());
+    out.total_pages = static_cast<int>((match.size() + size - 1) / size);
+    for (std::size_t i = static_cast<std::size_t>((page - 1) * size);
+         i < match.size() && i < static_cast<std::size_t>(page * size); ++i) {
+      MarketplaceReturn summary = *match[i];
+      summary.has_detail = false;
+      summary.buyer_country.clear();
+      summary.buyer_region.clear();
+      out.items.push_back(summary);
+    }
+    if (page < out.total_pages) out.next_page_token = std::to_string(page + 1);
+    return out;
+  }
+
+  StatusOr<MarketplaceReturn> GetReturn(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    auto* r = Find(id);
+    if (r == nullptr) return NotFoundError("no return", "EBAY_NOT_FOUND");
+    MarketplaceReturn out = *r;
+    out.has_detail = true;
+    return out;
+  }
+
+  StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id) override {
+    std::lock_guard lock(mu_);
+    ++order_calls_;
+    MarketplaceOrder o;
+    o.order_id = std::string(order_id);
+    for (auto const& r : returns_) {
+      if (r.order_id != order_id) continue;
+      o.created_at = r.created_at - days(10);
+      o.buyer_country = r.buyer_country;
+      MarketplaceOrderLine line;
+      line.line_id = r.transaction_id;
+      line.item_id = r.item_id;
+      line.quantity = 1;
+      line.price = *r.item_price;
+      line.delivered_at = r.created_at - days(3);
+      line.delivery_is_estimate = true;
+      o.lines.push_back(line);
+    }
+    return o;
+  }
+
+  Status Decide(std::string_view id, ReturnDecisionRequest const& d) override {
+    std::lock_guard lock(mu_);
+    if (knobs.fail_decide_calls > 0) {
+      --knobs.fail_decide_calls;
+      return UnavailableError("injected", "HTTP_NOT_SENT");
+    }
+    auto* r = Find(id);
+    if (r == nullptr) return NotFoundError("no return", "EBAY_NOT_FOUND");
+    ++decisions_[r->external_id];
+    bool approve = d.kind == ReturnDecisionRequest::Kind::kApprove;
+    r->state = approve ? "ITEM_READY_TO_SHIP" : "RETURN_REJECTED";
+    r->mapped_state = MapState(r->state);
+    return Status();
+  }
+
+  Status MarkReceived(std::string_view, std::string_view) override {
+    return Status();
+  }
+
+  StatusOr<MarketplaceRefundResult> IssueRefund(
+      std::string_view id, MarketplaceRefundRequest const& req) override {
+    std::lock_guard lock(mu_);
+    auto* r = Find(id);
+    if (r == nullptr) return NotFoundError("no return", "EBAY_NOT_FOUND");
+    // As the eBay connection does: read first, never refund twice.
+    if (!r->refund_status.empty()) {
+      return MarketplaceRefundResult{r->refund_status, true};
+    }
+    ++refunds_[r->external_id];
+    last_refund_total_[r->external_id] = req.total;
+    r->refund_status = "PENDING";
+    r->state = "REFUND_INITIATED";
+    r->mapped_state = MapState(r->state);
+    if (knobs.lose_refund_answers > 0) {
+      --knobs.lose_refund_answers;
+      return Status(ErrorCode::kDeadlineExceeded, "injected",
+                    ErrorInfo{"HTTP_TIMEOUT"});
+    }
+    return MarketplaceRefundResult{"PENDING", false};
+  }
+
+  void SetState(std::string_view id, std::string state) {
+    auto* r = Find(id);
+    r->state = std::move(state);
+    r->mapped_state = MapState(r->state);
+  }
+
+  MarketplaceReturn* Find(std::string_view id) {
+    for (auto& r : returns_) {
+      if (r.external_id == id) return &r;
+    }
+    return nullptr;
+  }
+
+  Knobs knobs{};
+  std::vector<MarketplaceReturn> returns_;
+  std::map<std::string, int> refunds_;
+  std::map<std::string, int> decisions_;
+  std::map<std::string, Money> last_refund_total_;
+  int list_calls_ = 0;
+  int order_calls_ = 0;
+  std::mutex mu_;
+};
+
+class SyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("sanbao_sync_test_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+             ".db");
+    std::filesystem::remove(path_);
+    auto store = OpenSqliteStore(StoreOptions{path_.string()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    auto engine = PolicyEngine::Create();
+    ASSERT_TRUE(engine.ok());
+    engine_.emplace(*std::move(engine));
+    rules_.auto_approve_max.emplace("USD", Usd("200.00"));
+  }
+  void TearDown() override {
+    store_.reset();
+    for (auto const* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path_.string() + suffix);
+    }
+  }
+
+  StatusOr<SyncSummary> Sync(FakeMarketplace& m) {
+    SyncOptions options;
+    options.now = [] { return At(kNow); };
+    options.fetch_workers = 3;
+    ReturnsSync sync(m, *store_, *engine_, rules_, options);
+    return sync.Run();
+  }
+
+  std::int64_t StoredReturns() {
+    std::int64_t n = 0;
+    PageRequest page{1000, ""};
+    for (;;) {
+      auto p = store_->ListReturns({}, page);
+      EXPECT_TRUE(p.ok());
+      n += static_cast<std::int64_t>(p->items.size());
+      if (p->next_page_token.empty()) return n;
+      page.page_token = p->next_page_token;
+    }
+  }
+
+  std::filesystem::path path_;
+  std::shared_ptr<Store> store_;
+  std::optional<PolicyEngine> engine_;
+  SellerRules rules_;
+};
+
+TEST_F(SyncTest, FirstRunImportsDecidesAndRefunds) {
+  FakeMarketplace m(240);
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->fetched, 240);
+  EXPECT_EQ(s->created, 240);
+  EXPECT_EQ(StoredReturns(), 240);
+  EXPECT_EQ(s->errors, 0) << (s->error_messages.empty()
+                                  ? ""
+                                  : s->error_messages.front());
+
+  int requested = 0, approvable = 0, received = 0;
+  for (auto const& r : m.returns_) {
+    if (r.refund_status == "PENDING") ++received;
+    if (m.decisions_.contains(r.external_id)) ++approvable;
+    if (r.state == "RETURN_REQUESTED") ++requested;
+  }
+  EXPECT_EQ(s->refunded, received);
+  EXPECT_EQ(s->approved, approvable);
+  EXPECT_GT(s->approved, 0);
+  EXPECT_GT(s->refunded, 0);
+  EXPECT_EQ(s->approved + s->review, s->approved + requested);
+  for (auto const& [id, n] : m.refunds_) EXPECT_EQ(n, 1) << id;
+  // Decisions change the local case too.
+  auto approved = std::find_if(
+      m.returns_.begin(), m.returns_.end(),
+      [](auto const& r) { return r.state == "ITEM_READY_TO_SHIP"; });
+  ASSERT_NE(approved, m.returns_.end());
+  auto rc = store_->GetReturn("ebay:" + approved->external_id);
+  ASSERT_TRUE(rc.ok());
+  EXPECT_EQ(rc->state(), ReturnState::kApproved);
+  EXPECT_LE(static_cast<int>(s->samples.size()), 3);
+  ASSERT_FALSE(s->samples.empty());
+  EXPECT_NE(s->samples.front().explanation.find('\n'), std::string::npos);
+}
+
+TEST_F(SyncTest, SecondRunChangesNothing) {
+  FakeMarketplace m(120);
+  ASSERT_TRUE(Sync(m).ok());
+  auto refunds = m.refunds_;
+  auto decisions = m.decisions_;
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->created, 0);
+  EXPECT_EQ(s->refunded, 0);
+  EXPECT_EQ(s->approved, 0);
+  EXPECT_EQ(m.refunds_, refunds);
+  EXPECT_EQ(m.decisions_, decisions);
+}
+
+TEST_F(SyncTest, LaterChangesAreSeenAndActedOn) {
+  FakeMarketplace m(60);
+  ASSERT_TRUE(Sync(m).ok());
+  // The newest in-transit return arrives back at the seller.
+  auto it =
+      std::find_if(m.returns_.rbegin(), m.returns_.rend(),
+                   [](auto const& r) { return r.state == "ITEM_SHIPPED"; });
+  ASSERT_NE(it, m.returns_.rend());
+  // A second run takes in what the approvals did on the marketplace.
+  ASSERT_TRUE(Sync(m).ok());
+  m.SetState(it->external_id, "ITEM_DELIVERED");
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->updated, 1);
+  EXPECT_EQ(s->refunded, 1);
+  EXPECT_EQ(m.refunds_[it->external_id], 1);
+  auto rc = store_->GetReturn("ebay:" + it->external_id);
+  ASSERT_TRUE(rc.ok());
+  EXPECT_EQ(rc->state(), ReturnState::kResolved);
+  EXPECT_EQ(rc->resolution(), Resolution::kRefunded);
+}
+
+TEST_F(SyncTest, ResumesFromTheCursorAfterAFailedPage) {
+  FakeMarketplace m(230);
+  // Three 30-day slices back from now: the first two are empty, the third
+  // fails on its third page.
+  m.knobs.fail_list_on_call = 5;
+  auto first = Sync(m);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().reason(), "HTTP_CONNECTION_LOST");
+  EXPECT_EQ(StoredReturns(), 100);  // two pages of 50 were committed
+  auto second = Sync(m);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->resumed);
+  EXPECT_EQ(second->fetched, 130);
+  EXPECT_EQ(StoredReturns(), 230);
+  for (auto const& [id, n] : m.refunds_) EXPECT_EQ(n, 1) << id;
+  for (auto const& [id, n] : m.decisions_) EXPECT_EQ(n, 1) << id;
+}
+
+TEST_F(SyncTest, ALostRefundAnswerNeverBecomesASecondRefund) {
+  FakeMarketplace m(80);
+  m.knobs.lose_refund_answers = 2;
+  auto first = Sync(m);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The two refunds whose answers were lost are tried again later in the
+  // run, found already issued, and marked done: no error remains.
+  EXPECT_EQ(first->errors, 0);
+  EXPECT_EQ(first->refunded, static_cast<std::int64_t>(m.refunds_.size()));
+  for (auto const& [id, n] : m.refunds_) EXPECT_EQ(n, 1) << id;
+  auto pending = store_->PendingEffects(10);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_TRUE(pending->empty());
+}
+
+TEST_F(SyncTest, FailedDecisionsStayQueuedUntilSent) {
+  FakeMarketplace m(40);
+  m.knobs.fail_decide_calls = 1000;  // the marketplace refuses every call
+  auto first = Sync(m);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->approved, 0);
+  EXPECT_GT(first->errors, 0);
+  auto queued = store_->PendingEffects(100);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(static_cast<std::int64_t>(queued->size()), first->errors);
+  m.knobs.fail_decide_calls = 0;
+  auto second = Sync(m);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->approved, first->errors);
+  EXPECT_EQ(second->errors, 0);
+  for (auto const& [id, n] : m.decisions_) EXPECT_EQ(n, 1) << id;
+}
+
+TEST_F(SyncTest, LimitsAndDeclinesFollowTheRules) {
+  FakeMarketplace m(60);
+  rules_.auto_approve_max["USD"] = Usd("0.00");  // approve nothing
+  rules_.refund_on_receipt = false;
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->approved, 0);
+  EXPECT_EQ(s->refunded, 0);
+  EXPECT_TRUE(m.decisions_.empty());
+  EXPECT_TRUE(m.refunds_.empty());
+  EXPECT_GT(s->review, 0);
+}
+
+TEST_F(SyncTest, RestockingFeeOnlyWhereTheLawAllowsIt) {
+  FakeMarketplace m(2);
+  rules_.restocking_fee_percent = 10;
+  rules_.seller.posted_policy =
+      PostedPolicy{30, PostedPolicy::Refund::kCash, true};
+  // A German buyer withdrawing (no fee allowed) and a Texan buyer returning
+  // under the seller's 30-day policy (fee allowed).
+  auto& de = m.returns_[0];
+  de.buyer_country = "DE";
+  de.buyer_region.clear();
+  auto& tx = m.returns_[1];
+  tx.buyer_country = "US";
+  tx.buyer_region = "TX";
+  for (auto* r : {&de, &tx}) {
+    r->state = "ITEM_DELIVERED";
+    r->mapped_state = ReturnState::kReceived;
+    r->estimated_refund = MarketplaceAmount{Usd("80.00"), std::nullopt};
+    r->estimated_refund_parts = {
+        {"PURCHASE_PRICE", {Usd("80.00"), std::nullopt}, std::nullopt}};
+  }
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->refunded, 2);
+  EXPECT_EQ(m.last_refund_total_.at(de.external_id), Usd("80.00"));
+  EXPECT_EQ(m.last_refund_total_.at(tx.external_id), Usd("72.00"));
+}
+
+TEST_F(SyncTest, ClosedReturnsKeepAConsistentHistory) {
+  FakeMarketplace m(3);
+  m.returns_[0].state = "CLOSED";
+  m.returns_[0].mapped_state = ReturnState::kClosed;
+  m.returns_[0].refund_status = "SUCCESS";
+  m.returns_[1].state = "CLOSED";
+  m.returns_[1].mapped_state = ReturnState::kClosed;
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  auto refunded = store_->GetReturn("ebay:" + m.returns_[0].external_id);
+  ASSERT_TRUE(refunded.ok());
+  EXPECT_EQ(refunded->state(), ReturnState::kClosed);
+  EXPECT_EQ(refunded->resolution(), Resolution::kRefunded);
+  auto cancelled = store_->GetReturn("ebay:" + m.returns_[1].external_id);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->state(), ReturnState::kClosed);
+  EXPECT_EQ(cancelled->history().size(),
+            2u);  // requested -> cancelled -> closed
+}
+
+TEST(SellerRulesTest, ParsesAndRejectsUnknownKeys) {
+  auto ok = ParseSellerRules(R"({
+    "seller": {"jurisdiction": "US", "return_cost_info": "buyer_pays",
+               "posted_policy": {"return_days": 30, "refund": "cash"}},
+    "auto_approve": {"when_eligible": true, "max_value": {"USD": "150.00"}},
+    "decline_ineligible": true, "refund_on_receipt": false,
+    "restocking_fee_percent": 15,
+    "comments": {"approve": "OK"}})");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->seller.jurisdiction, "US");
+  ASSERT_TRUE(ok->seller.posted_policy.has_value());
+  EXPECT_EQ(ok->seller.posted_policy->return_days, 30);
+  EXPECT_EQ(ok->auto_approve_max.at("USD"), Usd("150.00"));
+  EXPECT_TRUE(ok->decline_ineligible);
+  EXPECT_FALSE(ok->refund_on_receipt);
+  EXPECT_EQ(ok->restocking_fee_percent, 15);
+  EXPECT_EQ(ok->approve_comment, "OK");
+
+  auto typo = ParseSellerRules(R"({"refund_on_reciept": true})");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.status().reason(), "RULES_INVALID");
+  EXPECT_NE(typo.status().message().find("refund_on_reciept"),
+            std::string::npos);
+  auto bad_money =
+      ParseSellerRules(R"({"auto_approve": {"max_value": {"JPY": "1.5"}}})");
+  ASSERT_FALSE(bad_money.ok());
+  auto bad_fee = ParseSellerRules(R"({"restocking_fee_percent": 101})");
+  ASSERT_FALSE(bad_fee.ok());
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao
