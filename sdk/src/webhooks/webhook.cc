@@ -54,10 +54,16 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request) {
 
 HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
                                      WebhookOutcome& outcome, Status* error) {
+  WebhookVerifier* verifier_ptr = nullptr;
   auto refuse = [&](Status status) {
     outcome = WebhookOutcome::kRefused;
     ++refused_;
     auto response = Refusal(status);
+    if (verifier_ptr != nullptr) {
+      if (int code = verifier_ptr->refused_status(status); code != 0) {
+        response.status = code;
+      }
+    }
     if (error) *error = std::move(status);
     return response;
   };
@@ -82,6 +88,8 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
                                    .metadata = {{"method", request.method}},
                                    .http_status = 405}));
   }
+  // From here on the verifier chooses how refusals are answered.
+  verifier_ptr = &verifier;
 
   auto event = verifier.Verify(request);
   if (!event.ok()) {
@@ -150,8 +158,10 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
     outcome = WebhookOutcome::kDuplicate;
     ++duplicates_;
   }
-  return JsonResponse(200, {{"status", *stored ? "stored" : "duplicate"},
-                            {"event_id", event->event_id}});
+  int status = verifier.accepted_status();
+  if (status == 204) return HttpResponse{.status = 204};
+  return JsonResponse(status, {{"status", *stored ? "stored" : "duplicate"},
+                               {"event_id", event->event_id}});
 }
 
 WebhookStats WebhookReceiver::stats() const {

@@ -46,6 +46,12 @@ class WebhookVerifier {
   virtual std::optional<HttpResponse> HandleControl(ServerRequest const&) {
     return std::nullopt;
   }
+  /// The status answered once a delivery is stored (or was stored before).
+  /// 204 answers with no body.
+  virtual int accepted_status() const { return 200; }
+  /// The status answered when a delivery is refused (bad signature, stale,
+  /// malformed); 0: derived from the error (401, 400, ...).
+  virtual int refused_status(Status const& /*error*/) const { return 0; }
 };
 
 /// Where accepted events go. Record() returns only once the event is durable:

@@ -1,0 +1,163 @@
+// eBay Platform Notifications (Trading API, SOAP): parsing with pugixml and
+// the NotificationSignature check
+// (https://developer.ebay.com/support/kb-article?KBid=1201).
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+
+#include "headers.h"
+#include "sanbao/ebay/notifications.h"
+#include "sanbao/webhooks/crypto.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace ebay {
+namespace {
+
+std::string_view LocalName(char const* name) {
+  std::string_view n(name);
+  auto colon = n.rfind(':');
+  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+std::string Trim(std::string_view s) {
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The first element named `local` (any namespace prefix) under `root`,
+// depth first.
+pugi::xml_node FindElement(pugi::xml_node root, std::string_view local) {
+  return root.find_node([&](pugi::xml_node node) {
+    return node.type() == pugi::node_element && LocalName(node.name()) == local;
+  });
+}
+
+std::string TextOf(pugi::xml_node root, std::string_view local) {
+  auto node = FindElement(root, local);
+  return node ? Trim(node.child_value()) : std::string();
+}
+
+Status Malformed(std::string message, std::string field) {
+  return InvalidArgumentError("eBay platform notification: " + message,
+                              "WEBHOOK_MALFORMED", {{"field", field}});
+}
+
+}  // namespace
+
+StatusOr<PlatformNotification> ParsePlatformNotification(
+    std::string_view soap_xml) {
+  pugi::xml_document doc;
+  auto parsed = doc.load_buffer(soap_xml.data(), soap_xml.size(),
+                                pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed) {
+    return InvalidArgumentError(
+        std::string("eBay platform notification is not XML: ") +
+            parsed.description(),
+        "WEBHOOK_MALFORMED", {{"offset", std::to_string(parsed.offset)}});
+  }
+  auto envelope = doc.document_element();
+  if (!envelope || LocalName(envelope.name()) != "Envelope") {
+    return Malformed("not a SOAP envelope", "Envelope");
+  }
+  auto header = FindElement(envelope, "Header");
+  auto body = FindElement(envelope, "Body");
+  if (!body) return Malformed("no SOAP Body", "Body");
+
+  PlatformNotification n;
+  if (header) n.signature = TextOf(header, "NotificationSignature");
+  n.timestamp = TextOf(body, "Timestamp");
+  if (n.timestamp.empty()) return Malformed("no Timestamp", "Timestamp");
+  auto instant = ParseInstant(n.timestamp);
+  if (!instant.ok()) {
+    return Malformed("Timestamp is not an RFC 3339 instant: " + n.timestamp,
+                     "Timestamp");
+  }
+  n.occurred_at = *instant;
+  n.event_name = TextOf(body, "NotificationEventName");
+  if (n.event_name.empty()) {
+    return Malformed("no NotificationEventName", "NotificationEventName");
+  }
+  n.recipient_user_id = TextOf(body, "RecipientUserID");
+  n.external_user_data = TextOf(body, "ExternalUserData");
+  n.return_id = TextOf(body, "ReturnId");
+  n.return_status = TextOf(body, "ReturnStatus");
+  n.other_party_id = TextOf(body, "OtherPartyId");
+  n.other_party_role = TextOf(body, "OtherPartyRole");
+  if (auto created = TextOf(body, "CreationDate"); !created.empty()) {
+    auto at = ParseInstant(created);
+    if (!at.ok()) {
+      return Malformed("CreationDate is not an RFC 3339 instant: " + created,
+                       "CreationDate");
+    }
+    n.creation_date = *at;
+  }
+  return n;
+}
+
+std::string PlatformNotificationSignature(
+    std::string_view timestamp, PlatformNotificationKeys const& keys) {
+  std::string input;
+  input.reserve(timestamp.size() + keys.dev_id.size() + keys.app_id.size() +
+                keys.cert_id.size());
+  input.append(timestamp);
+  input += keys.dev_id;
+  input += keys.app_id;
+  input += keys.cert_id;
+  return Base64Encode(Md5(input));
+}
+
+bool IsReturnNotificationEvent(std::string_view event_name) {
+  // https://developer.ebay.com/Devzone/return-management/CallRef/types/NotificationEventType.html
+  for (std::string_view name :
+       {"ReturnCreated", "ReturnShipped", "ReturnDelivered",
+        "ReturnWaitingForSellerInfo", "ReturnSellerInfoOverdue",
+        "ReturnRefundOverdue", "ReturnEscalated", "ReturnClosed"}) {
+    if (event_name == name) return true;
+  }
+  return false;
+}
+
+std::string PlatformNotificationEventId(PlatformNotification const& n) {
+  return n.return_id + ":" + n.event_name + ":" + n.timestamp;
+}
+
+PlatformNotificationVerifier::PlatformNotificationVerifier(
+    PlatformNotificationKeys keys)
+    : keys_(std::move(keys)) {}
+
+StatusOr<WebhookEvent> PlatformNotificationVerifier::Verify(
+    ServerRequest const& request) {
+  auto n = ParsePlatformNotification(request.body);
+  if (!n.ok()) return n.status();
+  if (n->signature.empty()) {
+    return Status(ErrorCode::kUnauthenticated,
+                  "eBay platform notification without NotificationSignature",
+                  ErrorInfo{.reason = "WEBHOOK_SIGNATURE_MISSING",
+                            .metadata = {{"source", "ebay.platform"}}});
+  }
+  auto expected = PlatformNotificationSignature(n->timestamp, keys_);
+  if (!ConstantTimeEqual(n->signature, expected)) {
+    return Status(ErrorCode::kUnauthenticated,
+                  "eBay platform notification signature does not match",
+                  ErrorInfo{.reason = "WEBHOOK_SIGNATURE_INVALID",
+                            .metadata = {{"source", "ebay.platform"},
+                                         {"event", n->event_name}}});
+  }
+  WebhookEvent event;
+  event.source = "ebay.platform";
+  event.event_id = PlatformNotificationEventId(*n);
+  event.topic = n->event_name;
+  event.occurred_at = n->occurred_at;
+  event.payload = request.body;
+  event.headers = internal::HeadersToKeep(request.headers);
+  return event;
+}
+
+}  // namespace ebay
+}  // namespace v1
+}  // namespace sanbao

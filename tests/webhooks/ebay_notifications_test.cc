@@ -1,0 +1,360 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sanbao/ebay/notifications.h"
+#include "sanbao/webhooks/crypto.h"
+#include "sanbao/webhooks/webhook.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace ebay {
+namespace {
+
+namespace json = boost::json;
+
+// Fixtures: /work/shared/research/fixtures/marketplaces/ebay (README.md
+// there gives their provenance; sources in marketplaces.md §A.7).
+std::string Fixture(std::string const& name) {
+  std::ifstream in(std::string(SANBAO_SOURCE_DIR) +
+                       "/../shared/research/fixtures/marketplaces/ebay/" + name,
+                   std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+json::object Vector(std::string const& name) {
+  auto text = Fixture(name);
+  EXPECT_FALSE(text.empty()) << name;
+  return json::parse(text).as_object();
+}
+
+std::string Str(json::value const& v) { return std::string(v.as_string()); }
+
+class MemoryInbox : public WebhookInbox {
+ public:
+  StatusOr<bool> Record(WebhookEvent const& event) override {
+    std::lock_guard lock(mutex_);
+    for (auto const& e : events) {
+      if (e.source == event.source && e.event_id == event.event_id) {
+        return false;
+      }
+    }
+    events.push_back(event);
+    return true;
+  }
+  std::mutex mutex_;
+  std::vector<WebhookEvent> events;
+};
+
+Instant At(char const* text) { return *ParseInstant(text); }
+
+// ---- Platform Notifications -------------------------------------------------
+
+PlatformNotificationKeys FixtureKeys() {
+  auto inputs =
+      Vector("notification_return_created.vector.json")["inputs"].as_object();
+  return {.dev_id = Str(inputs["DevID"]),
+          .app_id = Str(inputs["AppID"]),
+          .cert_id = Str(inputs["CertID"])};
+}
+
+ServerRequest PlatformDelivery(std::string body) {
+  return ServerRequest{.method = "POST",
+                       .target = "/webhooks/ebay/platform",
+                       .headers = {{"Content-Type", "text/xml"},
+                                   {"SOAPAction", "\"ReturnCreated\""}},
+                       .body = std::move(body)};
+}
+
+TEST(EbayPlatformNotificationTest, ParsesTheReturnCreatedFixture) {
+  auto n = ParsePlatformNotification(
+      Fixture("notification_return_created.soap.xml"));
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->event_name, "ReturnCreated");
+  EXPECT_EQ(n->timestamp, "2025-03-02T15:03:25.123Z");
+  EXPECT_EQ(n->occurred_at, At("2025-03-02T15:03:25Z"));
+  EXPECT_EQ(n->return_id, "5000012347");
+  EXPECT_EQ(n->recipient_user_id, "sanbao_demo_seller");
+  EXPECT_EQ(n->external_user_data, "tenant-42");
+  EXPECT_EQ(n->return_status, "RETURN_REQUESTED");
+  EXPECT_EQ(n->other_party_role, "BUYER");
+  EXPECT_EQ(n->creation_date, At("2025-03-02T15:03:19Z"));
+  EXPECT_EQ(n->signature, "NQ5AJnRzfq7LEdkSoqwnDA==");
+  EXPECT_TRUE(IsReturnNotificationEvent(n->event_name));
+  EXPECT_FALSE(IsReturnNotificationEvent("ItemSold"));
+}
+
+TEST(EbayPlatformNotificationTest, SignatureMatchesTheFixtureVector) {
+  auto vector = Vector("notification_return_created.vector.json");
+  EXPECT_EQ(PlatformNotificationSignature(
+                Str(vector["inputs"].as_object()["Timestamp"]), FixtureKeys()),
+            Str(vector["expected_NotificationSignature"]));
+}
+
+TEST(EbayPlatformNotificationTest, VerifierAcceptsTheFixture) {
+  PlatformNotificationVerifier verifier(FixtureKeys());
+  auto body = Fixture("notification_return_created.soap.xml");
+  auto event = verifier.Verify(PlatformDelivery(body));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(event->source, "ebay.platform");
+  EXPECT_EQ(event->event_id,
+            "5000012347:ReturnCreated:2025-03-02T15:03:25.123Z");
+  EXPECT_EQ(event->topic, "ReturnCreated");
+  EXPECT_EQ(event->occurred_at, At("2025-03-02T15:03:25Z"));
+  EXPECT_EQ(event->payload, body);
+}
+
+TEST(EbayPlatformNotificationTest, TamperedDeliveriesAreRefused) {
+  PlatformNotificationVerifier verifier(FixtureKeys());
+  auto body = Fixture("notification_return_created.soap.xml");
+  auto replace = [&](std::string from, std::string to) {
+    auto copy = body;
+    auto pos = copy.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    copy.replace(pos, from.size(), to);
+    return copy;
+  };
+  // Another signature.
+  auto r = verifier.Verify(PlatformDelivery(
+      replace("NQ5AJnRzfq7LEdkSoqwnDA==", "NQ5AJnRzfq7LEdkSoqwnDB==")));
+  EXPECT_EQ(r.status().reason(), "WEBHOOK_SIGNATURE_INVALID");
+  // A replay with a fresh Timestamp but the old signature.
+  r = verifier.Verify(PlatformDelivery(
+      replace("2025-03-02T15:03:25.123Z", "2025-03-02T16:03:25.123Z")));
+  EXPECT_EQ(r.status().reason(), "WEBHOOK_SIGNATURE_INVALID");
+  // Other keys.
+  auto keys = FixtureKeys();
+  keys.cert_id += "x";
+  PlatformNotificationVerifier other(keys);
+  EXPECT_EQ(other.Verify(PlatformDelivery(body)).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  // No signature element content.
+  r = verifier.Verify(
+      PlatformDelivery(replace("NQ5AJnRzfq7LEdkSoqwnDA==", "")));
+  EXPECT_EQ(r.status().reason(), "WEBHOOK_SIGNATURE_MISSING");
+  // Not XML, no timestamp.
+  EXPECT_EQ(verifier.Verify(PlatformDelivery("<soap")).status().reason(),
+            "WEBHOOK_MALFORMED");
+  r = verifier.Verify(PlatformDelivery(
+      replace("<Timestamp>2025-03-02T15:03:25.123Z</Timestamp>", "")));
+  EXPECT_EQ(r.status().reason(), "WEBHOOK_MALFORMED");
+}
+
+TEST(EbayPlatformNotificationTest,
+     ThroughTheReceiverStoredOnceAndStaleRefused) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  Instant now = At("2025-03-02T15:04:00Z");
+  WebhookReceiver receiver(inbox, {.clock = [&] { return now; }});
+  receiver.Route("/webhooks/ebay/platform",
+                 std::make_shared<PlatformNotificationVerifier>(FixtureKeys()));
+  auto request =
+      PlatformDelivery(Fixture("notification_return_created.soap.xml"));
+  EXPECT_EQ(receiver.Handle(request).status, 200);
+  EXPECT_EQ(receiver.Handle(request).status, 200);  // redelivery
+  EXPECT_EQ(inbox->events.size(), 1u);
+  now = At("2025-03-02T16:04:00Z");  // an hour later: a replay
+  WebhookOutcome outcome;
+  Status error;
+  EXPECT_EQ(receiver.Handle(request, outcome, &error).status, 400);
+  EXPECT_EQ(error.reason(), "WEBHOOK_STALE");
+  EXPECT_EQ(inbox->events.size(), 1u);
+}
+
+// ---- Commerce Notification API ---------------------------------------------
+
+class KeyServer : public HttpTransport {
+ public:
+  StatusOr<HttpResponse> Send(HttpRequest const& request) override {
+    std::lock_guard lock(mutex_);
+    ++calls;
+    last = request;
+    if (down) return UnavailableError("refused", "HTTP_NOT_SENT");
+    for (auto const& [kid, body] : keys) {
+      if (request.url ==
+          "https://api.test/commerce/notification/v1/public_key/" + kid) {
+        return HttpResponse{.status = 200, .body = body};
+      }
+    }
+    return HttpResponse{.status = 404, .body = "{}"};
+  }
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> keys;
+  int calls = 0;
+  bool down = false;
+  HttpRequest last;
+};
+
+class EbayCommerceNotificationTest : public ::testing::Test {
+ protected:
+  EbayCommerceNotificationTest()
+      : vector_(Vector("notification_commerce_account_deletion.vector.json")),
+        body_(Fixture("notification_commerce_account_deletion.body")),
+        server_(std::make_shared<KeyServer>()) {
+    auto key = vector_
+        ["public_key_response_for_GET_/commerce/notification/v1/"
+         "public_key/{kid}"];
+    kid_ = Str(vector_["decoded_header"].as_object()["kid"]);
+    server_->keys.push_back({kid_, json::serialize(key)});
+    auto challenge = vector_["challenge_example"].as_object();
+    verifier_ = std::make_shared<CommerceNotificationVerifier>(
+        server_, [] { return StatusOr<std::string>("app-token"); },
+        CommerceNotificationOptions{
+            .api_base = "https://api.test/",
+            .verification_token = Str(challenge["verificationToken"]),
+            .endpoint_url = Str(challenge["endpoint"]),
+            .clock = [this] { return now_; }});
+  }
+
+  ServerRequest Delivery(std::string body, std::string header) {
+    return ServerRequest{.method = "POST",
+                         .target = "/webhooks/ebay/commerce",
+                         .headers = {{"Content-Type", "application/json"},
+                                     {"X-EBAY-SIGNATURE", std::move(header)}},
+                         .body = std::move(body)};
+  }
+  ServerRequest FixtureDelivery() {
+    return Delivery(body_, Str(vector_["header_value"]));
+  }
+  std::string Header(json::object fields) {
+    return Base64Encode(json::serialize(fields));
+  }
+
+  json::object vector_;
+  std::string body_;
+  std::shared_ptr<KeyServer> server_;
+  std::string kid_;
+  std::chrono::steady_clock::time_point now_{};
+  std::shared_ptr<CommerceNotificationVerifier> verifier_;
+};
+
+TEST_F(EbayCommerceNotificationTest, VerifiesTheFixtureWithAFetchedKey) {
+  auto event = verifier_->Verify(FixtureDelivery());
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(event->source, "ebay.commerce");
+  EXPECT_EQ(event->event_id,
+            "49feeaeb-4982-42d9-a377-9645b8479411_33f7e043-fed8-442b-9d44-"
+            "791923bd9a6d");
+  EXPECT_EQ(event->topic, "MARKETPLACE_ACCOUNT_DELETION");
+  EXPECT_EQ(event->occurred_at, At("2025-03-02T15:04:01Z"));
+  EXPECT_EQ(event->payload, body_);
+  EXPECT_EQ(FindHeader(server_->last.headers, "authorization"),
+            "Bearer app-token");
+  EXPECT_EQ(server_->last.method, "GET");
+}
+
+TEST_F(EbayCommerceNotificationTest, KeysAreCachedByKidUntilTheTtl) {
+  ASSERT_TRUE(verifier_->Verify(FixtureDelivery()).ok());
+  ASSERT_TRUE(verifier_->Verify(FixtureDelivery()).ok());
+  EXPECT_EQ(server_->calls, 1);
+  now_ += std::chrono::hours(2);
+  ASSERT_TRUE(verifier_->Verify(FixtureDelivery()).ok());
+  EXPECT_EQ(server_->calls, 2);
+}
+
+TEST_F(EbayCommerceNotificationTest, TamperedBodyOrHeaderIsRefused) {
+  auto body = body_;
+  body.replace(body.find("test_user"), 9, "evil_user");
+  EXPECT_EQ(verifier_->Verify(Delivery(body, Str(vector_["header_value"])))
+                .status()
+                .reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  // The raw bytes are signed: the same JSON re-serialized with spaces fails.
+  EXPECT_EQ(
+      verifier_->Verify(Delivery(body_ + " ", Str(vector_["header_value"])))
+          .status()
+          .reason(),
+      "WEBHOOK_SIGNATURE_INVALID");
+  auto fields = vector_["decoded_header"].as_object();
+  fields["digest"] = "SHA256";  // the signature was made with SHA1
+  EXPECT_EQ(
+      verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
+      "WEBHOOK_SIGNATURE_INVALID");
+  fields = vector_["decoded_header"].as_object();
+  fields["kid"] = "unknown-kid";
+  EXPECT_EQ(
+      verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
+      "WEBHOOK_SIGNATURE_INVALID");
+  fields["kid"] = "../../oauth";
+  EXPECT_EQ(
+      verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
+      "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(
+      verifier_->Verify(Delivery(body_, "%%%not-base64")).status().reason(),
+      "WEBHOOK_SIGNATURE_INVALID");
+  auto no_header = FixtureDelivery();
+  no_header.headers.pop_back();
+  EXPECT_EQ(verifier_->Verify(no_header).status().reason(),
+            "WEBHOOK_SIGNATURE_MISSING");
+}
+
+TEST_F(EbayCommerceNotificationTest, KeyServerDownIsUnavailable) {
+  server_->down = true;
+  auto r = verifier_->Verify(FixtureDelivery());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(r.status().reason(), "WEBHOOK_KEY_UNAVAILABLE");
+}
+
+TEST_F(EbayCommerceNotificationTest, KeyOnOneLineIsAccepted) {
+  auto key = vector_
+                 ["public_key_response_for_GET_/commerce/notification/v1/"
+                  "public_key/{kid}"]
+                     .as_object();
+  std::string pem = Str(key["key"]);
+  std::erase(pem, '\n');
+  key["key"] = pem;
+  server_->keys[0].second = json::serialize(key);
+  EXPECT_TRUE(verifier_->Verify(FixtureDelivery()).ok());
+}
+
+TEST_F(EbayCommerceNotificationTest, ChallengeMatchesTheFixtureVector) {
+  auto challenge = vector_["challenge_example"].as_object();
+  EXPECT_EQ(CommerceChallengeResponse(Str(challenge["challenge_code"]),
+                                      Str(challenge["verificationToken"]),
+                                      Str(challenge["endpoint"])),
+            Str(challenge["challengeResponse"]));
+  auto response = verifier_->HandleControl(
+      {.method = "GET",
+       .target = "/webhooks/ebay/commerce?challenge_code=" +
+                 Str(challenge["challenge_code"])});
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  auto answer = json::parse(response->body).as_object();
+  EXPECT_EQ(Str(answer["challengeResponse"]),
+            Str(challenge["challengeResponse"]));
+  EXPECT_FALSE(verifier_->HandleControl(FixtureDelivery()).has_value());
+  EXPECT_EQ(verifier_->HandleControl({.method = "GET", .target = "/x"})->status,
+            400);
+}
+
+TEST_F(EbayCommerceNotificationTest, ThroughTheReceiver204Then412) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:05:00Z"); }});
+  receiver.Route("/webhooks/ebay/commerce", verifier_);
+  auto accepted = receiver.Handle(FixtureDelivery());
+  EXPECT_EQ(accepted.status, 204);
+  EXPECT_TRUE(accepted.body.empty());
+  EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 204);
+  EXPECT_EQ(inbox->events.size(), 1u);
+  auto tampered = FixtureDelivery();
+  tampered.body += "\n";
+  EXPECT_EQ(receiver.Handle(tampered).status, 412);
+  server_->down = true;
+  now_ += std::chrono::hours(2);  // the cached key expired
+  EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 503);
+  EXPECT_EQ(inbox->events.size(), 1u);
+}
+
+}  // namespace
+}  // namespace ebay
+}  // namespace v1
+}  // namespace sanbao
