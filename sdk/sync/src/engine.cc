@@ -231,6 +231,15 @@ std::string ReturnKey(std::string_view connector, std::string_view id) {
   return std::string(connector) + ":" + std::string(id);
 }
 
+// Whether the marketplace offers the seller `action` on `r` now ("APPROVE",
+// "ISSUE_REFUND", ...). A marketplace that lists no options leaves it to
+// the state.
+bool Offers(MarketplaceReturn const& r, std::string_view action) {
+  return r.seller_options.empty() ||
+         std::find(r.seller_options.begin(), r.seller_options.end(), action) !=
+             r.seller_options.end();
+}
+
 bool IsRefundState(MarketplaceReturn const& r) {
   return !r.refund_status.empty() || r.actual_refund.has_value();
 }
@@ -405,9 +414,10 @@ struct ReturnsSync::State {
         if (!w.decision) {
           w.action = Action::kReview;
         } else if (w.decision->eligible && rules.auto_approve_eligible &&
-                   WithinLimit(r)) {
+                   WithinLimit(r) && Offers(r, "APPROVE")) {
           w.action = Action::kApprove;
-        } else if (!w.decision->eligible && rules.decline_ineligible) {
+        } else if (!w.decision->eligible && rules.decline_ineligible &&
+                   Offers(r, "DECLINE")) {
           w.action = Action::kDecline;
         } else {
           w.action = Action::kReview;
@@ -415,7 +425,8 @@ struct ReturnsSync::State {
         break;
       }
       case ReturnState::kReceived:
-        if (rules.refund_on_receipt && !IsRefundState(r)) {
+        if (rules.refund_on_receipt && !IsRefundState(r) &&
+            Offers(r, "ISSUE_REFUND")) {
           w.refund = PlanRefund(w);
           w.action = w.refund ? Action::kRefund : Action::kReview;
         }
