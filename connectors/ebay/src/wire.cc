@@ -583,11 +583,18 @@ Status ErrorFromResponse(HttpResponse const& response) {
       (!ec && doc.is_object()) ? &doc.get_object() : nullptr;
   try {
     json::array const* errors = nullptr;
+    auto array_at = [](json::object const* o, std::string_view key) {
+      auto const* v = Get(o, key);
+      return v == nullptr ? nullptr : v->if_array();
+    };
     if (root != nullptr) {
-      errors = ArrAt(root, "error");
-      if (errors == nullptr) errors = ArrAt(root, "errors");
+      errors = array_at(root, "error");
+      if (errors == nullptr) errors = array_at(root, "errors");
       if (errors == nullptr) {
-        errors = ArrAt(ObjAt(root, "errorMessage"), "error");
+        auto const* wrapped = Get(root, "errorMessage");
+        if (wrapped != nullptr && wrapped->is_object()) {
+          errors = array_at(&wrapped->get_object(), "error");
+        }
       }
     }
     if (errors != nullptr && !errors->empty()) {
