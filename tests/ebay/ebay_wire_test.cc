@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
 
 #include "ebay_test_support.h"
 #include "sanbao/ebay/mapping.h"
@@ -255,6 +258,31 @@ TEST(EbayMapping, EveryStateHasAMapping) {
   EXPECT_EQ(MapReturnState("SOMETHING_NEW"), ReturnState::kRequested);
   EXPECT_EQ(MapReturnState(""), ReturnState::kRequested);
   EXPECT_FALSE(IsKnownReturnState("SOMETHING_NEW"));
+}
+
+// docs/guides/ebay.md repeats the state table; the two must agree.
+TEST(EbayMapping, GuideTableMatchesTheCode) {
+  auto guide = testing::ReadFile(std::string(SANBAO_SOURCE_DIR) +
+                                 "/docs/guides/ebay.md");
+  ASSERT_FALSE(guide.empty());
+  std::set<std::string> documented;
+  std::istringstream lines(guide);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("| `")) continue;
+    auto end = line.find('`', 3);
+    auto state = line.substr(3, end - 3);
+    if (!IsKnownReturnState(state)) continue;
+    auto cell_start = line.find('|', end) + 1;
+    auto cell_end = line.find('|', cell_start);
+    auto cell = line.substr(cell_start, cell_end - cell_start);
+    cell.erase(0, cell.find_first_not_of(' '));
+    cell.erase(cell.find_last_not_of(' ') + 1);
+    auto mapped = ParseReturnState(cell);
+    ASSERT_TRUE(mapped.ok()) << line;
+    EXPECT_EQ(*mapped, MapReturnState(state)) << line;
+    EXPECT_TRUE(documented.insert(state).second) << "twice: " << state;
+  }
+  EXPECT_EQ(documented.size(), KnownReturnStates().size());
 }
 
 TEST(EbayMapping, RefundStatesAndReasons) {
