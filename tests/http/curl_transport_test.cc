@@ -230,6 +230,33 @@ TEST(CurlTransportTest, BadUrls) {
   }
 }
 
+TEST(CurlTransportTest, HeaderInjectionIsRefused) {
+  TestServer server([](ReceivedRequest const&) { return Ok("ok"); });
+  auto transport = MakeCurlTransport();
+  for (HttpHeader header : {HttpHeader{"X-Note", "a\r\nX-Injected: 1"},
+                            HttpHeader{"X-Note", "a\nb"},
+                            HttpHeader{"Bad Name", "v"}, HttpHeader{"", "v"}}) {
+    HttpRequest request;
+    request.url = server.Url("/");
+    request.headers.push_back(header);
+    auto result = transport->Send(request);
+    ASSERT_FALSE(result.ok()) << header.name;
+    EXPECT_EQ(result.status().reason(), "HTTP_BAD_HEADER");
+    EXPECT_EQ(result.status().code(), ErrorCode::kInvalidArgument);
+  }
+  HttpRequest bad_method{"GET /x HTTP/1.1\r\n", server.Url("/")};
+  auto result = transport->Send(bad_method);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_BAD_REQUEST");
+  EXPECT_TRUE(server.requests().empty());
+  // An empty value is allowed and sent as such.
+  HttpRequest empty_value;
+  empty_value.url = server.Url("/");
+  empty_value.headers.push_back({"X-Empty", ""});
+  ASSERT_TRUE(transport->Send(empty_value).ok());
+  EXPECT_EQ(server.requests().back().Header("X-Empty"), "");
+}
+
 TEST(CurlTransportTest, RedirectsAreReturnedNotFollowed) {
   TestServer server([](ReceivedRequest const&) {
     return Reply{Reply::Kind::kRespond,

@@ -1,5 +1,6 @@
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -289,6 +290,7 @@ class CurlTransport final : public HttpTransport {
       return TransportError(request, CURLE_UNSUPPORTED_PROTOCOL, false,
                             nullptr);
     }
+    if (Status bad = CheckHeaders(request); !bad.ok()) return bad;
     EasyHandle handle = Acquire();
     if (!handle) {
       return TransportError(request, CURLE_FAILED_INIT, false, nullptr);
@@ -342,6 +344,40 @@ class CurlTransport final : public HttpTransport {
     exchange.response.status = static_cast<int>(status);
     Release(std::move(handle));
     return std::move(exchange.response);
+  }
+
+  // A CR or LF in a header would let a value inject headers or a second
+  // request; names must be RFC 9110 tokens.
+  static Status CheckHeaders(HttpRequest const& request) {
+    auto is_tchar = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+             std::string_view("!#$%&'*+-.^_`|~").find(c) !=
+                 std::string_view::npos;
+    };
+    auto bad = [&](HttpHeader const& h, char const* what) {
+      return InvalidArgumentError(
+          "header " + RedactForLog(h.name) + " has " + what, "HTTP_BAD_HEADER",
+          {{"method", request.method},
+           {"url", RedactForLog(UrlWithoutQuery(request.url))},
+           {"header", RedactForLog(h.name)}});
+    };
+    for (auto const& h : request.headers) {
+      if (h.name.empty() ||
+          !std::all_of(h.name.begin(), h.name.end(), is_tchar)) {
+        return bad(h, "an invalid name");
+      }
+      if (h.value.find_first_of(std::string_view("\r\n\0", 3)) !=
+          std::string::npos) {
+        return bad(h, "a CR, LF or NUL in its value");
+      }
+    }
+    if (request.method.empty() ||
+        !std::all_of(request.method.begin(), request.method.end(), is_tchar)) {
+      return InvalidArgumentError(
+          "invalid HTTP method", "HTTP_BAD_REQUEST",
+          {{"url", RedactForLog(UrlWithoutQuery(request.url))}});
+    }
+    return Status();
   }
 
   static void SetMethod(CURL* curl, HttpRequest const& request) {

@@ -55,6 +55,9 @@ struct CurlOptions {
 ///   HTTP_TIMEOUT          a timeout after the request started to go out
 ///   HTTP_CONNECTION_LOST  send/receive errors, an empty or cut-off reply
 ///   HTTP_BAD_URL          malformed URL or a scheme other than http(s)
+///   HTTP_BAD_HEADER       a header name that is not a token, or a CR, LF or
+///                         NUL in a value (kInvalidArgument; never sent)
+///   HTTP_BAD_REQUEST      a method that is not a token (never sent)
 std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options = {});
 
 }  // namespace v1
