@@ -60,6 +60,29 @@ TEST(RedactForLogTest, EbaySignatureKeyHeader) {
             "x-ebay-signature-key: ***");
 }
 
+TEST(RedactForLogTest, UrlUserInfoAndBareCredentials) {
+  EXPECT_EQ(RedactForLog("http://user:pa55@proxy.example:3128/x"),
+            "http://***@proxy.example:3128/x");
+  EXPECT_EQ(RedactForLog("https://api.example.test/a@b"),
+            "https://api.example.test/a@b");
+  EXPECT_EQ(RedactForLog("sent Bearer eyJhbGciOi.x.y to the API"),
+            "sent Bearer *** to the API");
+  EXPECT_EQ(RedactForLog("token IAF v^1.1#i^1#abc, rejected"),
+            "token IAF ***, rejected");
+  EXPECT_EQ(RedactForLog(R"({"token_type":"Bearer"})"),
+            R"({"token_type":"Bearer"})");
+}
+
+TEST(RedactForLogTest, EdgeCases) {
+  EXPECT_EQ(RedactForLog(""), "");
+  EXPECT_EQ(RedactForLog("code="), "code=");
+  EXPECT_EQ(RedactForLog("code"), "code");
+  EXPECT_EQ(RedactForLog(R"({"password":"unterminated)"),
+            R"({"password":"***)");
+  EXPECT_EQ(RedactForLog("Authorization:"), "Authorization:");
+  EXPECT_EQ(RedactForLog("password=a&password=b"), "password=***&password=***");
+}
+
 TEST(RedactForLogTest, LeavesOrdinaryTextAlone) {
   std::string line =
       "http-retry method=GET url=https://api.ebay.com/post-order/v2/return/"

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <thread>
@@ -75,6 +76,18 @@ TEST(BackoffDelayTest, FullJitterBounds) {
   EXPECT_EQ(BackoffDelay(policy, 8, 0.0), milliseconds(0));
   // Far beyond the cap (2^1000 overflows a double to inf): still capped.
   EXPECT_EQ(BackoffDelay(policy, 1001, 0.999), milliseconds(19980));
+}
+
+TEST(BackoffDelayTest, NonsenseInputsGiveNoNegativeOrUndefinedDelays) {
+  RetryPolicy policy;
+  EXPECT_EQ(BackoffDelay(policy, 2, std::nan("")), milliseconds(0));
+  EXPECT_EQ(BackoffDelay(policy, 2, -3.0), milliseconds(0));
+  EXPECT_EQ(BackoffDelay(policy, 2, 7.0), milliseconds(400));
+  policy.initial_backoff = milliseconds(-5);
+  EXPECT_EQ(BackoffDelay(policy, 3, 0.5), milliseconds(0));
+  policy.initial_backoff = milliseconds(100);
+  policy.max_backoff = milliseconds(-1);
+  EXPECT_EQ(BackoffDelay(policy, 3, 0.5), milliseconds(0));
 }
 
 TEST(RetryingTransportTest, SleepsFullJitterBetweenAttempts) {

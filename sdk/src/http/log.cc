@@ -142,6 +142,46 @@ std::size_t TryMask(std::string_view text, std::size_t pos, std::string& out) {
   return 0;
 }
 
+// "scheme://user:password@host": masks the user information.
+std::size_t TryMaskUserInfo(std::string_view text, std::size_t pos,
+                            std::string& out) {
+  if (text.compare(pos, 3, "://") != 0) return 0;
+  std::size_t start = pos + 3;
+  std::size_t end = start;
+  while (end < text.size() && text[end] != '@' && text[end] != '/' &&
+         text[end] != '?' && text[end] != '#' && text[end] != ' ' &&
+         text[end] != '"' && text[end] != '\r' && text[end] != '\n') {
+    ++end;
+  }
+  if (end >= text.size() || text[end] != '@' || end == start) return 0;
+  out.append("://");
+  out.append(kMask);
+  return end;
+}
+
+// A bearer-style credential outside any header or parameter:
+// "... Bearer eyJhbGci..." or "... IAF v^1.1#i^1...".
+std::size_t TryMaskBareScheme(std::string_view text, std::size_t pos,
+                              std::string& out) {
+  if (pos > 0 && IsNameChar(text[pos - 1])) return 0;
+  for (std::string_view scheme :
+       {std::string_view("bearer "), std::string_view("iaf ")}) {
+    if (!StartsWithIgnoreCase(text, pos, scheme)) continue;
+    std::size_t value = pos + scheme.size();
+    std::size_t end = value;
+    while (end < text.size() && text[end] != ' ' && text[end] != '"' &&
+           text[end] != '\'' && text[end] != ',' && text[end] != '\r' &&
+           text[end] != '\n' && text[end] != '\t') {
+      ++end;
+    }
+    if (end == value || text.substr(value, end - value) == kMask) return 0;
+    out.append(text.substr(pos, scheme.size()));
+    out.append(kMask);
+    return end;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string RedactForLog(std::string_view text) {
@@ -149,7 +189,10 @@ std::string RedactForLog(std::string_view text) {
   out.reserve(text.size());
   std::size_t pos = 0;
   while (pos < text.size()) {
-    if (std::size_t next = TryMask(text, pos, out); next != 0) {
+    std::size_t next = TryMask(text, pos, out);
+    if (next == 0) next = TryMaskUserInfo(text, pos, out);
+    if (next == 0) next = TryMaskBareScheme(text, pos, out);
+    if (next != 0) {
       pos = next;
       continue;
     }

@@ -366,9 +366,10 @@ milliseconds BackoffDelay(RetryPolicy const& policy, int attempt,
                           double uniform01) {
   double ceiling = static_cast<double>(policy.initial_backoff.count()) *
                    std::pow(policy.multiplier, std::max(0, attempt - 1));
-  double cap = static_cast<double>(policy.max_backoff.count());
+  double cap = std::max(0.0, static_cast<double>(policy.max_backoff.count()));
   if (!(ceiling < cap)) ceiling = cap;  // also catches inf and NaN
-  double u = std::clamp(uniform01, 0.0, 1.0);
+  if (!(ceiling > 0.0)) return milliseconds(0);
+  double u = uniform01 >= 0.0 ? std::min(uniform01, 1.0) : 0.0;  // NaN: 0
   return milliseconds(static_cast<std::int64_t>(std::floor(u * ceiling)));
 }
 

@@ -27,6 +27,9 @@ using HttpLogSink = std::function<void(std::string_view line)>;
 ///     strings, form bodies), `name: value` (header lines, to the end of
 ///     the line) or `"name": "value"` (JSON).
 ///
+/// Also masked: the user information of a URL ("https://***@host/") and a
+/// credential after a bare "Bearer " or "IAF " anywhere in the text.
+///
 /// Names match ASCII case-insensitively and only as whole names
 /// ("error_code=" is not masked; "code=" is).
 std::string RedactForLog(std::string_view text);
