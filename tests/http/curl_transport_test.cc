@@ -257,6 +257,24 @@ TEST(CurlTransportTest, HeaderInjectionIsRefused) {
   EXPECT_EQ(server.requests().back().Header("X-Empty"), "");
 }
 
+TEST(CurlTransportTest, ResponseBodyLimit) {
+  TestServer server([](ReceivedRequest const& r) {
+    return Ok(std::string(r.target.size() * 100, 'x'));
+  });
+  CurlOptions options;
+  options.max_response_bytes = 1000;
+  auto transport = MakeCurlTransport(options);
+  auto small = transport->Send(HttpRequest{"GET", server.Url("/123456789")});
+  ASSERT_TRUE(small.ok()) << small.status();
+  EXPECT_EQ(small->body.size(), 1000u);
+  auto large = transport->Send(HttpRequest{"GET", server.Url("/1234567890")});
+  ASSERT_FALSE(large.ok());
+  EXPECT_EQ(large.status().reason(), "HTTP_RESPONSE_TOO_LARGE");
+  EXPECT_EQ(large.status().code(), ErrorCode::kResourceExhausted);
+  // The transport is still usable afterwards.
+  EXPECT_TRUE(transport->Send(HttpRequest{"GET", server.Url("/1")}).ok());
+}
+
 TEST(CurlTransportTest, RedirectsAreReturnedNotFollowed) {
   TestServer server([](ReceivedRequest const&) {
     return Reply{Reply::Kind::kRespond,

@@ -155,6 +155,8 @@ Status TransportError(HttpRequest const& request, CURLcode code, bool connected,
 
 struct Exchange {
   HttpResponse response;
+  std::size_t max_body = 0;
+  bool too_large = false;
 };
 
 std::string_view TrimSpaces(std::string_view s) {
@@ -199,8 +201,13 @@ extern "C" std::size_t OnHeader(char* data, std::size_t size, std::size_t count,
 extern "C" std::size_t OnBody(char* data, std::size_t size, std::size_t count,
                               void* user) {
   auto* exchange = static_cast<Exchange*>(user);
-  exchange->response.body.append(data, size * count);
-  return size * count;
+  std::size_t const bytes = size * count;
+  if (exchange->response.body.size() + bytes > exchange->max_body) {
+    exchange->too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  exchange->response.body.append(data, bytes);
+  return bytes;
 }
 
 // DNS and TLS session caches shared by all handles of one transport.
@@ -297,6 +304,7 @@ class CurlTransport final : public HttpTransport {
     }
     CURL* curl = handle.get();
     Exchange exchange;
+    exchange.max_body = options_.max_response_bytes;
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
     std::unique_ptr<curl_slist, SlistDeleter> headers(BuildHeaders(request));
 
@@ -331,6 +339,21 @@ class CurlTransport final : public HttpTransport {
     SetMethod(curl, request);
 
     CURLcode code = curl_easy_perform(curl);
+    if (exchange.too_large) {
+      Release(std::move(handle));
+      ErrorInfo info;
+      info.reason = "HTTP_RESPONSE_TOO_LARGE";
+      info.metadata = {
+          {"url", RedactForLog(UrlWithoutQuery(request.url))},
+          {"method", request.method},
+          {"transport_code", CodeName(code)},
+          {"max_response_bytes", std::to_string(options_.max_response_bytes)}};
+      return Status(ErrorCode::kResourceExhausted,
+                    request.method + " " +
+                        RedactForLog(UrlWithoutQuery(request.url)) +
+                        ": response body larger than max_response_bytes",
+                    std::move(info));
+    }
     if (code != CURLE_OK) {
       curl_off_t pretransfer = 0;
       curl_easy_getinfo(curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);

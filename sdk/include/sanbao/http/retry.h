@@ -42,7 +42,9 @@ struct RetryPolicy {
   HttpLogSink log{};
 };
 
-/// Injected so tests never sleep.
+/// Injected so tests never sleep. The functions are called from every thread
+/// that sends through the transport, so they must be thread-safe when the
+/// transport is shared.
 struct RetryEnvironment {
   std::function<Instant()> now{};  ///< wall clock (HTTP-date Retry-After)
   std::function<void(std::chrono::milliseconds)> sleep{};

@@ -4,6 +4,7 @@
 // the library; this header is std-only.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,8 @@ struct CurlOptions {
   /// connection cache) are kept for reuse; more concurrent requests than this
   /// still run, their handles are closed afterwards.
   int max_connections = 16;
+  /// A larger (decoded) response body fails with HTTP_RESPONSE_TOO_LARGE.
+  std::size_t max_response_bytes = std::size_t{64} << 20;
   /// One redacted line per exchange: method, URL, status or error, duration.
   HttpLogSink log{};
 };
@@ -58,6 +61,8 @@ struct CurlOptions {
 ///   HTTP_BAD_HEADER       a header name that is not a token, or a CR, LF or
 ///                         NUL in a value (kInvalidArgument; never sent)
 ///   HTTP_BAD_REQUEST      a method that is not a token (never sent)
+///   HTTP_RESPONSE_TOO_LARGE  the body exceeded max_response_bytes
+///                         (kResourceExhausted; the request was processed)
 std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options = {});
 
 }  // namespace v1
