@@ -13,5 +13,7 @@ void AddDecideCommand(CLI::App& app, int& exit_code);
 void AddReturnsCommands(CLI::App& app, int& exit_code);
 /// sync: marketplace returns into the store, decisions and refunds back.
 void AddSyncCommand(CLI::App& app, int& exit_code);
+/// webhooks serve: verified eBay notifications into the store's inbox.
+void AddWebhooksCommands(CLI::App& app, int& exit_code);
 
 }  // namespace sanbao::cli

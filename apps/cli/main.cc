@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   sanbao::cli::AddDecideCommand(app, exit_code);
   sanbao::cli::AddReturnsCommands(app, exit_code);
   sanbao::cli::AddSyncCommand(app, exit_code);
+  sanbao::cli::AddWebhooksCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (CLI::CallForHelp const& e) {
