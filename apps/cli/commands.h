@@ -11,6 +11,8 @@ void AddDeadlineCommand(CLI::App& app, int& exit_code);
 void AddDecideCommand(CLI::App& app, int& exit_code);
 /// returns list|show, refund preview (and the hidden store seed-demo).
 void AddReturnsCommands(CLI::App& app, int& exit_code);
+/// sandbox ebay: the local eBay simulator.
+void AddSandboxCommands(CLI::App& app, int& exit_code);
 /// sync: marketplace returns into the store, decisions and refunds back.
 void AddSyncCommand(CLI::App& app, int& exit_code);
 /// webhooks serve: verified eBay notifications into the store's inbox.

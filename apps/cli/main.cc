@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   sanbao::cli::AddDeadlineCommand(app, exit_code);
   sanbao::cli::AddDecideCommand(app, exit_code);
   sanbao::cli::AddReturnsCommands(app, exit_code);
+  sanbao::cli::AddSandboxCommands(app, exit_code);
   sanbao::cli::AddSyncCommand(app, exit_code);
   sanbao::cli::AddWebhooksCommands(app, exit_code);
   try {
