@@ -38,7 +38,9 @@ std::optional<UrlParts> SplitUrl(std::string_view url) {
   }
   auto query_start = rest.find('?');
   parts.path = std::string(rest.substr(0, query_start));
-  if (parts.path.empty()) parts.path = "/";
+  // assign(1, c) rather than = "/": GCC 12 at -O2 reports a false
+  // -Wrestrict for the literal assignment (GCC bug 105329).
+  if (parts.path.empty()) parts.path.assign(1, '/');
   if (query_start != std::string_view::npos) {
     parts.query = std::string(rest.substr(query_start + 1));
   }

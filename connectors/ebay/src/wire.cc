@@ -123,8 +123,14 @@ std::string ExpandExponent(std::string_view text) {
   if (auto e = text.find_first_of("eE"); e != std::string_view::npos) {
     auto exp_text = text.substr(e + 1);
     if (!exp_text.empty() && exp_text.front() == '+') exp_text.remove_prefix(1);
-    std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(),
-                    exponent);
+    auto [end, ec] = std::from_chars(
+        exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+    // No amount needs more than a few dozen digits; anything wider is
+    // returned as it is, for Money::Parse to reject.
+    if (ec != std::errc() || end != exp_text.data() + exp_text.size() ||
+        exponent > 40 || exponent < -40) {
+      return std::string(sign) + std::string(text);
+    }
     text = text.substr(0, e);
   }
   std::string digits;
@@ -361,39 +367,46 @@ std::optional<std::string> NumberText(json::value const& value) {
   return ExpandExponent(std::string_view(buffer, end - buffer));
 }
 
-StatusOr<Money> ParseMoney(json::value const& value, std::string_view currency,
-                           std::string_view field) {
-  std::string text;
-  if (auto const* s = value.if_string()) {
-    text.assign(s->data(), s->size());
-  } else if (auto number = NumberText(value)) {
-    text = *std::move(number);
-  } else {
-    return AmountError("an eBay amount is neither a number nor a string", field,
-                       json::serialize(value), currency, "NOT_A_NUMBER");
-  }
+StatusOr<Money> MoneyFromText(std::string_view text, bool is_json_number,
+                              std::string_view currency,
+                              std::string_view field) {
+  // A JSON number's text may have an exponent ("1e2"); a string must be a
+  // plain decimal.
+  std::string decimal =
+      is_json_number ? ExpandExponent(text) : std::string(text);
   auto found = Currency::Find(currency);
   if (!found) {
-    return AmountError("an eBay amount has an unknown currency", field, text,
-                       currency, found.status().reason());
+    return AmountError("an eBay amount has an unknown currency", field,
+                       std::string(text), currency, found.status().reason());
   }
   // Zeros past the currency's minor units change nothing and are dropped;
   // a significant digit there is an error (Money::Parse).
-  std::string trimmed = text;
-  if (auto point = trimmed.find('.'); point != std::string::npos) {
+  if (auto point = decimal.find('.'); point != std::string::npos) {
     auto scale = static_cast<std::size_t>(found->minor_units().value_or(0));
-    while (trimmed.size() - point - 1 > scale && trimmed.back() == '0') {
-      trimmed.pop_back();
+    while (decimal.size() - point - 1 > scale && decimal.back() == '0') {
+      decimal.pop_back();
     }
-    if (trimmed.back() == '.') trimmed.pop_back();
+    if (decimal.back() == '.') decimal.pop_back();
   }
-  auto money = Money::Parse(trimmed, *found);
+  auto money = Money::Parse(decimal, *found);
   if (!money) {
     return AmountError(
         "an eBay amount does not fit its currency: " + money.status().message(),
-        field, text, currency, money.status().reason());
+        field, std::string(text), currency, money.status().reason());
   }
   return money;
+}
+
+StatusOr<Money> ParseMoney(json::value const& value, std::string_view currency,
+                           std::string_view field) {
+  if (auto const* s = value.if_string()) {
+    return MoneyFromText(*s, false, currency, field);
+  }
+  if (auto number = NumberText(value)) {
+    return MoneyFromText(*number, true, currency, field);
+  }
+  return AmountError("an eBay amount is neither a number nor a string", field,
+                     json::serialize(value), currency, "NOT_A_NUMBER");
 }
 
 StatusOr<MarketplaceAmount> ParseAmount(json::value const& amount,
@@ -444,7 +457,7 @@ StatusOr<Instant> ParseDate(json::value const& date, std::string_view field) {
   return instant;
 }
 
-StatusOr<ReturnsPage> ParseSearchPage(std::string_view body) {
+StatusOr<ReturnsPage> ParseSearchPageDom(std::string_view body) {
   return Guard([&]() -> StatusOr<ReturnsPage> {
     auto doc = ParseBody(body, PageStorage(body.size()));
     auto const* root = Obj(&doc, "body");

@@ -34,6 +34,12 @@ std::optional<std::string> NumberText(boost::json::value const& value);
 StatusOr<Money> ParseMoney(boost::json::value const& value,
                            std::string_view currency, std::string_view field);
 
+/// As ParseMoney, from the text of a JSON number (exponent allowed; read
+/// exactly as written) or of a JSON string (a plain decimal).
+StatusOr<Money> MoneyFromText(std::string_view text, bool is_json_number,
+                              std::string_view currency,
+                              std::string_view field);
+
 /// An Amount object {value, currency, convertedFromValue?,
 /// convertedFromCurrency?}.
 StatusOr<MarketplaceAmount> ParseAmount(boost::json::value const& amount,
@@ -49,8 +55,13 @@ struct ReturnExtras {
   std::string rma_number{};
 };
 
-/// GET /return/search -> page (next_page_token left empty).
+/// GET /return/search -> page (next_page_token left empty). A streaming
+/// (SAX) reader straight into the result: no DOM, amounts from the number's
+/// own text (search_page.cc).
 StatusOr<ReturnsPage> ParseSearchPage(std::string_view body);
+/// The same through a Boost.JSON DOM and the GetReturn summary reader; the
+/// tests check the two agree.
+StatusOr<ReturnsPage> ParseSearchPageDom(std::string_view body);
 /// GET /return/{id}?fieldgroups=FULL -> the full record.
 StatusOr<MarketplaceReturn> ParseReturnDetail(std::string_view body,
                                               ReturnExtras* extras = nullptr);
