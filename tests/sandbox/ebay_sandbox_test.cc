@@ -473,6 +473,14 @@ TEST(EbaySandboxTest, RefundAmountIsChecked) {
       h.Po("POST", "/return/" + id + "/issue_refund",
            R"({"refundDetail":{"totalAmount":{"value":1,"currency":"EUR"}}})");
   EXPECT_EQ(wrong_currency.status, 400);
+  auto negative = h.Po(
+      "POST", "/return/" + id + "/issue_refund",
+      R"({"refundDetail":{"totalAmount":{"value":-0.5,"currency":"USD"}}})");
+  EXPECT_EQ(negative.status, 400);
+  auto too_precise = h.Po(
+      "POST", "/return/" + id + "/issue_refund",
+      R"({"refundDetail":{"totalAmount":{"value":"0.001","currency":"USD"}}})");
+  EXPECT_EQ(too_precise.status, 400);
   auto mismatch = h.Po(
       "POST", "/return/" + id + "/issue_refund",
       R"({"refundDetail":{"itemizedRefundDetail":[{"refundAmount":{"value":1,"currency":"USD"},"refundFeeType":"PURCHASE_PRICE"}],"totalAmount":{"value":2,"currency":"USD"}}})");

@@ -221,6 +221,7 @@ std::optional<std::int64_t> AmountMinor(json::value const& v, int scale) {
   }
   // "43.1", "43.10", "43": digits with at most `scale` significant decimals
   // (trailing zeros beyond the scale are tolerated).
+  if (text.empty() || text[0] == '-' || text[0] == '+') return std::nullopt;
   auto dot = text.find('.');
   std::string whole = text.substr(0, dot);
   std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
