@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""Ingest benchmarks for `./run bench` (not tests: they measure, they do not
+judge correctness).
+
+1. CPU per return: `sanbao sync` (sandbox -> connector -> policy engine ->
+   store) against the npm `ebay-api` client fetching and parsing the same
+   pages, returns and orders from the same sandbox
+   (bench/peers/ebay_ingest_peer.mjs). Only the client process is measured:
+   getrusage(RUSAGE_CHILDREN) for `sanbao sync`, process.cpuUsage() for the
+   peer. Target: Sanbao <= 1/10 of the peer's CPU per return.
+2. Peak memory while syncing a large sandbox (default 1,000,000 returns):
+   the sync's maximum resident set size. Target: <= 100 MB, flat.
+
+usage: ingest.py SANBAO_CLI [--returns N] [--million N] [--skip-peer]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+NOW = "2026-11-20T12:00:00Z"
+
+
+class Sandbox:
+    def __init__(self, cli, returns, seed=1):
+        self.proc = subprocess.Popen(
+            [cli, "sandbox", "ebay", "--port", "0", "--returns", str(returns),
+             "--seed", str(seed), "--now", NOW, "--threads", "4"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.url = None
+        self.creds = {}
+        for line in self.proc.stdout:
+            m = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+            if m and not self.url:
+                self.url = m.group(1)
+            if line.startswith("credentials:"):
+                self.creds = dict(kv.split("=", 1) for kv in line.split()[1:])
+                break
+        if not self.url:
+            raise SystemExit("the sandbox did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def run_sync(cli, sandbox, db):
+    env = dict(os.environ,
+               SANBAO_EBAY_CLIENT_ID=sandbox.creds["client_id"],
+               SANBAO_EBAY_CLIENT_SECRET=sandbox.creds["client_secret"],
+               SANBAO_EBAY_REFRESH_TOKEN=sandbox.creds["refresh_token"])
+    # GNU time reports the sync's own CPU time and maximum resident set
+    # size (KiB), whatever other children this script has had.
+    with tempfile.NamedTemporaryFile("r") as usage:
+        out = subprocess.run(
+            ["/usr/bin/time", "-f", "%e %U %S %M", "-o", usage.name,
+             cli, "sync", "--ebay-url", sandbox.url, "--db", db, "--now", NOW,
+             "--json", "--no-progress", "--workers", "4"],
+            env=env, capture_output=True, text=True)
+        wall, user, system, rss_kib = usage.read().split()[-4:]
+    if out.returncode not in (0, 1):
+        raise SystemExit("sanbao sync failed: " + out.stderr)
+    summary = json.loads(out.stdout)
+    return {
+        "returns": summary["fetched"],
+        "cpu_ms": 1000 * (float(user) + float(system)),
+        "wall_s": float(wall),
+        "max_rss_mb": int(rss_kib) / 1024,
+        "errors": summary["errors"],
+    }
+
+
+def run_peer(root, sandbox):
+    out = subprocess.run(
+        ["node", os.path.join(root, "bench", "peers", "ebay_ingest_peer.mjs"),
+         sandbox.url], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit("peer failed: " + out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cli")
+    ap.add_argument("--returns", type=int, default=20000)
+    ap.add_argument("--million", type=int, default=1000000)
+    ap.add_argument("--skip-peer", action="store_true")
+    a = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"\ningest: {a.returns:,} sandbox returns, CPU of the client process only")
+        sandbox = Sandbox(a.cli, a.returns)
+        try:
+            ours = run_sync(a.cli, sandbox, os.path.join(tmp, "ingest.db"))
+            peer = None if a.skip_peer else run_peer(root, sandbox)
+        finally:
+            sandbox.stop()
+        per = ours["cpu_ms"] * 1000 / max(1, ours["returns"])
+        print(f"  sanbao sync           {ours['returns']:>9,} returns  "
+              f"{per:8.1f} us CPU/return  ({ours['wall_s']:.1f} s wall, "
+              f"{ours['max_rss_mb']:.0f} MB peak RSS, errors {ours['errors']})")
+        if peer:
+            pper = (peer["cpu_user_ms"] + peer["cpu_system_ms"]) * 1000 / max(1, peer["returns"])
+            print(f"  npm ebay-api peer     {peer['returns']:>9,} returns  "
+                  f"{pper:8.1f} us CPU/return  ({peer['wall_ms'] / 1000:.1f} s wall; "
+                  f"fetch + parse only, no decisions, no store)")
+            print(f"  ratio {per / pper:.3f}   target <= 0.1")
+
+        if a.million > 0:
+            print(f"\nmemory: syncing {a.million:,} sandbox returns")
+            sandbox = Sandbox(a.cli, a.million)
+            try:
+                big = run_sync(a.cli, sandbox, os.path.join(tmp, "million.db"))
+            finally:
+                sandbox.stop()
+            print(f"  {big['returns']:,} returns in {big['wall_s']:.0f} s, "
+                  f"peak RSS {big['max_rss_mb']:.1f} MB   target <= 100 MB "
+                  f"(errors {big['errors']})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
