@@ -37,6 +37,7 @@ struct SandboxArgs {
   int threads = 1;
   int refund_settle_reads = 2;
   std::int64_t refund_settle_seconds = 60;
+  std::int64_t visibility_delay = 0;
 };
 
 Status Bad(std::string message) {
@@ -61,6 +62,7 @@ int RunEbaySandbox(SandboxArgs const& a) {
   o.daily_quota = a.quota;
   o.refund_settle_reads = a.refund_settle_reads;
   o.refund_settle_delay = std::chrono::seconds(a.refund_settle_seconds);
+  o.visibility_delay = std::chrono::seconds(a.visibility_delay);
   if (!a.client_id.empty()) o.client_id = a.client_id;
   if (!a.client_secret.empty()) o.client_secret = a.client_secret;
   if (!a.refresh_token.empty()) o.refresh_token = a.refresh_token;
@@ -170,6 +172,10 @@ void AddSandboxCommands(CLI::App& app, int& exit_code) {
   cmd->add_option("--refund-settle-seconds", a->refund_settle_seconds,
                   "Seconds after which a PENDING refund succeeds")
       ->capture_default_str();
+  cmd->add_option("--visibility-delay", a->visibility_delay,
+                  "Seconds before a write shows on GET and search")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([&exit_code, a] { exit_code = RunEbaySandbox(*a); });
 }
 

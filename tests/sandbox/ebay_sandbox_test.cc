@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -555,6 +556,31 @@ TEST(EbaySandboxTest, FaultKnobs) {
   EXPECT_GE(h.Stats().at("faults_injected").as_int64(), 2);
   EXPECT_EQ(h.Faults(R"({"bogus":1})").status, 400);
   EXPECT_EQ(h.Faults(R"({"fail_rate":2})").status, 400);
+}
+
+TEST(EbaySandboxTest, WritesBecomeVisibleAfterTheDelay) {
+  Harness h(200, 7,
+            [](EbaySandboxOptions& o) { o.visibility_delay = seconds(30); });
+  auto id = h.InState("RETURN_REQUESTED").at(0);
+  ASSERT_EQ(
+      h.Po("POST", "/return/" + id + "/decide", R"({"decision":"APPROVE"})")
+          .status,
+      200);
+  // Reads still show the old state ...
+  EXPECT_EQ(h.PoJson("/return/" + id).at("summary").at("state"),
+            "RETURN_REQUESTED");
+  auto listed = h.InState("RETURN_REQUESTED");
+  EXPECT_NE(std::find(listed.begin(), listed.end(), id), listed.end());
+  // ... while the write took effect.
+  EXPECT_EQ(
+      h.Po("POST", "/return/" + id + "/decide", R"({"decision":"APPROVE"})")
+          .status,
+      400);
+  h.now_ += seconds(31);
+  EXPECT_EQ(h.PoJson("/return/" + id).at("summary").at("state"),
+            "ITEM_READY_TO_SHIP");
+  listed = h.InState("RETURN_REQUESTED");
+  EXPECT_EQ(std::find(listed.begin(), listed.end(), id), listed.end());
 }
 
 TEST(EbaySandboxTest, FailRateIsDeterministic) {

@@ -276,6 +276,13 @@ struct Touched {
   std::string close_reason{};
 };
 
+/// What reads show of a return while a write is not yet visible.
+struct Stale {
+  State state = State::kReturnRequested;
+  Touched touched{};
+  Instant visible_at{};
+};
+
 struct Token {
   bool user = true;
   Instant expires{};
@@ -359,6 +366,7 @@ class EbaySandbox::Impl {
     quota_ = options_.daily_quota;
     settle_reads_ = options_.refund_settle_reads;
     settle_delay_ = options_.refund_settle_delay;
+    visibility_delay_ = options_.visibility_delay;
     webhook_duplicate_ = options_.webhook_duplicate;
     if (!options_.webhook_url.empty()) {
       notifier_ = std::thread([this] { NotifierLoop(); });
@@ -503,7 +511,24 @@ class EbaySandbox::Impl {
     }
   };
   View ViewOf(std::int64_t index) const {
+    if (auto it = stale_.find(index); it != stale_.end()) {
+      return View{Load(index), &it->second.touched, it->second.state};
+    }
     return View{Load(index), FindTouched(index), StateOf(index)};
+  }
+  /// The state reads show (a write may not be visible yet).
+  State VisibleState(std::int64_t index) const {
+    if (!stale_.empty()) {
+      if (auto it = stale_.find(index); it != stale_.end()) {
+        return it->second.state;
+      }
+    }
+    return StateOf(index);
+  }
+  void ExpireStale() {
+    Instant now = Now();
+    std::erase_if(stale_,
+                  [&](auto const& e) { return e.second.visible_at <= now; });
   }
 
   void WriteSummary(JsonWriter& w, View const& v) const {
@@ -961,6 +986,8 @@ class EbaySandbox::Impl {
   int settle_reads_ = 2;
   seconds settle_delay_{60};
   seconds clock_advance_{0};
+  seconds visibility_delay_{0};
+  std::map<std::int64_t, Stale> stale_;
   bool webhook_duplicate_ = false;
 
   // counters
@@ -1056,6 +1083,7 @@ HttpResponse EbaySandbox::Impl::Dispatch(ServerRequest const& request,
   if (auto fault = CheckQuotaAndFaults(endpoint)) return *fault;
 
   SettleRefunds(std::nullopt);
+  ExpireStale();
 
   if (endpoint == Endpoint::kSearch) return HandleSearch(params);
   if (endpoint == Endpoint::kGetOrder) return HandleGetOrder(id);
@@ -1084,6 +1112,17 @@ HttpResponse EbaySandbox::Impl::Dispatch(ServerRequest const& request,
       seller_.requires_signatures) {
     if (auto bad = CheckSignature(request)) return *bad;
   }
+  // Eventual consistency: reads keep showing the return as it was until
+  // the delay has passed.
+  bool snapshot = false;
+  if (visibility_delay_ > seconds(0) && !stale_.contains(*index)) {
+    Stale before;
+    before.state = StateOf(*index);
+    if (auto const* t = FindTouched(*index)) before.touched = *t;
+    before.visible_at = Now() + visibility_delay_;
+    stale_.emplace(*index, std::move(before));
+    snapshot = true;
+  }
   HttpResponse response;
   switch (endpoint) {
     case Endpoint::kDecide:
@@ -1101,6 +1140,7 @@ HttpResponse EbaySandbox::Impl::Dispatch(ServerRequest const& request,
     default:
       break;
   }
+  if (snapshot && response.status != 200) stale_.erase(*index);
   // "Slow response after the write was applied": the change is made, the
   // answer comes late (the client times out and does not know).
   if (response.status == 200 && slow_writes_next_ > 0) {
@@ -1441,7 +1481,7 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
   }
   auto matches = [&](std::int64_t i) {
     if (!filtered) return true;
-    if (!allowed[states_[static_cast<std::size_t>(i)]]) return false;
+    if (!allowed[static_cast<std::size_t>(VisibleState(i))]) return false;
     if (overdue_filter) {
       auto due = std::chrono::floor<days>(CreatedAt(i)) + days(5) +
                  std::chrono::hours(7);
@@ -1478,7 +1518,7 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
     total = seen;
   }
   for (std::int64_t i = lo; i < hi; ++i) {
-    auto s = static_cast<State>(states_[static_cast<std::size_t>(i)]);
+    auto s = VisibleState(i);
     if (IsOpen(s)) ++open;
     if (SellerActionDue(s)) ++action_due;
   }
@@ -1928,6 +1968,8 @@ HttpResponse EbaySandbox::Impl::HandleControl(
         settle_reads_ = static_cast<int>(*n);
       } else if (key == "refund_settle_seconds") {
         settle_delay_ = seconds(static_cast<std::int64_t>(*n));
+      } else if (key == "visibility_delay_seconds") {
+        visibility_delay_ = seconds(static_cast<std::int64_t>(*n));
       } else if (key == "advance_clock_seconds") {
         clock_advance_ += seconds(static_cast<std::int64_t>(*n));
       } else {
@@ -1952,6 +1994,7 @@ HttpResponse EbaySandbox::Impl::HandleControl(
     w.Key("refund_settle_reads").Int(settle_reads_);
     w.Key("refund_settle_seconds").Int(settle_delay_.count());
     w.Key("clock_advance_seconds").Int(clock_advance_.count());
+    w.Key("visibility_delay_seconds").Int(visibility_delay_.count());
     w.Key("now").String(FormatEbayTime(Now()));
     w.EndObject();
     return JsonResponse(200, w.Take());
@@ -2034,6 +2077,9 @@ StatusOr<std::unique_ptr<EbaySandbox>> EbaySandbox::Create(
   }
   if (options.token_ttl <= seconds(0)) {
     return bad("token_ttl", "token TTL must be positive");
+  }
+  if (options.visibility_delay < seconds(0)) {
+    return bad("visibility_delay", "visibility delay must not be negative");
   }
   if (options.daily_quota < 0) {
     return bad("daily_quota", "quota must not be negative");

@@ -69,6 +69,10 @@ struct EbaySandboxOptions {
   int refund_settle_reads = 2;
   std::chrono::seconds refund_settle_delay{60};
 
+  /// Eventual consistency: a write shows on GET and search only this long
+  /// after it was made (the write itself takes effect at once).
+  std::chrono::seconds visibility_delay{0};
+
   /// Platform Notifications: POSTed to `webhook_url` through
   /// `webhook_transport` from a background thread, retried with backoff
   /// until HTTP 200, at most `webhook_max_attempts` times.
