@@ -4,11 +4,13 @@
 // meaning are those of ReadSummary in wire.cc (marketplaces.md §A.3,
 // ReturnSummaryType); the tests check both readers agree.
 
+#include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,89 @@ enum class Ctx : std::uint8_t {
   kPagination,       // paginationOutput
   kSkip,             // anything else, with all it contains
 };
+
+// The keys the reader acts on; everything else is kOther.
+enum class K : std::uint8_t {
+  kOther,
+  kActionType,
+  kActualRefundAmount,
+  kComments,
+  kContent,
+  kConvertedFromCurrency,
+  kConvertedFromValue,
+  kCreationDate,
+  kCreationInfo,
+  kCurrency,
+  kCurrentType,
+  kEstimatedRefundAmount,
+  kItem,
+  kItemId,
+  kMembers,
+  kOrderId,
+  kPaginationOutput,
+  kReason,
+  kRespondByDate,
+  kReturnId,
+  kReturnQuantity,
+  kSellerAvailableOptions,
+  kSellerResponseDue,
+  kSellerTotalRefund,
+  kState,
+  kStatus,
+  kTotal,
+  kTotalEntries,
+  kTotalPages,
+  kTransactionId,
+  kType,
+  kValue,
+};
+
+constexpr std::pair<std::string_view, K> kKeys[] = {
+    {"actionType", K::kActionType},
+    {"actualRefundAmount", K::kActualRefundAmount},
+    {"comments", K::kComments},
+    {"content", K::kContent},
+    {"convertedFromCurrency", K::kConvertedFromCurrency},
+    {"convertedFromValue", K::kConvertedFromValue},
+    {"creationDate", K::kCreationDate},
+    {"creationInfo", K::kCreationInfo},
+    {"currency", K::kCurrency},
+    {"currentType", K::kCurrentType},
+    {"estimatedRefundAmount", K::kEstimatedRefundAmount},
+    {"item", K::kItem},
+    {"itemId", K::kItemId},
+    {"members", K::kMembers},
+    {"orderId", K::kOrderId},
+    {"paginationOutput", K::kPaginationOutput},
+    {"reason", K::kReason},
+    {"respondByDate", K::kRespondByDate},
+    {"returnId", K::kReturnId},
+    {"returnQuantity", K::kReturnQuantity},
+    {"sellerAvailableOptions", K::kSellerAvailableOptions},
+    {"sellerResponseDue", K::kSellerResponseDue},
+    {"sellerTotalRefund", K::kSellerTotalRefund},
+    {"state", K::kState},
+    {"status", K::kStatus},
+    {"total", K::kTotal},
+    {"totalEntries", K::kTotalEntries},
+    {"totalPages", K::kTotalPages},
+    {"transactionId", K::kTransactionId},
+    {"type", K::kType},
+    {"value", K::kValue},
+};
+
+// Size, first and last character rule out nearly every candidate before a
+// full comparison.
+std::pair<K, std::string_view> KeyOf(std::string_view key) {
+  if (key.empty()) return {K::kOther, "?"};
+  for (auto const& [name, id] : kKeys) {
+    if (name.size() == key.size() && name.front() == key.front() &&
+        name.back() == key.back() && name == key) {
+      return {id, name};
+    }
+  }
+  return {K::kOther, "?"};
+}
 
 // An Amount's fields as text until the object closes (currency may come
 // after value).
@@ -83,7 +168,7 @@ class PageHandler {
     } else {
       switch (stack_.back()) {
         case Ctx::kRoot:
-          if (key_ == "paginationOutput") child = Ctx::kPagination;
+          if (key_ == K::kPaginationOutput) child = Ctx::kPagination;
           break;
         case Ctx::kMembers:
           child = Ctx::kMember;
@@ -92,33 +177,33 @@ class PageHandler {
           creation_order_.clear();
           break;
         case Ctx::kMember:
-          if (key_ == "creationInfo") {
+          if (key_ == K::kCreationInfo) {
             child = Ctx::kCreationInfo;
-          } else if (key_ == "sellerTotalRefund") {
+          } else if (key_ == K::kSellerTotalRefund) {
             child = Ctx::kSellerRefund;
-          } else if (key_ == "sellerResponseDue") {
+          } else if (key_ == K::kSellerResponseDue) {
             child = Ctx::kSellerDue;
           }
           break;
         case Ctx::kCreationInfo:
-          if (key_ == "item") {
+          if (key_ == K::kItem) {
             child = Ctx::kItem;
-          } else if (key_ == "comments") {
+          } else if (key_ == K::kComments) {
             child = Ctx::kComments;
-          } else if (key_ == "creationDate") {
+          } else if (key_ == K::kCreationDate) {
             child = Ctx::kCreationDate;
           }
           break;
         case Ctx::kSellerRefund:
-          if (key_ == "estimatedRefundAmount") {
+          if (key_ == K::kEstimatedRefundAmount) {
             child = Ctx::kEstimatedRefund;
-          } else if (key_ == "actualRefundAmount") {
+          } else if (key_ == K::kActualRefundAmount) {
             child = Ctx::kActualRefund;
           }
           if (child != Ctx::kSkip) amount_.Clear();
           break;
         case Ctx::kSellerDue:
-          if (key_ == "respondByDate") child = Ctx::kRespondBy;
+          if (key_ == K::kRespondByDate) child = Ctx::kRespondBy;
           break;
         case Ctx::kOptions:
           child = Ctx::kOption;
@@ -159,10 +244,10 @@ class PageHandler {
   bool on_array_begin(json::error_code& ec) {
     if (stack_.empty()) return Fail(ec, "body");
     Ctx child = Ctx::kSkip;
-    if (stack_.back() == Ctx::kRoot && key_ == "members") {
+    if (stack_.back() == Ctx::kRoot && key_ == K::kMembers) {
       child = Ctx::kMembers;
     } else if (stack_.back() == Ctx::kMember &&
-               key_ == "sellerAvailableOptions") {
+               key_ == K::kSellerAvailableOptions) {
       child = Ctx::kOptions;
     }
     stack_.push_back(child);
@@ -174,13 +259,17 @@ class PageHandler {
   }
 
   bool on_key_part(json::string_view s, std::size_t n, json::error_code&) {
-    if (n == s.size()) key_.clear();
-    key_.append(s.data(), s.size());
+    if (n == s.size()) key_text_.clear();
+    key_text_.append(s.data(), s.size());
     return true;
   }
   bool on_key(json::string_view s, std::size_t n, json::error_code&) {
-    if (n == s.size()) key_.clear();
-    key_.append(s.data(), s.size());
+    if (n == s.size()) {
+      std::tie(key_, key_name_) = KeyOf(std::string_view(s.data(), s.size()));
+    } else {
+      key_text_.append(s.data(), s.size());
+      std::tie(key_, key_name_) = KeyOf(key_text_);
+    }
     return true;
   }
 
@@ -270,35 +359,14 @@ class PageHandler {
       case Ctx::kEstimatedRefund:
       case Ctx::kActualRefund:
       case Ctx::kPagination:
-        if (IsReadKey()) return Fail(ec, key_, "a boolean");
+        if (IsReadKey()) return Fail(ec, key_name_, "a boolean");
         return true;
       default:
         return true;
     }
   }
 
-  bool IsReadKey() const {
-    static constexpr std::string_view kKeys[] = {"returnId",
-                                                 "orderId",
-                                                 "state",
-                                                 "status",
-                                                 "currentType",
-                                                 "itemId",
-                                                 "transactionId",
-                                                 "returnQuantity",
-                                                 "type",
-                                                 "reason",
-                                                 "value",
-                                                 "currency",
-                                                 "convertedFromValue",
-                                                 "convertedFromCurrency",
-                                                 "totalEntries",
-                                                 "totalPages"};
-    for (auto k : kKeys) {
-      if (k == key_) return true;
-    }
-    return false;
-  }
+  bool IsReadKey() const { return key_ != K::kOther; }
 
   static bool ToInt(std::string_view text, std::int64_t& out) {
     auto [end, ec] =
@@ -307,14 +375,14 @@ class PageHandler {
   }
 
   bool Int(std::string_view text, std::int64_t& out, json::error_code& ec) {
-    if (!ToInt(text, out)) return Fail(ec, key_, "not an integer");
+    if (!ToInt(text, out)) return Fail(ec, key_name_, "not an integer");
     return true;
   }
 
   bool Date(std::string_view text, std::optional<Instant>& out,
             json::error_code& ec) {
     auto instant = ParseInstant(text);
-    if (!instant) return Fail(ec, key_, "a malformed date");
+    if (!instant) return Fail(ec, key_name_, "a malformed date");
     out = *instant;
     return true;
   }
@@ -324,27 +392,27 @@ class PageHandler {
     switch (stack_.back()) {
       case Ctx::kMember: {
         auto& r = current();
-        if (key_ == "returnId") {
+        if (key_ == K::kReturnId) {
           r.external_id.assign(text);
-        } else if (key_ == "orderId") {
+        } else if (key_ == K::kOrderId) {
           r.order_id.assign(text);
-        } else if (key_ == "state") {
+        } else if (key_ == K::kState) {
           r.state.assign(text);
-        } else if (key_ == "status") {
+        } else if (key_ == K::kStatus) {
           r.status.assign(text);
-        } else if (key_ == "currentType") {
+        } else if (key_ == K::kCurrentType) {
           r.type.assign(text);
         }
         return true;
       }
       case Ctx::kCreationInfo:
-        if (key_ == "reason") {
+        if (key_ == K::kReason) {
           current().reason.assign(text);
-        } else if (key_ == "type") {
+        } else if (key_ == K::kType) {
           creation_type_.assign(text);
-        } else if (key_ == "orderId") {
+        } else if (key_ == K::kOrderId) {
           creation_order_.assign(text);
-        } else if (key_ == "creationDate") {
+        } else if (key_ == K::kCreationDate) {
           std::optional<Instant> at;
           if (!Date(text, at, ec)) return false;
           current().created_at = *at;
@@ -352,68 +420,69 @@ class PageHandler {
         return true;
       case Ctx::kItem: {
         auto& r = current();
-        if (key_ == "itemId") {
+        if (key_ == K::kItemId) {
           r.item_id.assign(text);
-        } else if (key_ == "transactionId") {
+        } else if (key_ == K::kTransactionId) {
           r.transaction_id.assign(text);
-        } else if (key_ == "returnQuantity") {
+        } else if (key_ == K::kReturnQuantity) {
           std::int64_t n = 0;
           if (!Int(text, n, ec)) return false;
           if (n < INT32_MIN || n > INT32_MAX) {
-            return Fail(ec, key_, "out of range");
+            return Fail(ec, key_name_, "out of range");
           }
           r.quantity = static_cast<int>(n);
         }
         return true;
       }
       case Ctx::kComments:
-        if (key_ == "content") current().comment.assign(text);
+        if (key_ == K::kContent) current().comment.assign(text);
         return true;
       case Ctx::kCreationDate:
-        if (key_ == "value") {
+        if (key_ == K::kValue) {
           std::optional<Instant> at;
           if (!Date(text, at, ec)) return false;
           current().created_at = *at;
         }
         return true;
       case Ctx::kSellerDue:
-        if (key_ == "respondByDate")
+        if (key_ == K::kRespondByDate)
           return Date(text, current().respond_by, ec);
         return true;
       case Ctx::kRespondBy:
-        if (key_ == "value") return Date(text, current().respond_by, ec);
+        if (key_ == K::kValue) return Date(text, current().respond_by, ec);
         return true;
       case Ctx::kEstimatedRefund:
       case Ctx::kActualRefund:
-        if (key_ == "value") {
+        if (key_ == K::kValue) {
           amount_.value.assign(text);
           amount_.value_is_number = is_number;
-        } else if (key_ == "currency") {
+        } else if (key_ == K::kCurrency) {
           amount_.currency.assign(text);
-        } else if (key_ == "convertedFromValue") {
+        } else if (key_ == K::kConvertedFromValue) {
           amount_.converted_value.assign(text);
           amount_.converted_is_number = is_number;
-        } else if (key_ == "convertedFromCurrency") {
+        } else if (key_ == K::kConvertedFromCurrency) {
           amount_.converted_currency.assign(text);
         }
         return true;
       case Ctx::kOption:
-        if (key_ == "actionType") current().seller_options.emplace_back(text);
+        if (key_ == K::kActionType) current().seller_options.emplace_back(text);
         return true;
       case Ctx::kPagination:
-        if (key_ == "totalEntries") {
+        if (key_ == K::kTotalEntries) {
           std::int64_t n = 0;
           if (!Int(text, n, ec)) return false;
           page.total_entries = n;
-        } else if (key_ == "totalPages") {
+        } else if (key_ == K::kTotalPages) {
           std::int64_t n = 0;
           if (!Int(text, n, ec)) return false;
-          if (n < 0 || n > INT32_MAX) return Fail(ec, key_, "out of range");
+          if (n < 0 || n > INT32_MAX)
+            return Fail(ec, key_name_, "out of range");
           page.total_pages = static_cast<int>(n);
         }
         return true;
       case Ctx::kRoot:
-        if (key_ == "total") return Int(text, total, ec);
+        if (key_ == K::kTotal) return Int(text, total, ec);
         return true;
       default:
         return true;
@@ -440,7 +509,9 @@ class PageHandler {
   }
 
   std::vector<Ctx> stack_;
-  std::string key_;
+  K key_ = K::kOther;
+  std::string_view key_name_ = "?";  // for messages
+  std::string key_text_;             // a key that arrived in parts
   std::string text_;
   std::string number_;
   std::string creation_type_;
@@ -454,6 +525,10 @@ StatusOr<ReturnsPage> ParseSearchPage(std::string_view body) {
   json::parse_options options;
   options.max_depth = 64;
   json::basic_parser<PageHandler> parser(options);
+  // One allocation for the items: a summary takes several hundred bytes,
+  // and a page holds at most 200.
+  std::size_t const members = std::min<std::size_t>(200, body.size() / 256 + 1);
+  parser.handler().page.items.reserve(members);
   json::error_code ec;
   auto consumed = parser.write_some(false, body.data(), body.size(), ec);
   auto& handler = parser.handler();
