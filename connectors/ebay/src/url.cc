@@ -24,12 +24,14 @@ std::optional<UrlParts> SplitUrl(std::string_view url) {
   if (authority.empty() || authority.find('@') != std::string_view::npos) {
     return std::nullopt;
   }
+  // RFC 9421 §2.2.3: no default port, lower-case host.
+  std::string_view default_port = parts.scheme == "https" ? ":443" : ":80";
+  if (authority.ends_with(default_port)) {
+    authority.remove_suffix(default_port.size());
+  }
+  parts.authority.reserve(authority.size());
   for (char c : authority) {
     parts.authority += AsciiLower(c);
-  }
-  std::string_view default_port = parts.scheme == "https" ? ":443" : ":80";
-  if (parts.authority.ends_with(default_port)) {
-    parts.authority.resize(parts.authority.size() - default_port.size());
   }
   rest = authority_end == std::string_view::npos ? std::string_view()
                                                  : rest.substr(authority_end);
