@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -313,6 +315,109 @@ TEST(HttpServerTest, WaitReturnsAfterStopFromAnotherThread) {
   std::thread stopper([&] { server->Stop(); });
   server->Wait();
   stopper.join();
+}
+
+// Collects responders until `n` have arrived.
+class PendingAnswers {
+ public:
+  void Add(ServerRequest request, HttpResponder respond) {
+    std::lock_guard lock(mutex_);
+    requests_.push_back(std::move(request));
+    responders_.push_back(std::move(respond));
+    cv_.notify_all();
+  }
+  std::vector<HttpResponder> WaitFor(std::size_t n) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return responders_.size() >= n; });
+    return std::exchange(responders_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<ServerRequest> requests_;
+  std::vector<HttpResponder> responders_;
+};
+
+TEST(HttpServerTest, AsyncAnswersHoldNoThread) {
+  PendingAnswers pending;
+  auto server = HttpServer::StartAsync(
+      {}, [&](ServerRequest request, HttpResponder respond) {
+        pending.Add(std::move(request), std::move(respond));
+      });
+  ASSERT_TRUE(server.ok()) << server.status();
+  // One io thread, four requests waiting at once: none of them holds it.
+  std::vector<std::unique_ptr<RawConnection>> conns;
+  for (int i = 0; i < 4; ++i) {
+    conns.push_back(std::make_unique<RawConnection>((*server)->port()));
+    ASSERT_TRUE(conns.back()->Send("GET /" + std::to_string(i) +
+                                   " HTTP/1.1\r\nHost: t\r\n\r\n"));
+  }
+  auto responders = pending.WaitFor(4);
+  std::thread answerer([&] {
+    for (std::size_t i = 0; i < responders.size(); ++i) {
+      responders[i](HttpResponse{.status = 200, .body = std::to_string(i)});
+      responders[i](HttpResponse{.status = 500});  // ignored
+    }
+  });
+  answerer.join();
+  for (std::size_t i = 0; i < conns.size(); ++i) {
+    auto response = conns[i]->ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, std::to_string(i));
+  }
+  // Keep-alive still works after an asynchronous answer.
+  ASSERT_TRUE(conns[0]->Send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto again = pending.WaitFor(1);
+  again[0](HttpResponse{.status = 201});
+  auto response = conns[0]->ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 201);
+}
+
+TEST(HttpServerTest, DroppedResponderClosesTheConnection) {
+  auto server = HttpServer::StartAsync(
+      {}, [](ServerRequest, HttpResponder) { /* never answers */ });
+  ASSERT_TRUE(server.ok());
+  RawConnection conn((*server)->port());
+  ASSERT_TRUE(conn.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_TRUE(conn.WaitClosed());
+}
+
+TEST(HttpServerTest, StopWaitsForAPendingAsyncAnswer) {
+  PendingAnswers pending;
+  auto server = HttpServer::StartAsync(
+      {}, [&](ServerRequest request, HttpResponder respond) {
+        pending.Add(std::move(request), std::move(respond));
+      });
+  ASSERT_TRUE(server.ok());
+  RawConnection conn((*server)->port());
+  ASSERT_TRUE(conn.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto responders = pending.WaitFor(1);
+  auto stopper = std::async(std::launch::async, [&] { (*server)->Stop(); });
+  responders[0](HttpResponse{.status = 202});
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 202);
+  stopper.get();
+}
+
+TEST(HttpServerTest, AnsweringAfterTheServerIsGoneIsHarmless) {
+  PendingAnswers pending;
+  HttpServerOptions options;
+  options.stop_timeout = std::chrono::milliseconds(50);
+  auto server = HttpServer::StartAsync(
+      options, [&](ServerRequest request, HttpResponder respond) {
+        pending.Add(std::move(request), std::move(respond));
+      });
+  ASSERT_TRUE(server.ok());
+  RawConnection conn((*server)->port());
+  ASSERT_TRUE(conn.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto responders = pending.WaitFor(1);
+  server->reset();  // gives up on the pending answer after stop_timeout
+  responders[0](HttpResponse{.status = 200});
+  EXPECT_TRUE(conn.WaitClosed());
 }
 
 TEST(HttpServerTest, StartOnATakenPortFails) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -63,10 +64,21 @@ bool ContainsCloseToken(std::string_view value) {
   return false;
 }
 
+// The session whose handler runs on this thread, if any.
+thread_local void const* t_current_session = nullptr;
+
 bool IsHttpParseError(beast::error_code const& ec) {
   return ec.category() ==
          http::make_error_code(http::error::bad_target).category();
 }
+
+// Responders may outlive the server (an inbox thread still holds one): they
+// reach their session only while the gate is open, and the server closes it
+// after its threads have stopped.
+struct Gate {
+  std::shared_mutex mutex;
+  bool open = true;
+};
 
 }  // namespace
 
@@ -74,7 +86,7 @@ class HttpServer::Impl {
  public:
   class Session;
 
-  Impl(HttpServerOptions options, HttpHandler handler)
+  Impl(HttpServerOptions options, AsyncHttpHandler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
         ioc_(std::max(1, options_.threads)),
@@ -90,7 +102,8 @@ class HttpServer::Impl {
 
   HttpServerOptions const& options() const { return options_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
-  HttpResponse CallHandler(ServerRequest const& request) const;
+  AsyncHttpHandler const& handler() const { return handler_; }
+  std::shared_ptr<Gate> const& gate() const { return gate_; }
   void Unregister(Session* session);
 
  private:
@@ -100,11 +113,13 @@ class HttpServer::Impl {
   bool OnIoThread() const;
 
   HttpServerOptions options_;
-  HttpHandler handler_;
+  AsyncHttpHandler handler_;
+  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
 
   std::mutex sessions_mutex_;
+  std::condition_variable sessions_cv_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
 
   std::mutex state_mutex_;
@@ -119,6 +134,7 @@ class HttpServer::Impl {
   // sessions) still queued, which unregister themselves above.
   net::io_context ioc_;
   tcp::acceptor acceptor_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
 };
 
 class HttpServer::Impl::Session
@@ -146,8 +162,41 @@ class HttpServer::Impl::Session
     });
   }
 
+  /// At teardown, after the io threads stopped: drops the self-reference of
+  /// a session still waiting for its answer.
+  std::shared_ptr<Session> ReleaseHold() { return std::move(hold_); }
+
  private:
   enum class State { kIdle, kReading, kHandling, kWriting, kClosing };
+
+  // The state shared by the copies of one request's responder. When the
+  // last copy goes away unanswered, the connection is closed.
+  struct Pending {
+    std::weak_ptr<Session> session;
+    std::shared_ptr<Gate> gate;
+    std::atomic<bool> answered{false};
+
+    void Deliver(std::optional<HttpResponse> response) {
+      if (answered.exchange(true)) return;
+      std::shared_lock lock(gate->mutex);
+      if (!gate->open) return;
+      auto self = session.lock();
+      if (!self) return;
+      if (response && t_current_session == self.get()) {
+        // Answered from inside the handler call: continue there.
+        self->inline_answer_ = std::move(*response);
+        return;
+      }
+      auto executor = self->stream_.get_executor();
+      net::post(executor, [self = std::move(self),
+                           response = std::move(response)]() mutable {
+        if (response) return self->Answer(std::move(*response));
+        self->hold_.reset();
+        self->Close();
+      });
+    }
+    ~Pending() { Deliver(std::nullopt); }
+  };
 
   std::chrono::milliseconds ReadTimeout() const {
     return server_.options().read_timeout;
@@ -251,11 +300,40 @@ class HttpServer::Impl::Session
     request.remote_address = remote_address_;
     bool head = message.method() == http::verb::head;
 
-    HttpResponse answer = server_.CallHandler(request);
+    keep_alive_ = keep_alive;
+    version_ = version;
+    head_ = head;
+    // Held until the answer is written: nothing else keeps a session alive
+    // while an asynchronous handler works.
+    hold_ = shared_from_this();
+    auto state = std::make_shared<Pending>();
+    state->session = weak_from_this();
+    state->gate = server_.gate();
+    HttpResponder respond = [state](HttpResponse response) {
+      state->Deliver(std::move(response));
+    };
+    t_current_session = this;
+    try {
+      server_.handler()(std::move(request), respond);
+    } catch (...) {
+      respond(HttpResponse{.status = 500,
+                           .headers = {{"Content-Type", "text/plain"}},
+                           .body = "internal server error\n"});
+    }
+    t_current_session = nullptr;
+    if (inline_answer_) {
+      auto answer = std::move(*inline_answer_);
+      inline_answer_.reset();
+      Answer(std::move(answer));
+    }
+  }
 
+  void Answer(HttpResponse answer) {
+    auto hold = std::move(hold_);  // released when this returns
+    bool keep_alive = keep_alive_;
     response_.emplace();
     auto& res = *response_;
-    res.version(version);
+    res.version(version_);
     if (answer.status < 100 || answer.status > 999) {
       answer = HttpResponse{.status = 500,
                             .headers = {{"Content-Type", "text/plain"}},
@@ -275,7 +353,7 @@ class HttpServer::Impl::Session
     }
     res.body() = std::move(answer.body);
     res.prepare_payload();
-    if (head) res.body().clear();
+    if (head_) res.body().clear();
     keep_alive = keep_alive && !server_.stopping();
     res.keep_alive(keep_alive);
     Write(!keep_alive);
@@ -352,6 +430,11 @@ class HttpServer::Impl::Session
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
   std::array<char, 8192> scratch_{};
+  std::shared_ptr<Session> hold_;
+  std::optional<HttpResponse> inline_answer_;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  unsigned version_ = 11;
   std::size_t drained_ = 0;
   State state_ = State::kIdle;
 };
@@ -396,6 +479,8 @@ Status HttpServer::Impl::Listen() {
 }
 
 void HttpServer::Impl::Run() {
+  // Keeps the threads running while answers are pending elsewhere.
+  work_.emplace(ioc_.get_executor());
   DoAccept();
   std::lock_guard lock(state_mutex_);
   running_threads_ = options_.threads;
@@ -434,19 +519,10 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   DoAccept();
 }
 
-HttpResponse HttpServer::Impl::CallHandler(ServerRequest const& request) const {
-  try {
-    return handler_(request);
-  } catch (...) {
-    return HttpResponse{.status = 500,
-                        .headers = {{"Content-Type", "text/plain"}},
-                        .body = "internal server error\n"};
-  }
-}
-
 void HttpServer::Impl::Unregister(Session* session) {
   std::lock_guard lock(sessions_mutex_);
   sessions_.erase(session);
+  if (sessions_.empty()) sessions_cv_.notify_all();
 }
 
 bool HttpServer::Impl::OnIoThread() const {
@@ -493,14 +569,35 @@ void HttpServer::Impl::StopAndJoin() {
     return;
   }
   joining_ = true;
-  state_cv_.wait_for(lock, options_.stop_timeout,
-                     [&] { return running_threads_ == 0; });
-  ioc_.stop();
+  lock.unlock();
+  {
+    // Idle connections are closing; requests in flight finish and close.
+    std::unique_lock sessions_lock(sessions_mutex_);
+    sessions_cv_.wait_for(sessions_lock, options_.stop_timeout,
+                          [&] { return sessions_.empty(); });
+  }
+  lock.lock();
+  work_.reset();
   auto threads = std::move(threads_);
   lock.unlock();
+  ioc_.stop();
   for (auto& thread : threads) {
     if (thread.joinable()) thread.join();
   }
+  {
+    std::unique_lock gate_lock(gate_->mutex);
+    gate_->open = false;
+  }
+  // Sessions abandoned while waiting for an answer hold themselves.
+  std::vector<std::shared_ptr<Session>> held;
+  {
+    std::lock_guard sessions_lock(sessions_mutex_);
+    for (auto& [_, weak] : sessions_) {
+      if (auto session = weak.lock()) held.push_back(std::move(session));
+    }
+  }
+  for (auto& session : held) session->ReleaseHold();
+  held.clear();
   lock.lock();
   stopped_ = true;
   state_cv_.notify_all();
@@ -515,12 +612,24 @@ void HttpServer::Impl::Wait() {
   StopAndJoin();  // joins, or waits for the thread that joins
 }
 
-StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
-    HttpServerOptions options, HttpHandler handler) {
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::StartAsync(
+    HttpServerOptions options, AsyncHttpHandler handler) {
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler));
   if (auto status = impl->Listen(); !status.ok()) return status;
   impl->Run();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
+    HttpServerOptions options, HttpHandler handler) {
+  if (!handler) {
+    return InvalidArgumentError("no handler", "SERVER_BAD_OPTIONS");
+  }
+  return StartAsync(
+      std::move(options), [handler = std::move(handler)](
+                              ServerRequest request, HttpResponder respond) {
+        respond(handler(request));  // an exception is answered 500
+      });
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

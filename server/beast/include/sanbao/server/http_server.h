@@ -38,6 +38,13 @@ struct HttpServerOptions {
 /// when threads > 1). An exception thrown by the handler is answered 500.
 using HttpHandler = std::function<HttpResponse(ServerRequest const&)>;
 
+/// Answers one request: call it exactly once, from any thread, at any time
+/// (later calls are ignored). Dropping it unanswered closes the connection.
+using HttpResponder = std::function<void(HttpResponse)>;
+/// A handler that may answer later without holding an io thread (the request
+/// waits for a disk commit, say). Called on an io thread.
+using AsyncHttpHandler = std::function<void(ServerRequest, HttpResponder)>;
+
 /// Serves HTTP/1.1 with keep-alive on `threads` io threads.
 ///
 /// Answers without calling the handler: 400 for a malformed request, 413 for
@@ -51,6 +58,11 @@ class HttpServer {
   /// (kUnavailable; e.g. the port is taken), SERVER_BAD_OPTIONS.
   static StatusOr<std::unique_ptr<HttpServer>> Start(HttpServerOptions options,
                                                      HttpHandler handler);
+  /// The same with an asynchronous handler. A connection whose request is
+  /// waiting for its answer holds no thread; Stop() waits for such answers
+  /// too (up to stop_timeout).
+  static StatusOr<std::unique_ptr<HttpServer>> StartAsync(
+      HttpServerOptions options, AsyncHttpHandler handler);
 
   HttpServer(HttpServer const&) = delete;
   HttpServer& operator=(HttpServer const&) = delete;
