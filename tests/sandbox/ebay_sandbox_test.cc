@@ -409,6 +409,21 @@ TEST(EbaySandboxTest, IssueRefundTwiceFailsAndCountsOneRefund) {
   EXPECT_TRUE(stats.at("returns_refunded_more_than_once").as_array().empty());
 }
 
+TEST(EbaySandboxTest, MarkRefundSentCountsAsTheRefund) {
+  Harness h(200);
+  auto id = h.InState("ITEM_DELIVERED").at(0);
+  std::string body =
+      R"({"refundDetail":{"totalAmount":{"value":"2.00","currency":"USD"}}})";
+  auto sent = h.Po("POST", "/return/" + id + "/mark_refund_sent", body);
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(h.PoJson("/return/" + id).at("summary").at("state"),
+            "REFUND_SENT_PENDING_CONFIRMATION");
+  EXPECT_EQ(h.Po("POST", "/return/" + id + "/issue_refund", body).status, 400);
+  auto stats = h.Stats();
+  EXPECT_EQ(stats.at("refunds_issued").as_int64(), 1);
+  EXPECT_EQ(stats.at("max_refunds_per_return").as_int64(), 1);
+}
+
 TEST(EbaySandboxTest, RefundIsPendingThenSuccessAfterReads) {
   Harness h(200);
   auto id = h.InState("ITEM_SHIPPED").at(0);
@@ -899,6 +914,15 @@ TEST(EbaySandboxTest, WebhooksAreSignedAndRetried) {
   ASSERT_EQ(requests.size(), 5u);
   EXPECT_NE(requests[3].body.find("ReturnShipped"), std::string::npos);
   EXPECT_NE(requests[4].body.find("ReturnDelivered"), std::string::npos);
+
+  // Duplicate delivery: the same notification twice.
+  ASSERT_EQ(h.Faults(R"({"webhook_duplicate":true})").status, 200);
+  ASSERT_EQ(h.Call("POST", "/sandbox/v1/returns").status, 201);
+  h.sandbox_->FlushWebhooks();
+  requests = transport->requests();
+  ASSERT_EQ(requests.size(), 7u);
+  EXPECT_EQ(requests[5].body, requests[6].body);
+  EXPECT_EQ(h.sandbox_->Stats().webhooks_delivered, 5);
 }
 
 TEST(EbaySandboxTest, ReturnsCreatedDuringPaginationLandAtTheEnd) {
