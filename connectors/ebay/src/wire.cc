@@ -488,7 +488,11 @@ StatusOr<ReturnsPage> ParseSearchPageDom(std::string_view body) {
 StatusOr<MarketplaceReturn> ParseReturnDetail(std::string_view body,
                                               ReturnExtras* extras) {
   return Guard([&]() -> StatusOr<MarketplaceReturn> {
-    auto doc = ParseBody(body, PageStorage(body.size()));
+    // One return or order is a few KiB: a stack arena usually holds
+    // all of it, with no heap allocation for the DOM.
+    unsigned char arena[16384];
+    json::monotonic_resource resource(arena, sizeof arena);
+    auto doc = ParseBody(body, &resource);
     auto const* root = Obj(&doc, "body");
     auto const* summary = ObjAt(root, "summary");
     if (summary == nullptr) BadResponse("summary", "missing");
@@ -504,7 +508,11 @@ StatusOr<MarketplaceOrder> ParseOrder(std::string_view body) {
   // (https://developer.ebay.com/api-docs/sell/fulfillment/resources/order/methods/getOrder):
   // money values are strings, dates bare RFC 3339 strings.
   return Guard([&]() -> StatusOr<MarketplaceOrder> {
-    auto doc = ParseBody(body, PageStorage(body.size()));
+    // One return or order is a few KiB: a stack arena usually holds
+    // all of it, with no heap allocation for the DOM.
+    unsigned char arena[16384];
+    json::monotonic_resource resource(arena, sizeof arena);
+    auto doc = ParseBody(body, &resource);
     auto const* root = Obj(&doc, "body");
     if (root == nullptr) BadResponse("body", "not an object");
     MarketplaceOrder order;
