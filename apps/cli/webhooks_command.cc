@@ -146,22 +146,28 @@ int Serve(ServeArgs a) {
   }
 
   bool quiet = a.quiet;
-  auto handler = [&receiver, quiet](ServerRequest const& request) {
+  // Asynchronous: a delivery waiting for its commit holds no io thread, so
+  // every connection's event can join the same group commit.
+  auto handler = [&receiver, quiet](ServerRequest request,
+                                    HttpResponder respond) {
     auto path = request.target.substr(0, request.target.find('?'));
     if (path == "/healthz") {
-      return HttpResponse{.status = 200,
-                          .headers = {{"Content-Type", "text/plain"}},
-                          .body = "ok\n"};
+      respond(HttpResponse{.status = 200,
+                           .headers = {{"Content-Type", "text/plain"}},
+                           .body = "ok\n"});
+      return;
     }
-    WebhookOutcome outcome;
-    Status error;
-    auto response = receiver.Handle(request, outcome, &error);
-    if (!quiet && !error.ok()) {
-      std::fprintf(stderr, "sanbao webhooks: %s %s -> %d %s\n",
-                   request.method.c_str(), path.c_str(), response.status,
-                   error.reason().c_str());
-    }
-    return response;
+    receiver.HandleAsync(
+        request,
+        [quiet, method = request.method, path, respond = std::move(respond)](
+            HttpResponse response, WebhookOutcome, Status const& error) {
+          if (!quiet && !error.ok()) {
+            std::fprintf(stderr, "sanbao webhooks: %s %s -> %d %s\n",
+                         method.c_str(), path.c_str(), response.status,
+                         error.reason().c_str());
+          }
+          respond(std::move(response));
+        });
   };
 
   HttpServerOptions options;
@@ -170,7 +176,7 @@ int Serve(ServeArgs a) {
   options.threads = a.threads;
   options.max_body_bytes = a.max_body;
   options.read_timeout = std::chrono::milliseconds(a.read_timeout_ms);
-  auto server = HttpServer::Start(options, handler);
+  auto server = HttpServer::StartAsync(options, handler);
   if (!server.ok()) return ReportError(server.status());
 
   std::printf("sanbao webhooks: listening on http://%s:%u\n", a.address.c_str(),

@@ -8,9 +8,11 @@
 #include <climits>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -169,6 +171,31 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     return std::move(pending.result);
   }
 
+  void RecordAsync(WebhookEvent event,
+                   std::function<void(StatusOr<bool>)> done) override {
+    if (event.source.empty() || event.event_id.empty()) {
+      done(InvalidArgumentError("a webhook event needs a source and an id",
+                                "WEBHOOK_EVENT_ID_MISSING",
+                                {{"source", event.source}}));
+      return;
+    }
+    auto pending = std::make_unique<Pending>();
+    pending->owned = std::move(event);
+    pending->event = &*pending->owned;
+    pending->callback = std::move(done);
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (!shutdown_) {
+        queue_.push_back(pending.release());
+        queue_cv_.notify_one();
+        return;
+      }
+    }
+    pending->callback(UnavailableError("the webhook inbox is closing",
+                                       "STORE_CLOSING",
+                                       {{"path", options_.path}}));
+  }
+
   StatusOr<std::vector<StoredWebhookEvent>> List(
       WebhookInboxQuery const& query) override {
     std::string sql =
@@ -253,6 +280,9 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     WebhookEvent const* event = nullptr;
     StatusOr<bool> result{};
     bool done = false;
+    // RecordAsync: the event is owned here and `callback` gets the result.
+    std::optional<WebhookEvent> owned{};
+    std::function<void(StatusOr<bool>)> callback{};
   };
 
   Status Error(int rc, std::string_view what) {
@@ -284,11 +314,22 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
         }
       }
       WriteBatch(batch);
+      std::vector<std::unique_ptr<Pending>> async;
       {
         std::lock_guard lock(queue_mutex_);
-        for (auto* pending : batch) pending->done = true;
+        for (auto* pending : batch) {
+          if (pending->callback) {
+            async.emplace_back(pending);
+          } else {
+            pending->done = true;
+          }
+        }
       }
       done_cv_.notify_all();
+      // Outside the locks: a callback may answer an HTTP request.
+      for (auto& pending : async) {
+        pending->callback(std::move(pending->result));
+      }
       batch.clear();
     }
   }

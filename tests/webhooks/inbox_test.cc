@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -131,6 +134,42 @@ TEST(WebhookInboxTest, RefusesEventsWithoutId) {
   auto r = inbox->Record(MakeEvent(""));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().reason(), "WEBHOOK_EVENT_ID_MISSING");
+}
+
+TEST(WebhookInboxTest, RecordAsyncCallsBackOnceDurable) {
+  TempDb db;
+  auto inbox = *OpenSqliteWebhookInbox(db.path());
+  constexpr int kEvents = 200;
+  std::mutex mutex;
+  std::condition_variable cv;
+  int fresh = 0;
+  int duplicates = 0;
+  int answered = 0;
+  for (int i = 0; i < kEvents; ++i) {
+    // Every event twice: the second is a duplicate.
+    for (int copy = 0; copy < 2; ++copy) {
+      inbox->RecordAsync(MakeEvent(std::to_string(i)), [&](StatusOr<bool> r) {
+        std::lock_guard lock(mutex);
+        if (!r.ok()) ADD_FAILURE() << r.status();
+        (r.ok() && *r ? fresh : duplicates)++;
+        ++answered;
+        cv.notify_all();
+      });
+    }
+  }
+  std::unique_lock lock(mutex);
+  cv.wait(lock, [&] { return answered == 2 * kEvents; });
+  EXPECT_EQ(fresh, kEvents);
+  EXPECT_EQ(duplicates, kEvents);
+  lock.unlock();
+  // Visible to another connection: committed.
+  auto other = *OpenSqliteWebhookInbox(db.path());
+  EXPECT_EQ(*other->Count(), kEvents);
+  std::optional<Status> missing;
+  inbox->RecordAsync(MakeEvent(""),
+                     [&](StatusOr<bool> r) { missing = r.status(); });
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->reason(), "WEBHOOK_EVENT_ID_MISSING");
 }
 
 TEST(WebhookInboxTest, AFileThatIsNotADatabaseIsCorrupt) {

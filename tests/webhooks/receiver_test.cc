@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -186,6 +187,39 @@ TEST_F(WebhookReceiverTest, VerifierThatCannotDecideAnswers503) {
   EXPECT_EQ(receiver_.Handle(request, outcome).status, 503);
   EXPECT_EQ(outcome, WebhookOutcome::kStoreFailed);
   EXPECT_EQ(inbox_->size(), 0u);
+}
+
+TEST_F(WebhookReceiverTest, HandleAsyncAnswersAfterTheInbox) {
+  std::optional<HttpResponse> answer;
+  WebhookOutcome outcome = WebhookOutcome::kRefused;
+  receiver_.HandleAsync(Delivery("a1", kNow),
+                        [&](HttpResponse r, WebhookOutcome o, Status const&) {
+                          answer = std::move(r);
+                          outcome = o;
+                        });
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(outcome, WebhookOutcome::kStored);
+  Status error;
+  receiver_.HandleAsync(Delivery("a2", kNow - seconds(3600)),
+                        [&](HttpResponse r, WebhookOutcome o, Status const& e) {
+                          answer = std::move(r);
+                          outcome = o;
+                          error = e;
+                        });
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_EQ(outcome, WebhookOutcome::kRefused);
+  EXPECT_EQ(error.reason(), "WEBHOOK_STALE");
+  inbox_->set_fail(true);
+  receiver_.HandleAsync(Delivery("a3", kNow),
+                        [&](HttpResponse r, WebhookOutcome o, Status const&) {
+                          answer = std::move(r);
+                          outcome = o;
+                        });
+  EXPECT_EQ(answer->status, 503);
+  EXPECT_EQ(outcome, WebhookOutcome::kStoreFailed);
+  EXPECT_EQ(inbox_->size(), 1u);
+  EXPECT_EQ(receiver_.stats().stored, 1u);
 }
 
 TEST_F(WebhookReceiverTest, RoutesMethodsAndControlRequests) {

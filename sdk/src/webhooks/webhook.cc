@@ -1,5 +1,6 @@
 #include "sanbao/webhooks/webhook.h"
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <string>
 #include <string_view>
@@ -38,9 +39,64 @@ std::string_view PathOf(std::string_view target) {
 
 }  // namespace
 
+struct WebhookReceiver::Counters {
+  std::atomic<std::uint64_t> stored{0};
+  std::atomic<std::uint64_t> duplicates{0};
+  std::atomic<std::uint64_t> control{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<std::uint64_t> store_failures{0};
+};
+
+struct WebhookReceiver::Admitted {
+  std::shared_ptr<WebhookVerifier> verifier;
+  std::optional<WebhookEvent> event;
+};
+
+namespace {
+
+// The answer once the inbox has spoken.
+HttpResponse Complete(std::string const& source, std::string const& event_id,
+                      StatusOr<bool> stored, WebhookVerifier const& verifier,
+                      std::atomic<std::uint64_t>& stored_count,
+                      std::atomic<std::uint64_t>& duplicate_count,
+                      std::atomic<std::uint64_t>& failure_count,
+                      WebhookOutcome& outcome, Status* error) {
+  if (!stored.ok()) {
+    outcome = WebhookOutcome::kStoreFailed;
+    ++failure_count;
+    auto status =
+        Status(ErrorCode::kUnavailable,
+               "the event could not be stored: " + stored.status().message(),
+               ErrorInfo{.reason = "WEBHOOK_STORE_FAILED",
+                         .metadata = {{"source", source},
+                                      {"event_id", event_id},
+                                      {"cause", stored.status().reason()}},
+                         .http_status = 503,
+                         .retry_after = std::chrono::seconds(5)});
+    auto response = Refusal(status);
+    if (error) *error = std::move(status);
+    return response;
+  }
+  if (*stored) {
+    outcome = WebhookOutcome::kStored;
+    ++stored_count;
+  } else {
+    outcome = WebhookOutcome::kDuplicate;
+    ++duplicate_count;
+  }
+  int status = verifier.accepted_status();
+  if (status == 204) return HttpResponse{.status = 204};
+  return JsonResponse(status, {{"status", *stored ? "stored" : "duplicate"},
+                               {"event_id", event_id}});
+}
+
+}  // namespace
+
 WebhookReceiver::WebhookReceiver(std::shared_ptr<WebhookInbox> inbox,
                                  WebhookReceiverOptions options)
-    : inbox_(std::move(inbox)), options_(std::move(options)) {}
+    : inbox_(std::move(inbox)),
+      options_(std::move(options)),
+      counters_(std::make_shared<Counters>()) {}
 
 void WebhookReceiver::Route(std::string path,
                             std::shared_ptr<WebhookVerifier> verifier) {
@@ -54,10 +110,62 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request) {
 
 HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
                                      WebhookOutcome& outcome, Status* error) {
+  Admitted admitted;
+  if (auto refused = Admit(request, outcome, error, admitted)) {
+    return *std::move(refused);
+  }
+  auto const& event = *admitted.event;
+  auto stored =
+      inbox_ ? inbox_->Record(event)
+             : StatusOr<bool>(InternalError("no inbox", "WEBHOOK_NO_INBOX"));
+  return Complete(event.source, event.event_id, std::move(stored),
+                  *admitted.verifier, counters_->stored, counters_->duplicates,
+                  counters_->store_failures, outcome, error);
+}
+
+void WebhookReceiver::HandleAsync(ServerRequest const& request, Done done) {
+  WebhookOutcome outcome;
+  Status error;
+  Admitted admitted;
+  if (auto refused = Admit(request, outcome, &error, admitted)) {
+    done(*std::move(refused), outcome, error);
+    return;
+  }
+  if (!inbox_) {
+    auto response =
+        Complete(admitted.event->source, admitted.event->event_id,
+                 InternalError("no inbox", "WEBHOOK_NO_INBOX"),
+                 *admitted.verifier, counters_->stored, counters_->duplicates,
+                 counters_->store_failures, outcome, &error);
+    done(std::move(response), outcome, error);
+    return;
+  }
+  auto source = admitted.event->source;
+  auto event_id = admitted.event->event_id;
+  // The callback may run after this receiver is gone: it holds what it
+  // needs.
+  inbox_->RecordAsync(
+      std::move(*admitted.event),
+      [counters = counters_, verifier = std::move(admitted.verifier),
+       source = std::move(source), event_id = std::move(event_id),
+       done = std::move(done)](StatusOr<bool> stored) {
+        WebhookOutcome outcome;
+        Status error;
+        auto response = Complete(source, event_id, std::move(stored), *verifier,
+                                 counters->stored, counters->duplicates,
+                                 counters->store_failures, outcome, &error);
+        done(std::move(response), outcome, error);
+      });
+}
+
+std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
+                                                   WebhookOutcome& outcome,
+                                                   Status* error,
+                                                   Admitted& admitted) {
   WebhookVerifier* verifier_ptr = nullptr;
   auto refuse = [&](Status status) {
     outcome = WebhookOutcome::kRefused;
-    ++refused_;
+    ++counters_->refused;
     auto response = Refusal(status);
     if (verifier_ptr != nullptr) {
       if (int code = verifier_ptr->refused_status(status); code != 0) {
@@ -78,7 +186,7 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
   auto& verifier = *route->second;
   if (auto control = verifier.HandleControl(request)) {
     outcome = WebhookOutcome::kControl;
-    ++control_;
+    ++counters_->control;
     return *std::move(control);
   }
   if (request.method != "POST") {
@@ -98,7 +206,7 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
       // The verifier could not decide (its key server is down): nothing is
       // stored, and the sender is asked to retry.
       outcome = WebhookOutcome::kStoreFailed;
-      ++store_failures_;
+      ++counters_->store_failures;
       if (error) *error = status;
       return Refusal(status);
     }
@@ -133,43 +241,17 @@ HttpResponse WebhookReceiver::Handle(ServerRequest const& request,
         {{"source", event->source}, {"field", "occurred_at"}}));
   }
 
-  auto stored =
-      inbox_ ? inbox_->Record(*event)
-             : StatusOr<bool>(InternalError("no inbox", "WEBHOOK_NO_INBOX"));
-  if (!stored.ok()) {
-    outcome = WebhookOutcome::kStoreFailed;
-    ++store_failures_;
-    auto status =
-        Status(ErrorCode::kUnavailable,
-               "the event could not be stored: " + stored.status().message(),
-               ErrorInfo{.reason = "WEBHOOK_STORE_FAILED",
-                         .metadata = {{"source", event->source},
-                                      {"event_id", event->event_id},
-                                      {"cause", stored.status().reason()}},
-                         .http_status = 503,
-                         .retry_after = std::chrono::seconds(5)});
-    if (error) *error = status;
-    return Refusal(status);
-  }
-  if (*stored) {
-    outcome = WebhookOutcome::kStored;
-    ++stored_;
-  } else {
-    outcome = WebhookOutcome::kDuplicate;
-    ++duplicates_;
-  }
-  int status = verifier.accepted_status();
-  if (status == 204) return HttpResponse{.status = 204};
-  return JsonResponse(status, {{"status", *stored ? "stored" : "duplicate"},
-                               {"event_id", event->event_id}});
+  admitted.verifier = route->second;
+  admitted.event = *std::move(event);
+  return std::nullopt;
 }
 
 WebhookStats WebhookReceiver::stats() const {
-  return WebhookStats{.stored = stored_.load(),
-                      .duplicates = duplicates_.load(),
-                      .control = control_.load(),
-                      .refused = refused_.load(),
-                      .store_failures = store_failures_.load()};
+  return WebhookStats{.stored = counters_->stored.load(),
+                      .duplicates = counters_->duplicates.load(),
+                      .control = counters_->control.load(),
+                      .refused = counters_->refused.load(),
+                      .store_failures = counters_->store_failures.load()};
 }
 
 }  // namespace v1

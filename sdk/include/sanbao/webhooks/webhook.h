@@ -4,7 +4,6 @@
 // and extracts the event, the receiver checks freshness and writes the event
 // durably to an inbox before it answers 2xx (docs/guides/webhooks.md).
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -61,6 +60,13 @@ class WebhookInbox {
  public:
   virtual ~WebhookInbox() = default;
   virtual StatusOr<bool> Record(WebhookEvent const& event) = 0;
+  /// Records `event` and calls `done` (on any thread) once the event is
+  /// durable, or with the error. Implementations may group-commit events
+  /// that wait at the same time. The default calls Record() inline.
+  virtual void RecordAsync(WebhookEvent event,
+                           std::function<void(StatusOr<bool>)> done) {
+    done(Record(event));
+  }
 };
 
 struct WebhookReceiverOptions {
@@ -109,17 +115,27 @@ class WebhookReceiver {
   HttpResponse Handle(ServerRequest const& request, WebhookOutcome& outcome,
                       Status* error = nullptr);
 
+  /// Called once with the answer, what happened and the refusal (OK when
+  /// accepted); on any thread.
+  using Done = std::function<void(HttpResponse response, WebhookOutcome outcome,
+                                  Status const& error)>;
+  /// Like Handle(), without blocking on the disk: the inbox's RecordAsync()
+  /// calls `done` once the event is durable. For HttpServer::StartAsync.
+  void HandleAsync(ServerRequest const& request, Done done);
+
   WebhookStats stats() const;
 
  private:
+  struct Counters;
+  struct Admitted;
+  std::optional<HttpResponse> Admit(ServerRequest const& request,
+                                    WebhookOutcome& outcome, Status* error,
+                                    Admitted& admitted);
+
   std::shared_ptr<WebhookInbox> inbox_;
   WebhookReceiverOptions options_;
   std::map<std::string, std::shared_ptr<WebhookVerifier>, std::less<>> routes_;
-  std::atomic<std::uint64_t> stored_{0};
-  std::atomic<std::uint64_t> duplicates_{0};
-  std::atomic<std::uint64_t> control_{0};
-  std::atomic<std::uint64_t> refused_{0};
-  std::atomic<std::uint64_t> store_failures_{0};
+  std::shared_ptr<Counters> counters_;
 };
 
 }  // namespace v1
