@@ -57,6 +57,10 @@ struct EbayOptions {
   int max_write_resends = 2;
 };
 
+/// The connection keeps no per-call state: one instance may serve several
+/// threads when its transport, token provider and `now` are thread-safe (the
+/// SDK's are).
+///
 /// Checks the options (transport and user_tokens set, api_base an http(s)
 /// URL, page_size in 1..200, the signing key loadable) and makes the
 /// connection. Errors: kInvalidArgument with reason EBAY_OPTIONS_INVALID
