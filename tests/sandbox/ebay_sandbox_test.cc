@@ -778,6 +778,38 @@ TEST(EbaySandboxTest, GetReturnHasTheCrossBorderFixtureShape) {
   EXPECT_NEAR(est.at("convertedFromValue").to_number<double>(), buyer, 0.011);
 }
 
+TEST(EbaySandboxTest, ErrorBodiesAreTheFixtures) {
+  Harness h(200, 7, [](EbaySandboxOptions& o) { o.token_ttl = seconds(10); });
+  auto token = h.NewUserToken();
+  h.now_ += seconds(11);
+  auto expired = h.Call("GET", "/post-order/v2/return/5000000001", "",
+                        {{"Authorization", "IAF " + token}});
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(
+      json::parse(expired.body),
+      ReadFixture("error_401_iaf_expired.json").at("response").at("body"));
+
+  ASSERT_EQ(h.Faults(R"({"rate_limit_next":1})").status, 200);
+  auto limited = h.Po("GET", "/return/search?limit=25&offset=1");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body),
+            ReadFixture("rate_limited_429.json").at("response").at("body"));
+
+  // The invalid-state error of a second refund, with this return's values.
+  auto id = h.InState("ITEM_DELIVERED").at(0);
+  std::string body =
+      R"({"refundDetail":{"itemizedRefundDetail":[],"totalAmount":{"value":1,"currency":"USD"}}})";
+  ASSERT_EQ(h.Po("POST", "/return/" + id + "/issue_refund", body).status, 200);
+  auto second = h.Po("POST", "/return/" + id + "/issue_refund", body);
+  auto expected =
+      ReadFixture("error_invalid_state.json").at("response").at("body");
+  auto& param = expected.at("error").at(0).at("parameter").as_array();
+  param.at(0).as_object()["value"] = id;
+  param.at(1).as_object()["value"] = "LESS_THAN_A_FULL_REFUND_ISSUED";
+  EXPECT_EQ(second.status, 400);
+  EXPECT_EQ(json::parse(second.body), expected);
+}
+
 TEST(EbaySandboxTest, FulfillmentOrderMatchesTheReturns) {
   Harness h(400);
   auto page = h.PoJson("/return/search?limit=200");
