@@ -112,8 +112,11 @@ json::value ParseBody(std::string_view body, json::storage_ptr storage) {
 // --- decimals --------------------------------------------------------------
 
 // "-1.5e-07" (std::to_chars general form) -> "-0.00000015"; plain input is
-// returned as it is. Trailing fractional zeros are dropped.
+// returned as it is; an expanded form has no trailing fractional zeros.
 std::string ExpandExponent(std::string_view text) {
+  if (text.find_first_of("eE") == std::string_view::npos) {
+    return std::string(text);  // already plain (short: no allocation)
+  }
   std::string sign;
   if (!text.empty() && text.front() == '-') {
     sign = "-";
@@ -360,6 +363,7 @@ std::optional<std::string> NumberText(json::value const& value) {
   if (value.is_int64()) return std::to_string(value.get_int64());
   if (value.is_uint64()) return std::to_string(value.get_uint64());
   if (!value.is_double()) return std::nullopt;
+  if (value.get_double() == 0) return std::string("0");  // also -0.0
   auto [end, ec] =
       std::to_chars(buffer, buffer + sizeof buffer, value.get_double(),
                     std::chars_format::general, 15);
