@@ -241,6 +241,11 @@ TEST(EbaySandboxTest, CreationDateOlderThanEighteenMonthsIsRejected) {
   EXPECT_EQ(
       h.Po("GET", "/return/search?creation_date_range_from=yesterday").status,
       400);
+  EXPECT_EQ(h.Po("GET",
+                 "/return/search?creation_date_range_from=2025-03-02T00:00:"
+                 "00.000Z&creation_date_range_to=2025-03-01T00:00:00.000Z")
+                .status,
+            400);
 }
 
 TEST(EbaySandboxTest, DateRangeSelectsByCreationDate) {

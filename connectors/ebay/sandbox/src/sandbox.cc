@@ -1372,6 +1372,13 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
           "creation_date_range_to", *to);
     }
     hi = FirstIndexAtOrAfter(*t + seconds(1));
+    if (auto from = Param(params, "creation_date_range_from")) {
+      if (*ParseEbayTime(*from) > *t) {
+        return InvalidInput(
+            "creation_date_range_to is before creation_date_range_from.",
+            "creation_date_range_to", *to);
+      }
+    }
   }
   // Exact-id filters narrow the range.
   auto narrow = [&](std::int64_t first, std::int64_t count) {
