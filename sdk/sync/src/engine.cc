@@ -616,6 +616,11 @@ struct ReturnsSync::State {
 
   // Sends what the outbox holds. Each effect is marked done together with
   // the local state change it caused.
+  // Sends what the outbox holds, a batch at a time: the batch goes out in
+  // parallel, then every effect that went through is marked done together
+  // with the local state change it caused, in one transaction. A run killed
+  // between the two leaves the effects pending; they are sent again, and the
+  // connection finds them already applied.
   Status Deliver() {
     auto const& connector = sync.options_.connector;
     Actor seller{Actor::Kind::kSeller, connector};
@@ -638,49 +643,77 @@ struct ReturnsSync::State {
         }
       }
       if (batch.empty()) return Status();
-      for (auto const& e : batch) {
+
+      struct Job {
+        std::optional<ReturnCase> rc{};
+        Status result{};
+      };
+      std::vector<Job> jobs(batch.size());
+      for (std::size_t k = 0; k < batch.size(); ++k) {
+        auto const& e = batch[k];
         tried.insert(e.id);
         auto rc = sync.store_.GetReturn(e.subject_id);
         if (!rc && e.kind == kEffectIssueRefund) {
           auto refund = sync.store_.GetRefund(e.subject_id);
           if (refund) rc = sync.store_.GetReturn(refund->return_id);
         }
-        if (!rc) {
-          Failed(e.id, "effect " + std::to_string(e.id) + ": " +
-                           rc.status().message());
-          continue;
+        if (rc) {
+          jobs[k].rc = *std::move(rc);
+        } else {
+          jobs[k].result = rc.status();
         }
-        auto sent = Send(e, *rc);
-        if (!sent.ok()) {
-          Failed(e.id, "return " + rc->external_id + ": " + sent.message());
-          if (auto s = sync.store_.RecordEffectFailure(e.id, sent.message());
-              !s.ok()) {
-            return s;
+      }
+      ParallelFor(batch.size(), sync.options_.fetch_workers,
+                  [&](std::size_t k) {
+                    if (jobs[k].rc)
+                      jobs[k].result = Send(batch[k], *jobs[k].rc);
+                  });
+
+      auto target_of = [](OutboxEntry const& e) {
+        if (e.kind == kEffectIssueRefund) return ReturnState::kResolved;
+        return e.payload.find("\"DECLINE\"") != std::string::npos
+                   ? ReturnState::kDeclined
+                   : ReturnState::kApproved;
+      };
+      Instant at = Now();
+      auto s = sync.store_.WithTransaction([&](Store& store) -> Status {
+        for (std::size_t k = 0; k < batch.size(); ++k) {
+          auto const& e = batch[k];
+          if (!jobs[k].result.ok()) {
+            if (auto f =
+                    store.RecordEffectFailure(e.id, jobs[k].result.message());
+                !f.ok()) {
+              return f;
+            }
+            continue;
           }
-          continue;
-        }
-        auto target = e.kind == kEffectIssueRefund ? ReturnState::kResolved
-                      : e.payload.find("\"DECLINE\"") != std::string::npos
-                          ? ReturnState::kDeclined
-                          : ReturnState::kApproved;
-        auto s = sync.store_.WithTransaction([&](Store& store) -> Status {
           if (auto d = store.MarkEffectDone(e.id, e.kind); !d.ok()) return d;
-          ReturnCase updated = *rc;
+          ReturnCase updated = *jobs[k].rc;
+          auto target = target_of(e);
           if (updated.state() != target && CanReach(updated.state(), target)) {
             if (auto a = AdvanceTo(updated, target, Resolution::kRefunded,
-                                   seller, Now(), std::string(e.kind));
+                                   seller, at, std::string(e.kind));
                 !a.ok()) {
               return a;
             }
-            return store.UpsertReturn(updated);
+            if (auto u = store.UpsertReturn(updated); !u.ok()) return u;
           }
-          return Status();
-        });
-        if (!s.ok()) return s;
+        }
+        return Status();
+      });
+      if (!s.ok()) return s;
+      for (std::size_t k = 0; k < batch.size(); ++k) {
+        auto const& e = batch[k];
+        if (!jobs[k].result.ok()) {
+          Failed(e.id, (jobs[k].rc ? "return " + jobs[k].rc->external_id
+                                   : "effect " + std::to_string(e.id)) +
+                           ": " + jobs[k].result.message());
+          continue;
+        }
         effect_failures.erase(e.id);
         if (e.kind == kEffectIssueRefund) {
           ++summary.refunded;
-        } else if (target == ReturnState::kDeclined) {
+        } else if (target_of(e) == ReturnState::kDeclined) {
           ++summary.declined;
         } else {
           ++summary.approved;
