@@ -119,7 +119,7 @@ TEST(SyncKillTest, KilledRunsLoseNothingAndNeverRefundTwice) {
       add.target = "/sandbox/v1/returns";
       add.headers = {{"Content-Type", "application/json"}};
       add.body = R"({"count": 150})";
-      ASSERT_EQ(sandbox.sandbox().Handle(add).status, 200);
+      ASSERT_EQ(sandbox.sandbox().Handle(add).status / 100, 2);
     }
   }
   EXPECT_GE(kills, 20) << "completed runs: " << completed;
