@@ -25,7 +25,7 @@ namespace {
 
 constexpr char kCreateTable[] = R"sql(
 CREATE TABLE IF NOT EXISTS webhook_inbox (
-  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq          INTEGER PRIMARY KEY,
   source       TEXT NOT NULL,
   event_id     TEXT NOT NULL,
   topic        TEXT NOT NULL,

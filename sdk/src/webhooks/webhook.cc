@@ -219,21 +219,23 @@ std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
                       : std::chrono::time_point_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now());
     auto skew = now - *event->occurred_at;
-    std::map<std::string, std::string> metadata{
-        {"source", event->source},
-        {"event_id", event->event_id},
-        {"occurred_at", FormatInstant(*event->occurred_at)},
-        {"now", FormatInstant(now)},
-        {"tolerance_seconds", std::to_string(options_.tolerance.count())}};
+    auto metadata = [&] {
+      return std::map<std::string, std::string>{
+          {"source", event->source},
+          {"event_id", event->event_id},
+          {"occurred_at", FormatInstant(*event->occurred_at)},
+          {"now", FormatInstant(now)},
+          {"tolerance_seconds", std::to_string(options_.tolerance.count())}};
+    };
     if (skew > options_.tolerance) {
       return refuse(FailedPreconditionError(
           "the delivery is older than the replay window", "WEBHOOK_STALE",
-          std::move(metadata)));
+          metadata()));
     }
     if (-skew > options_.tolerance) {
       return refuse(FailedPreconditionError(
           "the delivery is dated in the future beyond the allowed skew",
-          "WEBHOOK_FROM_FUTURE", std::move(metadata)));
+          "WEBHOOK_FROM_FUTURE", metadata()));
     }
   } else if (options_.require_timestamp) {
     return refuse(InvalidArgumentError(

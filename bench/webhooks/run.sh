@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Webhook ingestion benchmark (not a test): `sanbao webhooks serve` on a temp
+# store against bench/peers/beast_hello (a bare Boost.Beast server with the
+# same threading model), both driven by wrk with the same settings and
+# bench/webhooks/post.lua (every request a new signed eBay platform
+# notification, so every request is verified and enqueued durably by sanbao).
+# Prints both req/s and the ratio sanbao / beast_hello (target >= 0.5).
+#
+#   bench/webhooks/run.sh [BUILD_DIR]        (default build/release)
+#   WRK_ARGS="-t2 -c32 -d10s" SERVER_THREADS=2 bench/webhooks/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build/release}
+wrk_args=${WRK_ARGS:-"-t2 -c32 -d10s"}
+threads=${SERVER_THREADS:-2}
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+nice cmake --build "$build" --target sanbao_cli beast_hello >/dev/null
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export SANBAO_EBAY_DEV_ID=BENCH-DEV SANBAO_EBAY_APP_ID=BENCH-APP \
+       SANBAO_EBAY_CERT_ID=BENCH-CERT
+SANBAO_BENCH_TIMESTAMP=$(/usr/bin/python3 -c '
+import datetime
+t = datetime.datetime.now(datetime.timezone.utc)
+print(t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000))')
+SANBAO_BENCH_SIGNATURE=$(/usr/bin/python3 -c '
+import base64, hashlib, os, sys
+e = os.environ
+print(base64.b64encode(hashlib.md5((sys.argv[1] + e["SANBAO_EBAY_DEV_ID"] +
+      e["SANBAO_EBAY_APP_ID"] + e["SANBAO_EBAY_CERT_ID"]).encode()).digest()).decode())
+' "$SANBAO_BENCH_TIMESTAMP")
+export SANBAO_BENCH_TIMESTAMP SANBAO_BENCH_SIGNATURE
+
+# Starts "$@" in the background and echoes the port from its first line.
+start() {
+  local out=$work/$1.out
+  "${@:2}" >"$out" 2>"$work/$1.err" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    if grep -qE ':[0-9]+$' "$out" 2>/dev/null; then
+      grep -oE '[0-9]+$' "$out" | head -1
+      return
+    fi
+    sleep 0.1
+  done
+  echo "$1 did not start: $(cat "$work/$1.err")" >&2
+  exit 1
+}
+
+# Runs wrk against port $2 and echoes requests/s; fails on non-2xx answers.
+drive() {
+  local log=$work/$1.wrk
+  SANBAO_BENCH_RUN=$1 wrk $wrk_args -s bench/webhooks/post.lua \
+    "http://127.0.0.1:$2" >"$log"
+  if grep -q "Non-2xx" "$log"; then
+    echo "$1: some answers were not 2xx:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  sed -n 's/^Requests\/sec: *//p' "$log"
+}
+
+sanbao_port=$(start sanbao "$build/apps/cli/sanbao" webhooks serve --port 0 \
+  --store "$work/sanbao.db" --threads "$threads" --quiet)
+hello_port=$(start hello "$build/bench/beast_hello" --port 0 --threads "$threads")
+
+sanbao_rps=$(drive sanbao "$sanbao_port")
+hello_rps=$(drive hello "$hello_port")
+stored=$(/usr/bin/python3 -c '
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM webhook_inbox").fetchone()[0])
+' "$work/sanbao.db")
+
+/usr/bin/python3 - "$sanbao_rps" "$hello_rps" "$stored" "$wrk_args" "$threads" <<'PY'
+import sys
+sanbao, hello, stored = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+print(f"webhooks (wrk {sys.argv[4]}, {sys.argv[5]} server threads, 127.0.0.1)")
+print(f"  sanbao webhooks serve  {sanbao:10.0f} req/s  ({stored} events stored durably)")
+print(f"  beast_hello            {hello:10.0f} req/s")
+ratio = sanbao / hello if hello else 0.0
+print(f"  ratio                  {ratio:10.2f}  (target >= 0.5)")
+PY
