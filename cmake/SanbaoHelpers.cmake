@@ -18,3 +18,15 @@ function(sanbao_add_test)
     SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# sanbao_install_library(target)
+# Installs a Sanbao library and its public header file set into the
+# sanbao-targets export (when SANBAO_INSTALL is on).
+function(sanbao_install_library target)
+  if(SANBAO_INSTALL)
+    install(TARGETS ${target} EXPORT sanbao-targets
+            ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+            FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  endif()
+endfunction()

@@ -14,6 +14,7 @@
 
 #include "sanbao/store/sqlite_store.h"
 #include "sandbox_harness.h"
+#include "store_util.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -135,15 +136,7 @@ TEST(SyncKillTest, KilledRunsLoseNothingAndNeverRefundTwice) {
 
   auto store = OpenSqliteStore({.path = db, .create_if_missing = false});
   ASSERT_TRUE(store.ok()) << store.status();
-  std::int64_t stored = 0;
-  PageRequest page{1000, ""};
-  for (;;) {
-    auto p = (*store)->ListReturns({}, page);
-    ASSERT_TRUE(p.ok()) << p.status();
-    stored += static_cast<std::int64_t>(p->items.size());
-    if (p->next_page_token.empty()) break;
-    page.page_token = p->next_page_token;
-  }
+  std::int64_t stored = testing_util::CountReturns(**store);
   EXPECT_EQ(stored, stats.returns);
   std::cout << "SIGKILLs: " << kills << ", completed runs: " << completed
             << ", returns: " << stats.returns

@@ -13,6 +13,7 @@
 #include "sanbao/sync/engine.h"
 #include "sanbao/transport/curl.h"
 #include "sandbox_harness.h"
+#include "store_util.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -94,22 +95,9 @@ class SyncSandboxTest : public ::testing::Test {
     return sync.Run();
   }
 
-  std::int64_t StoredReturns() {
-    std::int64_t n = 0;
-    PageRequest page{1000, ""};
-    for (;;) {
-      auto p = store_->ListReturns({}, page);
-      EXPECT_TRUE(p.ok()) << p.status();
-      if (!p.ok()) return n;
-      n += static_cast<std::int64_t>(p->items.size());
-      if (p->next_page_token.empty()) return n;
-      page.page_token = p->next_page_token;
-    }
-  }
-
   void ExpectExactlyOnce(SandboxHarness& sandbox, SyncSummary const& total) {
     auto stats = sandbox.sandbox().Stats();
-    EXPECT_EQ(StoredReturns(), stats.returns);
+    EXPECT_EQ(testing_util::CountReturns(*store_), stats.returns);
     EXPECT_LE(stats.max_refunds_per_return, 1);
     EXPECT_TRUE(stats.returns_refunded_more_than_once.empty());
     EXPECT_EQ(stats.refunds_issued, total.refunded);

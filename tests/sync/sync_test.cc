@@ -11,6 +11,7 @@
 
 #include "sanbao/store/sqlite_store.h"
 #include "sanbao/sync/engine.h"
+#include "store_util.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -248,18 +249,6 @@ class SyncTest : public ::testing::Test {
     return sync.Run();
   }
 
-  std::int64_t StoredReturns() {
-    std::int64_t n = 0;
-    PageRequest page{1000, ""};
-    for (;;) {
-      auto p = store_->ListReturns({}, page);
-      EXPECT_TRUE(p.ok());
-      n += static_cast<std::int64_t>(p->items.size());
-      if (p->next_page_token.empty()) return n;
-      page.page_token = p->next_page_token;
-    }
-  }
-
   std::filesystem::path path_;
   std::shared_ptr<Store> store_;
   std::optional<PolicyEngine> engine_;
@@ -272,7 +261,7 @@ TEST_F(SyncTest, FirstRunImportsDecidesAndRefunds) {
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->fetched, 240);
   EXPECT_EQ(s->created, 240);
-  EXPECT_EQ(StoredReturns(), 240);
+  EXPECT_EQ(testing_util::CountReturns(*store_), 240);
   EXPECT_EQ(s->errors, 0) << (s->error_messages.empty()
                                   ? ""
                                   : s->error_messages.front());
@@ -346,12 +335,13 @@ TEST_F(SyncTest, ResumesFromTheCursorAfterAFailedPage) {
   auto first = Sync(m);
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.status().reason(), "HTTP_CONNECTION_LOST");
-  EXPECT_EQ(StoredReturns(), 100);  // two pages of 50 were committed
+  EXPECT_EQ(testing_util::CountReturns(*store_),
+            100);  // two pages of 50 were committed
   auto second = Sync(m);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_TRUE(second->resumed);
   EXPECT_EQ(second->fetched, 130);
-  EXPECT_EQ(StoredReturns(), 230);
+  EXPECT_EQ(testing_util::CountReturns(*store_), 230);
   for (auto const& [id, n] : m.refunds_) EXPECT_EQ(n, 1) << id;
   for (auto const& [id, n] : m.decisions_) EXPECT_EQ(n, 1) << id;
 }
