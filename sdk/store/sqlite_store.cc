@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "codec.h"
+#include "sqlite_util.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -124,12 +125,6 @@ CREATE TABLE sync_cursors (
 };
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
 
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Status DataLoss(std::string message, std::string reason,
                 std::map<std::string, std::string> metadata = {}) {
   return Status(
@@ -140,52 +135,12 @@ Status DataLoss(std::string message, std::string reason,
 /// The Status for SQLite result `rc` on `db` while doing `what`.
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view what) {
-  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  std::map<std::string, std::string> md{{"path", path},
-                                        {"sqlite_code", std::to_string(rc)},
-                                        {"sqlite_message", detail}};
-  std::string where = "store " + path + ": " + std::string(what) + ": ";
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return UnavailableError(
-          where + "the database is locked by another connection (" + detail +
-              "); try again later",
-          "STORE_LOCKED", std::move(md));
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return DataLoss(
-          where + "the database file is corrupt or not a Sanbao database (" +
-              detail + "); it was left untouched",
-          "STORE_CORRUPT", std::move(md));
-    case SQLITE_CANTOPEN:
-      return UnavailableError(
-          where + "cannot open the database file (" + detail + ")",
-          "STORE_CANNOT_OPEN", std::move(md));
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      return FailedPreconditionError(
-          where + "the database is read-only (" + detail + ")",
-          "STORE_READONLY", std::move(md));
-    case SQLITE_FULL:
-      return Status(
-          ErrorCode::kResourceExhausted,
-          where + "the disk is full (" + detail + ")",
-          ErrorInfo{.reason = "STORE_FULL", .metadata = std::move(md)});
-    default:
-      return InternalError(where + detail, "STORE_ERROR", std::move(md));
-  }
+  return store_internal::SqliteError(db, rc, path, "store", what);
 }
 
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using store_internal::DbPtr;
+using store_internal::NowSeconds;
+using store_internal::StmtPtr;
 
 /// One use of a cached prepared statement: binds, steps, and resets it when
 /// it goes out of scope.

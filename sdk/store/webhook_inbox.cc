@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "sqlite_util.h"
+
 namespace sanbao {
 inline namespace v1 {
 namespace {
@@ -42,59 +44,14 @@ constexpr char kInsert[] =
     "occurred_at, received_at, payload, headers) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view what) {
-  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  std::map<std::string, std::string> md{{"path", path},
-                                        {"sqlite_code", std::to_string(rc)},
-                                        {"sqlite_message", detail}};
-  std::string where = "webhook inbox " + path + ": " + std::string(what) + ": ";
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return UnavailableError(
-          where + "the database is locked (" + detail + "); try again later",
-          "STORE_LOCKED", std::move(md));
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status(
-          ErrorCode::kDataLoss,
-          where + "the database file is corrupt or not a database (" + detail +
-              ")",
-          ErrorInfo{.reason = "STORE_CORRUPT", .metadata = std::move(md)});
-    case SQLITE_CANTOPEN:
-      return UnavailableError(
-          where + "cannot open the database file (" + detail + ")",
-          "STORE_CANNOT_OPEN", std::move(md));
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      return FailedPreconditionError(
-          where + "the database is read-only (" + detail + ")",
-          "STORE_READONLY", std::move(md));
-    case SQLITE_FULL:
-      return Status(
-          ErrorCode::kResourceExhausted,
-          where + "the disk is full (" + detail + ")",
-          ErrorInfo{.reason = "STORE_FULL", .metadata = std::move(md)});
-    default:
-      return InternalError(where + detail, "STORE_ERROR", std::move(md));
-  }
+  return store_internal::SqliteError(db, rc, path, "webhook inbox", what);
 }
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using store_internal::DbPtr;
+using store_internal::NowSeconds;
+using store_internal::StmtPtr;
 
 std::string EncodeHeaders(HttpHeaders const& headers) {
   boost::json::array array;

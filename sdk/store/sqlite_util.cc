@@ -1,0 +1,60 @@
+#include "sqlite_util.h"
+
+#include <chrono>
+#include <map>
+#include <utility>
+
+namespace sanbao {
+inline namespace v1 {
+namespace store_internal {
+
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status SqliteError(sqlite3* db, int rc, std::string const& path,
+                   std::string_view subject, std::string_view what) {
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::map<std::string, std::string> md{{"path", path},
+                                        {"sqlite_code", std::to_string(rc)},
+                                        {"sqlite_message", detail}};
+  std::string where =
+      std::string(subject) + " " + path + ": " + std::string(what) + ": ";
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return UnavailableError(
+          where + "the database is locked by another connection (" + detail +
+              "); try again later",
+          "STORE_LOCKED", std::move(md));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status(
+          ErrorCode::kDataLoss,
+          where + "the database file is corrupt or not a Sanbao database (" +
+              detail + "); it was left untouched",
+          ErrorInfo{.reason = "STORE_CORRUPT", .metadata = std::move(md)});
+    case SQLITE_CANTOPEN:
+      return UnavailableError(
+          where + "cannot open the database file (" + detail + ")",
+          "STORE_CANNOT_OPEN", std::move(md));
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return FailedPreconditionError(
+          where + "the database is read-only (" + detail + ")",
+          "STORE_READONLY", std::move(md));
+    case SQLITE_FULL:
+      return Status(
+          ErrorCode::kResourceExhausted,
+          where + "the disk is full (" + detail + ")",
+          ErrorInfo{.reason = "STORE_FULL", .metadata = std::move(md)});
+    default:
+      return InternalError(where + detail, "STORE_ERROR", std::move(md));
+  }
+}
+
+}  // namespace store_internal
+}  // namespace v1
+}  // namespace sanbao

@@ -1,0 +1,42 @@
+#pragma once
+
+// What the SQLite store and the webhook inbox share: handle owners, the
+// clock they stamp rows with, and one mapping of SQLite result codes to
+// Sanbao's Status reasons (docs/guides/store.md).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sanbao/status.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace store_internal {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+/// Seconds since the Unix epoch, now.
+std::int64_t NowSeconds();
+
+/// The Status for SQLite result `rc` on `db` (may be null) while `subject`
+/// ("store PATH", "webhook inbox PATH") was doing `what`. Reasons:
+/// STORE_LOCKED, STORE_CORRUPT, STORE_CANNOT_OPEN, STORE_READONLY,
+/// STORE_FULL, STORE_ERROR; metadata "path", "sqlite_code",
+/// "sqlite_message".
+Status SqliteError(sqlite3* db, int rc, std::string const& path,
+                   std::string_view subject, std::string_view what);
+
+}  // namespace store_internal
+}  // namespace v1
+}  // namespace sanbao
