@@ -86,22 +86,21 @@ Seller ReadSeller(ObjectReader s) {
     }
   }
   if (auto const* c = s.Find("return_cost_info")) {
-    seller.return_cost_info = EnumAt<ReturnCostInfo>(
-        *c, s.PathOf("return_cost_info"),
-        {{"buyer_pays", ReturnCostInfo::kBuyerPays},
-         {"silent", ReturnCostInfo::kSilent},
-         {"seller_pays", ReturnCostInfo::kSellerPays}});
+    seller.return_cost_info =
+        EnumAt<ReturnCostInfo>(*c, s.PathOf("return_cost_info"),
+                               {{"buyer_pays", ReturnCostInfo::kBuyerPays},
+                                {"silent", ReturnCostInfo::kSilent},
+                                {"seller_pays", ReturnCostInfo::kSellerPays}});
   }
-  if (auto const* p = s.Find("posted_policy");
-      p != nullptr && !p->is_null()) {
+  if (auto const* p = s.Find("posted_policy"); p != nullptr && !p->is_null()) {
     ObjectReader pr(*p, s.PathOf("posted_policy"));
     PostedPolicy policy;
     policy.return_days = static_cast<int>(pr.Int("return_days", 0, 3650));
-    policy.refund = EnumAt<PostedPolicy::Refund>(
-        pr.Require("refund"), pr.PathOf("refund"),
-        {{"cash", PostedPolicy::Refund::kCash},
-         {"credit", PostedPolicy::Refund::kCredit},
-         {"none", PostedPolicy::Refund::kNone}});
+    policy.refund =
+        EnumAt<PostedPolicy::Refund>(pr.Require("refund"), pr.PathOf("refund"),
+                                     {{"cash", PostedPolicy::Refund::kCash},
+                                      {"credit", PostedPolicy::Refund::kCredit},
+                                      {"none", PostedPolicy::Refund::kNone}});
     policy.displayed_at_checkout = pr.Bool("displayed_at_checkout", true);
     pr.Finish();
     seller.posted_policy = policy;
