@@ -1038,23 +1038,10 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
                            {{"path", options.path}});
     }
   }
-  sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (options.create_if_missing) flags |= SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(options.path.c_str(), &raw, flags, nullptr);
-  DbPtr db(raw);
-  if (rc != SQLITE_OK) {
-    return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc,
-                       options.path, "open");
-  }
-  sqlite3_extended_result_codes(db.get(), 1);
-  auto timeout = options.busy_timeout.count();
-  sqlite3_busy_timeout(
-      db.get(),
-      timeout < 0
-          ? 0
-          : (timeout > INT32_MAX ? INT32_MAX : static_cast<int>(timeout)));
-  auto store = std::make_shared<SqliteStore>(std::move(db), options.path);
+  auto db = store_internal::OpenDatabase(
+      options.path, options.create_if_missing, options.busy_timeout, "store");
+  if (!db) return db.status();
+  auto store = std::make_shared<SqliteStore>(*std::move(db), options.path);
   if (auto s = store->Init(); !s.ok()) return s;
   return std::shared_ptr<Store>(std::move(store));
 }

@@ -1,6 +1,7 @@
 #include "sqlite_util.h"
 
 #include <chrono>
+#include <climits>
 #include <map>
 #include <utility>
 
@@ -53,6 +54,27 @@ Status SqliteError(sqlite3* db, int rc, std::string const& path,
     default:
       return InternalError(where + detail, "STORE_ERROR", std::move(md));
   }
+}
+
+StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
+                             std::chrono::milliseconds busy_timeout,
+                             std::string_view subject) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc,
+                       path, subject, "open");
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  auto timeout = busy_timeout.count();
+  sqlite3_busy_timeout(
+      db.get(),
+      timeout < 0 ? 0
+                  : (timeout > INT_MAX ? INT_MAX : static_cast<int>(timeout)));
+  return db;
 }
 
 }  // namespace store_internal

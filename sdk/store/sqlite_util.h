@@ -6,12 +6,14 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "sanbao/status.h"
+#include "sanbao/status_or.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -36,6 +38,13 @@ std::int64_t NowSeconds();
 /// "sqlite_message".
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view subject, std::string_view what);
+
+/// Opens `path` for reading and writing (creating it when `create`) with
+/// extended result codes and `busy_timeout`; errors as SqliteError with
+/// `subject`.
+StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
+                             std::chrono::milliseconds busy_timeout,
+                             std::string_view subject);
 
 }  // namespace store_internal
 }  // namespace v1

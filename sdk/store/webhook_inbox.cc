@@ -382,21 +382,11 @@ StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
     return InvalidArgumentError("max_batch must be at least 1",
                                 "STORE_BAD_OPTIONS");
   }
-  sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(options.path.c_str(), &raw, flags, nullptr);
-  DbPtr db(raw);
-  if (rc != SQLITE_OK) {
-    return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc,
-                       options.path, "open");
-  }
-  sqlite3_extended_result_codes(db.get(), 1);
-  auto timeout = options.busy_timeout.count();
-  sqlite3_busy_timeout(
-      db.get(),
-      timeout < 0 ? 0
-                  : (timeout > INT_MAX ? INT_MAX : static_cast<int>(timeout)));
-  auto inbox = std::make_shared<SqliteWebhookInboxImpl>(std::move(db), options);
+  auto db = store_internal::OpenDatabase(options.path, true,
+                                         options.busy_timeout, "webhook inbox");
+  if (!db) return db.status();
+  auto inbox =
+      std::make_shared<SqliteWebhookInboxImpl>(*std::move(db), options);
   if (auto s = inbox->Init(); !s.ok()) return s;
   return std::shared_ptr<SqliteWebhookInbox>(std::move(inbox));
 }
