@@ -248,3 +248,29 @@ def test_corrupt_store_exits_1_and_is_left_alone(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "corrupt" in lines[0], r.stderr
     assert db.read_bytes() == b"not a database" * 500
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["sync", "--page-size", "500"], "--page-size"),
+    (["sync", "--rules", "/nonexistent/rules.json"], "--rules"),
+    (["sync", "--ebay-url", "http://127.0.0.1:9"], "credentials are missing"),
+    (["sandbox", "ebay", "--returns", "-5"], "returns"),
+])
+def test_sync_and_sandbox_bad_arguments_exit_2(args, needle, monkeypatch):
+    for name in ("SANBAO_EBAY_CLIENT_ID", "SANBAO_EBAY_CLIENT_SECRET",
+                 "SANBAO_EBAY_REFRESH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    r = run(*args)
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert needle in lines[0]
+
+
+def test_sync_rules_with_a_misspelt_key_name_the_field(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"refund_on_reciept": true}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert "rules.refund_on_reciept" in r.stderr
