@@ -1,5 +1,8 @@
 #include "output.h"
 
+#include <pthread.h>
+
+#include <cstdlib>
 #include <iostream>
 
 namespace sanbao::cli {
@@ -65,6 +68,27 @@ int ReportError(Status const& status) {
 void PrintJson(std::ostream& os, boost::json::value const& value) {
   Pretty(os, value, 0);
   os << "\n";
+}
+
+std::string OptionOrEnv(std::string const& value, char const* name) {
+  if (!value.empty()) return value;
+  char const* env = std::getenv(name);
+  return env == nullptr ? std::string() : std::string(env);
+}
+
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int WaitForStopSignal(sigset_t const& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
 }
 
 }  // namespace sanbao::cli

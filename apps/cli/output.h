@@ -1,5 +1,7 @@
 #pragma once
 
+#include <signal.h>
+
 #include <boost/json.hpp>
 #include <iosfwd>
 #include <string>
@@ -19,5 +21,17 @@ int ReportError(Status const& status);
 
 /// Prints `value` as pretty JSON followed by a newline.
 void PrintJson(std::ostream& os, boost::json::value const& value);
+
+/// `value` when it is set, else the environment variable `name` (empty when
+/// that is unset too): credentials may come from either.
+std::string OptionOrEnv(std::string const& value, char const* name);
+
+/// For long-running commands: blocks SIGINT and SIGTERM in the calling
+/// thread, and so in every thread it starts afterwards, so that only
+/// WaitForStopSignal() receives them. Call it before starting threads.
+sigset_t BlockStopSignals();
+/// Waits for SIGINT or SIGTERM (as blocked by BlockStopSignals) and returns
+/// which one arrived.
+int WaitForStopSignal(sigset_t const& signals);
 
 }  // namespace sanbao::cli

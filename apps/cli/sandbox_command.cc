@@ -1,9 +1,7 @@
 // sanbao sandbox ebay: a local eBay (Post-Order v2, Fulfillment getOrder,
 // OAuth, Platform Notifications) on 127.0.0.1, with generated returns and
 // scriptable faults, until SIGINT or SIGTERM.
-#include <pthread.h>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -89,11 +87,7 @@ int RunEbaySandbox(SandboxArgs const& a) {
   std::shared_ptr<ebay::EbaySandbox> shared = std::move(*sandbox);
 
   // Signals go to the thread that waits for them, not to the io threads.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = BlockStopSignals();
 
   HttpServerOptions so;
   so.address = a.address;
@@ -112,8 +106,7 @@ int RunEbaySandbox(SandboxArgs const& a) {
             << " refresh_token=" << opts.refresh_token
             << " dev_id=" << opts.dev_id << std::endl;
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  WaitForStopSignal(signals);
   (*server)->Stop();
   std::cout << "eBay sandbox stopped" << std::endl;
   return kExitOk;

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -44,12 +43,6 @@ struct SyncArgs {
   bool json = false;
   bool no_progress = false;
 };
-
-std::string FromEnv(std::string const& value, char const* name) {
-  if (!value.empty()) return value;
-  char const* env = std::getenv(name);
-  return env == nullptr ? std::string() : std::string(env);
-}
 
 StatusOr<std::string> ReadFile(std::string const& path) {
   std::ifstream in(path, std::ios::binary);
@@ -144,9 +137,11 @@ int RunSync(SyncArgs const& a) {
                                          RetryEnvironment{});
   OAuthClientOptions oauth;
   oauth.token_url = a.ebay_url + "/identity/v1/oauth2/token";
-  oauth.client_id = FromEnv(a.client_id, "SANBAO_EBAY_CLIENT_ID");
-  oauth.client_secret = FromEnv(a.client_secret, "SANBAO_EBAY_CLIENT_SECRET");
-  oauth.refresh_token = FromEnv(a.refresh_token, "SANBAO_EBAY_REFRESH_TOKEN");
+  oauth.client_id = OptionOrEnv(a.client_id, "SANBAO_EBAY_CLIENT_ID");
+  oauth.client_secret =
+      OptionOrEnv(a.client_secret, "SANBAO_EBAY_CLIENT_SECRET");
+  oauth.refresh_token =
+      OptionOrEnv(a.refresh_token, "SANBAO_EBAY_REFRESH_TOKEN");
   oauth.scopes = {"https://api.ebay.com/oauth/api_scope/sell.fulfillment"};
   if (oauth.client_id.empty() || oauth.client_secret.empty() ||
       oauth.refresh_token.empty()) {

@@ -1,12 +1,10 @@
 // sanbao webhooks serve: receives eBay notifications over HTTP, verifies
 // them and writes them durably to the store's webhook inbox before it
 // answers 2xx (docs/guides/webhooks.md).
-#include <pthread.h>
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -42,12 +40,6 @@ struct ServeArgs {
   bool quiet = false;
 };
 
-std::string FromEnv(std::string const& value, char const* name) {
-  if (!value.empty()) return value;
-  char const* env = std::getenv(name);
-  return env == nullptr ? std::string() : std::string(env);
-}
-
 Instant Now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(
       std::chrono::system_clock::now());
@@ -68,17 +60,17 @@ int Serve(ServeArgs a) {
         "CLI_BAD_LIMIT"));
   }
   ebay::PlatformNotificationKeys keys{
-      .dev_id = FromEnv(a.dev_id, "SANBAO_EBAY_DEV_ID"),
-      .app_id = FromEnv(a.app_id, "SANBAO_EBAY_APP_ID"),
-      .cert_id = FromEnv(a.cert_id, "SANBAO_EBAY_CERT_ID")};
+      .dev_id = OptionOrEnv(a.dev_id, "SANBAO_EBAY_DEV_ID"),
+      .app_id = OptionOrEnv(a.app_id, "SANBAO_EBAY_APP_ID"),
+      .cert_id = OptionOrEnv(a.cert_id, "SANBAO_EBAY_CERT_ID")};
   ebay::CommerceNotificationOptions commerce{
       .api_base = a.ebay_url,
       .verification_token =
-          FromEnv(a.verification_token, "SANBAO_EBAY_VERIFICATION_TOKEN"),
-      .endpoint_url = FromEnv(a.endpoint_url, "SANBAO_EBAY_ENDPOINT_URL")};
-  std::string client_id = FromEnv(a.client_id, "SANBAO_EBAY_CLIENT_ID");
+          OptionOrEnv(a.verification_token, "SANBAO_EBAY_VERIFICATION_TOKEN"),
+      .endpoint_url = OptionOrEnv(a.endpoint_url, "SANBAO_EBAY_ENDPOINT_URL")};
+  std::string client_id = OptionOrEnv(a.client_id, "SANBAO_EBAY_CLIENT_ID");
   std::string client_secret =
-      FromEnv(a.client_secret, "SANBAO_EBAY_CLIENT_SECRET");
+      OptionOrEnv(a.client_secret, "SANBAO_EBAY_CLIENT_SECRET");
   bool platform =
       !keys.dev_id.empty() || !keys.app_id.empty() || !keys.cert_id.empty();
   if (platform &&
@@ -101,13 +93,9 @@ int Serve(ServeArgs a) {
         "CLI_MISSING_CREDENTIALS"));
   }
 
-  // SIGINT/SIGTERM are taken by sigwait() below; block them before any
-  // thread starts so that every thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // SIGINT/SIGTERM are taken by WaitForStopSignal() below; block them before
+  // any thread starts so that every thread inherits the mask.
+  sigset_t signals = BlockStopSignals();
 
   auto inbox = OpenSqliteWebhookInbox(a.store);
   if (!inbox.ok()) return ReportError(inbox.status());
@@ -183,8 +171,7 @@ int Serve(ServeArgs a) {
               static_cast<unsigned>((*server)->port()));
   std::fflush(stdout);
 
-  int received = 0;
-  sigwait(&signals, &received);
+  int received = WaitForStopSignal(signals);
   std::fprintf(stderr, "sanbao webhooks: %s, stopping\n",
                received == SIGINT ? "SIGINT" : "SIGTERM");
   (*server)->Stop();
