@@ -644,37 +644,16 @@ struct ReturnsSync::State {
       }
       if (batch.empty()) return Status();
 
-      struct Job {
-        std::optional<ReturnCase> rc{};
-        Status result{};
-      };
       std::vector<Job> jobs(batch.size());
       for (std::size_t k = 0; k < batch.size(); ++k) {
-        auto const& e = batch[k];
-        tried.insert(e.id);
-        auto rc = sync.store_.GetReturn(e.subject_id);
-        if (!rc && e.kind == kEffectIssueRefund) {
-          auto refund = sync.store_.GetRefund(e.subject_id);
-          if (refund) rc = sync.store_.GetReturn(refund->return_id);
-        }
-        if (rc) {
-          jobs[k].rc = *std::move(rc);
-        } else {
-          jobs[k].result = rc.status();
-        }
+        tried.insert(batch[k].id);
+        jobs[k] = Load(batch[k]);
       }
       ParallelFor(batch.size(), sync.options_.fetch_workers,
                   [&](std::size_t k) {
-                    if (jobs[k].rc)
-                      jobs[k].result = Send(batch[k], *jobs[k].rc);
+                    if (jobs[k].result.ok()) jobs[k].result = Send(jobs[k]);
                   });
 
-      auto target_of = [](OutboxEntry const& e) {
-        if (e.kind == kEffectIssueRefund) return ReturnState::kResolved;
-        return e.payload.find("\"DECLINE\"") != std::string::npos
-                   ? ReturnState::kDeclined
-                   : ReturnState::kApproved;
-      };
       Instant at = Now();
       auto s = sync.store_.WithTransaction([&](Store& store) -> Status {
         for (std::size_t k = 0; k < batch.size(); ++k) {
@@ -689,7 +668,7 @@ struct ReturnsSync::State {
           }
           if (auto d = store.MarkEffectDone(e.id, e.kind); !d.ok()) return d;
           ReturnCase updated = *jobs[k].rc;
-          auto target = target_of(e);
+          auto target = jobs[k].target;
           if (updated.state() != target && CanReach(updated.state(), target)) {
             if (auto a = AdvanceTo(updated, target, Resolution::kRefunded,
                                    seller, at, std::string(e.kind));
@@ -713,7 +692,7 @@ struct ReturnsSync::State {
         effect_failures.erase(e.id);
         if (e.kind == kEffectIssueRefund) {
           ++summary.refunded;
-        } else if (target_of(e) == ReturnState::kDeclined) {
+        } else if (jobs[k].target == ReturnState::kDeclined) {
           ++summary.declined;
         } else {
           ++summary.approved;
@@ -722,55 +701,89 @@ struct ReturnsSync::State {
     }
   }
 
-  Status Send(OutboxEntry const& e, ReturnCase const& rc) {
+  // One outbox entry, read once: its return case, what to send and the
+  // local state it leads to. A failed read is the job's result.
+  struct Job {
+    std::optional<ReturnCase> rc{};
+    ReturnState target = ReturnState::kApproved;
+    std::optional<ReturnDecisionRequest> decision{};
+    std::optional<Refund> refund{};
+    Status result{};
+  };
+
+  Job Load(OutboxEntry const& e) {
+    Job job;
+    auto fail = [&](Status status) {
+      job.result = std::move(status);
+      return std::move(job);
+    };
+    std::string return_id = e.subject_id;
     if (e.kind == kEffectDecide) {
       boost::system::error_code ec;
       auto v = json::parse(e.payload, ec);
-      if (ec || !v.is_object()) {
-        return InternalError("unreadable decide effect", "SYNC_EFFECT_INVALID",
-                             {{"effect_id", std::to_string(e.id)}});
+      auto const* o = ec ? nullptr : v.if_object();
+      auto const* decision = o ? o->if_contains("decision") : nullptr;
+      auto const* comment = o ? o->if_contains("comment") : nullptr;
+      if (decision == nullptr || !decision->is_string() || comment == nullptr ||
+          !comment->is_string()) {
+        return fail(InternalError("unreadable decide effect",
+                                  "SYNC_EFFECT_INVALID",
+                                  {{"effect_id", std::to_string(e.id)}}));
       }
-      auto const& o = v.get_object();
       ReturnDecisionRequest d;
-      d.kind = o.at("decision").as_string() == "DECLINE"
-                   ? ReturnDecisionRequest::Kind::kDecline
-                   : ReturnDecisionRequest::Kind::kApprove;
-      d.comment = std::string(o.at("comment").as_string());
-      return sync.connection_.Decide(rc.external_id, d);
-    }
-    if (e.kind == kEffectIssueRefund) {
+      bool decline = decision->get_string() == "DECLINE";
+      d.kind = decline ? ReturnDecisionRequest::Kind::kDecline
+                       : ReturnDecisionRequest::Kind::kApprove;
+      d.comment = std::string(comment->get_string());
+      job.decision = std::move(d);
+      job.target = decline ? ReturnState::kDeclined : ReturnState::kApproved;
+    } else if (e.kind == kEffectIssueRefund) {
       auto refund = sync.store_.GetRefund(e.subject_id);
-      if (!refund) return refund.status();
-      MarketplaceRefundRequest req;
-      req.total = refund->total;
-      req.comment = sync.rules_.refund_comment;
-      req.idempotency_key = e.idempotency_key;
-      for (auto const& line : refund->lines) {
-        RefundPart part{
-            "PURCHASE_PRICE", {line.amount, std::nullopt}, std::nullopt};
-        for (auto const& d : refund->deductions) {
-          if (d.kind != Deduction::Kind::kRestockingFee) continue;
-          part.amount.amount = *part.amount.amount.Subtract(d.amount);
-          part.restocking_fee_percent = sync.rules_.restocking_fee_percent;
-        }
-        req.parts.push_back(part);
-        if (!line.tax.is_zero()) {
-          req.parts.push_back({"ITEM_TAX", {line.tax, std::nullopt}, {}});
-        }
-      }
-      if (refund->shipping && !refund->shipping->is_zero()) {
-        req.parts.push_back(
-            {"ORIGINAL_SHIPPING", {*refund->shipping, std::nullopt}, {}});
-      }
-      if (refund->shipping_tax && !refund->shipping_tax->is_zero()) {
-        req.parts.push_back(
-            {"SHIPPING_TAX", {*refund->shipping_tax, std::nullopt}, {}});
-      }
-      auto result = sync.connection_.IssueRefund(rc.external_id, req);
-      return result.status();
+      if (!refund) return fail(refund.status());
+      return_id = refund->return_id;
+      job.refund = *std::move(refund);
+      job.target = ReturnState::kResolved;
+    } else {
+      return fail(InternalError("unknown effect kind " + e.kind,
+                                "SYNC_EFFECT_UNKNOWN", {{"kind", e.kind}}));
     }
-    return InternalError("unknown effect kind " + e.kind, "SYNC_EFFECT_UNKNOWN",
-                         {{"kind", e.kind}});
+    auto rc = sync.store_.GetReturn(return_id);
+    if (!rc) return fail(rc.status());
+    job.rc = *std::move(rc);
+    return job;
+  }
+
+  Status Send(Job const& job) {
+    auto const& external_id = job.rc->external_id;
+    if (job.decision)
+      return sync.connection_.Decide(external_id, *job.decision);
+    auto const& refund = *job.refund;
+    MarketplaceRefundRequest req;
+    req.total = refund.total;
+    req.comment = sync.rules_.refund_comment;
+    req.idempotency_key = refund.idempotency_key;
+    for (auto const& line : refund.lines) {
+      RefundPart part{
+          "PURCHASE_PRICE", {line.amount, std::nullopt}, std::nullopt};
+      for (auto const& d : refund.deductions) {
+        if (d.kind != Deduction::Kind::kRestockingFee) continue;
+        part.amount.amount = *part.amount.amount.Subtract(d.amount);
+        part.restocking_fee_percent = sync.rules_.restocking_fee_percent;
+      }
+      req.parts.push_back(part);
+      if (!line.tax.is_zero()) {
+        req.parts.push_back({"ITEM_TAX", {line.tax, std::nullopt}, {}});
+      }
+    }
+    if (refund.shipping && !refund.shipping->is_zero()) {
+      req.parts.push_back(
+          {"ORIGINAL_SHIPPING", {*refund.shipping, std::nullopt}, {}});
+    }
+    if (refund.shipping_tax && !refund.shipping_tax->is_zero()) {
+      req.parts.push_back(
+          {"SHIPPING_TAX", {*refund.shipping_tax, std::nullopt}, {}});
+    }
+    return sync.connection_.IssueRefund(external_id, req).status();
   }
 };
 
