@@ -341,36 +341,11 @@ std::string FormatEbayTime(Instant instant) {
 }
 
 std::optional<Instant> ParseEbayTime(std::string_view t) {
-  // YYYY-MM-DDTHH:MM:SS[.fff...]Z
-  if (t.size() < 20 || t[4] != '-' || t[7] != '-' ||
-      (t[10] != 'T' && t[10] != 't') || t[13] != ':' || t[16] != ':') {
-    return std::nullopt;
-  }
-  auto num = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
-    int v = 0;
-    auto [p, ec] = std::from_chars(t.data() + pos, t.data() + pos + len, v);
-    if (ec != std::errc() || p != t.data() + pos + len) return std::nullopt;
-    return v;
-  };
-  auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2),
-       mi = num(14, 2), s = num(17, 2);
-  if (!y || !mo || !d || !h || !mi || !s) return std::nullopt;
-  std::size_t pos = 19;
-  if (pos < t.size() && t[pos] == '.') {
-    ++pos;
-    std::size_t start = pos;
-    while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') ++pos;
-    if (pos == start) return std::nullopt;
-  }
-  if (pos + 1 != t.size() || (t[pos] != 'Z' && t[pos] != 'z')) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day ymd{
-      std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
-      std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok() || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
-  return Instant{std::chrono::sys_days(ymd)} + hours(*h) + minutes(*mi) +
-         seconds(*s);
+  // eBay's timestamps are UTC: "Z" only, no offsets; the rest is RFC 3339.
+  if (t.empty() || (t.back() != 'Z' && t.back() != 'z')) return std::nullopt;
+  auto instant = ParseInstant(t);
+  if (!instant) return std::nullopt;
+  return *instant;
 }
 
 int Generator::PickState(std::int64_t index, Instant created) const {

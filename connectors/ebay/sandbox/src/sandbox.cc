@@ -1340,6 +1340,7 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
   Instant now = Now();
   std::int64_t lo = 0;
   std::int64_t hi = Total();
+  std::optional<Instant> from_time;
   if (auto from = Param(params, "creation_date_range_from")) {
     auto t = ParseEbayTime(*from);
     if (!t) {
@@ -1363,6 +1364,7 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
           {{"creation_date_range_from", *from}});
     }
     lo = FirstIndexAtOrAfter(*t);
+    from_time = t;
   }
   if (auto to = Param(params, "creation_date_range_to")) {
     auto t = ParseEbayTime(*to);
@@ -1372,12 +1374,10 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
           "creation_date_range_to", *to);
     }
     hi = FirstIndexAtOrAfter(*t + seconds(1));
-    if (auto from = Param(params, "creation_date_range_from")) {
-      if (*ParseEbayTime(*from) > *t) {
-        return InvalidInput(
-            "creation_date_range_to is before creation_date_range_from.",
-            "creation_date_range_to", *to);
-      }
+    if (from_time && *from_time > *t) {
+      return InvalidInput(
+          "creation_date_range_to is before creation_date_range_from.",
+          "creation_date_range_to", *to);
     }
   }
   // Exact-id filters narrow the range.
