@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sanbao/ebay/connection.h"
+#include "sanbao/webhooks/crypto.h"
 #include "url.h"
 
 namespace sanbao {
@@ -29,28 +30,6 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
-std::string Base64(unsigned char const* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                          static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-bool Unbase64(std::string_view text, std::vector<unsigned char>& out) {
-  if (text.empty() || text.size() % 4 != 0) return false;
-  out.assign(text.size() / 4 * 3, 0);
-  int n = EVP_DecodeBlock(out.data(),
-                          reinterpret_cast<unsigned char const*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) return false;
-  std::size_t padding = 0;
-  if (text.back() == '=') ++padding;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++padding;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return true;
-}
-
 Status KeyError(std::string message) {
   return InvalidArgumentError(std::move(message), "EBAY_SIGNING_KEY_INVALID");
 }
@@ -69,10 +48,7 @@ bool SupportedKey(EVP_PKEY* key) {
 }  // namespace
 
 std::string ContentDigest(std::string_view body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(body.data(), body.size(), digest, &size, EVP_sha256(), nullptr);
-  return "sha-256=:" + Base64(digest, size) + ":";
+  return "sha-256=:" + Base64Encode(Sha256(body)) + ":";
 }
 
 std::string SignatureInput(SignatureComponents const& c) {
@@ -125,7 +101,8 @@ StatusOr<std::string> SignBase(std::string_view base,
                      base.size()) != 1) {
     return InternalError("could not sign the request", "EBAY_SIGNING_FAILED");
   }
-  return Base64(signature.data(), size);
+  return Base64Encode(
+      std::string_view(reinterpret_cast<char const*>(signature.data()), size));
 }
 
 Status VerifyBase(std::string_view base, std::string_view signature_base64,
@@ -138,8 +115,8 @@ Status VerifyBase(std::string_view base, std::string_view signature_base64,
   if (!SupportedKey(key.get())) {
     return KeyError("the key must be Ed25519 or RSA");
   }
-  std::vector<unsigned char> signature;
-  if (!Unbase64(signature_base64, signature)) {
+  auto signature = Base64Decode(signature_base64);
+  if (!signature || signature->empty()) {
     return Status(ErrorCode::kPermissionDenied, "the signature is not base64",
                   ErrorInfo{.reason = "EBAY_SIGNATURE_INVALID"});
   }
@@ -148,9 +125,11 @@ Status VerifyBase(std::string_view base, std::string_view signature_base64,
                                    nullptr, key.get()) != 1) {
     return InternalError("could not verify", "EBAY_SIGNING_FAILED");
   }
-  if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                       reinterpret_cast<unsigned char const*>(base.data()),
-                       base.size()) != 1) {
+  if (EVP_DigestVerify(
+          ctx.get(), reinterpret_cast<unsigned char const*>(signature->data()),
+          signature->size(),
+          reinterpret_cast<unsigned char const*>(base.data()),
+          base.size()) != 1) {
     return Status(ErrorCode::kPermissionDenied, "the signature does not verify",
                   ErrorInfo{.reason = "EBAY_SIGNATURE_INVALID"});
   }

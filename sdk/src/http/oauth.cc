@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sanbao/http/log.h"
+#include "sanbao/webhooks/crypto.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -27,36 +28,6 @@ std::string FormEncode(std::string_view s) {
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 15]);
     }
-  }
-  return out;
-}
-
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16 |
-                 static_cast<unsigned char>(in[i + 1]) << 8 |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[v >> 18 & 63];
-    out += kAlphabet[v >> 12 & 63];
-    out += kAlphabet[v >> 6 & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += kAlphabet[v >> 18 & 63];
-    out += kAlphabet[v >> 12 & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16 |
-                 static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kAlphabet[v >> 18 & 63];
-    out += kAlphabet[v >> 12 & 63];
-    out += kAlphabet[v >> 6 & 63];
-    out += '=';
   }
   return out;
 }
@@ -190,8 +161,8 @@ StatusOr<AccessToken> FetchToken(FetcherState& state) {
             "application/x-www-form-urlencoded");
   SetHeader(request.headers, "Accept", "application/json");
   SetHeader(request.headers, "Authorization",
-            "Basic " + Base64(FormEncode(options.client_id) + ":" +
-                              FormEncode(options.client_secret)));
+            "Basic " + Base64Encode(FormEncode(options.client_id) + ":" +
+                                    FormEncode(options.client_secret)));
 
   Instant const sent_at = state.now();
   StatusOr<HttpResponse> result = state.transport->Send(request);

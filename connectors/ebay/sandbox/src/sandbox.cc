@@ -14,9 +14,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "crypto.h"
 #include "generator.h"
 #include "json_writer.h"
+#include "sanbao/webhooks/crypto.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -821,9 +821,8 @@ class EbaySandbox::Impl {
     }
     auto g = Load(index);
     std::string ts = FormatEbayTime(Now());
-    std::string signature = sandbox_internal::Base64Encode(
-        sandbox_internal::Md5(ts + options_.dev_id + options_.client_id +
-                              options_.client_secret));
+    std::string signature = Base64Encode(Md5(
+        ts + options_.dev_id + options_.client_id + options_.client_secret));
     std::string body;
     body += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     body +=
@@ -1237,10 +1236,7 @@ std::optional<HttpResponse> EbaySandbox::Impl::CheckSignature(
     }
   }
   auto digest = std::string(*FindHeader(request.headers, "Content-Digest"));
-  std::string expected =
-      "sha-256=:" +
-      sandbox_internal::Base64Encode(sandbox_internal::Sha256(request.body)) +
-      ":";
+  std::string expected = "sha-256=:" + Base64Encode(Sha256(request.body)) + ":";
   if (digest != expected) {
     return PostOrderError(401, kErrSignature, "Security",
                           "The Content-Digest does not match the body.",
@@ -1259,11 +1255,10 @@ std::optional<HttpResponse> EbaySandbox::Impl::CheckSignature(
 
 HttpResponse EbaySandbox::Impl::HandleToken(ServerRequest const& request) {
   auto auth = FindHeader(request.headers, "Authorization").value_or("");
-  std::optional<std::string> decoded;
-  if (auth.starts_with("Basic ")) {
-    decoded = sandbox_internal::Base64Decode(auth.substr(6));
-  }
-  if (!decoded ||
+  StatusOr<std::string> decoded =
+      InvalidArgumentError("no Basic credentials", "SANDBOX_NO_CREDENTIALS");
+  if (auth.starts_with("Basic ")) decoded = Base64Decode(auth.substr(6));
+  if (!decoded.ok() ||
       *decoded != options_.client_id + ":" + options_.client_secret) {
     return OAuthError(401, "invalid_client", "client authentication failed");
   }
