@@ -13,7 +13,7 @@ using Zone = std::pair<std::string_view, std::string_view>;
 
 // Capital or most populous zone per country, from the IANA tz database's
 // zone1970.tab / zone.tab (https://data.iana.org/time-zones/tzdb/).
-constexpr std::array<Zone, 62> kCountryZones = {{
+constexpr std::array<Zone, 61> kCountryZones = {{
     {"AE", "Asia/Dubai"},          {"AR", "America/Argentina/Buenos_Aires"},
     {"AT", "Europe/Vienna"},       {"AU", "Australia/Sydney"},
     {"BE", "Europe/Brussels"},     {"BG", "Europe/Sofia"},
@@ -42,9 +42,9 @@ constexpr std::array<Zone, 62> kCountryZones = {{
     {"SG", "Asia/Singapore"},      {"SI", "Europe/Ljubljana"},
     {"SK", "Europe/Bratislava"},   {"TH", "Asia/Bangkok"},
     {"TR", "Europe/Istanbul"},     {"TW", "Asia/Taipei"},
-    {"UA", "Europe/Kyiv"},         {"UK", "Europe/London"},
-    {"US", "America/New_York"},    {"VN", "Asia/Ho_Chi_Minh"},
-    {"ZA", "Africa/Johannesburg"}, {"GG", "Europe/Guernsey"},
+    {"UA", "Europe/Kyiv"},         {"US", "America/New_York"},
+    {"VN", "Asia/Ho_Chi_Minh"},    {"ZA", "Africa/Johannesburg"},
+    {"GG", "Europe/Guernsey"},
 }};
 
 // Subdivisions of countries that span several zones (same source).
