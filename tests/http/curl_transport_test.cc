@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -156,6 +157,59 @@ TEST(CurlTransportTest, ConcurrentRequests) {
   EXPECT_EQ(ok.load(), 60);
   // Connections are pooled, not one per request.
   EXPECT_LE(server.accepted(), 6 + 4);
+}
+
+TEST(CurlTransportTest, SendAllAnswersInOrderOverAFewConnections) {
+  TestServer server([](ReceivedRequest const& r) { return Ok(r.target); });
+  CurlOptions options;
+  options.max_connections = 3;
+  auto transport = MakeCurlTransport(options);
+  std::vector<HttpRequest> requests(40);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    requests[i].url = server.Url("/r/" + std::to_string(i));
+  }
+  requests[7].url = "ftp://127.0.0.1/x";  // refused before it is sent
+  auto results = transport->SendAll(requests);
+  ASSERT_EQ(results.size(), requests.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (i == 7) {
+      EXPECT_EQ(results[i].status().reason(), "HTTP_BAD_URL");
+      continue;
+    }
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status();
+    EXPECT_EQ(results[i]->status, 200);
+    EXPECT_EQ(results[i]->body, "/r/" + std::to_string(i));
+  }
+  EXPECT_EQ(server.requests().size(), 39u);
+  EXPECT_LE(server.accepted(), 3);
+  // The next call reuses the connections the first one left open.
+  auto again = transport->SendAll(std::span(requests).subspan(10, 10));
+  for (auto const& r : again) EXPECT_TRUE(r.ok()) << r.status();
+  EXPECT_LE(server.accepted(), 3);
+}
+
+TEST(CurlTransportTest, SendAllReportsEachFailureOnItsOwn) {
+  TestServer server([](ReceivedRequest const& r) {
+    if (r.target == "/cut") {
+      return Reply{Reply::Kind::kSendAndClose,
+                   "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"};
+    }
+    return Ok(r.target);
+  });
+  auto transport = MakeCurlTransport();
+  std::vector<HttpRequest> requests(4);
+  requests[0].url = server.Url("/a");
+  requests[1].url = server.Url("/cut");
+  requests[2].url = "http://127.0.0.1:" + std::to_string(UnusedPort()) + "/";
+  requests[3].url = server.Url("/b");
+  auto results = transport->SendAll(requests);
+  ASSERT_EQ(results.size(), 4u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_EQ(results[0]->body, "/a");
+  EXPECT_EQ(results[1].status().reason(), "HTTP_CONNECTION_LOST");
+  EXPECT_EQ(results[2].status().reason(), "HTTP_NOT_SENT");
+  ASSERT_TRUE(results[3].ok()) << results[3].status();
+  EXPECT_EQ(results[3]->body, "/b");
 }
 
 TEST(CurlTransportTest, TimeoutIsHttpTimeout) {

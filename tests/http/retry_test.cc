@@ -349,6 +349,36 @@ TEST(RetryingTransportTest, LogsOneLinePerAttempt) {
   }
 }
 
+TEST(RetryingTransportTest, SendAllRetriesOnlyWhatFailedInRounds) {
+  // The inner transport answers SendAll in request order: a gets 200, b a
+  // 503, c a 500 (a POST without a key: final), d a 200; then b's retry.
+  auto inner =
+      std::make_shared<ScriptedTransport>(std::vector<StatusOr<HttpResponse>>{
+          Response(200), Response(503), Response(500), Response(200),
+          Response(200)});
+  FakeEnvironment env;
+  RetryPolicy policy;
+  auto transport = MakeRetryingTransport(inner, policy, env.Make());
+  std::vector<HttpRequest> requests = {Get(), Get(), Post(), Get()};
+  requests[1].url = "https://api.example.test/v1/items/b";
+  auto results = transport->SendAll(requests);
+  ASSERT_EQ(results.size(), 4u);
+  for (auto const& r : results) ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(results[0]->status, 200);
+  EXPECT_EQ(Attempts(*results[0]), 1);
+  EXPECT_EQ(results[1]->status, 200);
+  EXPECT_EQ(Attempts(*results[1]), 2);
+  EXPECT_EQ(results[2]->status, 500);
+  EXPECT_EQ(Attempts(*results[2]), 1);
+  EXPECT_EQ(Attempts(*results[3]), 1);
+  auto sent = inner->requests();
+  ASSERT_EQ(sent.size(), 5u);
+  EXPECT_EQ(sent[4].url, requests[1].url);
+  // One round of waiting: full jitter of the first backoff.
+  ASSERT_EQ(env.sleeps.size(), 1u);
+  EXPECT_EQ(env.sleeps[0], BackoffDelay(policy, 1, env.uniform));
+}
+
 TEST(RetryingTransportTest, ConcurrentUseIsSafe) {
   auto inner = std::make_shared<ScriptedTransport>(
       std::vector<StatusOr<HttpResponse>>{Response(200)});

@@ -25,6 +25,14 @@ std::optional<std::string_view> FindHeader(HttpHeaders const& headers,
   return std::nullopt;
 }
 
+std::vector<StatusOr<HttpResponse>> HttpTransport::SendAll(
+    std::span<HttpRequest const> requests) {
+  std::vector<StatusOr<HttpResponse>> results;
+  results.reserve(requests.size());
+  for (auto const& request : requests) results.push_back(Send(request));
+  return results;
+}
+
 void SetHeader(HttpHeaders& headers, std::string_view name, std::string value) {
   std::erase_if(headers, [&](HttpHeader const& h) {
     return EqualsIgnoreCase(h.name, name);

@@ -6,10 +6,13 @@
 #include <charconv>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace sanbao {
 inline namespace v1 {
@@ -201,61 +204,104 @@ class RetryingTransport final : public HttpTransport {
   }
 
   StatusOr<HttpResponse> Send(HttpRequest const& request) override {
+    return std::move(SendAll(std::span(&request, 1)).front());
+  }
+
+  // Rounds: every request still pending goes out together (concurrently
+  // where the inner transport can), then the round sleeps the longest delay
+  // any of its retries asked for. One request alone behaves exactly as the
+  // classic loop.
+  std::vector<StatusOr<HttpResponse>> SendAll(
+      std::span<HttpRequest const> requests) override {
+    std::vector<StatusOr<HttpResponse>> results(requests.size());
     if (!inner_) {
-      return FailedPreconditionError(
-          "the retrying transport has no inner transport", "HTTP_NO_TRANSPORT");
+      for (auto& r : results) {
+        r = FailedPreconditionError(
+            "the retrying transport has no inner transport",
+            "HTTP_NO_TRANSPORT");
+      }
+      return results;
     }
-    bool const idempotent =
-        IsIdempotentMethod(request.method) || HasIdempotencyKey(request);
-    std::optional<milliseconds> last_hint;
-    for (int attempt = 1;; ++attempt) {
+    std::vector<std::optional<milliseconds>> hints(requests.size());
+    std::vector<std::size_t> pending(requests.size());
+    for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+    std::vector<HttpRequest> resend;
+    for (int attempt = 1; !pending.empty(); ++attempt) {
       auto started = std::chrono::steady_clock::now();
-      StatusOr<HttpResponse> result = inner_->Send(request);
+      auto round =
+          attempt == 1 ? inner_->SendAll(requests) : inner_->SendAll(resend);
       auto duration = std::chrono::duration_cast<milliseconds>(
           std::chrono::steady_clock::now() - started);
-      bool const last = attempt >= policy_.max_attempts;
-
-      std::optional<milliseconds> delay;
-      std::string stop_note;
-      if (result.ok()) {
-        HttpResponse& response = *result;
-        bool retry = !last && IsRetryableStatus(response.status) &&
-                     (idempotent || response.status == 429);
-        if (retry) {
-          std::optional<milliseconds> hint =
-              ServerRetryDelay(response, env_.now());
-          if (hint) last_hint = hint;
-          if (hint && *hint > policy_.max_server_delay) {
-            stop_note = " stop=server_delay_over_cap hint_ms=" +
-                        std::to_string(hint->count());
-          } else {
-            delay = hint ? *hint : Backoff(attempt);
-          }
-        }
-        Log(request, attempt, duration,
-            "status=" + std::to_string(response.status), delay, stop_note);
-        if (!delay) {
-          SetHeader(response.headers, kAttemptsHeader, std::to_string(attempt));
-          return result;
-        }
-      } else {
-        Status const& status = result.status();
-        bool retry = !last && IsRetryableTransportError(status.reason()) &&
-                     (idempotent || status.reason() == "HTTP_NOT_SENT");
-        if (retry) delay = Backoff(attempt);
-        Log(request, attempt, duration, "error=" + status.reason(), delay, {});
-        if (!delay) {
-          ErrorInfo info = status.error_info();
-          info.attempts = attempt;
-          if (last_hint && !info.retry_after) info.retry_after = last_hint;
-          return Status(status.code(), status.message(), std::move(info));
+      std::vector<std::size_t> again;
+      milliseconds wait{0};
+      for (std::size_t k = 0; k < pending.size(); ++k) {
+        auto i = pending[k];
+        auto delay = Judge(requests[i], attempt, duration, round[k], hints[i]);
+        if (delay) {
+          again.push_back(i);
+          wait = std::max(wait, *delay);
+        } else {
+          results[i] = std::move(round[k]);
         }
       }
-      env_.sleep(*delay);
+      pending = std::move(again);
+      if (pending.empty()) break;
+      resend.clear();
+      for (auto i : pending) resend.push_back(requests[i]);
+      env_.sleep(wait);
     }
+    return results;
   }
 
  private:
+  // The delay before `request` is sent again after `result` (its attempt
+  // `attempt`), or nothing when `result` is final; a final result gets its
+  // X-Sanbao-Attempts header or its attempts count here.
+  std::optional<milliseconds> Judge(HttpRequest const& request, int attempt,
+                                    milliseconds duration,
+                                    StatusOr<HttpResponse>& result,
+                                    std::optional<milliseconds>& last_hint) {
+    bool const idempotent =
+        IsIdempotentMethod(request.method) || HasIdempotencyKey(request);
+    bool const last = attempt >= policy_.max_attempts;
+    std::optional<milliseconds> delay;
+    if (result.ok()) {
+      HttpResponse& response = *result;
+      std::string stop_note;
+      bool retry = !last && IsRetryableStatus(response.status) &&
+                   (idempotent || response.status == 429);
+      if (retry) {
+        std::optional<milliseconds> hint =
+            ServerRetryDelay(response, env_.now());
+        if (hint) last_hint = hint;
+        if (hint && *hint > policy_.max_server_delay) {
+          stop_note = " stop=server_delay_over_cap hint_ms=" +
+                      std::to_string(hint->count());
+        } else {
+          delay = hint ? *hint : Backoff(attempt);
+        }
+      }
+      Log(request, attempt, duration,
+          "status=" + std::to_string(response.status), delay, stop_note);
+      if (!delay) {
+        SetHeader(response.headers, kAttemptsHeader, std::to_string(attempt));
+      }
+      return delay;
+    }
+    Status const& status = result.status();
+    bool retry = !last && IsRetryableTransportError(status.reason()) &&
+                 (idempotent || status.reason() == "HTTP_NOT_SENT");
+    if (retry) delay = Backoff(attempt);
+    Log(request, attempt, duration, "error=" + status.reason(), delay, {});
+    if (!delay) {
+      ErrorInfo info = status.error_info();
+      info.attempts = attempt;
+      if (last_hint && !info.retry_after) info.retry_after = last_hint;
+      result = Status(status.code(), status.message(), std::move(info));
+    }
+    return delay;
+  }
+
   bool HasIdempotencyKey(HttpRequest const& request) const {
     return std::any_of(policy_.idempotency_headers.begin(),
                        policy_.idempotency_headers.end(),

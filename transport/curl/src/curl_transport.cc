@@ -1,12 +1,16 @@
 #include <curl/curl.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -250,6 +254,108 @@ struct EasyDeleter {
 };
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 
+// A libcurl multi handle driven through its socket interface
+// (https://curl.se/libcurl/c/libcurl-multi.html, "multi_socket"): libcurl
+// names the sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to call back
+// (CURLMOPT_TIMERFUNCTION); one poll() waits for all of them, and
+// curl_multi_socket_action() is told which socket is ready, so libcurl does
+// not poll every transfer's socket again itself. The watched sockets belong
+// to the handle and its connection cache, so they are kept with it between
+// uses.
+class Multi {
+ public:
+  static std::unique_ptr<Multi> Create(long max_connections) {
+    std::unique_ptr<Multi> multi(new Multi(curl_multi_init()));
+    if (multi->handle_ == nullptr) return nullptr;
+    curl_multi_setopt(multi->handle_, CURLMOPT_MAXCONNECTS, max_connections);
+    curl_multi_setopt(multi->handle_, CURLMOPT_SOCKETFUNCTION, &OnSocket);
+    curl_multi_setopt(multi->handle_, CURLMOPT_SOCKETDATA, multi.get());
+    curl_multi_setopt(multi->handle_, CURLMOPT_TIMERFUNCTION, &OnTimer);
+    curl_multi_setopt(multi->handle_, CURLMOPT_TIMERDATA, multi.get());
+    return multi;
+  }
+  ~Multi() { curl_multi_cleanup(handle_); }
+  Multi(Multi const&) = delete;
+  Multi& operator=(Multi const&) = delete;
+
+  CURLM* get() const { return handle_; }
+
+  // Runs libcurl's timeout when it is due, else waits (at most a second)
+  // for a watched socket and hands the ready ones to libcurl.
+  CURLMcode Step() {
+    int running = 0;
+    int wait_ms = 1000;
+    if (deadline_) {
+      auto left = std::chrono::ceil<milliseconds>(
+          *deadline_ - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        deadline_.reset();
+        return curl_multi_socket_action(handle_, CURL_SOCKET_TIMEOUT, 0,
+                                        &running);
+      }
+      wait_ms = static_cast<int>(std::min<long>(left.count(), wait_ms));
+    }
+    int n = ::poll(watched_.data(), watched_.size(), wait_ms);
+    if (n < 0) return errno == EINTR ? CURLM_OK : CURLM_UNRECOVERABLE_POLL;
+    ready_.clear();
+    for (auto const& p : watched_) {
+      if (p.revents == 0) continue;
+      int events = 0;
+      if ((p.revents & (POLLIN | POLLHUP)) != 0) events |= CURL_CSELECT_IN;
+      if ((p.revents & POLLOUT) != 0) events |= CURL_CSELECT_OUT;
+      if ((p.revents & (POLLERR | POLLNVAL)) != 0) events |= CURL_CSELECT_ERR;
+      ready_.push_back({p.fd, events});
+    }
+    // libcurl may change the watched set while it handles a socket.
+    for (auto [fd, events] : ready_) {
+      if (auto rc = curl_multi_socket_action(handle_, fd, events, &running);
+          rc != CURLM_OK) {
+        return rc;
+      }
+    }
+    return CURLM_OK;
+  }
+
+ private:
+  explicit Multi(CURLM* handle) : handle_(handle) {}
+
+  static int OnSocket(CURL*, curl_socket_t socket, int what, void* user,
+                      void*) {
+    auto& watched = static_cast<Multi*>(user)->watched_;
+    auto it = std::find_if(watched.begin(), watched.end(),
+                           [&](pollfd const& p) { return p.fd == socket; });
+    if (what == CURL_POLL_REMOVE) {
+      if (it != watched.end()) watched.erase(it);
+      return 0;
+    }
+    short events = 0;
+    if ((what & CURL_POLL_IN) != 0) events |= POLLIN;
+    if ((what & CURL_POLL_OUT) != 0) events |= POLLOUT;
+    if (it == watched.end()) {
+      watched.push_back({socket, events, 0});
+    } else {
+      it->events = events;
+    }
+    return 0;
+  }
+
+  static int OnTimer(CURLM*, long timeout_ms, void* user) {
+    auto& deadline = static_cast<Multi*>(user)->deadline_;
+    if (timeout_ms < 0) {
+      deadline.reset();
+    } else {
+      deadline = std::chrono::steady_clock::now() + milliseconds(timeout_ms);
+    }
+    return 0;
+  }
+
+  CURLM* handle_;
+  std::vector<pollfd> watched_;
+  std::vector<std::pair<curl_socket_t, int>> ready_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+};
+using MultiHandle = std::unique_ptr<Multi>;
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -279,14 +385,132 @@ class CurlTransport final : public HttpTransport {
   }
 
   StatusOr<HttpResponse> Send(HttpRequest const& request) override {
-    auto started = std::chrono::steady_clock::now();
-    StatusOr<HttpResponse> result = Perform(request);
-    if (options_.log) Log(request, result, started);
+    Transfer t;
+    t.request = &request;
+    t.started = std::chrono::steady_clock::now();
+    Status ready = Setup(t, Acquire());
+    StatusOr<HttpResponse> result =
+        ready.ok() ? Finish(t, curl_easy_perform(t.handle.get()))
+                   : StatusOr<HttpResponse>(std::move(ready));
+    if (t.handle) Release(std::move(t.handle));
+    if (options_.log) Log(request, result, t.started);
     return result;
   }
 
+  // One multi handle drives every request of the call from this thread:
+  // at most max_connections in flight (one connection each over HTTP/1.1,
+  // streams of one connection over HTTP/2), a finished one's handle going
+  // straight to the next request.
+  std::vector<StatusOr<HttpResponse>> SendAll(
+      std::span<HttpRequest const> requests) override {
+    std::vector<StatusOr<HttpResponse>> results(requests.size());
+    if (requests.size() <= 1) {
+      for (std::size_t i = 0; i < requests.size(); ++i) {
+        results[i] = Send(requests[i]);
+      }
+      return results;
+    }
+    MultiHandle multi = AcquireMulti();
+    if (!multi) {
+      for (std::size_t i = 0; i < requests.size(); ++i) {
+        results[i] = TransportError(requests[i], CURLE_FAILED_INIT, false,
+                                    "curl_multi_init failed");
+      }
+      return results;
+    }
+    auto window = static_cast<std::size_t>(options_.max_connections);
+    std::vector<Transfer> transfers(requests.size());
+    std::vector<EasyHandle> spare;
+    std::size_t next = 0;
+    std::size_t active = 0;
+    auto done = [&](Transfer& t, StatusOr<HttpResponse> result) {
+      if (options_.log) Log(*t.request, result, t.started);
+      results[static_cast<std::size_t>(&t - transfers.data())] =
+          std::move(result);
+    };
+    auto finish = [&](Transfer& t, CURLcode code) {
+      curl_multi_remove_handle(multi->get(), t.handle.get());
+      --active;
+      done(t, Finish(t, code));
+      spare.push_back(std::move(t.handle));
+    };
+    CURLMcode failure = CURLM_OK;
+    for (;;) {
+      while (next < requests.size() && active < window) {
+        Transfer& t = transfers[next];
+        t.request = &requests[next++];
+        t.started = std::chrono::steady_clock::now();
+        EasyHandle handle;
+        if (!spare.empty()) {
+          handle = std::move(spare.back());
+          spare.pop_back();
+          curl_easy_reset(handle.get());
+        } else {
+          handle = Acquire();
+        }
+        if (auto ready = Setup(t, std::move(handle)); !ready.ok()) {
+          if (t.handle) spare.push_back(std::move(t.handle));
+          done(t, std::move(ready));
+          continue;
+        }
+        curl_easy_setopt(t.handle.get(), CURLOPT_PRIVATE, &t);
+        if (curl_multi_add_handle(multi->get(), t.handle.get()) != CURLM_OK) {
+          spare.push_back(std::move(t.handle));
+          done(t, TransportError(*t.request, CURLE_FAILED_INIT, false,
+                                 "curl_multi_add_handle failed"));
+          continue;
+        }
+        ++active;
+      }
+      if (active == 0) break;
+      failure = multi->Step();
+      if (failure != CURLM_OK) break;
+      int queued = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi->get(), &queued)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        Transfer* t = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+        finish(*t, msg->data.result);
+      }
+    }
+    if (failure != CURLM_OK) {
+      // The multi handle broke: what was in flight may have been processed.
+      for (std::size_t i = 0; i < next; ++i) {
+        Transfer& t = transfers[i];
+        if (!t.handle || !t.request) continue;
+        curl_multi_remove_handle(multi->get(), t.handle.get());
+        done(t, TransportError(*t.request, CURLE_RECV_ERROR, true,
+                               curl_multi_strerror(failure)));
+        spare.push_back(std::move(t.handle));
+      }
+      for (; next < requests.size(); ++next) {
+        results[next] = TransportError(requests[next], CURLE_FAILED_INIT, false,
+                                       curl_multi_strerror(failure));
+      }
+    } else {
+      ReleaseMulti(std::move(multi));
+    }
+    for (auto& handle : spare) Release(std::move(handle));
+    return results;
+  }
+
  private:
-  StatusOr<HttpResponse> Perform(HttpRequest const& request) {
+  // One request on its way: what libcurl writes into and points at, so it
+  // must stay in place while the transfer runs.
+  struct Transfer {
+    HttpRequest const* request = nullptr;
+    EasyHandle handle{};
+    Exchange exchange{};
+    std::array<char, CURL_ERROR_SIZE> error_buffer{};
+    std::unique_ptr<curl_slist, SlistDeleter> headers{};
+    std::chrono::steady_clock::time_point started{};
+  };
+
+  // Checks `t.request` and sets `handle` up for it (owned by `t` from
+  // here); an error means it was never sent.
+  Status Setup(Transfer& t, EasyHandle handle) {
+    HttpRequest const& request = *t.request;
+    t.handle = std::move(handle);
     if (init_ != CURLE_OK) {
       return InternalError(std::string("libcurl initialisation failed: ") +
                                curl_easy_strerror(init_),
@@ -298,17 +522,14 @@ class CurlTransport final : public HttpTransport {
                             nullptr);
     }
     if (Status bad = CheckHeaders(request); !bad.ok()) return bad;
-    EasyHandle handle = Acquire();
-    if (!handle) {
+    if (!t.handle) {
       return TransportError(request, CURLE_FAILED_INIT, false, nullptr);
     }
-    CURL* curl = handle.get();
-    Exchange exchange;
-    exchange.max_body = options_.max_response_bytes;
-    std::array<char, CURL_ERROR_SIZE> error_buffer{};
-    std::unique_ptr<curl_slist, SlistDeleter> headers(BuildHeaders(request));
+    CURL* curl = t.handle.get();
+    t.exchange.max_body = options_.max_response_bytes;
+    t.headers.reset(BuildHeaders(request));
 
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, t.error_buffer.data());
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
@@ -331,16 +552,20 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L);
     curl_easy_setopt(curl, CURLOPT_SHARE, share_.get());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, t.headers.get());
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t.exchange);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t.exchange);
     SetMethod(curl, request);
+    return Status();
+  }
 
-    CURLcode code = curl_easy_perform(curl);
-    if (exchange.too_large) {
-      Release(std::move(handle));
+  // The result of `t`'s transfer, which ended with `code`.
+  StatusOr<HttpResponse> Finish(Transfer& t, CURLcode code) {
+    HttpRequest const& request = *t.request;
+    CURL* curl = t.handle.get();
+    if (t.exchange.too_large) {
       ErrorInfo info;
       info.reason = "HTTP_RESPONSE_TOO_LARGE";
       info.metadata = {
@@ -357,16 +582,13 @@ class CurlTransport final : public HttpTransport {
     if (code != CURLE_OK) {
       curl_off_t pretransfer = 0;
       curl_easy_getinfo(curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-      Status status =
-          TransportError(request, code, pretransfer > 0, error_buffer.data());
-      Release(std::move(handle));
-      return status;
+      return TransportError(request, code, pretransfer > 0,
+                            t.error_buffer.data());
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    exchange.response.status = static_cast<int>(status);
-    Release(std::move(handle));
-    return std::move(exchange.response);
+    t.exchange.response.status = static_cast<int>(status);
+    return std::move(t.exchange.response);
   }
 
   // A CR or LF in a header would let a value inject headers or a second
@@ -468,6 +690,24 @@ class CurlTransport final : public HttpTransport {
     }
   }
 
+  // A multi handle keeps its connections between SendAll calls.
+  MultiHandle AcquireMulti() {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_multi_.empty()) {
+        MultiHandle multi = std::move(idle_multi_.back());
+        idle_multi_.pop_back();
+        return multi;
+      }
+    }
+    return Multi::Create(static_cast<long>(options_.max_connections));
+  }
+
+  void ReleaseMulti(MultiHandle multi) {
+    std::lock_guard lock(mu_);
+    if (idle_multi_.size() < 4) idle_multi_.push_back(std::move(multi));
+  }
+
   static std::string TransportCode(Status const& status) {
     auto const& metadata = status.error_info().metadata;
     auto it = metadata.find("transport_code");
@@ -495,6 +735,7 @@ class CurlTransport final : public HttpTransport {
   Share share_;
   std::mutex mu_;
   std::vector<EasyHandle> idle_;
+  std::vector<MultiHandle> idle_multi_;
 };
 
 }  // namespace

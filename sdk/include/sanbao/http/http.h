@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,13 @@ class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   virtual StatusOr<HttpResponse> Send(HttpRequest const& request) = 0;
+
+  /// Sends independent requests and returns their results in the same
+  /// order, each as Send() would. Transports that can overlap requests run
+  /// them concurrently (the libcurl transport, over a bounded number of
+  /// connections); this default sends one after another.
+  virtual std::vector<StatusOr<HttpResponse>> SendAll(
+      std::span<HttpRequest const> requests);
 };
 
 /// A request as an HTTP server received it.

@@ -28,7 +28,8 @@ struct CurlOptions {
   std::string user_agent = "sanbao/" + std::string(kVersion);
   /// How many idle connections (libcurl easy handles, each with its
   /// connection cache) are kept for reuse; more concurrent requests than this
-  /// still run, their handles are closed afterwards.
+  /// still run, their handles are closed afterwards. Also how many requests
+  /// one SendAll() call keeps in flight.
   int max_connections = 16;
   /// A larger (decoded) response body fails with HTTP_RESPONSE_TOO_LARGE.
   std::size_t max_response_bytes = std::size_t{64} << 20;
@@ -39,6 +40,9 @@ struct CurlOptions {
 /// An HttpTransport on libcurl. Thread-safe; reuses connections (keep-alive)
 /// across requests; shares DNS and TLS session caches between handles.
 ///
+/// - SendAll() runs its requests concurrently from the calling thread (one
+///   libcurl multi handle, at most max_connections at a time; HTTP/2
+///   servers get them as streams of one connection).
 /// - TLS is verified by default (CurlOptions::verify_tls, ca_file).
 /// - Proxies come from the environment as libcurl reads them: http_proxy,
 ///   https_proxy (HTTPS_PROXY), all_proxy and no_proxy.
