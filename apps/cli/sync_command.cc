@@ -133,6 +133,7 @@ int RunSync(SyncArgs const& a) {
 
   CurlOptions curl;
   curl.request_timeout = std::chrono::milliseconds(a.timeout_ms);
+  curl.max_connections = a.workers;  // requests in flight at once
   auto transport = MakeRetryingTransport(MakeCurlTransport(curl), RetryPolicy{},
                                          RetryEnvironment{});
   OAuthClientOptions oauth;
@@ -227,7 +228,7 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 200))
       ->capture_default_str();
   cmd->add_option("--workers", args->workers,
-                  "Parallel requests for full records")
+                  "Requests to the marketplace in flight at once")
       ->check(CLI::Range(1, 32))
       ->capture_default_str();
   cmd->add_option("--timeout-ms", args->timeout_ms, "Per-request timeout")

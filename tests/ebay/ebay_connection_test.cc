@@ -133,6 +133,48 @@ TEST(EbayConnection, RefreshesOnceAfter401AndResends) {
   EXPECT_EQ(transport->requests.size(), 4u);
 }
 
+TEST(EbayConnection, BatchReadsKeepOrderAndRefreshOnceFor401s) {
+  auto transport = std::make_shared<ScriptedTransport>();
+  auto connection = MakeTestConnection(transport);
+  auto expired = testing::FixtureResponse(
+      testing::LoadFixture("error_401_iaf_expired.json"));
+  // The batch goes out as one SendAll: the second answer is a 401, the
+  // third a 404; only the 401 is sent again, with the refreshed token.
+  transport->ThenRespond(ReturnIn("RETURN_REQUESTED"));
+  transport->ThenRespond(expired);
+  transport->ThenRespond(testing::JsonResponse(
+      404, R"({"error":[{"errorId":1,"message":"not found"}]})"));
+  transport->ThenRespond(ReturnIn("ITEM_DELIVERED"));
+  std::vector<std::string> ids = {"1", "2", "3", ""};
+  auto results = connection->GetReturns(ids);
+  ASSERT_EQ(results.size(), 4u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_EQ(results[0]->state, "RETURN_REQUESTED");
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(results[1]->state, "ITEM_DELIVERED");
+  EXPECT_FALSE(results[2].ok());
+  EXPECT_EQ(results[3].status().reason(), "EBAY_ID_INVALID");
+  ASSERT_EQ(transport->requests.size(), 4u);
+  EXPECT_EQ(transport->requests[1].url,
+            "https://api.ebay.com/post-order/v2/return/2?fieldgroups=FULL");
+  EXPECT_EQ(transport->requests[3].url, transport->requests[1].url);
+  EXPECT_EQ(FindHeader(transport->requests[3].headers, "Authorization").value(),
+            "IAF token-2");
+
+  // Orders: Bearer, in order.
+  transport->ThenRespond(
+      testing::JsonResponse(200, R"({"orderId":"12-1","lineItems":[]})"));
+  transport->ThenRespond(
+      testing::JsonResponse(200, R"({"orderId":"12-2","lineItems":[]})"));
+  std::vector<std::string> orders = {"12-1", "12-2"};
+  auto fetched = connection->GetOrders(orders);
+  ASSERT_EQ(fetched.size(), 2u);
+  ASSERT_TRUE(fetched[1].ok()) << fetched[1].status();
+  EXPECT_EQ(fetched[1]->order_id, "12-2");
+  EXPECT_EQ(FindHeader(transport->requests[5].headers, "Authorization").value(),
+            "Bearer token-2");
+}
+
 TEST(EbayConnection, TokenErrorsArePassedOn) {
   auto transport = std::make_shared<ScriptedTransport>();
   EbayOptions options;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -136,25 +137,41 @@ class EbayConnection final : public ReturnsConnection {
   }
 
   StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id) override {
-    if (order_id.empty()) {
-      return InvalidArgumentError("an order id is required", "EBAY_ID_INVALID");
+    if (order_id.empty()) return IdMissing("an order id");
+    return OrderFrom(Call(Auth::kBearer, "GET", OrderUrl(order_id), {}, false));
+  }
+
+  std::vector<StatusOr<MarketplaceReturn>> GetReturns(
+      std::span<std::string const> ids) override {
+    auto responses = GetAll(Auth::kIaf, ids, "a return id",
+                            [&](std::string_view id) { return ReturnUrl(id); });
+    std::vector<StatusOr<MarketplaceReturn>> out;
+    out.reserve(ids.size());
+    for (auto& response : responses) {
+      auto snapshot = SnapshotFrom(std::move(response));
+      out.push_back(
+          snapshot ? StatusOr<MarketplaceReturn>(std::move(snapshot->record))
+                   : std::move(snapshot).status());
     }
-    // The Fulfillment API takes the user token as Bearer.
-    auto response = Call(Auth::kBearer, "GET",
-                         options_.api_base + "/sell/fulfillment/v1/order/" +
-                             internal::PercentEncode(order_id),
-                         {}, false);
-    if (!response) return std::move(response).status();
-    if (!Is2xx(response->status)) {
-      return internal::ErrorFromResponse(*response);
+    return out;
+  }
+
+  std::vector<StatusOr<MarketplaceOrder>> GetOrders(
+      std::span<std::string const> order_ids) override {
+    auto responses = GetAll(Auth::kBearer, order_ids, "an order id",
+                            [&](std::string_view id) { return OrderUrl(id); });
+    std::vector<StatusOr<MarketplaceOrder>> out;
+    out.reserve(order_ids.size());
+    for (auto& response : responses) {
+      out.push_back(OrderFrom(std::move(response)));
     }
-    return internal::ParseOrder(response->body);
+    return out;
   }
 
   Status Decide(std::string_view id,
                 ReturnDecisionRequest const& decision) override {
     if (id.empty()) {
-      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+      return IdMissing("a return id");
     }
     auto body = internal::DecideBody(decision);
     if (!body) return std::move(body).status();
@@ -168,7 +185,7 @@ class EbayConnection final : public ReturnsConnection {
 
   Status MarkReceived(std::string_view id, std::string_view comment) override {
     if (id.empty()) {
-      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+      return IdMissing("a return id");
     }
     auto applied = [](Snapshot const& s) {
       auto state = s.record.mapped_state;
@@ -184,7 +201,7 @@ class EbayConnection final : public ReturnsConnection {
   StatusOr<MarketplaceRefundResult> IssueRefund(
       std::string_view id, MarketplaceRefundRequest const& refund) override {
     if (id.empty()) {
-      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
+      return IdMissing("a return id");
     }
     auto body = internal::RefundBody(refund);
     if (!body) return std::move(body).status();
@@ -248,13 +265,27 @@ class EbayConnection final : public ReturnsConnection {
   }
 
   StatusOr<Snapshot> Read(std::string_view id) {
-    if (id.empty()) {
-      return InvalidArgumentError("a return id is required", "EBAY_ID_INVALID");
-    }
-    auto response = Call(
-        Auth::kIaf, "GET",
-        post_order_ + "/" + internal::PercentEncode(id) + "?fieldgroups=FULL",
-        {}, false);
+    if (id.empty()) return IdMissing("a return id");
+    return SnapshotFrom(Call(Auth::kIaf, "GET", ReturnUrl(id), {}, false));
+  }
+
+  static Status IdMissing(std::string_view what) {
+    return InvalidArgumentError(std::string(what) + " is required",
+                                "EBAY_ID_INVALID");
+  }
+
+  std::string ReturnUrl(std::string_view id) const {
+    return post_order_ + "/" + internal::PercentEncode(id) +
+           "?fieldgroups=FULL";
+  }
+
+  // The Fulfillment API takes the user token as Bearer.
+  std::string OrderUrl(std::string_view order_id) const {
+    return options_.api_base + "/sell/fulfillment/v1/order/" +
+           internal::PercentEncode(order_id);
+  }
+
+  static StatusOr<Snapshot> SnapshotFrom(StatusOr<HttpResponse> response) {
     if (!response) return std::move(response).status();
     if (!Is2xx(response->status)) {
       return internal::ErrorFromResponse(*response);
@@ -264,6 +295,14 @@ class EbayConnection final : public ReturnsConnection {
     if (!record) return std::move(record).status();
     snapshot.record = *std::move(record);
     return snapshot;
+  }
+
+  static StatusOr<MarketplaceOrder> OrderFrom(StatusOr<HttpResponse> response) {
+    if (!response) return std::move(response).status();
+    if (!Is2xx(response->status)) {
+      return internal::ErrorFromResponse(*response);
+    }
+    return internal::ParseOrder(response->body);
   }
 
   // POST {post_order_}/{id}{action} with the rule for writes without an
@@ -326,17 +365,9 @@ class EbayConnection final : public ReturnsConnection {
                               std::string body, bool sign) {
     auto token = options_.user_tokens->Token();
     if (!token) return std::move(token).status();
-    HttpRequest request;
-    request.method = std::move(method);
-    request.url = std::move(url);
-    request.body = std::move(body);
-    std::string const scheme = auth == Auth::kIaf ? "IAF " : "Bearer ";
-    request.headers = {
-        {"Authorization", scheme + token->value},
-        {"X-EBAY-C-MARKETPLACE-ID", options_.marketplace_id},
-        {"Content-Type", "application/json"},
-        {"Accept", "application/json"},
-    };
+    HttpRequest request = NewRequest(auth, std::move(method), std::move(url),
+                                     std::move(body), token->value);
+    std::string const scheme = AuthScheme(auth);
     for (int attempt = 0;; ++attempt) {
       if (sign) {
         auto signed_ok =
@@ -352,6 +383,72 @@ class EbayConnection final : public ReturnsConnection {
       token = std::move(fresh);
       SetHeader(request.headers, "Authorization", scheme + token->value);
     }
+  }
+
+  // Several GETs sent together, with Call()'s rule for each: a 401 is sent
+  // once more with a refreshed token. An empty id is that result's error.
+  template <typename UrlOf>
+  std::vector<StatusOr<HttpResponse>> GetAll(Auth auth,
+                                             std::span<std::string const> ids,
+                                             std::string_view what,
+                                             UrlOf const& url_of) {
+    std::vector<StatusOr<HttpResponse>> results(ids.size());
+    auto token = options_.user_tokens->Token();
+    std::vector<HttpRequest> requests;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i].empty() || !token) {
+        results[i] = ids[i].empty() ? IdMissing(what) : token.status();
+        continue;
+      }
+      requests.push_back(
+          NewRequest(auth, "GET", url_of(ids[i]), {}, token->value));
+      index.push_back(i);
+    }
+    auto responses = options_.transport->SendAll(requests);
+    std::vector<HttpRequest> again;
+    std::vector<std::size_t> again_index;
+    for (std::size_t k = 0; k < responses.size(); ++k) {
+      if (responses[k] && responses[k]->status == 401) {
+        again.push_back(std::move(requests[k]));
+        again_index.push_back(index[k]);
+      } else {
+        results[index[k]] = std::move(responses[k]);
+      }
+    }
+    if (again.empty()) return results;
+    auto fresh = options_.user_tokens->Refresh(token->value);
+    if (fresh) {
+      for (auto& request : again) {
+        SetHeader(request.headers, "Authorization",
+                  AuthScheme(auth) + fresh->value);
+      }
+      responses = options_.transport->SendAll(again);
+    }
+    for (std::size_t k = 0; k < again_index.size(); ++k) {
+      results[again_index[k]] = fresh ? std::move(responses[k])
+                                      : StatusOr<HttpResponse>(fresh.status());
+    }
+    return results;
+  }
+
+  static std::string AuthScheme(Auth auth) {
+    return auth == Auth::kIaf ? "IAF " : "Bearer ";
+  }
+
+  HttpRequest NewRequest(Auth auth, std::string method, std::string url,
+                         std::string body, std::string const& token) const {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    request.body = std::move(body);
+    request.headers = {
+        {"Authorization", AuthScheme(auth) + token},
+        {"X-EBAY-C-MARKETPLACE-ID", options_.marketplace_id},
+        {"Content-Type", "application/json"},
+        {"Accept", "application/json"},
+    };
+    return request;
   }
 
   EbayOptions options_;

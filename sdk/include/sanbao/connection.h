@@ -9,6 +9,7 @@
 // `mapped_reason`; both are kept so nothing the marketplace said is lost.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -170,6 +171,14 @@ class ReturnsConnection {
   /// The full record of one return (has_detail == true).
   virtual StatusOr<MarketplaceReturn> GetReturn(std::string_view id) = 0;
   virtual StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id) = 0;
+  /// Several full records / orders, results in the order of `ids`, each as
+  /// GetReturn() / GetOrder() would give it. Connections whose transport
+  /// overlaps requests fetch them concurrently; by default one after
+  /// another.
+  virtual std::vector<StatusOr<MarketplaceReturn>> GetReturns(
+      std::span<std::string const> ids);
+  virtual std::vector<StatusOr<MarketplaceOrder>> GetOrders(
+      std::span<std::string const> order_ids);
   virtual Status Decide(std::string_view id,
                         ReturnDecisionRequest const& decision) = 0;
   virtual Status MarkReceived(std::string_view id,

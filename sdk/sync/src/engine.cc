@@ -324,26 +324,22 @@ struct ReturnsSync::State {
                      std::chrono::system_clock::now());
   }
 
-  // Fetches full records and orders, then decides.
+  // Fetches full records and orders, then decides. The connection sends
+  // each batch of requests together (concurrently over a transport that
+  // can), one order request however many of its lines came back.
   Status Prepare(std::vector<Work>& work) {
     std::vector<std::size_t> needed;
+    std::vector<std::string> ids;
     for (std::size_t i = 0; i < work.size(); ++i) {
-      if (work[i].changed) needed.push_back(i);
+      if (!work[i].changed) continue;
+      needed.push_back(i);
+      ids.push_back(work[i].summary.external_id);
     }
-    std::vector<Status> errors(needed.size());
-    ParallelFor(needed.size(), sync.options_.fetch_workers, [&](std::size_t k) {
-      auto& w = work[needed[k]];
-      auto detail = sync.connection_.GetReturn(w.summary.external_id);
-      if (!detail) {
-        errors[k] = detail.status();
-        return;
-      }
-      w.detail = *std::move(detail);
-    });
-    for (auto const& s : errors) {
-      if (!s.ok()) return s;
+    auto details = sync.connection_.GetReturns(ids);
+    for (std::size_t k = 0; k < needed.size(); ++k) {
+      if (!details[k]) return details[k].status();
+      work[needed[k]].detail = *std::move(details[k]);
     }
-    // One request per order, however many of its lines come back.
     std::map<std::string, std::optional<MarketplaceOrder>> orders;
     for (auto i : needed) {
       if (!work[i].detail->order_id.empty()) {
@@ -352,27 +348,18 @@ struct ReturnsSync::State {
     }
     std::vector<std::string> order_ids;
     for (auto const& [id, _] : orders) order_ids.push_back(id);
-    std::vector<Status> order_errors(order_ids.size());
-    std::vector<std::optional<MarketplaceOrder>> fetched(order_ids.size());
-    ParallelFor(order_ids.size(), sync.options_.fetch_workers,
-                [&](std::size_t k) {
-                  auto o = sync.connection_.GetOrder(order_ids[k]);
-                  if (!o) {
-                    order_errors[k] = o.status();
-                    return;
-                  }
-                  fetched[k] = *std::move(o);
-                });
+    auto fetched = sync.connection_.GetOrders(order_ids);
     for (std::size_t k = 0; k < order_ids.size(); ++k) {
-      if (!order_errors[k].ok()) {
+      if (!fetched[k]) {
         // Deciding without the order is still possible (the return's own
         // dates); a missing order is reported, not fatal.
-        if (order_errors[k].code() != ErrorCode::kNotFound) {
-          return order_errors[k];
+        if (fetched[k].status().code() != ErrorCode::kNotFound) {
+          return fetched[k].status();
         }
-        Error("order " + order_ids[k] + ": " + order_errors[k].message());
+        Error("order " + order_ids[k] + ": " + fetched[k].status().message());
+        continue;
       }
-      orders[order_ids[k]] = std::move(fetched[k]);
+      orders[order_ids[k]] = *std::move(fetched[k]);
     }
     for (auto i : needed) {
       auto& w = work[i];
@@ -861,30 +848,36 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
 
     std::vector<Work> work;
     work.reserve(page->items.size());
-    for (auto& item : page->items) {
-      if (item.created_at + std::chrono::seconds(1) >= slice_to) {
-        near_boundary.insert(item.external_id);
+    // The page's stored cases, read in one transaction: one consistent
+    // view, and one lock round trip instead of one per return.
+    auto read = store_.WithTransaction([&](Store& store) -> Status {
+      for (auto& item : page->items) {
+        if (item.created_at + std::chrono::seconds(1) >= slice_to) {
+          near_boundary.insert(item.external_id);
+        }
+        if (seen_at_boundary.contains(item.external_id)) continue;
+        Work w;
+        w.summary = std::move(item);
+        auto local =
+            store.GetReturn(ReturnKey(connector, w.summary.external_id));
+        if (local) {
+          w.stored = *std::move(local);
+          auto target = w.summary.mapped_state;
+          // Our own effects may be ahead of what the marketplace shows yet.
+          w.changed = w.stored->state() != target &&
+                      CanReach(w.stored->state(), target);
+        } else if (local.status().code() == ErrorCode::kNotFound) {
+          w.is_new = true;
+          w.changed = true;
+        } else {
+          return local.status();
+        }
+        watermark = std::max(watermark, w.summary.created_at);
+        work.push_back(std::move(w));
       }
-      if (seen_at_boundary.contains(item.external_id)) continue;
-      Work w;
-      w.summary = std::move(item);
-      auto local =
-          store_.GetReturn(ReturnKey(connector, w.summary.external_id));
-      if (local) {
-        w.stored = *std::move(local);
-        auto target = w.summary.mapped_state;
-        // Our own effects may be ahead of what the marketplace shows yet.
-        w.changed =
-            w.stored->state() != target && CanReach(w.stored->state(), target);
-      } else if (local.status().code() == ErrorCode::kNotFound) {
-        w.is_new = true;
-        w.changed = true;
-      } else {
-        return local.status();
-      }
-      watermark = std::max(watermark, w.summary.created_at);
-      work.push_back(std::move(w));
-    }
+      return Status();
+    });
+    if (!read.ok()) return read;
     if (auto s = st.Prepare(work); !s.ok()) return s;
 
     Cursor next;

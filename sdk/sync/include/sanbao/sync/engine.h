@@ -47,7 +47,9 @@ struct SyncOptions {
   /// Longest creation-date window one query covers.
   std::chrono::days slice{30};
   int page_size = 0;  ///< 0: the connection's maximum
-  /// Parallel requests for the full records of one page.
+  /// Outbox effects sent in parallel. (A page's full records and orders go
+  /// through the connection's GetReturns/GetOrders: its transport sets how
+  /// many are in flight, e.g. CurlOptions::max_connections.)
   int fetch_workers = 4;
   /// Explained decisions kept in the summary (one per buyer country).
   int sample_decisions = 3;
