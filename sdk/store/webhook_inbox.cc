@@ -95,6 +95,8 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
     insert_.reset();
+    begin_.reset();
+    commit_.reset();
   }
 
   Status Init() {
@@ -102,10 +104,15 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                             "PRAGMA synchronous = FULL", kCreateTable}) {
       if (auto s = Exec(sql, "initialize"); !s.ok()) return s;
     }
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db_.get(), kInsert, -1, &raw, nullptr);
-    insert_.reset(raw);
-    if (rc != SQLITE_OK) return Error(rc, "prepare insert");
+    for (auto [stmt, sql] :
+         {std::pair{&insert_, kInsert}, std::pair{&begin_, "BEGIN IMMEDIATE"},
+          std::pair{&commit_, "COMMIT"}}) {
+      sqlite3_stmt* raw = nullptr;
+      int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                  &raw, nullptr);
+      stmt->reset(raw);
+      if (rc != SQLITE_OK) return Error(rc, "prepare");
+    }
     writer_ = std::thread([this] { WriterLoop(); });
     return Status();
   }
@@ -116,7 +123,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                                   "WEBHOOK_EVENT_ID_MISSING",
                                   {{"source", event.source}});
     }
-    Pending pending{.event = &event};
+    Pending pending{.event = &event, .headers = EncodeHeaders(event.headers)};
     std::unique_lock lock(queue_mutex_);
     if (shutdown_) {
       return UnavailableError("the webhook inbox is closing", "STORE_CLOSING",
@@ -139,6 +146,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     auto pending = std::make_unique<Pending>();
     pending->owned = std::move(event);
     pending->event = &*pending->owned;
+    pending->headers = EncodeHeaders(pending->event->headers);
     pending->callback = std::move(done);
     {
       std::lock_guard lock(queue_mutex_);
@@ -235,6 +243,8 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
  private:
   struct Pending {
     WebhookEvent const* event = nullptr;
+    // Encoded by the caller's thread, off the single writer's path.
+    std::string headers{};
     StatusOr<bool> result{};
     bool done = false;
     // RecordAsync: the event is owned here and `callback` gets the result.
@@ -248,6 +258,14 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                            ? sqlite3_extended_errcode(db_.get())
                            : rc,
                        options_.path, what);
+  }
+
+  // Runs a prepared statement that returns no rows.
+  Status Step(sqlite3_stmt* stmt, std::string_view what) {
+    int rc = sqlite3_step(stmt);
+    Status status = rc == SQLITE_DONE ? Status() : Error(rc, what);
+    sqlite3_reset(stmt);
+    return status;
   }
 
   Status Exec(char const* sql, std::string_view what) {
@@ -315,7 +333,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
   Status WriteTransaction(std::vector<Pending*> const& batch,
                           std::vector<StatusOr<bool>>& results) {
     results.clear();
-    if (auto s = Exec("BEGIN IMMEDIATE", "begin"); !s.ok()) return s;
+    if (auto s = Step(begin_.get(), "begin"); !s.ok()) return s;
     auto received_at = NowSeconds();
     for (auto* pending : batch) {
       auto const& e = *pending->event;
@@ -337,9 +355,9 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       sqlite3_bind_int64(stmt, 5, received_at);
       sqlite3_bind_blob(stmt, 6, e.payload.data(),
                         static_cast<int>(e.payload.size()), SQLITE_STATIC);
-      std::string headers = EncodeHeaders(e.headers);
-      sqlite3_bind_text(stmt, 7, headers.data(),
-                        static_cast<int>(headers.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(stmt, 7, pending->headers.data(),
+                        static_cast<int>(pending->headers.size()),
+                        SQLITE_STATIC);
       int rc = sqlite3_step(stmt);
       if (rc != SQLITE_DONE) {
         auto status = Error(rc, "record event");
@@ -350,7 +368,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       results.push_back(sqlite3_changes(db_.get()) == 1);
     }
     sqlite3_reset(insert_.get());
-    if (auto s = Exec("COMMIT", "commit"); !s.ok()) {
+    if (auto s = Step(commit_.get(), "commit"); !s.ok()) {
       Exec("ROLLBACK", "rollback").ok();
       return s;
     }
@@ -361,6 +379,8 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
   WebhookInboxOptions options_;
   std::mutex db_mutex_;
   StmtPtr insert_;
+  StmtPtr begin_;
+  StmtPtr commit_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
