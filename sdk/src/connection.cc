@@ -2,21 +2,31 @@
 
 namespace sanbao {
 inline namespace v1 {
+namespace {
+
+// One call after another: the default for connections without a batch
+// request.
+template <typename T, typename Get>
+std::vector<StatusOr<T>> OneByOne(std::span<std::string const> ids,
+                                  Get const& get) {
+  std::vector<StatusOr<T>> out;
+  out.reserve(ids.size());
+  for (auto const& id : ids) out.push_back(get(id));
+  return out;
+}
+
+}  // namespace
 
 std::vector<StatusOr<MarketplaceReturn>> ReturnsConnection::GetReturns(
     std::span<std::string const> ids) {
-  std::vector<StatusOr<MarketplaceReturn>> out;
-  out.reserve(ids.size());
-  for (auto const& id : ids) out.push_back(GetReturn(id));
-  return out;
+  return OneByOne<MarketplaceReturn>(
+      ids, [this](std::string const& id) { return GetReturn(id); });
 }
 
 std::vector<StatusOr<MarketplaceOrder>> ReturnsConnection::GetOrders(
     std::span<std::string const> order_ids) {
-  std::vector<StatusOr<MarketplaceOrder>> out;
-  out.reserve(order_ids.size());
-  for (auto const& id : order_ids) out.push_back(GetOrder(id));
-  return out;
+  return OneByOne<MarketplaceOrder>(
+      order_ids, [this](std::string const& id) { return GetOrder(id); });
 }
 
 }  // namespace v1
