@@ -358,76 +358,81 @@ class EbayConnection final : public ReturnsConnection {
     }
   }
 
-  // One exchange, plus one resend with a refreshed token after a 401: the
-  // request never reached business logic, so this is safe for a POST too
-  // (§A.1: Post-Order signals an expired IAF token as a plain 401).
+  // One exchange under the user token (see Send).
   StatusOr<HttpResponse> Call(Auth auth, std::string method, std::string url,
                               std::string body, bool sign) {
-    auto token = options_.user_tokens->Token();
-    if (!token) return std::move(token).status();
-    HttpRequest request = NewRequest(auth, std::move(method), std::move(url),
-                                     std::move(body), token->value);
-    std::string const scheme = AuthScheme(auth);
-    for (int attempt = 0;; ++attempt) {
-      if (sign) {
-        auto signed_ok =
-            SignRequest(request, *options_.signing, options_.now());
-        if (!signed_ok.ok()) return signed_ok;
-      }
-      auto response = options_.transport->Send(request);
-      if (!response || response->status != 401 || attempt > 0) {
-        return response;
-      }
-      auto fresh = options_.user_tokens->Refresh(token->value);
-      if (!fresh) return std::move(fresh).status();
-      token = std::move(fresh);
-      SetHeader(request.headers, "Authorization", scheme + token->value);
-    }
+    std::vector<HttpRequest> one;
+    one.push_back(
+        NewRequest(std::move(method), std::move(url), std::move(body)));
+    return std::move(Send(auth, std::move(one), sign).front());
   }
 
-  // Several GETs sent together, with Call()'s rule for each: a 401 is sent
-  // once more with a refreshed token. An empty id is that result's error.
+  // Several GETs sent together; an empty id is that result's error.
   template <typename UrlOf>
   std::vector<StatusOr<HttpResponse>> GetAll(Auth auth,
                                              std::span<std::string const> ids,
                                              std::string_view what,
                                              UrlOf const& url_of) {
     std::vector<StatusOr<HttpResponse>> results(ids.size());
-    auto token = options_.user_tokens->Token();
     std::vector<HttpRequest> requests;
     std::vector<std::size_t> index;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (ids[i].empty() || !token) {
-        results[i] = ids[i].empty() ? IdMissing(what) : token.status();
+      if (ids[i].empty()) {
+        results[i] = IdMissing(what);
         continue;
       }
-      requests.push_back(
-          NewRequest(auth, "GET", url_of(ids[i]), {}, token->value));
+      requests.push_back(NewRequest("GET", url_of(ids[i]), {}));
       index.push_back(i);
     }
-    auto responses = options_.transport->SendAll(requests);
-    std::vector<HttpRequest> again;
-    std::vector<std::size_t> again_index;
-    for (std::size_t k = 0; k < responses.size(); ++k) {
-      if (responses[k] && responses[k]->status == 401) {
-        again.push_back(std::move(requests[k]));
-        again_index.push_back(index[k]);
-      } else {
-        results[index[k]] = std::move(responses[k]);
-      }
+    auto responses = Send(auth, std::move(requests), false);
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      results[index[k]] = std::move(responses[k]);
     }
-    if (again.empty()) return results;
-    auto fresh = options_.user_tokens->Refresh(token->value);
-    if (fresh) {
-      for (auto& request : again) {
+    return results;
+  }
+
+  // Sends `requests` together with the user token (signed when `sign`), and
+  // those answered 401 once more with a refreshed token, signed again: the
+  // request never reached business logic, so this is safe for a POST too
+  // (§A.1: Post-Order signals an expired IAF token as a plain 401).
+  std::vector<StatusOr<HttpResponse>> Send(Auth auth,
+                                           std::vector<HttpRequest> requests,
+                                           bool sign) {
+    std::vector<StatusOr<HttpResponse>> results(requests.size());
+    std::vector<std::size_t> pending(requests.size());
+    for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+    auto token = options_.user_tokens->Token();
+    for (int attempt = 0; !pending.empty(); ++attempt) {
+      if (!token) {
+        for (auto i : pending) results[i] = token.status();
+        break;
+      }
+      std::vector<HttpRequest> batch;
+      std::vector<std::size_t> sent;
+      for (auto i : pending) {
+        auto& request = requests[i];
         SetHeader(request.headers, "Authorization",
-                  AuthScheme(auth) + fresh->value);
+                  AuthScheme(auth) + token->value);
+        if (sign) {
+          if (auto s = SignRequest(request, *options_.signing, options_.now());
+              !s.ok()) {
+            results[i] = std::move(s);
+            continue;
+          }
+        }
+        batch.push_back(request);
+        sent.push_back(i);
       }
-      responses = options_.transport->SendAll(again);
-    }
-    for (std::size_t k = 0; k < again_index.size(); ++k) {
-      results[again_index[k]] = fresh ? std::move(responses[k])
-                                      : StatusOr<HttpResponse>(fresh.status());
+      auto responses = options_.transport->SendAll(batch);
+      pending.clear();
+      for (std::size_t k = 0; k < sent.size(); ++k) {
+        if (attempt == 0 && responses[k] && responses[k]->status == 401) {
+          pending.push_back(sent[k]);
+        } else {
+          results[sent[k]] = std::move(responses[k]);
+        }
+      }
+      if (!pending.empty()) token = options_.user_tokens->Refresh(token->value);
     }
     return results;
   }
@@ -436,14 +441,14 @@ class EbayConnection final : public ReturnsConnection {
     return auth == Auth::kIaf ? "IAF " : "Bearer ";
   }
 
-  HttpRequest NewRequest(Auth auth, std::string method, std::string url,
-                         std::string body, std::string const& token) const {
+  // Without Authorization: Send() sets it.
+  HttpRequest NewRequest(std::string method, std::string url,
+                         std::string body) const {
     HttpRequest request;
     request.method = std::move(method);
     request.url = std::move(url);
     request.body = std::move(body);
     request.headers = {
-        {"Authorization", AuthScheme(auth) + token},
         {"X-EBAY-C-MARKETPLACE-ID", options_.marketplace_id},
         {"Content-Type", "application/json"},
         {"Accept", "application/json"},
