@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -101,6 +102,47 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->body, "a");
   EXPECT_EQ(second->body, "b");
+}
+
+// However a request is split across reads (inside the head, between head
+// and body, inside the body, a second request's head behind the first's
+// body), it is the same request. The pauses only make separate reads
+// likely; the answers must be the same either way.
+TEST(HttpServerTest, ARequestArrivingInPiecesIsAssembled) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  for (std::string_view piece :
+       {"POST /pieces HTTP/1.1\r\nHost: t\r\nContent-Le", "ngth: 10\r\n",
+        "\r\n", "01234", "56789POST /next HTTP/1.1\r\nHo",
+        "st: t\r\nContent-Length: 3\r\n\r\nxyz"}) {
+    ASSERT_TRUE(conn.Send(piece));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto first = conn.ReadResponse();
+  auto second = conn.ReadResponse();
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->body, "0123456789");
+  EXPECT_EQ(RawConnection::HeaderValue(first->head, "x-target"), "/pieces");
+  EXPECT_EQ(second->body, "xyz");
+  EXPECT_EQ(RawConnection::HeaderValue(second->head, "x-target"), "/next");
+}
+
+TEST(HttpServerTest, ExpectContinueGetsAnInterimAnswerBeforeTheBody) {
+  auto server = StartOrDie({}, Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection conn(server->port());
+  ASSERT_TRUE(
+      conn.Send("POST /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+                "Content-Length: 4\r\n\r\n"));
+  auto interim = conn.ReadResponse(/*interim=*/true);
+  ASSERT_TRUE(interim.has_value());
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(conn.Send("body"));
+  auto response = conn.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "body");
 }
 
 TEST(HttpServerTest, ConnectionCloseIsHonoured) {

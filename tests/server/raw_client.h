@@ -64,8 +64,9 @@ class RawConnection {
   }
 
   /// Reads one response (Content-Length framed); nullopt when the
-  /// connection closed or failed before a full response arrived.
-  std::optional<RawResponse> ReadResponse() {
+  /// connection closed or failed before a full response arrived. Interim
+  /// (100 Continue) answers are skipped unless `interim`.
+  std::optional<RawResponse> ReadResponse(bool interim = false) {
     std::size_t end;
     while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
       if (!Fill()) return std::nullopt;
@@ -75,7 +76,7 @@ class RawConnection {
     pending_.erase(0, end + 4);
     if (response.head.size() < 12) return std::nullopt;
     response.status = std::stoi(response.head.substr(9, 3));
-    if (response.status == 100) return ReadResponse();
+    if (response.status == 100 && !interim) return ReadResponse();
     std::size_t length = 0;
     if (auto v = HeaderValue(response.head, "content-length")) {
       length = std::stoul(*v);

@@ -228,11 +228,30 @@ class HttpServer::Impl::Session
     parser_->body_limit(server_.options().max_body_bytes);
     // One deadline for the whole request, head and body.
     stream_.expires_after(ReadTimeout());
+    // What is already buffered (usually the whole request) is parsed here
+    // rather than in a composed read that would post each step back through
+    // the io_context; only a request that has not fully arrived waits there.
+    if (auto ec = ParseBuffered(); ec) return OnReadError(ec);
+    if (parser_->is_header_done()) return OnHeader({});
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) {
           self->OnHeader(ec);
         });
+  }
+
+  // Feeds the buffered bytes to the parser: up to the end of the header, or
+  // of the body once the parser is eager. "Needs more" is not an error.
+  beast::error_code ParseBuffered() {
+    beast::error_code ec;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      auto n = parser_->put(buffer_.data(), ec);
+      buffer_.consume(n);
+      if (ec == http::error::need_more) return {};
+      if (ec || n == 0) break;
+      if (!parser_->eager() && parser_->is_header_done()) break;
+    }
+    return ec;
   }
 
   void OnHeader(beast::error_code ec) {
@@ -258,6 +277,9 @@ class HttpServer::Impl::Session
   }
 
   void ReadBody() {
+    parser_->eager(true);
+    if (auto ec = ParseBuffered(); ec) return OnReadError(ec);
+    if (parser_->is_done()) return Handle();
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) {
