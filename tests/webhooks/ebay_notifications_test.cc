@@ -92,6 +92,32 @@ TEST(EbayPlatformNotificationTest, ParsesTheReturnCreatedFixture) {
   EXPECT_FALSE(IsReturnNotificationEvent("ItemSold"));
 }
 
+// Each field is the first element of its name under the Body, depth first
+// and whatever its namespace prefix; fields may come in any order and at
+// any depth, and a field that is absent is empty.
+TEST(EbayPlatformNotificationTest,
+     FieldsAreTheFirstElementOfTheirNameDepthFirst) {
+  auto n = ParsePlatformNotification(
+      R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">)"
+      R"(<s:Header><x:NotificationSignature xmlns:x="urn:x"> sig= )"
+      R"(</x:NotificationSignature></s:Header><s:Body><Event>)"
+      R"(<Wrapper><ReturnId>inner</ReturnId><Deeper><ReturnStatus>)"
+      R"(CLOSED</ReturnStatus></Deeper></Wrapper><ReturnId>outer</ReturnId>)"
+      R"(<ns:NotificationEventName xmlns:ns="urn:y">ReturnClosed)"
+      R"(</ns:NotificationEventName><Timestamp>2025-03-02T15:03:25.123Z)"
+      R"(</Timestamp><ReturnStatus>OPEN</ReturnStatus></Event>)"
+      R"(<Timestamp>2030-01-01T00:00:00Z</Timestamp></s:Body></s:Envelope>)");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->signature, "sig=");
+  EXPECT_EQ(n->return_id, "inner");
+  EXPECT_EQ(n->return_status, "CLOSED");
+  EXPECT_EQ(n->event_name, "ReturnClosed");
+  EXPECT_EQ(n->timestamp, "2025-03-02T15:03:25.123Z");
+  EXPECT_EQ(n->recipient_user_id, "");
+  EXPECT_EQ(n->other_party_role, "");
+  EXPECT_FALSE(n->creation_date.has_value());
+}
+
 TEST(EbayPlatformNotificationTest, SignatureMatchesTheFixtureVector) {
   auto vector = Vector("notification_return_created.vector.json");
   EXPECT_EQ(PlatformNotificationSignature(

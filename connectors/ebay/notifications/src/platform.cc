@@ -1,9 +1,11 @@
 // eBay Platform Notifications (Trading API, SOAP): parsing with pugixml and
 // the NotificationSignature check
 // (https://developer.ebay.com/support/kb-article?KBid=1201).
+#include <array>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "headers.h"
 #include "sanbao/ebay/notifications.h"
@@ -37,9 +39,35 @@ pugi::xml_node FindElement(pugi::xml_node root, std::string_view local) {
   });
 }
 
-std::string TextOf(pugi::xml_node root, std::string_view local) {
-  auto node = FindElement(root, local);
-  return node ? Trim(node.child_value()) : std::string();
+// For each of `locals`, the trimmed text of the first element with that
+// local name under `root`, depth first (as FindElement), in one walk.
+template <std::size_t N>
+std::array<std::string, N> TextsOf(
+    pugi::xml_node root, std::array<std::string_view, N> const& locals) {
+  std::array<std::string, N> texts;
+  std::array<bool, N> found{};
+  std::size_t missing = N;
+  for (auto node = root.first_child(); node && missing > 0;) {
+    if (node.type() == pugi::node_element) {
+      auto name = LocalName(node.name());
+      for (std::size_t i = 0; i < N; ++i) {
+        if (!found[i] && name == locals[i]) {
+          found[i] = true;
+          --missing;
+          texts[i] = Trim(node.child_value());
+        }
+      }
+    }
+    // Pre-order: down, else right, else up until there is a right.
+    if (node.first_child()) {
+      node = node.first_child();
+      continue;
+    }
+    while (node && node != root && !node.next_sibling()) node = node.parent();
+    if (!node || node == root) break;
+    node = node.next_sibling();
+  }
+  return texts;
 }
 
 Status Malformed(std::string message, std::string field) {
@@ -69,8 +97,14 @@ StatusOr<PlatformNotification> ParsePlatformNotification(
   if (!body) return Malformed("no SOAP Body", "Body");
 
   PlatformNotification n;
-  if (header) n.signature = TextOf(header, "NotificationSignature");
-  n.timestamp = TextOf(body, "Timestamp");
+  if (header) {
+    n.signature = std::move(TextsOf<1>(header, {"NotificationSignature"})[0]);
+  }
+  auto texts =
+      TextsOf<9>(body, {"Timestamp", "NotificationEventName", "RecipientUserID",
+                        "ExternalUserData", "ReturnId", "ReturnStatus",
+                        "OtherPartyId", "OtherPartyRole", "CreationDate"});
+  n.timestamp = std::move(texts[0]);
   if (n.timestamp.empty()) return Malformed("no Timestamp", "Timestamp");
   auto instant = ParseInstant(n.timestamp);
   if (!instant.ok()) {
@@ -78,17 +112,17 @@ StatusOr<PlatformNotification> ParsePlatformNotification(
                      "Timestamp");
   }
   n.occurred_at = *instant;
-  n.event_name = TextOf(body, "NotificationEventName");
+  n.event_name = std::move(texts[1]);
   if (n.event_name.empty()) {
     return Malformed("no NotificationEventName", "NotificationEventName");
   }
-  n.recipient_user_id = TextOf(body, "RecipientUserID");
-  n.external_user_data = TextOf(body, "ExternalUserData");
-  n.return_id = TextOf(body, "ReturnId");
-  n.return_status = TextOf(body, "ReturnStatus");
-  n.other_party_id = TextOf(body, "OtherPartyId");
-  n.other_party_role = TextOf(body, "OtherPartyRole");
-  if (auto created = TextOf(body, "CreationDate"); !created.empty()) {
+  n.recipient_user_id = std::move(texts[2]);
+  n.external_user_data = std::move(texts[3]);
+  n.return_id = std::move(texts[4]);
+  n.return_status = std::move(texts[5]);
+  n.other_party_id = std::move(texts[6]);
+  n.other_party_role = std::move(texts[7]);
+  if (auto const& created = texts[8]; !created.empty()) {
     auto at = ParseInstant(created);
     if (!at.ok()) {
       return Malformed("CreationDate is not an RFC 3339 instant: " + created,
