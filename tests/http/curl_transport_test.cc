@@ -135,6 +135,72 @@ TEST(CurlTransportTest, ReusesTheConnection) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
+// What the server saw of one request: method, Content-Length, X-Custom and
+// body; in a header too, for HEAD.
+Reply Echo(ReceivedRequest const& r) {
+  std::string echo = r.method + "|" + r.Header("Content-Length").value_or("-") +
+                     "|" + r.Header("X-Custom").value_or("-") + "|" + r.body;
+  return Reply{Reply::Kind::kRespond,
+               HttpResponseText(200, r.method == "HEAD" ? "" : echo,
+                                {{"X-Echo", echo}})};
+}
+
+// Requests of every kind, in an order where each one would inherit the
+// previous one's method, body or headers if a reused handle kept them.
+std::vector<HttpRequest> MixedRequests(TestServer const& server) {
+  auto make = [&](std::string method, std::string body, bool custom) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = server.Url("/m");
+    r.body = std::move(body);
+    if (custom) SetHeader(r.headers, "X-Custom", "set");
+    return r;
+  };
+  return {make("POST", "posted", true), make("GET", "", false),
+          make("HEAD", "", true),       make("GET", "", false),
+          make("DELETE", "", false),    make("GET", "", false),
+          make("PUT", "put", true),     make("DELETE", "", false),
+          make("POST", "", false),      make("GET", "", false)};
+}
+
+std::vector<std::string> const kMixedEchoes = {
+    "POST|6|set|posted", "GET|-|-|", "HEAD|-|set|",   "GET|-|-|",
+    "DELETE|-|-|",       "GET|-|-|", "PUT|3|set|put", "DELETE|-|-|",
+    "POST|0|-|",         "GET|-|-|"};
+
+TEST(CurlTransportTest, AReusedHandleCarriesNothingOver) {
+  TestServer server(Echo);
+  CurlOptions options;
+  options.max_connections = 1;  // one handle, reused by every Send
+  auto transport = MakeCurlTransport(options);
+  auto requests = MixedRequests(server);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    auto result = transport->Send(requests[i]);
+    ASSERT_TRUE(result.ok()) << i << ": " << result.status();
+    EXPECT_EQ(FindHeader(result->headers, "X-Echo"), kMixedEchoes[i]) << i;
+    EXPECT_EQ(result->body, i == 2 ? "" : kMixedEchoes[i]) << i;
+  }
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(CurlTransportTest, AHandleReusedWithinSendAllCarriesNothingOver) {
+  TestServer server(Echo);
+  CurlOptions options;
+  options.max_connections = 1;  // one handle, passed from each to the next
+  auto transport = MakeCurlTransport(options);
+  auto requests = MixedRequests(server);
+  for (int round = 0; round < 2; ++round) {
+    auto results = transport->SendAll(requests);
+    ASSERT_EQ(results.size(), requests.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status();
+      EXPECT_EQ(FindHeader(results[i]->headers, "X-Echo"), kMixedEchoes[i])
+          << round << "/" << i;
+    }
+  }
+  EXPECT_EQ(server.accepted(), 1);
+}
+
 TEST(CurlTransportTest, ConcurrentRequests) {
   TestServer server([](ReceivedRequest const& r) { return Ok(r.target); });
   CurlOptions options;

@@ -161,6 +161,7 @@ struct Exchange {
   HttpResponse response;
   std::size_t max_body = 0;
   bool too_large = false;
+  CURL* curl = nullptr;
 };
 
 std::string_view TrimSpaces(std::string_view s) {
@@ -206,11 +207,22 @@ extern "C" std::size_t OnBody(char* data, std::size_t size, std::size_t count,
                               void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   std::size_t const bytes = size * count;
-  if (exchange->response.body.size() + bytes > exchange->max_body) {
+  std::string& body = exchange->response.body;
+  if (body.size() + bytes > exchange->max_body) {
     exchange->too_large = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
-  exchange->response.body.append(data, bytes);
+  if (body.empty() && exchange->curl != nullptr) {
+    // The whole body at once rather than by doubling, when its length is
+    // announced (a hint only: a compressed body decodes to another size).
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(exchange->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+                          &length) == CURLE_OK &&
+        length > 0 && static_cast<std::size_t>(length) <= exchange->max_body) {
+      body.reserve(static_cast<std::size_t>(length));
+    }
+  }
+  body.append(data, bytes);
   return bytes;
 }
 
@@ -444,7 +456,6 @@ class CurlTransport final : public HttpTransport {
         if (!spare.empty()) {
           handle = std::move(spare.back());
           spare.pop_back();
-          curl_easy_reset(handle.get());
         } else {
           handle = Acquire();
         }
@@ -506,8 +517,11 @@ class CurlTransport final : public HttpTransport {
     std::chrono::steady_clock::time_point started{};
   };
 
-  // Checks `t.request` and sets `handle` up for it (owned by `t` from
-  // here); an error means it was never sent.
+  // Checks `t.request` and sets `handle` (made by NewHandle, so configured
+  // with everything that is the same for every request) up for it, owned by
+  // `t` from here; an error means it was never sent. A handle is reused
+  // without curl_easy_reset, so everything a request may change is set here
+  // for every request, never only when it differs from the defaults.
   Status Setup(Transfer& t, EasyHandle handle) {
     HttpRequest const& request = *t.request;
     t.handle = std::move(handle);
@@ -527,20 +541,34 @@ class CurlTransport final : public HttpTransport {
     }
     CURL* curl = t.handle.get();
     t.exchange.max_body = options_.max_response_bytes;
+    t.exchange.curl = curl;
     t.headers.reset(BuildHeaders(request));
 
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, t.error_buffer.data());
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
     milliseconds timeout = request.timeout.count() > 0
                                ? request.timeout
                                : options_.request_timeout;
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                      static_cast<long>(timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, t.headers.get());
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t.exchange);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t.exchange);
+    SetMethod(curl, request);
+    return Status();
+  }
+
+  // A new easy handle with the options every request shares; null if
+  // libcurl could not make one.
+  EasyHandle NewHandle() const {
+    EasyHandle handle(curl_easy_init());
+    CURL* curl = handle.get();
+    if (curl == nullptr) return handle;
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER,
                      options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST,
@@ -552,13 +580,9 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L);
     curl_easy_setopt(curl, CURLOPT_SHARE, share_.get());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, t.headers.get());
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t.exchange);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t.exchange);
-    SetMethod(curl, request);
-    return Status();
+    return handle;
   }
 
   // The result of `t`'s transfer, which ended with `code`.
@@ -625,13 +649,18 @@ class CurlTransport final : public HttpTransport {
     return Status();
   }
 
+  // Sets every method option, whatever the handle's previous request set:
+  // HTTPGET clears a previous POST, PUT or HEAD (libcurl's method, NOBODY
+  // and UPLOAD), and CUSTOMREQUEST is set or cleared each time.
   static void SetMethod(CURL* curl, HttpRequest const& request) {
     std::string const& method = request.method;
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     if (method == "GET" && request.body.empty()) {
-      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
       return;
     }
     if (method == "HEAD") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
       curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
       return;
     }
@@ -642,21 +671,23 @@ class CurlTransport final : public HttpTransport {
                        static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     }
-    if (method != "POST" || !sends_body) {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-    }
+    bool const custom = method != "POST" || !sends_body;
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+                     custom ? method.c_str() : nullptr);
   }
 
   static curl_slist* BuildHeaders(HttpRequest const& request) {
     curl_slist* list = nullptr;
     bool has_expect = false;
     bool has_content_type = false;
+    std::string line;
     for (auto const& h : request.headers) {
       if (EqualsIgnoreCase(h.name, "Expect")) has_expect = true;
       if (EqualsIgnoreCase(h.name, "Content-Type")) has_content_type = true;
       // "Name;" is libcurl's spelling of a header with an empty value.
-      std::string line =
-          h.value.empty() ? h.name + ";" : h.name + ": " + h.value;
+      line.assign(h.name);
+      line += h.value.empty() ? std::string_view(";") : std::string_view(": ");
+      line += h.value;
       list = curl_slist_append(list, line.c_str());
     }
     // No "Expect: 100-continue" round trip, and no form content type that
@@ -670,20 +701,23 @@ class CurlTransport final : public HttpTransport {
     {
       std::lock_guard lock(mu_);
       if (!idle_.empty()) {
+        // With its live connections and shared options (see Setup).
         EasyHandle handle = std::move(idle_.back());
         idle_.pop_back();
-        // Keeps the handle's live connections, drops the previous options.
-        curl_easy_reset(handle.get());
         return handle;
       }
     }
-    return EasyHandle(curl_easy_init());
+    return NewHandle();
   }
 
   void Release(EasyHandle handle) {
-    // Clear the pointers into this request's stack frame.
-    curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, nullptr);
-    curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, nullptr);
+    // Clear the pointers into the finished request and its Transfer.
+    CURL* curl = handle.get();
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
     std::lock_guard lock(mu_);
     if (static_cast<int>(idle_.size()) < options_.max_connections) {
       idle_.push_back(std::move(handle));
