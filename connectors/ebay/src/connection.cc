@@ -420,10 +420,14 @@ class EbayConnection final : public ReturnsConnection {
             continue;
           }
         }
-        batch.push_back(request);
+        // Lent to the batch, not copied; back below for a resend.
+        batch.push_back(std::move(request));
         sent.push_back(i);
       }
       auto responses = options_.transport->SendAll(batch);
+      for (std::size_t k = 0; k < sent.size(); ++k) {
+        requests[sent[k]] = std::move(batch[k]);
+      }
       pending.clear();
       for (std::size_t k = 0; k < sent.size(); ++k) {
         if (attempt == 0 && responses[k] && responses[k]->status == 401) {
