@@ -98,15 +98,20 @@ int SmallIntAt(json::object const* o, std::string_view key, int fallback) {
 }
 
 json::value ParseBody(std::string_view body, json::storage_ptr storage) {
-  json::error_code ec;
   json::parse_options options;
   options.max_depth = 64;
-  auto value = json::parse(body, ec, std::move(storage), options);
+  // The parser's own working stack starts in this buffer rather than on the
+  // heap (it moves to the heap only for a deeper or wider document).
+  unsigned char temp[4096];
+  json::parser parser(json::storage_ptr(), options, temp, sizeof temp);
+  parser.reset(std::move(storage));
+  json::error_code ec;
+  parser.write(body.data(), body.size(), ec);
   if (ec) {
     Fail(InternalError("eBay answered with malformed JSON: " + ec.message(),
                        "EBAY_BAD_RESPONSE", {{"field", "body"}}));
   }
-  return value;
+  return parser.release();
 }
 
 // --- decimals --------------------------------------------------------------
