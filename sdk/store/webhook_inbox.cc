@@ -1,17 +1,17 @@
-// The SQLite webhook inbox: its own connection in WAL mode and two
-// committer threads that group-commit concurrent Record() calls and make
-// the WAL durable before those calls return.
+// The SQLite webhook inbox: its own connection in WAL mode, a writer thread
+// that group-commits concurrent Record() calls, and a syncer thread that
+// makes the WAL durable before those calls return.
 //
 // Commits run with synchronous=NORMAL (SQLite does not sync the WAL at
 // commit, but still before and after each checkpoint and when the WAL is
 // reused: https://www.sqlite.org/pragma.html#pragma_synchronous and
-// https://www.sqlite.org/wal.html). After its commit a committer runs
-// fdatasync on the WAL, which covers every frame written before it began,
-// and only then answers the batch's callers. So an answered Record() is as
-// durable as under synchronous=FULL, while the other committer already
-// commits the next batch during the flush: the disk's flush and the inserts
-// overlap instead of taking turns. Where the WAL cannot be opened on its
-// own (no WAL mode), one committer commits with synchronous=FULL.
+// https://www.sqlite.org/wal.html). A committed batch goes to the syncer,
+// whose fdatasync of the WAL covers every frame written before it began;
+// only then are the batch's callers answered. So an answered Record() is as
+// durable as under synchronous=FULL, while the writer already commits the
+// next batch during the sync: the disk's flush and the inserts overlap
+// instead of taking turns. Where the WAL cannot be opened on its own (no
+// WAL mode), commits stay synchronous=FULL.
 #include "sanbao/store/webhook_inbox.h"
 
 #include <fcntl.h>
@@ -116,7 +116,14 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       shutdown_ = true;
     }
     queue_cv_.notify_all();
-    for (auto& committer : committers_) committer.join();
+    if (writer_.joinable()) writer_.join();
+    // The writer has handed over its last batch: the syncer drains it.
+    {
+      std::lock_guard lock(sync_mutex_);
+      sync_shutdown_ = true;
+    }
+    sync_cv_.notify_all();
+    if (syncer_.joinable()) syncer_.join();
     insert_.reset();
     begin_.reset();
     commit_.reset();
@@ -125,7 +132,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
 
   // Creates the table under synchronous=FULL (the first commit also syncs
   // the directory that holds the new files), then opens the WAL for the
-  // committers' flushes and turns to synchronous=NORMAL.
+  // syncer and turns to synchronous=NORMAL.
   Status Init() {
     for (char const* sql : {"PRAGMA journal_mode = WAL",
                             "PRAGMA synchronous = FULL", kCreateTable}) {
@@ -147,10 +154,8 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       stmt->reset(raw);
       if (rc != SQLITE_OK) return Error(rc, "prepare");
     }
-    // Two committers, so that one commits while the other's flush runs.
-    for (int i = 0; i < (pipelined_ ? 2 : 1); ++i) {
-      committers_.emplace_back([this] { CommitLoop(); });
-    }
+    writer_ = std::thread([this] { WriterLoop(); });
+    if (pipelined_) syncer_ = std::thread([this] { SyncLoop(); });
     return Status();
   }
 
@@ -281,7 +286,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
  private:
   struct Pending {
     WebhookEvent const* event = nullptr;
-    // Encoded by the caller's thread, off the committers' path.
+    // Encoded by the caller's thread, off the single writer's path.
     std::string headers{};
     StatusOr<bool> result{};
     bool done = false;
@@ -314,12 +319,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     return Status();
   }
 
-  // Each committer takes what is queued, commits it (one transaction),
-  // flushes the WAL and answers. Commits take turns on db_mutex_ and flushes
-  // on wal_mutex_, so while one committer waits for the disk the other
-  // commits the events that arrived meanwhile. A flush covers every frame
-  // written before it began, the same committer's among them.
-  void CommitLoop() {
+  void WriterLoop() {
     std::vector<Pending*> batch;
     for (;;) {
       {
@@ -336,8 +336,34 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       } else {
         WriteBatch(batch);
       }
-      // Without pipelining the commit itself was synchronous=FULL.
-      Finish(batch, pipelined_ ? SyncWal() : Status());
+      if (!pipelined_) {
+        Finish(batch, Status());  // committed under synchronous=FULL
+      } else {
+        std::unique_lock lock(sync_mutex_);
+        unsynced_.insert(unsynced_.end(), batch.begin(), batch.end());
+        sync_cv_.notify_one();
+        // One batch ahead of the disk at most: wait until a sync has taken
+        // this one, so that what arrives meanwhile makes the next batch
+        // larger rather than making more, smaller commits.
+        taken_cv_.wait(lock, [&] { return unsynced_.empty(); });
+      }
+      batch.clear();
+    }
+  }
+
+  // Answers batches once a sync that began after their commit has ended.
+  void SyncLoop() {
+    std::vector<Pending*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(sync_mutex_);
+        sync_cv_.wait(lock,
+                      [&] { return sync_shutdown_ || !unsynced_.empty(); });
+        if (unsynced_.empty()) return;  // shut down and drained
+        batch.swap(unsynced_);
+      }
+      taken_cv_.notify_one();  // the writer may commit its next batch
+      Finish(batch, SyncWal());
       batch.clear();
     }
   }
@@ -524,9 +550,15 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
   std::condition_variable done_cv_;
   std::deque<Pending*> queue_;
   bool shutdown_ = false;
-  std::vector<std::thread> committers_;
+  std::thread writer_;
 
   store_internal::FileSync sync_;
+  std::mutex sync_mutex_;
+  std::condition_variable sync_cv_;   // the syncer waits for batches
+  std::condition_variable taken_cv_;  // the writer waits for the syncer
+  std::vector<Pending*> unsynced_;    // committed, not yet synced
+  bool sync_shutdown_ = false;
+  std::thread syncer_;
 
   std::mutex wal_mutex_;
   std::string wal_path_;
