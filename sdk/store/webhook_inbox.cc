@@ -1,31 +1,13 @@
-// The SQLite webhook inbox: its own connection in WAL mode, a writer thread
-// that group-commits concurrent Record() calls, and a syncer thread that
-// makes the WAL durable before those calls return.
-//
-// Commits run with synchronous=NORMAL (SQLite does not sync the WAL at
-// commit, but still before and after each checkpoint and when the WAL is
-// reused: https://www.sqlite.org/pragma.html#pragma_synchronous and
-// https://www.sqlite.org/wal.html). A committed batch goes to the syncer,
-// whose fdatasync of the WAL covers every frame written before it began;
-// only then are the batch's callers answered. So an answered Record() is as
-// durable as under synchronous=FULL, while the writer already commits the
-// next batch during the sync: the disk's flush and the inserts overlap
-// instead of taking turns. Where the WAL cannot be opened on its own (no
-// WAL mode), commits stay synchronous=FULL.
+// The SQLite webhook inbox: its own connection, WAL, synchronous=FULL, and
+// a writer thread that group-commits concurrent Record() calls.
 #include "sanbao/store/webhook_inbox.h"
 
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <boost/json.hpp>
-#include <cerrno>
 #include <climits>
 #include <condition_variable>
 #include <deque>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,13 +15,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "sqlite_util.h"
-#include "webhook_inbox_internal.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -104,11 +84,8 @@ std::string ColumnText(sqlite3_stmt* stmt, int column) {
 
 class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
  public:
-  SqliteWebhookInboxImpl(DbPtr db, WebhookInboxOptions options,
-                         store_internal::FileSync sync)
-      : db_(std::move(db)),
-        options_(std::move(options)),
-        sync_(std::move(sync)) {}
+  SqliteWebhookInboxImpl(DbPtr db, WebhookInboxOptions options)
+      : db_(std::move(db)), options_(std::move(options)) {}
 
   ~SqliteWebhookInboxImpl() override {
     {
@@ -117,33 +94,15 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
-    // The writer has handed over its last batch: the syncer drains it.
-    {
-      std::lock_guard lock(sync_mutex_);
-      sync_shutdown_ = true;
-    }
-    sync_cv_.notify_all();
-    if (syncer_.joinable()) syncer_.join();
     insert_.reset();
     begin_.reset();
     commit_.reset();
-    if (wal_fd_ >= 0) ::close(wal_fd_);
   }
 
-  // Creates the table under synchronous=FULL (the first commit also syncs
-  // the directory that holds the new files), then opens the WAL for the
-  // syncer and turns to synchronous=NORMAL.
   Status Init() {
     for (char const* sql : {"PRAGMA journal_mode = WAL",
                             "PRAGMA synchronous = FULL", kCreateTable}) {
       if (auto s = Exec(sql, "initialize"); !s.ok()) return s;
-    }
-    if (auto s = OpenWal(); !s.ok()) return s;
-    pipelined_ = wal_fd_ >= 0;
-    if (pipelined_) {
-      if (auto s = Exec("PRAGMA synchronous = NORMAL", "initialize"); !s.ok()) {
-        return s;
-      }
     }
     for (auto [stmt, sql] :
          {std::pair{&insert_, kInsert}, std::pair{&begin_, "BEGIN IMMEDIATE"},
@@ -155,7 +114,6 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       if (rc != SQLITE_OK) return Error(rc, "prepare");
     }
     writer_ = std::thread([this] { WriterLoop(); });
-    if (pipelined_) syncer_ = std::thread([this] { SyncLoop(); });
     return Status();
   }
 
@@ -279,8 +237,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                            "WEBHOOK_EVENT_NOT_FOUND",
                            {{"seq", std::to_string(seq)}});
     }
-    // Durable when it returns, like Record().
-    return pipelined_ ? SyncWal() : Status();
+    return Status();
   }
 
  private:
@@ -331,145 +288,25 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
           queue_.pop_front();
         }
       }
-      if (auto failed = WalFailure(); !failed.ok()) {
-        for (auto* pending : batch) pending->result = failed;
-      } else {
-        WriteBatch(batch);
-      }
-      if (!pipelined_) {
-        Finish(batch, Status());  // committed under synchronous=FULL
-      } else {
-        std::unique_lock lock(sync_mutex_);
-        unsynced_.insert(unsynced_.end(), batch.begin(), batch.end());
-        sync_cv_.notify_one();
-        // One batch ahead of the disk at most: wait until a sync has taken
-        // this one, so that what arrives meanwhile makes the next batch
-        // larger rather than making more, smaller commits.
-        taken_cv_.wait(lock, [&] { return unsynced_.empty(); });
-      }
-      batch.clear();
-    }
-  }
-
-  // Answers batches once a sync that began after their commit has ended.
-  void SyncLoop() {
-    std::vector<Pending*> batch;
-    for (;;) {
+      WriteBatch(batch);
+      std::vector<std::unique_ptr<Pending>> async;
       {
-        std::unique_lock lock(sync_mutex_);
-        sync_cv_.wait(lock,
-                      [&] { return sync_shutdown_ || !unsynced_.empty(); });
-        if (unsynced_.empty()) return;  // shut down and drained
-        batch.swap(unsynced_);
-      }
-      taken_cv_.notify_one();  // the writer may commit its next batch
-      Finish(batch, SyncWal());
-      batch.clear();
-    }
-  }
-
-  // Hands each call its result (`synced`'s error if the WAL sync failed).
-  void Finish(std::vector<Pending*> const& batch, Status const& synced) {
-    if (!synced.ok()) {
-      for (auto* pending : batch) {
-        if (pending->result.ok()) pending->result = synced;
-      }
-    }
-    std::vector<std::unique_ptr<Pending>> async;
-    {
-      std::lock_guard lock(queue_mutex_);
-      for (auto* pending : batch) {
-        if (pending->callback) {
-          async.emplace_back(pending);
-        } else {
-          pending->done = true;
+        std::lock_guard lock(queue_mutex_);
+        for (auto* pending : batch) {
+          if (pending->callback) {
+            async.emplace_back(pending);
+          } else {
+            pending->done = true;
+          }
         }
       }
-    }
-    done_cv_.notify_all();
-    // Outside the locks: a callback may answer an HTTP request.
-    for (auto& pending : async) {
-      pending->callback(std::move(pending->result));
-    }
-  }
-
-  // The WAL's path, opened read-only for fdatasync; its directory is synced
-  // once so that the file itself survives a crash. fd -1 (commits stay
-  // synchronous=FULL) when the database is not in WAL mode.
-  Status OpenWal() {
-    sqlite3_stmt* raw = nullptr;
-    int rc =
-        sqlite3_prepare_v2(db_.get(), "PRAGMA journal_mode", -1, &raw, nullptr);
-    StmtPtr stmt(raw);
-    if (rc != SQLITE_OK) return Error(rc, "initialize");
-    if (sqlite3_step(stmt.get()) != SQLITE_ROW ||
-        ColumnText(stmt.get(), 0) != "wal") {
-      return Status();
-    }
-    char const* db_file = sqlite3_db_filename(db_.get(), "main");
-    if (db_file == nullptr || *db_file == '\0') return Status();
-    wal_path_ = sqlite3_filename_wal(db_file);
-    std::lock_guard lock(wal_mutex_);
-    return ReopenWal();
-  }
-
-  // Called with wal_mutex_ held.
-  Status ReopenWal() {
-    int fd = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return SyncError(errno, "open the write-ahead log");
-    if (wal_fd_ >= 0) ::close(wal_fd_);
-    wal_fd_ = fd;
-    auto dir = std::filesystem::path(wal_path_).parent_path();
-    int dir_fd = ::open(dir.empty() ? "." : dir.c_str(),
-                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0) return SyncError(errno, "open the store's directory");
-    int err = store_internal::SyncFileData(dir_fd);
-    ::close(dir_fd);
-    if (err != 0) return SyncError(err, "sync the store's directory");
-    return Status();
-  }
-
-  // Makes the WAL durable up to now. After a failure nothing more is
-  // written: the kernel may have dropped the pages it could not write, so a
-  // later sync that succeeds would prove nothing about them.
-  Status SyncWal() {
-    std::lock_guard lock(wal_mutex_);
-    if (!wal_failure_.ok()) return wal_failure_;
-    // The WAL is replaced only when the last connection closes, and ours is
-    // open; checked anyway, as a sync of a stale file would prove nothing.
-    struct stat open_file {};
-    struct stat named {};
-    Status status;
-    if (::fstat(wal_fd_, &open_file) != 0 ||
-        ::stat(wal_path_.c_str(), &named) != 0 ||
-        open_file.st_ino != named.st_ino || open_file.st_dev != named.st_dev) {
-      status = ReopenWal();
-    }
-    if (status.ok()) {
-      if (int err = sync_(wal_fd_); err != 0) {
-        status = SyncError(err, "sync the write-ahead log");
+      done_cv_.notify_all();
+      // Outside the locks: a callback may answer an HTTP request.
+      for (auto& pending : async) {
+        pending->callback(std::move(pending->result));
       }
+      batch.clear();
     }
-    if (!status.ok()) {
-      wal_failure_ = std::move(status).WithMetadata(
-          "effect", "the inbox takes no more events until it is reopened");
-      failed_.store(true);
-    }
-    return wal_failure_;
-  }
-
-  Status WalFailure() {
-    if (!failed_.load()) return Status();
-    std::lock_guard lock(wal_mutex_);
-    return wal_failure_;
-  }
-
-  Status SyncError(int err, std::string_view what) {
-    bool full = err == ENOSPC || err == EDQUOT;
-    auto status = SqliteError(
-        nullptr, full ? SQLITE_FULL : SQLITE_IOERR_FSYNC, options_.path,
-        std::string(what) + " (" + std::generic_category().message(err) + ")");
-    return std::move(status).WithMetadata("errno", std::to_string(err));
   }
 
   // One transaction for the whole batch; if it fails, each event gets its
@@ -551,41 +388,12 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
   std::deque<Pending*> queue_;
   bool shutdown_ = false;
   std::thread writer_;
-
-  store_internal::FileSync sync_;
-  std::mutex sync_mutex_;
-  std::condition_variable sync_cv_;   // the syncer waits for batches
-  std::condition_variable taken_cv_;  // the writer waits for the syncer
-  std::vector<Pending*> unsynced_;    // committed, not yet synced
-  bool sync_shutdown_ = false;
-  std::thread syncer_;
-
-  std::mutex wal_mutex_;
-  std::string wal_path_;
-  int wal_fd_ = -1;
-  bool pipelined_ = false;  // set before the threads start
-  Status wal_failure_;
-  std::atomic<bool> failed_{false};
 };
 
 }  // namespace
 
-namespace store_internal {
-
-int SyncFileData(int fd) {
-  for (;;) {
-#if defined(__linux__)
-    int rc = ::fdatasync(fd);
-#else
-    int rc = ::fsync(fd);
-#endif
-    if (rc == 0) return 0;
-    if (errno != EINTR) return errno;
-  }
-}
-
 StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
-    WebhookInboxOptions const& options, FileSync sync) {
+    WebhookInboxOptions const& options) {
   if (options.path.empty()) {
     return InvalidArgumentError("the store path is empty",
                                 "STORE_PATH_MISSING");
@@ -594,21 +402,13 @@ StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
     return InvalidArgumentError("max_batch must be at least 1",
                                 "STORE_BAD_OPTIONS");
   }
-  auto db =
-      OpenDatabase(options.path, true, options.busy_timeout, "webhook inbox");
+  auto db = store_internal::OpenDatabase(options.path, true,
+                                         options.busy_timeout, "webhook inbox");
   if (!db) return db.status();
-  auto inbox = std::make_shared<SqliteWebhookInboxImpl>(*std::move(db), options,
-                                                        std::move(sync));
+  auto inbox =
+      std::make_shared<SqliteWebhookInboxImpl>(*std::move(db), options);
   if (auto s = inbox->Init(); !s.ok()) return s;
   return std::shared_ptr<SqliteWebhookInbox>(std::move(inbox));
-}
-
-}  // namespace store_internal
-
-StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
-    WebhookInboxOptions const& options) {
-  return store_internal::OpenSqliteWebhookInbox(options,
-                                                store_internal::SyncFileData);
 }
 
 StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(

@@ -41,15 +41,13 @@ struct WebhookInboxOptions {
   std::size_t max_batch = 512;
 };
 
-/// Record() is durable when it returns: its transaction committed and the
-/// WAL flushed to disk since. Concurrent calls are group-committed (one
-/// transaction for every event that arrived while the previous one was being
-/// written), and a batch is committed while the previous one is flushed
-/// (docs/guides/webhooks.md). Unique on (source, event_id): a second
-/// Record() of the same event returns false. After a failed flush every
-/// call fails until the inbox is reopened. Errors use the store's reasons
-/// (STORE_LOCKED, STORE_CORRUPT, STORE_CANNOT_OPEN, STORE_READONLY,
-/// STORE_FULL, STORE_ERROR).
+/// Record() is durable when it returns (WAL, synchronous=FULL). Concurrent
+/// calls are group-committed: one transaction (one fsync) for every event
+/// that arrived while the previous transaction was being written, and each
+/// call returns only after its own transaction committed. Unique on
+/// (source, event_id): a second Record() of the same event returns false.
+/// Errors use the store's reasons (STORE_LOCKED, STORE_CORRUPT,
+/// STORE_CANNOT_OPEN, STORE_READONLY, STORE_FULL, STORE_ERROR).
 /// Thread-safe.
 class SqliteWebhookInbox : public WebhookInbox {
  public:
