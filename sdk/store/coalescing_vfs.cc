@@ -168,10 +168,13 @@ int Close(sqlite3_file* file) {
   return rc != SQLITE_OK ? rc : close_rc;
 }
 
-int Read(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
+// The methods that write the buffer out first, then call the wrapped
+// file's `Method` with the same arguments.
+template <auto Method, typename... Args>
+int FlushThen(sqlite3_file* file, Args... args) {
   File* f = AsFile(file);
   if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return InnerMethods(f).xRead(f->inner, data, amount, offset);
+  return (InnerMethods(f).*Method)(f->inner, args...);
 }
 
 int Write(sqlite3_file* file, void const* data, int amount,
@@ -211,40 +214,10 @@ int Write(sqlite3_file* file, void const* data, int amount,
   return SQLITE_OK;
 }
 
-int Truncate(sqlite3_file* file, sqlite3_int64 size) {
-  File* f = AsFile(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return InnerMethods(f).xTruncate(f->inner, size);
-}
-
-int Sync(sqlite3_file* file, int flags) {
-  File* f = AsFile(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return InnerMethods(f).xSync(f->inner, flags);
-}
-
-int FileSize(sqlite3_file* file, sqlite3_int64* size) {
-  File* f = AsFile(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return InnerMethods(f).xFileSize(f->inner, size);
-}
-
-int Lock(sqlite3_file* file, int level) {
-  File* f = AsFile(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return InnerMethods(f).xLock(f->inner, level);
-}
-
 int Unlock(sqlite3_file* file, int level) {
   File* f = AsFile(file);
   FlushOrDefer(f);
   return InnerMethods(f).xUnlock(f->inner, level);
-}
-
-int CheckReservedLock(sqlite3_file* file, int* reserved) {
-  File* f = AsFile(file);
-  if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-  return InnerMethods(f).xCheckReservedLock(f->inner, reserved);
 }
 
 int FileControl(sqlite3_file* file, int op, void* arg) {
@@ -325,14 +298,14 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
 constexpr sqlite3_io_methods kMethods = {
     3,
     Close,
-    Read,
+    FlushThen<&sqlite3_io_methods::xRead, void*, int, sqlite3_int64>,
     Write,
-    Truncate,
-    Sync,
-    FileSize,
-    Lock,
+    FlushThen<&sqlite3_io_methods::xTruncate, sqlite3_int64>,
+    FlushThen<&sqlite3_io_methods::xSync, int>,
+    FlushThen<&sqlite3_io_methods::xFileSize, sqlite3_int64*>,
+    FlushThen<&sqlite3_io_methods::xLock, int>,
     Unlock,
-    CheckReservedLock,
+    FlushThen<&sqlite3_io_methods::xCheckReservedLock, int*>,
     FileControl,
     SectorSize,
     DeviceCharacteristics,
@@ -392,81 +365,11 @@ int Open(sqlite3_vfs* vfs, char const* name, sqlite3_file* file, int flags,
   return SQLITE_OK;
 }
 
-int Delete(sqlite3_vfs* vfs, char const* name, int sync_dir) {
+// The VFS methods other than xOpen: the wrapped VFS's `Method`.
+template <auto Method, typename... Args>
+auto ToInner(sqlite3_vfs* vfs, Args... args) {
   sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xDelete(inner, name, sync_dir);
-}
-
-int Access(sqlite3_vfs* vfs, char const* name, int flags, int* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xAccess(inner, name, flags, out);
-}
-
-int FullPathname(sqlite3_vfs* vfs, char const* name, int size, char* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xFullPathname(inner, name, size, out);
-}
-
-void* DlOpen(sqlite3_vfs* vfs, char const* path) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xDlOpen(inner, path);
-}
-
-void DlError(sqlite3_vfs* vfs, int size, char* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  inner->xDlError(inner, size, out);
-}
-
-using Symbol = void (*)();
-Symbol DlSym(sqlite3_vfs* vfs, void* handle, char const* symbol) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xDlSym(inner, handle, symbol);
-}
-
-void DlClose(sqlite3_vfs* vfs, void* handle) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  inner->xDlClose(inner, handle);
-}
-
-int Randomness(sqlite3_vfs* vfs, int size, char* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xRandomness(inner, size, out);
-}
-
-int Sleep(sqlite3_vfs* vfs, int microseconds) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xSleep(inner, microseconds);
-}
-
-int CurrentTime(sqlite3_vfs* vfs, double* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xCurrentTime(inner, out);
-}
-
-int GetLastError(sqlite3_vfs* vfs, int size, char* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xGetLastError(inner, size, out);
-}
-
-int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xCurrentTimeInt64(inner, out);
-}
-
-int SetSystemCall(sqlite3_vfs* vfs, char const* name,
-                  sqlite3_syscall_ptr call) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xSetSystemCall(inner, name, call);
-}
-
-sqlite3_syscall_ptr GetSystemCall(sqlite3_vfs* vfs, char const* name) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xGetSystemCall(inner, name);
-}
-
-char const* NextSystemCall(sqlite3_vfs* vfs, char const* name) {
-  sqlite3_vfs* inner = InnerVfs(vfs);
-  return inner->xNextSystemCall(inner, name);
+  return (inner->*Method)(inner, args...);
 }
 
 }  // namespace
@@ -483,28 +386,45 @@ sqlite3_vfs* MakeCoalescingVfs(sqlite3_vfs* inner, char const* name) {
   v.zName = vfs->name.c_str();
   v.pAppData = vfs;
   v.xOpen = Open;
-  v.xDelete = Delete;
-  v.xAccess = Access;
-  v.xFullPathname = FullPathname;
+  v.xDelete = ToInner<&sqlite3_vfs::xDelete, char const*, int>;
+  v.xAccess = ToInner<&sqlite3_vfs::xAccess, char const*, int, int*>;
+  v.xFullPathname =
+      ToInner<&sqlite3_vfs::xFullPathname, char const*, int, char*>;
   // Optional methods stay null where the wrapped VFS has none.
-  v.xDlOpen = inner->xDlOpen != nullptr ? DlOpen : nullptr;
-  v.xDlError = inner->xDlError != nullptr ? DlError : nullptr;
-  v.xDlSym = inner->xDlSym != nullptr ? DlSym : nullptr;
-  v.xDlClose = inner->xDlClose != nullptr ? DlClose : nullptr;
-  v.xRandomness = Randomness;
-  v.xSleep = Sleep;
-  v.xCurrentTime = CurrentTime;
-  v.xGetLastError = inner->xGetLastError != nullptr ? GetLastError : nullptr;
+  v.xDlOpen = inner->xDlOpen != nullptr
+                  ? ToInner<&sqlite3_vfs::xDlOpen, char const*>
+                  : nullptr;
+  v.xDlError = inner->xDlError != nullptr
+                   ? ToInner<&sqlite3_vfs::xDlError, int, char*>
+                   : nullptr;
+  v.xDlSym = inner->xDlSym != nullptr
+                 ? ToInner<&sqlite3_vfs::xDlSym, void*, char const*>
+                 : nullptr;
+  v.xDlClose = inner->xDlClose != nullptr
+                   ? ToInner<&sqlite3_vfs::xDlClose, void*>
+                   : nullptr;
+  v.xRandomness = ToInner<&sqlite3_vfs::xRandomness, int, char*>;
+  v.xSleep = ToInner<&sqlite3_vfs::xSleep, int>;
+  v.xCurrentTime = ToInner<&sqlite3_vfs::xCurrentTime, double*>;
+  v.xGetLastError = inner->xGetLastError != nullptr
+                        ? ToInner<&sqlite3_vfs::xGetLastError, int, char*>
+                        : nullptr;
   if (v.iVersion >= 2 && inner->xCurrentTimeInt64 != nullptr) {
-    v.xCurrentTimeInt64 = CurrentTimeInt64;
+    v.xCurrentTimeInt64 =
+        ToInner<&sqlite3_vfs::xCurrentTimeInt64, sqlite3_int64*>;
   }
   if (v.iVersion >= 3) {
-    v.xSetSystemCall =
-        inner->xSetSystemCall != nullptr ? SetSystemCall : nullptr;
-    v.xGetSystemCall =
-        inner->xGetSystemCall != nullptr ? GetSystemCall : nullptr;
+    v.xSetSystemCall = inner->xSetSystemCall != nullptr
+                           ? ToInner<&sqlite3_vfs::xSetSystemCall, char const*,
+                                     sqlite3_syscall_ptr>
+                           : nullptr;
+    v.xGetSystemCall = inner->xGetSystemCall != nullptr
+                           ? ToInner<&sqlite3_vfs::xGetSystemCall, char const*>
+                           : nullptr;
     v.xNextSystemCall =
-        inner->xNextSystemCall != nullptr ? NextSystemCall : nullptr;
+        inner->xNextSystemCall != nullptr
+            ? ToInner<&sqlite3_vfs::xNextSystemCall, char const*>
+            : nullptr;
   }
   if (sqlite3_vfs_register(&v, /*makeDflt=*/0) != SQLITE_OK) {
     delete vfs;
