@@ -697,16 +697,10 @@ class CurlTransport final : public HttpTransport {
     return list;
   }
 
+  // A pooled handle, with its live connections and shared options (see
+  // Setup), else a new one.
   EasyHandle Acquire() {
-    {
-      std::lock_guard lock(mu_);
-      if (!idle_.empty()) {
-        // With its live connections and shared options (see Setup).
-        EasyHandle handle = std::move(idle_.back());
-        idle_.pop_back();
-        return handle;
-      }
-    }
+    if (EasyHandle handle = TakeIdle(idle_)) return handle;
     return NewHandle();
   }
 
@@ -718,28 +712,35 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
-    std::lock_guard lock(mu_);
-    if (static_cast<int>(idle_.size()) < options_.max_connections) {
-      idle_.push_back(std::move(handle));
-    }
+    PutIdle(idle_, std::move(handle),
+            static_cast<std::size_t>(options_.max_connections));
   }
 
   // A multi handle keeps its connections between SendAll calls.
   MultiHandle AcquireMulti() {
-    {
-      std::lock_guard lock(mu_);
-      if (!idle_multi_.empty()) {
-        MultiHandle multi = std::move(idle_multi_.back());
-        idle_multi_.pop_back();
-        return multi;
-      }
-    }
+    if (MultiHandle multi = TakeIdle(idle_multi_)) return multi;
     return Multi::Create(static_cast<long>(options_.max_connections));
   }
 
   void ReleaseMulti(MultiHandle multi) {
+    PutIdle(idle_multi_, std::move(multi), 4);
+  }
+
+  // The pools of idle handles, under mu_: the newest one, or null.
+  template <typename Handle>
+  Handle TakeIdle(std::vector<Handle>& pool) {
     std::lock_guard lock(mu_);
-    if (idle_multi_.size() < 4) idle_multi_.push_back(std::move(multi));
+    if (pool.empty()) return nullptr;
+    Handle handle = std::move(pool.back());
+    pool.pop_back();
+    return handle;
+  }
+
+  // Keeps `handle` for reuse unless `pool` already holds `limit`.
+  template <typename Handle>
+  void PutIdle(std::vector<Handle>& pool, Handle handle, std::size_t limit) {
+    std::lock_guard lock(mu_);
+    if (pool.size() < limit) pool.push_back(std::move(handle));
   }
 
   static std::string TransportCode(Status const& status) {
