@@ -143,29 +143,16 @@ class EbayConnection final : public ReturnsConnection {
 
   std::vector<StatusOr<MarketplaceReturn>> GetReturns(
       std::span<std::string const> ids) override {
-    auto responses = GetAll(Auth::kIaf, ids, "a return id",
-                            [&](std::string_view id) { return ReturnUrl(id); });
-    std::vector<StatusOr<MarketplaceReturn>> out;
-    out.reserve(ids.size());
-    for (auto& response : responses) {
-      auto snapshot = SnapshotFrom(std::move(response));
-      out.push_back(
-          snapshot ? StatusOr<MarketplaceReturn>(std::move(snapshot->record))
-                   : std::move(snapshot).status());
-    }
-    return out;
+    return GetAll<MarketplaceReturn>(
+        Auth::kIaf, ids, "a return id",
+        [&](std::string_view id) { return ReturnUrl(id); }, &ReturnFrom);
   }
 
   std::vector<StatusOr<MarketplaceOrder>> GetOrders(
       std::span<std::string const> order_ids) override {
-    auto responses = GetAll(Auth::kBearer, order_ids, "an order id",
-                            [&](std::string_view id) { return OrderUrl(id); });
-    std::vector<StatusOr<MarketplaceOrder>> out;
-    out.reserve(order_ids.size());
-    for (auto& response : responses) {
-      out.push_back(OrderFrom(std::move(response)));
-    }
-    return out;
+    return GetAll<MarketplaceOrder>(
+        Auth::kBearer, order_ids, "an order id",
+        [&](std::string_view id) { return OrderUrl(id); }, &OrderFrom);
   }
 
   Status Decide(std::string_view id,
@@ -297,6 +284,13 @@ class EbayConnection final : public ReturnsConnection {
     return snapshot;
   }
 
+  static StatusOr<MarketplaceReturn> ReturnFrom(
+      StatusOr<HttpResponse> response) {
+    auto snapshot = SnapshotFrom(std::move(response));
+    if (!snapshot) return std::move(snapshot).status();
+    return std::move(snapshot->record);
+  }
+
   static StatusOr<MarketplaceOrder> OrderFrom(StatusOr<HttpResponse> response) {
     if (!response) return std::move(response).status();
     if (!Is2xx(response->status)) {
@@ -367,18 +361,18 @@ class EbayConnection final : public ReturnsConnection {
     return std::move(Send(auth, std::move(one), sign).front());
   }
 
-  // Several GETs sent together; an empty id is that result's error.
-  template <typename UrlOf>
-  std::vector<StatusOr<HttpResponse>> GetAll(Auth auth,
-                                             std::span<std::string const> ids,
-                                             std::string_view what,
-                                             UrlOf const& url_of) {
-    std::vector<StatusOr<HttpResponse>> results(ids.size());
+  // Several GETs sent together, each answer read by `from`; an empty id is
+  // that result's error.
+  template <typename T, typename UrlOf>
+  std::vector<StatusOr<T>> GetAll(Auth auth, std::span<std::string const> ids,
+                                  std::string_view what, UrlOf const& url_of,
+                                  StatusOr<T> (*from)(StatusOr<HttpResponse>)) {
+    std::vector<StatusOr<HttpResponse>> answers(ids.size());
     std::vector<HttpRequest> requests;
     std::vector<std::size_t> index;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (ids[i].empty()) {
-        results[i] = IdMissing(what);
+        answers[i] = IdMissing(what);
         continue;
       }
       requests.push_back(NewRequest("GET", url_of(ids[i]), {}));
@@ -386,8 +380,11 @@ class EbayConnection final : public ReturnsConnection {
     }
     auto responses = Send(auth, std::move(requests), false);
     for (std::size_t k = 0; k < index.size(); ++k) {
-      results[index[k]] = std::move(responses[k]);
+      answers[index[k]] = std::move(responses[k]);
     }
+    std::vector<StatusOr<T>> results;
+    results.reserve(ids.size());
+    for (auto& answer : answers) results.push_back(from(std::move(answer)));
     return results;
   }
 
