@@ -1255,11 +1255,13 @@ std::optional<HttpResponse> EbaySandbox::Impl::CheckSignature(
 
 HttpResponse EbaySandbox::Impl::HandleToken(ServerRequest const& request) {
   auto auth = FindHeader(request.headers, "Authorization").value_or("");
-  StatusOr<std::string> decoded =
-      InvalidArgumentError("no Basic credentials", "SANDBOX_NO_CREDENTIALS");
-  if (auth.starts_with("Basic ")) decoded = Base64Decode(auth.substr(6));
-  if (!decoded.ok() ||
-      *decoded != options_.client_id + ":" + options_.client_secret) {
+  bool authenticated = false;
+  if (auth.starts_with("Basic ")) {
+    auto decoded = Base64Decode(auth.substr(6));
+    authenticated = decoded.ok() && *decoded == options_.client_id + ":" +
+                                                    options_.client_secret;
+  }
+  if (!authenticated) {
     return OAuthError(401, "invalid_client", "client authentication failed");
   }
   auto form = ParseQuery(request.body);
