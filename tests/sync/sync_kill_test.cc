@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -27,6 +29,7 @@ constexpr char kNowText[] = "2026-11-20T12:00:00Z";
 struct Outcome {
   bool killed = false;
   int exit_code = -1;
+  std::chrono::milliseconds took{0};
 };
 
 // Runs `sanbao sync` against `url`; kills it after `kill_after` unless it
@@ -65,12 +68,18 @@ Outcome RunSync(std::string const& url, std::string const& db,
     _exit(127);
   }
   Outcome out;
+  auto const start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+  };
   if (kill_after) {
-    auto deadline = std::chrono::steady_clock::now() + *kill_after;
+    auto deadline = start + *kill_after;
     int status = 0;
     while (std::chrono::steady_clock::now() < deadline) {
       if (waitpid(pid, &status, WNOHANG) == pid) {
         out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        out.took = elapsed();
         return out;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -81,6 +90,7 @@ Outcome RunSync(std::string const& url, std::string const& db,
   waitpid(pid, &status, 0);
   out.killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.took = elapsed();
   return out;
 }
 
@@ -102,18 +112,28 @@ TEST(SyncKillTest, KilledRunsLoseNothingAndNeverRefundTwice) {
   o.now = now;
   SandboxHarness sandbox(o);
 
+  // Kill moments are drawn from the length of the last run that finished
+  // (stretched when a run outlives it), so a fast machine, where a run with
+  // little left to do ends in tens of milliseconds, gets its kills as surely
+  // as a slow one, and a slow one still sees runs complete.
   std::mt19937 rng(20261123);
-  std::uniform_int_distribution<int> delay_ms(30, 1200);
+  std::uniform_real_distribution<double> fraction(0.02, 1.5);
+  std::chrono::milliseconds run_length{1200};
   int kills = 0;
   int completed = 0;
-  for (int i = 0; i < 80 && kills < 25; ++i) {
-    auto outcome =
-        RunSync(sandbox.url(), db, o, std::chrono::milliseconds(delay_ms(rng)));
+  for (int i = 0; i < 250 && kills < 25; ++i) {
+    auto delay = std::chrono::milliseconds(std::max<std::int64_t>(
+        2, static_cast<std::int64_t>(fraction(rng) *
+                                     static_cast<double>(run_length.count()))));
+    auto outcome = RunSync(sandbox.url(), db, o, delay);
     if (outcome.killed) {
       ++kills;
+      // Killed past the estimate: runs take longer than the last one did.
+      run_length = std::max(run_length, delay);
     } else {
       ASSERT_EQ(outcome.exit_code, 0) << "run " << i;
       ++completed;
+      run_length = std::max(outcome.took, std::chrono::milliseconds(10));
       // New returns keep arriving, so later runs have work to be killed in.
       ServerRequest add;
       add.method = "POST";
