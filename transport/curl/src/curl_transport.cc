@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "curl_common.h"
 #include "sanbao/http/log.h"
 #include "sanbao/transport/curl.h"
 
@@ -23,139 +24,7 @@ inline namespace v1 {
 namespace {
 
 using std::chrono::milliseconds;
-
-// curl_global_init is not thread-safe on every libcurl build (only those
-// reporting CURL_VERSION_THREADSAFE), so it runs exactly once here. It is
-// never paired with curl_global_cleanup: other code in the process may still
-// use libcurl, and the OS reclaims everything at exit.
-CURLcode GlobalInit() {
-  static std::once_flag once;
-  static CURLcode result = CURLE_OK;
-  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return result;
-}
-
-std::string CodeName(CURLcode code) {
-  switch (code) {
-#define SANBAO_CURL_CODE(name) \
-  case name:                   \
-    return #name;
-    SANBAO_CURL_CODE(CURLE_OK)
-    SANBAO_CURL_CODE(CURLE_UNSUPPORTED_PROTOCOL)
-    SANBAO_CURL_CODE(CURLE_FAILED_INIT)
-    SANBAO_CURL_CODE(CURLE_URL_MALFORMAT)
-    SANBAO_CURL_CODE(CURLE_COULDNT_RESOLVE_PROXY)
-    SANBAO_CURL_CODE(CURLE_COULDNT_RESOLVE_HOST)
-    SANBAO_CURL_CODE(CURLE_COULDNT_CONNECT)
-    SANBAO_CURL_CODE(CURLE_WEIRD_SERVER_REPLY)
-    SANBAO_CURL_CODE(CURLE_HTTP2)
-    SANBAO_CURL_CODE(CURLE_PARTIAL_FILE)
-    SANBAO_CURL_CODE(CURLE_WRITE_ERROR)
-    SANBAO_CURL_CODE(CURLE_READ_ERROR)
-    SANBAO_CURL_CODE(CURLE_OUT_OF_MEMORY)
-    SANBAO_CURL_CODE(CURLE_OPERATION_TIMEDOUT)
-    SANBAO_CURL_CODE(CURLE_RANGE_ERROR)
-    SANBAO_CURL_CODE(CURLE_SSL_CONNECT_ERROR)
-    SANBAO_CURL_CODE(CURLE_BAD_CONTENT_ENCODING)
-    SANBAO_CURL_CODE(CURLE_TOO_MANY_REDIRECTS)
-    SANBAO_CURL_CODE(CURLE_GOT_NOTHING)
-    SANBAO_CURL_CODE(CURLE_SSL_ENGINE_NOTFOUND)
-    SANBAO_CURL_CODE(CURLE_SSL_ENGINE_SETFAILED)
-    SANBAO_CURL_CODE(CURLE_SEND_ERROR)
-    SANBAO_CURL_CODE(CURLE_RECV_ERROR)
-    SANBAO_CURL_CODE(CURLE_SSL_CERTPROBLEM)
-    SANBAO_CURL_CODE(CURLE_SSL_CIPHER)
-    SANBAO_CURL_CODE(CURLE_PEER_FAILED_VERIFICATION)
-    SANBAO_CURL_CODE(CURLE_SSL_CACERT_BADFILE)
-    SANBAO_CURL_CODE(CURLE_SSL_SHUTDOWN_FAILED)
-    SANBAO_CURL_CODE(CURLE_SSL_CRL_BADFILE)
-    SANBAO_CURL_CODE(CURLE_SSL_ISSUER_ERROR)
-    SANBAO_CURL_CODE(CURLE_SSL_PINNEDPUBKEYNOTMATCH)
-    SANBAO_CURL_CODE(CURLE_SSL_INVALIDCERTSTATUS)
-    SANBAO_CURL_CODE(CURLE_HTTP2_STREAM)
-    SANBAO_CURL_CODE(CURLE_HTTP3)
-    SANBAO_CURL_CODE(CURLE_QUIC_CONNECT_ERROR)
-    SANBAO_CURL_CODE(CURLE_PROXY)
-    SANBAO_CURL_CODE(CURLE_UNRECOVERABLE_POLL)
-#undef SANBAO_CURL_CODE
-    default:
-      return "CURLE_" + std::to_string(static_cast<int>(code));
-  }
-}
-
-enum class Outcome { kNotSent, kTimeout, kLost, kBadUrl };
-
-// Whether the request may have left: a timeout or failure before the
-// connection (and TLS) was up means nothing was sent.
-Outcome Classify(CURLcode code, bool connected) {
-  switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-      return Outcome::kBadUrl;
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_QUIC_CONNECT_ERROR:
-    case CURLE_PROXY:
-    case CURLE_FAILED_INIT:
-    case CURLE_OUT_OF_MEMORY:
-      return connected ? Outcome::kLost : Outcome::kNotSent;
-    case CURLE_OPERATION_TIMEDOUT:
-      return connected ? Outcome::kTimeout : Outcome::kNotSent;
-    default:
-      return connected ? Outcome::kLost : Outcome::kNotSent;
-  }
-}
-
-std::string UrlWithoutQuery(std::string const& url) {
-  return url.substr(0, url.find_first_of("?#"));
-}
-
-Status TransportError(HttpRequest const& request, CURLcode code, bool connected,
-                      char const* detail) {
-  Outcome outcome = Classify(code, connected);
-  ErrorCode error_code = ErrorCode::kUnavailable;
-  std::string reason;
-  switch (outcome) {
-    case Outcome::kNotSent:
-      reason = "HTTP_NOT_SENT";
-      break;
-    case Outcome::kTimeout:
-      reason = "HTTP_TIMEOUT";
-      error_code = ErrorCode::kDeadlineExceeded;
-      break;
-    case Outcome::kLost:
-      reason = "HTTP_CONNECTION_LOST";
-      break;
-    case Outcome::kBadUrl:
-      reason = "HTTP_BAD_URL";
-      error_code = ErrorCode::kInvalidArgument;
-      break;
-  }
-  std::string message = request.method + " " +
-                        RedactForLog(UrlWithoutQuery(request.url)) + ": " +
-                        curl_easy_strerror(code);
-  if (detail != nullptr && detail[0] != '\0') {
-    message += " (" + RedactForLog(detail) + ")";
-  }
-  ErrorInfo info;
-  info.reason = std::move(reason);
-  info.metadata = {{"url", RedactForLog(UrlWithoutQuery(request.url))},
-                   {"method", request.method},
-                   {"transport_code", CodeName(code)}};
-  return Status(error_code, std::move(message), std::move(info));
-}
+using namespace curl_internal;
 
 struct Exchange {
   HttpResponse response;
@@ -225,46 +94,6 @@ extern "C" std::size_t OnBody(char* data, std::size_t size, std::size_t count,
   body.append(data, bytes);
   return bytes;
 }
-
-// DNS and TLS session caches shared by all handles of one transport.
-class Share {
- public:
-  Share() : share_(curl_share_init()) {
-    if (share_ == nullptr) return;
-    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &Share::Lock);
-    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &Share::Unlock);
-    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  }
-  ~Share() {
-    if (share_ != nullptr) curl_share_cleanup(share_);
-  }
-  Share(Share const&) = delete;
-  Share& operator=(Share const&) = delete;
-
-  CURLSH* get() const { return share_; }
-
- private:
-  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
-    static_cast<Share*>(user)->Mutex(data).lock();
-  }
-  static void Unlock(CURL*, curl_lock_data data, void* user) {
-    static_cast<Share*>(user)->Mutex(data).unlock();
-  }
-  std::mutex& Mutex(curl_lock_data data) {
-    auto index = static_cast<std::size_t>(data);
-    return mutexes_[index < mutexes_.size() ? index : 0];
-  }
-
-  CURLSH* share_;
-  std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes_;
-};
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 
 // A libcurl multi handle driven through its socket interface
 // (https://curl.se/libcurl/c/libcurl-multi.html, "multi_socket"): libcurl
@@ -372,23 +201,6 @@ struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (std::tolower(x) != std::tolower(y)) return false;
-  }
-  return true;
-}
-
-bool HasHttpScheme(std::string const& url) {
-  auto colon = url.find("://");
-  if (colon == std::string::npos) return false;
-  std::string_view scheme(url.data(), colon);
-  return EqualsIgnoreCase(scheme, "http") || EqualsIgnoreCase(scheme, "https");
-}
-
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(CurlOptions options)
@@ -405,7 +217,7 @@ class CurlTransport final : public HttpTransport {
         ready.ok() ? Finish(t, curl_easy_perform(t.handle.get()))
                    : StatusOr<HttpResponse>(std::move(ready));
     if (t.handle) Release(std::move(t.handle));
-    if (options_.log) Log(request, result, t.started);
+    if (options_.log) LogExchange(options_.log, request, result, t.started);
     return result;
   }
 
@@ -436,7 +248,9 @@ class CurlTransport final : public HttpTransport {
     std::size_t next = 0;
     std::size_t active = 0;
     auto done = [&](Transfer& t, StatusOr<HttpResponse> result) {
-      if (options_.log) Log(*t.request, result, t.started);
+      if (options_.log) {
+        LogExchange(options_.log, *t.request, result, t.started);
+      }
       results[static_cast<std::size_t>(&t - transfers.data())] =
           std::move(result);
     };
@@ -590,18 +404,7 @@ class CurlTransport final : public HttpTransport {
     HttpRequest const& request = *t.request;
     CURL* curl = t.handle.get();
     if (t.exchange.too_large) {
-      ErrorInfo info;
-      info.reason = "HTTP_RESPONSE_TOO_LARGE";
-      info.metadata = {
-          {"url", RedactForLog(UrlWithoutQuery(request.url))},
-          {"method", request.method},
-          {"transport_code", CodeName(code)},
-          {"max_response_bytes", std::to_string(options_.max_response_bytes)}};
-      return Status(ErrorCode::kResourceExhausted,
-                    request.method + " " +
-                        RedactForLog(UrlWithoutQuery(request.url)) +
-                        ": response body larger than max_response_bytes",
-                    std::move(info));
+      return TooLargeError(request, code, options_.max_response_bytes);
     }
     if (code != CURLE_OK) {
       curl_off_t pretransfer = 0;
@@ -613,40 +416,6 @@ class CurlTransport final : public HttpTransport {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     t.exchange.response.status = static_cast<int>(status);
     return std::move(t.exchange.response);
-  }
-
-  // A CR or LF in a header would let a value inject headers or a second
-  // request; names must be RFC 9110 tokens.
-  static Status CheckHeaders(HttpRequest const& request) {
-    auto is_tchar = [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-             std::string_view("!#$%&'*+-.^_`|~").find(c) !=
-                 std::string_view::npos;
-    };
-    auto bad = [&](HttpHeader const& h, char const* what) {
-      return InvalidArgumentError(
-          "header " + RedactForLog(h.name) + " has " + what, "HTTP_BAD_HEADER",
-          {{"method", request.method},
-           {"url", RedactForLog(UrlWithoutQuery(request.url))},
-           {"header", RedactForLog(h.name)}});
-    };
-    for (auto const& h : request.headers) {
-      if (h.name.empty() ||
-          !std::all_of(h.name.begin(), h.name.end(), is_tchar)) {
-        return bad(h, "an invalid name");
-      }
-      if (h.value.find_first_of(std::string_view("\r\n\0", 3)) !=
-          std::string::npos) {
-        return bad(h, "a CR, LF or NUL in its value");
-      }
-    }
-    if (request.method.empty() ||
-        !std::all_of(request.method.begin(), request.method.end(), is_tchar)) {
-      return InvalidArgumentError(
-          "invalid HTTP method", "HTTP_BAD_REQUEST",
-          {{"url", RedactForLog(UrlWithoutQuery(request.url))}});
-    }
-    return Status();
   }
 
   // Sets every method option, whatever the handle's previous request set:
@@ -741,28 +510,6 @@ class CurlTransport final : public HttpTransport {
   void PutIdle(std::vector<Handle>& pool, Handle handle, std::size_t limit) {
     std::lock_guard lock(mu_);
     if (pool.size() < limit) pool.push_back(std::move(handle));
-  }
-
-  static std::string TransportCode(Status const& status) {
-    auto const& metadata = status.error_info().metadata;
-    auto it = metadata.find("transport_code");
-    return it == metadata.end() ? std::string("-") : it->second;
-  }
-
-  void Log(HttpRequest const& request, StatusOr<HttpResponse> const& result,
-           std::chrono::steady_clock::time_point started) const {
-    auto duration = std::chrono::duration_cast<milliseconds>(
-        std::chrono::steady_clock::now() - started);
-    std::string line =
-        "http-curl method=" + request.method +
-        " url=" + RedactForLog(request.url) +
-        (result.ok()
-             ? " status=" + std::to_string(result->status) +
-                   " bytes=" + std::to_string(result->body.size())
-             : " error=" + result.status().reason() + " transport=" +
-                   result.status().error_info().metadata.at("transport_code")) +
-        " duration_ms=" + std::to_string(duration.count());
-    options_.log(line);
   }
 
   CurlOptions options_;

@@ -1,0 +1,94 @@
+#pragma once
+// What the libcurl transports share: libcurl's one-time initialisation, the
+// mapping of libcurl codes to the HttpTransport error reasons, request
+// checks, the exchange log line, and the DNS/TLS session cache.
+#include <curl/curl.h>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "sanbao/http/http.h"
+#include "sanbao/http/log.h"
+#include "sanbao/status_or.h"
+
+namespace sanbao {
+inline namespace v1 {
+namespace curl_internal {
+
+/// curl_global_init, exactly once per process; its result.
+CURLcode GlobalInit();
+
+/// "CURLE_COULDNT_CONNECT" for CURLE_COULDNT_CONNECT, and so on.
+std::string CodeName(CURLcode code);
+
+std::string UrlWithoutQuery(std::string const& url);
+
+/// The HttpTransport error for a transfer that ended with `code`;
+/// `connected`: the connection (and TLS) was up, so the request may have
+/// left.
+Status TransportError(HttpRequest const& request, CURLcode code, bool connected,
+                      char const* detail);
+
+/// HTTP_RESPONSE_TOO_LARGE.
+Status TooLargeError(HttpRequest const& request, CURLcode code,
+                     std::size_t max_response_bytes);
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool HasHttpScheme(std::string const& url);
+
+/// HTTP_BAD_HEADER or HTTP_BAD_REQUEST for what must never be sent.
+Status CheckHeaders(HttpRequest const& request);
+
+/// The one redacted log line of an exchange.
+void LogExchange(HttpLogSink const& log, HttpRequest const& request,
+                 StatusOr<HttpResponse> const& result,
+                 std::chrono::steady_clock::time_point started);
+
+// DNS and TLS session caches shared by all handles of one transport.
+class Share {
+ public:
+  Share() : share_(curl_share_init()) {
+    if (share_ == nullptr) return;
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &Share::Lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &Share::Unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  ~Share() {
+    if (share_ != nullptr) curl_share_cleanup(share_);
+  }
+  Share(Share const&) = delete;
+  Share& operator=(Share const&) = delete;
+
+  CURLSH* get() const { return share_; }
+
+ private:
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<Share*>(user)->Mutex(data).lock();
+  }
+  static void Unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<Share*>(user)->Mutex(data).unlock();
+  }
+  std::mutex& Mutex(curl_lock_data data) {
+    auto index = static_cast<std::size_t>(data);
+    return mutexes_[index < mutexes_.size() ? index : 0];
+  }
+
+  CURLSH* share_;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes_;
+};
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+}  // namespace curl_internal
+}  // namespace v1
+}  // namespace sanbao
