@@ -38,6 +38,7 @@ struct SyncArgs {
   int page_size = 200;
   int workers = 4;
   int timeout_ms = 30000;
+  std::string http = "http1";
   int explain = 0;
   std::string now;
   bool json = false;
@@ -134,8 +135,10 @@ int RunSync(SyncArgs const& a) {
   CurlOptions curl;
   curl.request_timeout = std::chrono::milliseconds(a.timeout_ms);
   curl.max_connections = a.workers;  // requests in flight at once
-  auto transport = MakeRetryingTransport(MakeCurlTransport(curl), RetryPolicy{},
-                                         RetryEnvironment{});
+  auto transport =
+      MakeRetryingTransport(a.http == "libcurl" ? MakeCurlTransport(curl)
+                                                : MakeCurlHttp1Transport(curl),
+                            RetryPolicy{}, RetryEnvironment{});
   OAuthClientOptions oauth;
   oauth.token_url = a.ebay_url + "/identity/v1/oauth2/token";
   oauth.client_id = OptionOrEnv(a.client_id, "SANBAO_EBAY_CLIENT_ID");
@@ -233,6 +236,13 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--timeout-ms", args->timeout_ms, "Per-request timeout")
       ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
+  cmd->add_option("--http", args->http,
+                  "Who speaks HTTP: http1 (libcurl connects, Sanbao frames "
+                  "HTTP/1.1 requests: fewer system calls) or libcurl (its "
+                  "own HTTP, with HTTP/2 and compression). Proxies from the "
+                  "environment always go through libcurl")
+      ->check(CLI::IsMember({"http1", "libcurl"}))
       ->capture_default_str();
   cmd->add_option("--explain", args->explain,
                   "Print this many explained decisions (one per country)")

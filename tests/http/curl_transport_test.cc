@@ -63,7 +63,28 @@ int UnusedPort() {
   return ntohs(addr.sin_port);
 }
 
-TEST(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
+// Every test runs on both transports: libcurl's own HTTP
+// (MakeCurlTransport) and HTTP/1.1 over libcurl connections
+// (MakeCurlHttp1Transport).
+enum class Kind { kLibcurl, kHttp1 };
+
+class CurlTransportTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  static std::shared_ptr<HttpTransport> Make(CurlOptions options = {}) {
+    return GetParam() == Kind::kLibcurl
+               ? MakeCurlTransport(std::move(options))
+               : MakeCurlHttp1Transport(std::move(options));
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Transports, CurlTransportTest,
+                         ::testing::Values(Kind::kLibcurl, Kind::kHttp1),
+                         [](::testing::TestParamInfo<Kind> const& info) {
+                           return info.param == Kind::kLibcurl ? "Libcurl"
+                                                               : "Http1";
+                         });
+
+TEST_P(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
   TestServer server([](ReceivedRequest const& r) {
     return Reply{
         Reply::Kind::kRespond,
@@ -73,7 +94,7 @@ TEST(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
                           {"X-Custom", r.Header("X-Custom").value_or("(none)")},
                           {"Content-Type", "application/json"}})};
   });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   HttpRequest request;
   request.method = "POST";
   request.url = server.Url("/v1/refunds?x=1");
@@ -94,16 +115,21 @@ TEST(CurlTransportTest, RoundTripsStatusHeadersAndBody) {
   // No 100-continue round trip and no content type nobody asked for.
   EXPECT_EQ(seen[0].Header("Expect"), std::nullopt);
   EXPECT_EQ(seen[0].Header("Content-Type"), std::nullopt);
-  // Compressed responses are accepted (and decoded by libcurl).
-  ASSERT_TRUE(seen[0].Header("Accept-Encoding").has_value());
-  EXPECT_THAT(*seen[0].Header("Accept-Encoding"), HasSubstr("gzip"));
+  if (GetParam() == Kind::kLibcurl) {
+    // Compressed responses are accepted (and decoded by libcurl).
+    ASSERT_TRUE(seen[0].Header("Accept-Encoding").has_value());
+    EXPECT_THAT(*seen[0].Header("Accept-Encoding"), HasSubstr("gzip"));
+  } else {
+    // Bodies come as the server sends them: nothing else is asked for.
+    EXPECT_EQ(seen[0].Header("Accept-Encoding"), std::nullopt);
+  }
 }
 
-TEST(CurlTransportTest, MethodsAndEmptyBodies) {
+TEST_P(CurlTransportTest, MethodsAndEmptyBodies) {
   TestServer server([](ReceivedRequest const& r) {
     return Ok(r.method + " " + r.Header("Content-Length").value_or("-"));
   });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   for (std::string method : {"GET", "DELETE", "PUT", "PATCH", "POST"}) {
     HttpRequest request;
     request.method = method;
@@ -121,9 +147,9 @@ TEST(CurlTransportTest, MethodsAndEmptyBodies) {
   EXPECT_EQ(result->body, "");
 }
 
-TEST(CurlTransportTest, ReusesTheConnection) {
+TEST_P(CurlTransportTest, ReusesTheConnection) {
   TestServer server([](ReceivedRequest const&) { return Ok("ok"); });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   for (int i = 0; i < 5; ++i) {
     HttpRequest request;
     request.url = server.Url("/n/" + std::to_string(i));
@@ -168,11 +194,11 @@ std::vector<std::string> const kMixedEchoes = {
     "DELETE|-|-|",       "GET|-|-|", "PUT|3|set|put", "DELETE|-|-|",
     "POST|0|-|",         "GET|-|-|"};
 
-TEST(CurlTransportTest, AReusedHandleCarriesNothingOver) {
+TEST_P(CurlTransportTest, AReusedHandleCarriesNothingOver) {
   TestServer server(Echo);
   CurlOptions options;
   options.max_connections = 1;  // one handle, reused by every Send
-  auto transport = MakeCurlTransport(options);
+  auto transport = Make(options);
   auto requests = MixedRequests(server);
   for (std::size_t i = 0; i < requests.size(); ++i) {
     auto result = transport->Send(requests[i]);
@@ -183,11 +209,11 @@ TEST(CurlTransportTest, AReusedHandleCarriesNothingOver) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(CurlTransportTest, AHandleReusedWithinSendAllCarriesNothingOver) {
+TEST_P(CurlTransportTest, AHandleReusedWithinSendAllCarriesNothingOver) {
   TestServer server(Echo);
   CurlOptions options;
   options.max_connections = 1;  // one handle, passed from each to the next
-  auto transport = MakeCurlTransport(options);
+  auto transport = Make(options);
   auto requests = MixedRequests(server);
   for (int round = 0; round < 2; ++round) {
     auto results = transport->SendAll(requests);
@@ -201,11 +227,11 @@ TEST(CurlTransportTest, AHandleReusedWithinSendAllCarriesNothingOver) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(CurlTransportTest, ConcurrentRequests) {
+TEST_P(CurlTransportTest, ConcurrentRequests) {
   TestServer server([](ReceivedRequest const& r) { return Ok(r.target); });
   CurlOptions options;
   options.max_connections = 4;
-  auto transport = MakeCurlTransport(options);
+  auto transport = Make(options);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int t = 0; t < 6; ++t) {
@@ -225,11 +251,11 @@ TEST(CurlTransportTest, ConcurrentRequests) {
   EXPECT_LE(server.accepted(), 6 + 4);
 }
 
-TEST(CurlTransportTest, SendAllAnswersInOrderOverAFewConnections) {
+TEST_P(CurlTransportTest, SendAllAnswersInOrderOverAFewConnections) {
   TestServer server([](ReceivedRequest const& r) { return Ok(r.target); });
   CurlOptions options;
   options.max_connections = 3;
-  auto transport = MakeCurlTransport(options);
+  auto transport = Make(options);
   std::vector<HttpRequest> requests(40);
   for (std::size_t i = 0; i < requests.size(); ++i) {
     requests[i].url = server.Url("/r/" + std::to_string(i));
@@ -254,7 +280,7 @@ TEST(CurlTransportTest, SendAllAnswersInOrderOverAFewConnections) {
   EXPECT_LE(server.accepted(), 3);
 }
 
-TEST(CurlTransportTest, SendAllReportsEachFailureOnItsOwn) {
+TEST_P(CurlTransportTest, SendAllReportsEachFailureOnItsOwn) {
   TestServer server([](ReceivedRequest const& r) {
     if (r.target == "/cut") {
       return Reply{Reply::Kind::kSendAndClose,
@@ -262,7 +288,7 @@ TEST(CurlTransportTest, SendAllReportsEachFailureOnItsOwn) {
     }
     return Ok(r.target);
   });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   std::vector<HttpRequest> requests(4);
   requests[0].url = server.Url("/a");
   requests[1].url = server.Url("/cut");
@@ -278,11 +304,11 @@ TEST(CurlTransportTest, SendAllReportsEachFailureOnItsOwn) {
   EXPECT_EQ(results[3]->body, "/b");
 }
 
-TEST(CurlTransportTest, TimeoutIsHttpTimeout) {
+TEST_P(CurlTransportTest, TimeoutIsHttpTimeout) {
   TestServer server([](ReceivedRequest const&) {
     return Reply{Reply::Kind::kHang, {}};
   });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   HttpRequest request;
   request.url = server.Url("/slow");
   request.timeout = milliseconds(300);
@@ -295,8 +321,8 @@ TEST(CurlTransportTest, TimeoutIsHttpTimeout) {
   EXPECT_EQ(result.status().error_info().metadata.at("method"), "GET");
 }
 
-TEST(CurlTransportTest, ConnectionRefusedIsNotSent) {
-  auto transport = MakeCurlTransport();
+TEST_P(CurlTransportTest, ConnectionRefusedIsNotSent) {
+  auto transport = Make();
   HttpRequest request;
   request.method = "POST";
   request.url =
@@ -310,7 +336,7 @@ TEST(CurlTransportTest, ConnectionRefusedIsNotSent) {
   EXPECT_EQ(metadata.at("url").find('?'), std::string::npos);
 }
 
-TEST(CurlTransportTest, ServerClosingMidResponseIsConnectionLost) {
+TEST_P(CurlTransportTest, ServerClosingMidResponseIsConnectionLost) {
   TestServer server([](ReceivedRequest const& r) {
     if (r.target == "/cut") {
       // Promises 100 bytes, sends 7.
@@ -319,7 +345,7 @@ TEST(CurlTransportTest, ServerClosingMidResponseIsConnectionLost) {
     }
     return Reply{Reply::Kind::kSendAndClose, ""};  // nothing at all
   });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   HttpRequest cut;
   cut.url = server.Url("/cut");
   auto result = transport->Send(cut);
@@ -330,15 +356,15 @@ TEST(CurlTransportTest, ServerClosingMidResponseIsConnectionLost) {
 
   HttpRequest nothing;
   nothing.url = server.Url("/nothing");
-  auto empty = MakeCurlTransport()->Send(nothing);
+  auto empty = Make()->Send(nothing);
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.status().reason(), "HTTP_CONNECTION_LOST");
   EXPECT_EQ(empty.status().error_info().metadata.at("transport_code"),
             "CURLE_GOT_NOTHING");
 }
 
-TEST(CurlTransportTest, BadUrls) {
-  auto transport = MakeCurlTransport();
+TEST_P(CurlTransportTest, BadUrls) {
+  auto transport = Make();
   for (std::string url :
        {"", "ftp://127.0.0.1/x", "file:///etc/passwd", "http://[::1"}) {
     HttpRequest request;
@@ -350,9 +376,9 @@ TEST(CurlTransportTest, BadUrls) {
   }
 }
 
-TEST(CurlTransportTest, HeaderInjectionIsRefused) {
+TEST_P(CurlTransportTest, HeaderInjectionIsRefused) {
   TestServer server([](ReceivedRequest const&) { return Ok("ok"); });
-  auto transport = MakeCurlTransport();
+  auto transport = Make();
   for (HttpHeader header : {HttpHeader{"X-Note", "a\r\nX-Injected: 1"},
                             HttpHeader{"X-Note", "a\nb"},
                             HttpHeader{"Bad Name", "v"}, HttpHeader{"", "v"}}) {
@@ -377,13 +403,13 @@ TEST(CurlTransportTest, HeaderInjectionIsRefused) {
   EXPECT_EQ(server.requests().back().Header("X-Empty"), "");
 }
 
-TEST(CurlTransportTest, ResponseBodyLimit) {
+TEST_P(CurlTransportTest, ResponseBodyLimit) {
   TestServer server([](ReceivedRequest const& r) {
     return Ok(std::string(r.target.size() * 100, 'x'));
   });
   CurlOptions options;
   options.max_response_bytes = 1000;
-  auto transport = MakeCurlTransport(options);
+  auto transport = Make(options);
   auto small = transport->Send(HttpRequest{"GET", server.Url("/123456789")});
   ASSERT_TRUE(small.ok()) << small.status();
   EXPECT_EQ(small->body.size(), 1000u);
@@ -395,35 +421,36 @@ TEST(CurlTransportTest, ResponseBodyLimit) {
   EXPECT_TRUE(transport->Send(HttpRequest{"GET", server.Url("/1")}).ok());
 }
 
-TEST(CurlTransportTest, RedirectsAreReturnedNotFollowed) {
+TEST_P(CurlTransportTest, RedirectsAreReturnedNotFollowed) {
   TestServer server([](ReceivedRequest const&) {
     return Reply{Reply::Kind::kRespond,
                  HttpResponseText(302, "", {{"Location", "/elsewhere"}})};
   });
-  auto result = MakeCurlTransport()->Send(HttpRequest{"GET", server.Url("/")});
+  auto result = Make()->Send(HttpRequest{"GET", server.Url("/")});
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->status, 302);
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
-TEST(CurlTransportTest, ProxyFromTheEnvironment) {
-  // libcurl reads http_proxy itself; the "proxy" here is the test server,
+TEST_P(CurlTransportTest, ProxyFromTheEnvironment) {
+  // libcurl reads http_proxy itself (the HTTP/1.1 transport hands proxied
+  // requests to libcurl); the "proxy" here is the test server,
   // which then sees the absolute-form request target (RFC 9112 §3.2.2).
   TestServer proxy([](ReceivedRequest const& r) { return Ok(r.target); });
   ::setenv("http_proxy", proxy.Url("").c_str(), 1);
-  auto result = MakeCurlTransport()->Send(
-      HttpRequest{"GET", "http://returns.example.invalid/v1/x"});
+  auto result =
+      Make()->Send(HttpRequest{"GET", "http://returns.example.invalid/v1/x"});
   ::unsetenv("http_proxy");
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->body, "http://returns.example.invalid/v1/x");
 }
 
-TEST(CurlTransportTest, LogsOneRedactedLinePerExchange) {
+TEST_P(CurlTransportTest, LogsOneRedactedLinePerExchange) {
   TestServer server([](ReceivedRequest const&) { return Ok("{}"); });
   std::vector<std::string> lines;
   CurlOptions options;
   options.log = [&](std::string_view line) { lines.emplace_back(line); };
-  auto transport = MakeCurlTransport(options);
+  auto transport = Make(options);
   HttpRequest request;
   request.url = server.Url("/items?access_token=TopSecret999&limit=5");
   SetHeader(request.headers, "Authorization", "IAF TopSecret999");
@@ -446,7 +473,7 @@ TEST(CurlTransportTest, LogsOneRedactedLinePerExchange) {
 
 // The whole stack: curl under the retrying transport recovers from a 503
 // with Retry-After (the environment's sleep is a no-op recorder).
-TEST(CurlTransportTest, UnderTheRetryingTransport) {
+TEST_P(CurlTransportTest, UnderTheRetryingTransport) {
   std::atomic<int> calls{0};
   TestServer server([&](ReceivedRequest const&) {
     if (++calls == 1) {
@@ -458,8 +485,7 @@ TEST(CurlTransportTest, UnderTheRetryingTransport) {
   std::vector<milliseconds> sleeps;
   RetryEnvironment env = DefaultRetryEnvironment();
   env.sleep = [&](milliseconds d) { sleeps.push_back(d); };
-  auto transport =
-      MakeRetryingTransport(MakeCurlTransport(), RetryPolicy{}, env);
+  auto transport = MakeRetryingTransport(Make(), RetryPolicy{}, env);
   auto result = transport->Send(HttpRequest{"GET", server.Url("/r")});
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->body, "fine");
@@ -587,12 +613,12 @@ class TlsServer {
   std::thread thread_;
 };
 
-TEST(CurlTransportTlsTest, VerifiesCertificatesByDefault) {
+TEST_P(CurlTransportTest, TlsVerifiesCertificatesByDefault) {
   SelfSigned identity;
   TlsServer server(identity);
 
   // Default options: the self-signed certificate is not trusted.
-  auto rejected = MakeCurlTransport()->Send(HttpRequest{"GET", server.Url()});
+  auto rejected = Make()->Send(HttpRequest{"GET", server.Url()});
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.status().reason(), "HTTP_NOT_SENT");
   EXPECT_EQ(rejected.status().error_info().metadata.at("transport_code"),
@@ -601,27 +627,26 @@ TEST(CurlTransportTlsTest, VerifiesCertificatesByDefault) {
   // Trusting it through ca_file.
   CurlOptions trusted;
   trusted.ca_file = identity.pem_path;
-  auto ok = MakeCurlTransport(trusted)->Send(HttpRequest{"GET", server.Url()});
+  auto ok = Make(trusted)->Send(HttpRequest{"GET", server.Url()});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->body, "tls");
 
   // Turning verification off (local test servers only).
   CurlOptions insecure;
   insecure.verify_tls = false;
-  auto unverified =
-      MakeCurlTransport(insecure)->Send(HttpRequest{"GET", server.Url()});
+  auto unverified = Make(insecure)->Send(HttpRequest{"GET", server.Url()});
   ASSERT_TRUE(unverified.ok()) << unverified.status();
 }
 
 // A plain HTTP server never answers the ClientHello: the handshake times
 // out before anything was sent, which is HTTP_NOT_SENT (safe to resend), not
 // HTTP_TIMEOUT.
-TEST(CurlTransportTlsTest, HandshakeTimeoutIsNotSent) {
+TEST_P(CurlTransportTest, TlsHandshakeTimeoutIsNotSent) {
   TestServer plain([](ReceivedRequest const&) { return Ok("plain"); });
   std::string url = "https://127.0.0.1:" + std::to_string(plain.port()) + "/";
   CurlOptions options;
   options.connect_timeout = milliseconds(300);
-  auto result = MakeCurlTransport(options)->Send(HttpRequest{"GET", url});
+  auto result = Make(options)->Send(HttpRequest{"GET", url});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().reason(), "HTTP_NOT_SENT");
   EXPECT_EQ(result.status().error_info().metadata.at("transport_code"),

@@ -69,5 +69,30 @@ struct CurlOptions {
 ///                         (kResourceExhausted; the request was processed)
 std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options = {});
 
+/// An HttpTransport for many small requests to one API, such as a returns
+/// sync's batch reads: libcurl sets each connection up (DNS, TCP, TLS with
+/// the verification above), and Sanbao speaks HTTP/1.1 on it itself
+/// (Boost.Beast's parser, inside the library). An exchange costs one send
+/// and mostly one receive, and one poll() serves every connection of a
+/// SendAll() call, where libcurl's own HTTP code adds two polls per request.
+/// Same options, error reasons and transport codes as MakeCurlTransport,
+/// with these differences:
+///
+/// - HTTP/1.1 only; no Accept-Encoding is sent, so bodies come as the
+///   server sends them (a caller that asks for an encoding decodes it).
+/// - When a proxy variable is set in the environment (http_proxy,
+///   https_proxy, all_proxy, either case), requests go through
+///   MakeCurlTransport(options) instead, so proxies and no_proxy behave
+///   exactly as libcurl defines them.
+/// - New connections are set up one after another, in the calling thread.
+/// - A kept-alive connection idle for over a second is checked before
+///   reuse. A request whose reused connection turns out closed is sent again
+///   on a new connection once, when nothing of it had left or, for an
+///   idempotent method (RFC 9110 §9.2.2), when no answer had begun; else it
+///   fails with HTTP_CONNECTION_LOST.
+/// - The request's own Content-Length, Transfer-Encoding and Connection
+///   headers are dropped: the framing is the transport's.
+std::shared_ptr<HttpTransport> MakeCurlHttp1Transport(CurlOptions options = {});
+
 }  // namespace v1
 }  // namespace sanbao
