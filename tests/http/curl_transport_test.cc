@@ -494,6 +494,91 @@ TEST_P(CurlTransportTest, UnderTheRetryingTransport) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
+// Response framings the transports must read alike: an interim 1xx answer
+// before the final one, a chunked body, and a body that ends with the
+// connection (RFC 9112 §6.3).
+TEST_P(CurlTransportTest, ReadsInterimChunkedAndCloseDelimitedResponses) {
+  TestServer server([](ReceivedRequest const& r) {
+    if (r.target == "/interim") {
+      return Reply{Reply::Kind::kRespond,
+                   "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" +
+                       HttpResponseText(200, "final", {{"X-Final", "yes"}})};
+    }
+    if (r.target == "/chunked") {
+      return Reply{Reply::Kind::kRespond,
+                   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"};
+    }
+    return Reply{Reply::Kind::kSendAndClose,
+                 "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close"};
+  });
+  auto transport = Make();
+  auto interim = transport->Send(HttpRequest{"GET", server.Url("/interim")});
+  ASSERT_TRUE(interim.ok()) << interim.status();
+  EXPECT_EQ(interim->status, 200);
+  EXPECT_EQ(interim->body, "final");
+  EXPECT_EQ(FindHeader(interim->headers, "X-Final"), "yes");
+  EXPECT_EQ(FindHeader(interim->headers, "Link"), std::nullopt);
+  auto chunked = transport->Send(HttpRequest{"GET", server.Url("/chunked")});
+  ASSERT_TRUE(chunked.ok()) << chunked.status();
+  EXPECT_EQ(chunked->body, "hello, world");
+  auto closed = transport->Send(HttpRequest{"GET", server.Url("/close")});
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->body, "until close");
+  // The first two shared a connection; the third's ended with it.
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+// --- HTTP/1.1 transport: kept-alive connections the server closed ---------
+
+// Answers the first request as if keeping the connection, then closes it.
+TestServer::Handler ClosesAfterTheFirstAnswer() {
+  auto count = std::make_shared<std::atomic<int>>(0);
+  return [count](ReceivedRequest const& r) {
+    std::string text = HttpResponseText(200, r.method + " " + r.target);
+    if (++*count == 1) return Reply{Reply::Kind::kSendAndClose, text};
+    return Reply{Reply::Kind::kRespond, text};
+  };
+}
+
+TEST(Http1TransportTest, AGetOnAConnectionTheServerClosedGoesOnANewOne) {
+  TestServer server(ClosesAfterTheFirstAnswer());
+  auto transport = MakeCurlHttp1Transport();
+  ASSERT_TRUE(transport->Send(HttpRequest{"GET", server.Url("/1")}).ok());
+  auto second = transport->Send(HttpRequest{"GET", server.Url("/2")});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->body, "GET /2");
+  EXPECT_EQ(server.accepted(), 2);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(Http1TransportTest, APostOnAConnectionTheServerClosedIsReportedLost) {
+  TestServer server(ClosesAfterTheFirstAnswer());
+  auto transport = MakeCurlHttp1Transport();
+  ASSERT_TRUE(transport->Send(HttpRequest{"GET", server.Url("/1")}).ok());
+  HttpRequest post{"POST", server.Url("/refund")};
+  post.body = "{}";
+  auto result = transport->Send(post);
+  // Not idempotent, and already on the wire: sending it again is the
+  // caller's decision (the retrying transport's, or the connector's).
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_CONNECTION_LOST");
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(Http1TransportTest, AConnectionIdleForASecondIsCheckedBeforeReuse) {
+  TestServer server(ClosesAfterTheFirstAnswer());
+  auto transport = MakeCurlHttp1Transport();
+  ASSERT_TRUE(transport->Send(HttpRequest{"GET", server.Url("/1")}).ok());
+  std::this_thread::sleep_for(milliseconds(1200));
+  HttpRequest post{"POST", server.Url("/refund")};
+  post.body = "{}";
+  auto result = transport->Send(post);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->body, "POST /refund");
+  EXPECT_EQ(server.accepted(), 2);
+}
+
 // --- TLS -------------------------------------------------------------------
 
 struct SslDeleter {

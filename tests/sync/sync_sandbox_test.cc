@@ -1,10 +1,13 @@
-// The whole chain over HTTP: curl transport -> retries -> OAuth -> eBay
+// The whole chain over HTTP: curl transport (libcurl's HTTP, and HTTP/1.1
+// on libcurl connections) -> retries -> OAuth -> eBay
 // connection -> sync -> SQLite store, against the eBay sandbox, with faults
 // injected while the sync runs.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
 
 #include "sanbao/ebay/connection.h"
 #include "sanbao/http/oauth.h"
@@ -23,12 +26,16 @@ using testing_util::SandboxHarness;
 
 Instant const kNow = *ParseInstant("2026-11-20T12:00:00Z");
 
-class SyncSandboxTest : public ::testing::Test {
+enum class Http { kLibcurl, kHttp1 };
+
+class SyncSandboxTest : public ::testing::TestWithParam<Http> {
  protected:
   void SetUp() override {
+    std::string name =
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
     path_ = std::filesystem::temp_directory_path() /
-            ("sanbao_sync_sandbox_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+            ("sanbao_sync_sandbox_" + std::to_string(::getpid()) + "_" + name +
              ".db");
     Remove();
     auto store = OpenSqliteStore({.path = path_.string()});
@@ -72,7 +79,10 @@ class SyncSandboxTest : public ::testing::Test {
     // and 5xx bursts to parallel requests.
     RetryPolicy policy;
     policy.max_attempts = 10;
-    auto http = MakeRetryingTransport(MakeCurlTransport(curl), policy, env);
+    auto http = MakeRetryingTransport(GetParam() == Http::kLibcurl
+                                          ? MakeCurlTransport(curl)
+                                          : MakeCurlHttp1Transport(curl),
+                                      policy, env);
     auto const& o = sandbox.sandbox().options();
     OAuthClientOptions oauth;
     oauth.token_url = sandbox.url() + "/identity/v1/oauth2/token";
@@ -113,7 +123,14 @@ class SyncSandboxTest : public ::testing::Test {
   SellerRules rules_;
 };
 
-TEST_F(SyncSandboxTest, SyncsEveryReturnOverHttp) {
+INSTANTIATE_TEST_SUITE_P(Transports, SyncSandboxTest,
+                         ::testing::Values(Http::kLibcurl, Http::kHttp1),
+                         [](::testing::TestParamInfo<Http> const& info) {
+                           return info.param == Http::kLibcurl ? "Libcurl"
+                                                               : "Http1";
+                         });
+
+TEST_P(SyncSandboxTest, SyncsEveryReturnOverHttp) {
   SandboxHarness sandbox(Options(600));
   auto s = Sync(sandbox);
   ASSERT_TRUE(s.ok()) << s.status();
@@ -136,7 +153,7 @@ TEST_F(SyncSandboxTest, SyncsEveryReturnOverHttp) {
   EXPECT_EQ(again->approved, 0);
 }
 
-TEST_F(SyncSandboxTest, CompletesWithExactCountsUnderFaults) {
+TEST_P(SyncSandboxTest, CompletesWithExactCountsUnderFaults) {
   // 429 storms and 5xx bursts all through the run, and every token expires
   // in the middle of the pagination.
   SandboxHarness* self = nullptr;
@@ -169,7 +186,7 @@ TEST_F(SyncSandboxTest, CompletesWithExactCountsUnderFaults) {
   ExpectExactlyOnce(sandbox, *s);
 }
 
-TEST_F(SyncSandboxTest, ARefundWhoseAnswerTimesOutIsNotIssuedTwice) {
+TEST_P(SyncSandboxTest, ARefundWhoseAnswerTimesOutIsNotIssuedTwice) {
   // The first refunds are applied, then answered after the client gave up
   // (the sandbox really sleeps here).
   auto options = Options(300);
