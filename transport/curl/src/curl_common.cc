@@ -213,6 +213,18 @@ Status CheckHeaders(HttpRequest const& request) {
   return Status();
 }
 
+void SetConnectionOptions(CURL* curl, CurlOptions const& options,
+                          CURLSH* share) {
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  if (!options.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_SHARE, share);
+}
+
 void LogExchange(HttpLogSink const& log, HttpRequest const& request,
                  StatusOr<HttpResponse> const& result,
                  std::chrono::steady_clock::time_point started) {

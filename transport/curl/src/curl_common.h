@@ -15,6 +15,7 @@
 #include "sanbao/http/http.h"
 #include "sanbao/http/log.h"
 #include "sanbao/status_or.h"
+#include "sanbao/transport/curl.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -43,6 +44,12 @@ bool HasHttpScheme(std::string const& url);
 
 /// HTTP_BAD_HEADER or HTTP_BAD_REQUEST for what must never be sent.
 Status CheckHeaders(HttpRequest const& request);
+
+/// What every connection of either transport is set up with: http(s)
+/// only, no signals, TLS verification as `options` say, and `share`'s DNS
+/// and TLS session caches.
+void SetConnectionOptions(CURL* curl, CurlOptions const& options,
+                          CURLSH* share);
 
 /// The one redacted log line of an exchange.
 void LogExchange(HttpLogSink const& log, HttpRequest const& request,

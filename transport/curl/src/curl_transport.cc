@@ -378,22 +378,13 @@ class CurlTransport final : public HttpTransport {
     EasyHandle handle(curl_easy_init());
     CURL* curl = handle.get();
     if (curl == nullptr) return handle;
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    SetConnectionOptions(curl, options_, share_.get());
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER,
-                     options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST,
-                     options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_file.empty()) {
-      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
-    }
     curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L);
-    curl_easy_setopt(curl, CURLOPT_SHARE, share_.get());
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
     return handle;

@@ -223,9 +223,8 @@ class Http1Transport final : public HttpTransport {
         auto left = std::chrono::ceil<milliseconds>(wake - Clock::now());
         int wait = static_cast<int>(std::clamp<long>(left.count(), 0, 1000));
         if (::poll(fds.data(), fds.size(), wait) < 0 && errno != EINTR) {
-          for (auto& f : flights) {
-            Fail(f, CURLE_RECV_ERROR, true, std::strerror(errno));
-          }
+          std::string why = std::strerror(errno);
+          for (auto& f : flights) Fail(f, CURLE_RECV_ERROR, true, why.c_str());
           flights.clear();
           continue;
         }
@@ -501,20 +500,11 @@ class Http1Transport final : public HttpTransport {
     curl_easy_setopt(curl, CURLOPT_URL, target.origin.c_str());
     curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
     curl_easy_setopt(curl, CURLOPT_PROXY, "");  // direct (see SendAll)
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    SetConnectionOptions(curl, options_, share_.get());
     curl_easy_setopt(
         curl, CURLOPT_CONNECTTIMEOUT_MS,
         static_cast<long>(std::min(left, options_.connect_timeout).count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER,
-                     options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST,
-                     options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_file.empty()) {
-      curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
-    }
-    curl_easy_setopt(curl, CURLOPT_SHARE, share_.get());
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     if (rc != CURLE_OK) {
