@@ -629,11 +629,15 @@ struct SelfSigned {
   ~SelfSigned() { std::remove(pem_path.c_str()); }
 };
 
-// Answers every TLS connection with one "200 tls" response.
+// Answers every TLS connection with one "200 tls" response, or, with
+// `keep_alive_body`, answers each request on it with that body and keeps
+// the connection (one connection at a time).
 class TlsServer {
  public:
-  explicit TlsServer(SelfSigned const& identity)
-      : ctx_(SSL_CTX_new(TLS_server_method())) {
+  explicit TlsServer(SelfSigned const& identity,
+                     std::string keep_alive_body = {})
+      : ctx_(SSL_CTX_new(TLS_server_method())),
+        keep_alive_body_(std::move(keep_alive_body)) {
     SSL_CTX_use_certificate(ctx_.get(), identity.cert.get());
     SSL_CTX_use_PrivateKey(ctx_.get(), identity.key.get());
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -673,15 +677,28 @@ class TlsServer {
         ++handshakes_;
         std::string request;
         char buf[4096];
-        while (request.find("\r\n\r\n") == std::string::npos) {
-          int n = SSL_read(ssl, buf, sizeof buf);
-          if (n <= 0) break;
-          request.append(buf, static_cast<std::size_t>(n));
+        for (bool more = true; more && !stopping_;) {
+          std::size_t end;
+          while ((end = request.find("\r\n\r\n")) == std::string::npos) {
+            int n = SSL_read(ssl, buf, sizeof buf);
+            if (n <= 0) {
+              more = false;
+              break;
+            }
+            request.append(buf, static_cast<std::size_t>(n));
+          }
+          if (!more) break;
+          request.erase(0, end + 4);  // GETs only: no body follows
+          std::string response =
+              keep_alive_body_.empty()
+                  ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: "
+                    "close\r\n\r\ntls"
+                  : "HTTP/1.1 200 OK\r\nContent-Length: " +
+                        std::to_string(keep_alive_body_.size()) + "\r\n\r\n" +
+                        keep_alive_body_;
+          SSL_write(ssl, response.data(), static_cast<int>(response.size()));
+          more = !keep_alive_body_.empty();
         }
-        std::string response =
-            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n"
-            "\r\ntls";
-        SSL_write(ssl, response.data(), static_cast<int>(response.size()));
         SSL_shutdown(ssl);
       }
       SSL_free(ssl);
@@ -691,6 +708,7 @@ class TlsServer {
   }
 
   std::unique_ptr<SSL_CTX, SslDeleter> ctx_;
+  std::string keep_alive_body_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -721,6 +739,35 @@ TEST_P(CurlTransportTest, TlsVerifiesCertificatesByDefault) {
   insecure.verify_tls = false;
   auto unverified = Make(insecure)->Send(HttpRequest{"GET", server.Url()});
   ASSERT_TRUE(unverified.ok()) << unverified.status();
+}
+
+// Several exchanges on one TLS connection, each answer spanning several TLS
+// records (16 KiB each), for Send and for SendAll.
+TEST_P(CurlTransportTest, TlsKeepsTheConnectionAcrossExchanges) {
+  SelfSigned identity;
+  std::string body(100 * 1024, 'x');
+  for (std::size_t i = 0; i < body.size(); i += 97) body[i] = 'y';
+  TlsServer server(identity, body);
+  CurlOptions options;
+  options.ca_file = identity.pem_path;
+  options.max_connections = 1;  // the server takes one connection at a time
+  {
+    auto transport = Make(options);
+    for (int i = 0; i < 3; ++i) {
+      auto result = transport->Send(HttpRequest{"GET", server.Url()});
+      ASSERT_TRUE(result.ok()) << i << ": " << result.status();
+      EXPECT_EQ(result->body, body) << i;
+    }
+  }  // closes its connection, so the server takes the next one
+  {
+    auto transport = Make(options);
+    std::vector<HttpRequest> batch(5, HttpRequest{"GET", server.Url()});
+    for (auto const& result : transport->SendAll(batch)) {
+      ASSERT_TRUE(result.ok()) << result.status();
+      EXPECT_EQ(result->body, body);
+    }
+  }
+  EXPECT_EQ(server.handshakes(), 2);
 }
 
 // A plain HTTP server never answers the ClientHello: the handshake times
