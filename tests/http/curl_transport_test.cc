@@ -4,6 +4,8 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -631,13 +633,15 @@ struct SelfSigned {
 
 // Answers every TLS connection with one "200 tls" response, or, with
 // `keep_alive_body`, answers each request on it with that body and keeps
-// the connection (one connection at a time).
+// the connection. Connections are served one at a time, or, with `gather`,
+// only once that many are waiting, and then all at once.
 class TlsServer {
  public:
   explicit TlsServer(SelfSigned const& identity,
-                     std::string keep_alive_body = {})
+                     std::string keep_alive_body = {}, int gather = 1)
       : ctx_(SSL_CTX_new(TLS_server_method())),
-        keep_alive_body_(std::move(keep_alive_body)) {
+        keep_alive_body_(std::move(keep_alive_body)),
+        gather_(gather) {
     SSL_CTX_use_certificate(ctx_.get(), identity.cert.get());
     SSL_CTX_use_PrivateKey(ctx_.get(), identity.key.get());
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -664,51 +668,73 @@ class TlsServer {
 
  private:
   void Loop() {
+    std::vector<int> waiting;
     while (!stopping_) {
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, 50) <= 0) continue;
       int client = ::accept(fd_, nullptr, nullptr);
       if (client < 0) continue;
-      timeval tv{5, 0};
-      ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      SSL* ssl = SSL_new(ctx_.get());
-      SSL_set_fd(ssl, client);
-      if (SSL_accept(ssl) == 1) {
-        ++handshakes_;
-        std::string request;
-        char buf[4096];
-        for (bool more = true; more && !stopping_;) {
-          std::size_t end;
-          while ((end = request.find("\r\n\r\n")) == std::string::npos) {
-            int n = SSL_read(ssl, buf, sizeof buf);
-            if (n <= 0) {
-              more = false;
-              break;
-            }
-            request.append(buf, static_cast<std::size_t>(n));
-          }
-          if (!more) break;
-          request.erase(0, end + 4);  // GETs only: no body follows
-          std::string response =
-              keep_alive_body_.empty()
-                  ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: "
-                    "close\r\n\r\ntls"
-                  : "HTTP/1.1 200 OK\r\nContent-Length: " +
-                        std::to_string(keep_alive_body_.size()) + "\r\n\r\n" +
-                        keep_alive_body_;
-          SSL_write(ssl, response.data(), static_cast<int>(response.size()));
-          more = !keep_alive_body_.empty();
-        }
-        SSL_shutdown(ssl);
+      waiting.push_back(client);
+      if (static_cast<int>(waiting.size()) < gather_) continue;
+      if (waiting.size() == 1) {
+        Serve(client);
+      } else {
+        std::vector<std::thread> serving;
+        for (int fd : waiting) serving.emplace_back([this, fd] { Serve(fd); });
+        for (auto& t : serving) t.join();
       }
-      SSL_free(ssl);
-      ERR_clear_error();
-      ::close(client);
+      waiting.clear();
     }
+    for (int fd : waiting) ::close(fd);
+  }
+
+  void Serve(int client) {
+    // A client that gave up must not kill the test with SIGPIPE (OpenSSL
+    // writes with write(2)); blocked here, the write fails with EPIPE.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    timeval tv{5, 0};
+    ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    SSL* ssl = SSL_new(ctx_.get());
+    SSL_set_fd(ssl, client);
+    if (SSL_accept(ssl) == 1) {
+      ++handshakes_;
+      std::string request;
+      char buf[4096];
+      for (bool more = true; more && !stopping_;) {
+        std::size_t end;
+        while ((end = request.find("\r\n\r\n")) == std::string::npos) {
+          int n = SSL_read(ssl, buf, sizeof buf);
+          if (n <= 0) {
+            more = false;
+            break;
+          }
+          request.append(buf, static_cast<std::size_t>(n));
+        }
+        if (!more) break;
+        request.erase(0, end + 4);  // GETs only: no body follows
+        std::string response =
+            keep_alive_body_.empty()
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: "
+                  "close\r\n\r\ntls"
+                : "HTTP/1.1 200 OK\r\nContent-Length: " +
+                      std::to_string(keep_alive_body_.size()) + "\r\n\r\n" +
+                      keep_alive_body_;
+        SSL_write(ssl, response.data(), static_cast<int>(response.size()));
+        more = !keep_alive_body_.empty();
+      }
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    ERR_clear_error();
+    ::close(client);
   }
 
   std::unique_ptr<SSL_CTX, SslDeleter> ctx_;
   std::string keep_alive_body_;
+  int gather_ = 1;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -768,6 +794,24 @@ TEST_P(CurlTransportTest, TlsKeepsTheConnectionAcrossExchanges) {
     }
   }
   EXPECT_EQ(server.handshakes(), 2);
+}
+
+// The connections a batch needs are set up together: this server completes
+// no TLS handshake until all three have connected, so setting them up one
+// after another would time out on the first.
+TEST_P(CurlTransportTest, TlsConnectionsOfABatchAreSetUpTogether) {
+  SelfSigned identity;
+  TlsServer server(identity, {}, 3);
+  CurlOptions options;
+  options.ca_file = identity.pem_path;
+  options.max_connections = 3;
+  options.connect_timeout = milliseconds(5000);
+  std::vector<HttpRequest> batch(3, HttpRequest{"GET", server.Url()});
+  for (auto const& result : Make(options)->SendAll(batch)) {
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->body, "tls");
+  }
+  EXPECT_EQ(server.handshakes(), 3);
 }
 
 // A plain HTTP server never answers the ClientHello: the handshake times

@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -208,10 +209,12 @@ class Http1Transport final : public HttpTransport {
       flights.reserve(std::min(window, requests_.size()));
       std::vector<pollfd> fds;
       for (;;) {
+        std::size_t const started = flights.size();
         while (next_ < requests_.size() && flights.size() < window) {
           Flight f;
-          if (Start(f)) flights.push_back(std::move(f));
+          if (Prepare(f)) flights.push_back(std::move(f));
         }
+        Launch(flights, started);
         if (flights.empty()) break;
         fds.clear();
         auto wake = Clock::time_point::max();
@@ -253,9 +256,9 @@ class Http1Transport final : public HttpTransport {
     std::vector<StatusOr<HttpResponse>> results;
 
    private:
-    // Checks, frames and starts sending the next request; false when it is
-    // already finished (refused, or not sent).
-    bool Start(Flight& f) {
+    // Checks and frames the next request and finds it an idle connection if
+    // there is one; false when it is already finished (refused).
+    bool Prepare(Flight& f) {
       f.index = next_++;
       f.request = &requests_[f.index];
       f.started = Clock::now();
@@ -283,24 +286,62 @@ class Http1Transport final : public HttpTransport {
                                  : transport_.options_.request_timeout;
       f.deadline = f.started + timeout;
       f.out = Serialize(request, f.target, transport_.options_.user_agent);
-      return Begin(f, Reuse(f.target.origin));
+      f.conn = Reuse(f.target.origin);
+      return true;
     }
 
-    // Starts (again) on `conn`, or on a new connection if it is null.
-    bool Begin(Flight& f, ConnectionPtr conn) {
+    // Starts sending flights[from...], after setting up together the
+    // connections they lack (the first in this thread, the others in
+    // threads of their own); drops those that end here.
+    void Launch(std::vector<Flight>& flights, std::size_t from) {
+      std::vector<std::size_t> lacking;
+      for (std::size_t i = from; i < flights.size(); ++i) {
+        if (!flights[i].conn) lacking.push_back(i);
+      }
+      std::vector<StatusOr<ConnectionPtr>> made(lacking.size());
+      auto connect = [&](std::size_t k) {
+        Flight const& f = flights[lacking[k]];
+        made[k] = transport_.Connect(*f.request, f.target, f.deadline);
+      };
+      {
+        std::vector<std::jthread> helpers;
+        for (std::size_t k = 1; k < lacking.size(); ++k) {
+          helpers.emplace_back(connect, k);
+        }
+        if (!lacking.empty()) connect(0);
+      }
+      for (std::size_t k = 0; k < lacking.size(); ++k) {
+        Flight& f = flights[lacking[k]];
+        if (made[k].ok()) {
+          f.conn = *std::move(made[k]);
+        } else {
+          Done(f, made[k].status());
+        }
+      }
+      std::size_t kept = from;
+      for (std::size_t i = from; i < flights.size(); ++i) {
+        Flight& f = flights[i];
+        if (!f.conn || !Write(f)) continue;  // finished: refused or failed
+        if (kept != i) flights[kept] = std::move(f);
+        ++kept;
+      }
+      flights.resize(kept);
+    }
+
+    // Sends `f` again from the start, on a new connection.
+    bool Resend(Flight& f) {
+      f.resent = true;
       f.sent = 0;
       f.in.clear();
       f.answered = false;
       f.parser.reset();
-      if (!conn) {
-        auto made = transport_.Connect(*f.request, f.target, f.deadline);
-        if (!made.ok()) {
-          Done(f, made.status());
-          return false;
-        }
-        conn = *std::move(made);
+      f.conn.reset();
+      auto made = transport_.Connect(*f.request, f.target, f.deadline);
+      if (!made.ok()) {
+        Done(f, made.status());
+        return false;
       }
-      f.conn = std::move(conn);
+      f.conn = *std::move(made);
       return Write(f);
     }
 
@@ -327,8 +368,7 @@ class Http1Transport final : public HttpTransport {
           // A reused connection the server had closed: nothing of the
           // request reached it, so it goes again on a new one.
           if (f.sent == 0 && f.conn->exchanges > 0 && !f.resent) {
-            f.resent = true;
-            return Begin(f, nullptr);
+            return Resend(f);
           }
           // Nothing of it sent: provably never left.
           Fail(f, CURLE_SEND_ERROR, f.sent > 0, curl_easy_strerror(rc));
@@ -415,8 +455,7 @@ class Http1Transport final : public HttpTransport {
           Idempotent(f.request->method)) {
         // A kept-alive connection closed under the request before any
         // answer: the request is sent again on a new connection.
-        f.resent = true;
-        return Begin(f, nullptr);
+        return Resend(f);
       }
       if (rc == CURLE_OK && f.parser && f.parser->got_some()) {
         boost::beast::error_code ec;

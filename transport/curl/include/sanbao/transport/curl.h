@@ -84,7 +84,8 @@ std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options = {});
 ///   https_proxy, all_proxy, either case), requests go through
 ///   MakeCurlTransport(options) instead, so proxies and no_proxy behave
 ///   exactly as libcurl defines them.
-/// - New connections are set up one after another, in the calling thread.
+/// - The new connections a SendAll() call needs are set up together, the
+///   first in the calling thread and each other one in a thread of its own.
 /// - A kept-alive connection idle for over a second is checked before
 ///   reuse. A request whose reused connection turns out closed is sent again
 ///   on a new connection once, when nothing of it had left or, for an
