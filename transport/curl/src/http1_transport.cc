@@ -49,9 +49,9 @@ constexpr std::size_t kReadChunk = 32 * 1024;
 // Where a request goes: its origin (the connection key), the request
 // target, and the Host header.
 struct Target {
-  std::string origin;       // scheme://host:port/, what libcurl connects to
-  std::string request_uri;  // path?query
-  std::string host;         // host[:port], as in the URL
+  std::string origin{};       // scheme://host:port/, what libcurl connects to
+  std::string request_uri{};  // path?query
+  std::string host{};         // host[:port], as in the URL
 };
 
 struct UrlDeleter {
