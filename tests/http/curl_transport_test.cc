@@ -378,6 +378,17 @@ TEST_P(CurlTransportTest, BadUrls) {
   }
 }
 
+TEST(Http1TransportTest, CredentialsInTheUrlAreRefused) {
+  TestServer server([](ReceivedRequest const&) { return Ok("ok"); });
+  std::string url = server.Url("/x");
+  url.insert(url.find("//") + 2, "seller:secret@");
+  auto result = MakeCurlHttp1Transport()->Send(HttpRequest{"GET", url});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().reason(), "HTTP_BAD_URL");
+  EXPECT_THAT(result.status().message(), Not(HasSubstr("secret")));
+  EXPECT_TRUE(server.requests().empty());
+}
+
 TEST_P(CurlTransportTest, HeaderInjectionIsRefused) {
   TestServer server([](ReceivedRequest const&) { return Ok("ok"); });
   auto transport = Make();

@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -82,6 +83,9 @@ std::optional<Target> ParseTarget(std::string const& text) {
   auto port = UrlPart(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   auto path = UrlPart(url.get(), CURLUPART_PATH);
   if (!scheme || !host || host->empty() || !port || !path) return std::nullopt;
+  // Credentials in the URL are refused, not silently dropped: send them
+  // in an Authorization header.
+  if (UrlPart(url.get(), CURLUPART_USER)) return std::nullopt;
   Target t;
   t.origin = *scheme + "://" + *host + ":" + *port + "/";
   t.request_uri = path->empty() ? "/" : *path;
@@ -306,7 +310,11 @@ class Http1Transport final : public HttpTransport {
       {
         std::vector<std::jthread> helpers;
         for (std::size_t k = 1; k < lacking.size(); ++k) {
-          helpers.emplace_back(connect, k);
+          try {
+            helpers.emplace_back(connect, k);
+          } catch (std::system_error const&) {
+            connect(k);  // no thread to be had: in this one, then
+          }
         }
         if (!lacking.empty()) connect(0);
       }

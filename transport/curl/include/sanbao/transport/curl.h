@@ -93,6 +93,7 @@ std::shared_ptr<HttpTransport> MakeCurlTransport(CurlOptions options = {});
 ///   fails with HTTP_CONNECTION_LOST.
 /// - The request's own Content-Length, Transfer-Encoding and Connection
 ///   headers are dropped: the framing is the transport's.
+/// - A URL with credentials (user:password@host) is HTTP_BAD_URL.
 std::shared_ptr<HttpTransport> MakeCurlHttp1Transport(CurlOptions options = {});
 
 }  // namespace v1
