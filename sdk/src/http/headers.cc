@@ -5,9 +5,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -15,12 +13,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
-}  // namespace
-
 std::optional<std::string_view> FindHeader(HttpHeaders const& headers,
                                            std::string_view name) {
   for (auto const& h : headers) {
-    if (EqualsIgnoreCase(h.name, name)) return std::string_view(h.value);
+    if (EqualsIgnoreAsciiCase(h.name, name)) return std::string_view(h.value);
   }
   return std::nullopt;
 }
@@ -35,7 +31,7 @@ std::vector<StatusOr<HttpResponse>> HttpTransport::SendAll(
 
 void SetHeader(HttpHeaders& headers, std::string_view name, std::string value) {
   std::erase_if(headers, [&](HttpHeader const& h) {
-    return EqualsIgnoreCase(h.name, name);
+    return EqualsIgnoreAsciiCase(h.name, name);
   });
   headers.push_back({std::string(name), std::move(value)});
 }

@@ -162,21 +162,12 @@ Status TooLargeError(HttpRequest const& request, CURLcode code,
                 std::move(info));
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (std::tolower(x) != std::tolower(y)) return false;
-  }
-  return true;
-}
-
 bool HasHttpScheme(std::string const& url) {
   auto colon = url.find("://");
   if (colon == std::string::npos) return false;
   std::string_view scheme(url.data(), colon);
-  return EqualsIgnoreCase(scheme, "http") || EqualsIgnoreCase(scheme, "https");
+  return EqualsIgnoreAsciiCase(scheme, "http") ||
+         EqualsIgnoreAsciiCase(scheme, "https");
 }
 
 // A CR or LF in a header would let a value inject headers or a second

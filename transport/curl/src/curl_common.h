@@ -39,7 +39,6 @@ Status TransportError(HttpRequest const& request, CURLcode code, bool connected,
 Status TooLargeError(HttpRequest const& request, CURLcode code,
                      std::size_t max_response_bytes);
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool HasHttpScheme(std::string const& url);
 
 /// HTTP_BAD_HEADER or HTTP_BAD_REQUEST for what must never be sent.

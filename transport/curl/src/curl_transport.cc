@@ -440,8 +440,9 @@ class CurlTransport final : public HttpTransport {
     bool has_content_type = false;
     std::string line;
     for (auto const& h : request.headers) {
-      if (EqualsIgnoreCase(h.name, "Expect")) has_expect = true;
-      if (EqualsIgnoreCase(h.name, "Content-Type")) has_content_type = true;
+      if (EqualsIgnoreAsciiCase(h.name, "Expect")) has_expect = true;
+      if (EqualsIgnoreAsciiCase(h.name, "Content-Type"))
+        has_content_type = true;
       // "Name;" is libcurl's spelling of a header with an empty value.
       line.assign(h.name);
       line += h.value.empty() ? std::string_view(";") : std::string_view(": ");

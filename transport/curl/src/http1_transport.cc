@@ -80,20 +80,22 @@ std::optional<Target> ParseTarget(std::string const& text) {
   }
   auto scheme = UrlPart(url.get(), CURLUPART_SCHEME);
   auto host = UrlPart(url.get(), CURLUPART_HOST);
-  auto port = UrlPart(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  auto port = UrlPart(url.get(), CURLUPART_PORT);  // as written, if at all
   auto path = UrlPart(url.get(), CURLUPART_PATH);
-  if (!scheme || !host || host->empty() || !port || !path) return std::nullopt;
+  if (!scheme || !host || host->empty() || !path) return std::nullopt;
   // Credentials in the URL are refused, not silently dropped: send them
   // in an Authorization header.
   if (UrlPart(url.get(), CURLUPART_USER)) return std::nullopt;
   Target t;
-  t.origin = *scheme + "://" + *host + ":" + *port + "/";
+  bool const tls = EqualsIgnoreAsciiCase(*scheme, "https");
+  t.origin =
+      *scheme + "://" + *host + ":" + port.value_or(tls ? "443" : "80") + "/";
   t.request_uri = path->empty() ? "/" : *path;
   if (auto query = UrlPart(url.get(), CURLUPART_QUERY)) {
     t.request_uri += "?" + *query;
   }
   t.host = *host;
-  if (UrlPart(url.get(), CURLUPART_PORT)) t.host += ":" + *port;
+  if (port) t.host += ":" + *port;
   return t;
 }
 
@@ -129,13 +131,13 @@ std::string Serialize(HttpRequest const& request, Target const& target,
   bool has_host = false;
   bool has_agent = false;
   for (auto const& h : request.headers) {
-    if (EqualsIgnoreCase(h.name, "Content-Length") ||
-        EqualsIgnoreCase(h.name, "Transfer-Encoding") ||
-        EqualsIgnoreCase(h.name, "Connection")) {
+    if (EqualsIgnoreAsciiCase(h.name, "Content-Length") ||
+        EqualsIgnoreAsciiCase(h.name, "Transfer-Encoding") ||
+        EqualsIgnoreAsciiCase(h.name, "Connection")) {
       continue;
     }
-    has_host = has_host || EqualsIgnoreCase(h.name, "Host");
-    has_agent = has_agent || EqualsIgnoreCase(h.name, "User-Agent");
+    has_host = has_host || EqualsIgnoreAsciiCase(h.name, "Host");
+    has_agent = has_agent || EqualsIgnoreAsciiCase(h.name, "User-Agent");
     out += h.name;
     out += h.value.empty() ? ":" : ": ";
     out += h.value;
@@ -236,9 +238,7 @@ class Http1Transport final : public HttpTransport {
           continue;
         }
         auto now = Clock::now();
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < flights.size(); ++i) {
-          Flight& f = flights[i];
+        KeepLive(flights, 0, [&](Flight& f, std::size_t i) {
           bool live = true;
           if (fds[i].revents != 0) {
             live = f.sent < f.out.size() ? Write(f) : Read(f);
@@ -247,12 +247,8 @@ class Http1Transport final : public HttpTransport {
             Fail(f, CURLE_OPERATION_TIMEDOUT, true, "timed out");
             live = false;
           }
-          if (live) {
-            if (kept != i) flights[kept] = std::move(f);
-            ++kept;
-          }
-        }
-        flights.resize(kept);
+          return live;
+        });
       }
       for (auto& conn : spare_) transport_.PutIdle(std::move(conn));
     }
@@ -326,11 +322,20 @@ class Http1Transport final : public HttpTransport {
           Done(f, made[k].status());
         }
       }
+      // Without a connection it has finished (not sent).
+      KeepLive(flights, from,
+               [&](Flight& f, std::size_t) { return f.conn && Write(f); });
+    }
+
+    // Runs `step` on flights[from...] in order, keeping those it returns
+    // true for (still on their way) in their order.
+    template <typename Step>
+    static void KeepLive(std::vector<Flight>& flights, std::size_t from,
+                         Step step) {
       std::size_t kept = from;
       for (std::size_t i = from; i < flights.size(); ++i) {
-        Flight& f = flights[i];
-        if (!f.conn || !Write(f)) continue;  // finished: refused or failed
-        if (kept != i) flights[kept] = std::move(f);
+        if (!step(flights[i], i)) continue;
+        if (kept != i) flights[kept] = std::move(flights[i]);
         ++kept;
       }
       flights.resize(kept);

@@ -24,6 +24,10 @@ struct HttpHeader {
 };
 using HttpHeaders = std::vector<HttpHeader>;
 
+/// Whether `a` and `b` are equal ignoring ASCII case, as header names
+/// (RFC 9110 §5.1) and URL schemes (RFC 3986 §3.1) compare.
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
+
 /// The value of the first header named `name` (ASCII case-insensitive).
 std::optional<std::string_view> FindHeader(HttpHeaders const& headers,
                                            std::string_view name);
