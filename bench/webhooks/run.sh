@@ -24,10 +24,18 @@ fi
 nice cmake --build "$build" --target sanbao_cli beast_hello >/dev/null
 
 work=$(mktemp -d)
-pids=()
+# The servers are started inside $(...), a subshell, so their pids are kept
+# in files: a shell variable set there would not reach this cleanup.
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for file in "$work"/*.pid; do
+    [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true
+  done
+  for file in "$work"/*.pid; do
+    for _ in $(seq 50); do
+      kill -0 "$(cat "$file" 2>/dev/null)" 2>/dev/null || break
+      sleep 0.1
+    done
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -50,7 +58,7 @@ export SANBAO_BENCH_TIMESTAMP SANBAO_BENCH_SIGNATURE
 start() {
   local out=$work/$1.out
   "${@:2}" >"$out" 2>"$work/$1.err" &
-  pids+=($!)
+  echo $! >"$work/$1.pid"
   for _ in $(seq 100); do
     if grep -qE ':[0-9]+$' "$out" 2>/dev/null; then
       grep -oE '[0-9]+$' "$out" | head -1
