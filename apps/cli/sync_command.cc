@@ -14,9 +14,11 @@
 #include "commands.h"
 #include "output.h"
 #include "sanbao/ebay/connection.h"
+#include "sanbao/ebay/notifications.h"
 #include "sanbao/http/oauth.h"
 #include "sanbao/http/retry.h"
 #include "sanbao/store/sqlite_store.h"
+#include "sanbao/store/webhook_inbox.h"
 #include "sanbao/sync/engine.h"
 #include "sanbao/transport/curl.h"
 
@@ -43,6 +45,7 @@ struct SyncArgs {
   std::string now;
   bool json = false;
   bool no_progress = false;
+  bool no_notifications = false;
 };
 
 StatusOr<std::string> ReadFile(std::string const& path) {
@@ -97,6 +100,10 @@ void PrintSummary(SyncSummary const& s, std::string const& db, double seconds,
   std::printf("  refunded  %7lld\n", static_cast<long long>(s.refunded));
   std::printf("  review    %7lld  (left for a person by the seller's rules)\n",
               static_cast<long long>(s.review));
+  if (s.notices > 0) {
+    std::printf("  notices   %7lld  (eBay notifications of changed returns)\n",
+                static_cast<long long>(s.notices));
+  }
   std::printf("  errors    %7lld\n", static_cast<long long>(s.errors));
   for (auto const& e : s.error_messages) std::printf("    %s\n", e.c_str());
   int shown = 0;
@@ -178,6 +185,14 @@ int RunSync(SyncArgs const& a) {
   sync_options.page_size = a.page_size;
   sync_options.fetch_workers = a.workers;
   sync_options.sample_decisions = std::max(3, a.explain);
+  if (!a.no_notifications) {
+    // What `sanbao webhooks serve` kept from eBay's Platform Notifications
+    // in this store: changes to returns older than the search window.
+    auto inbox = OpenSqliteWebhookInbox(a.db);
+    if (!inbox) return ReportError(inbox.status());
+    sync_options.changes = MakeWebhookInboxChangeFeed(
+        *std::move(inbox), "ebay.platform", ebay::ReturnIdOfPlatformEvent);
+  }
   bool progress = !a.no_progress && !a.json && ::isatty(STDERR_FILENO) == 1;
   if (progress) sync_options.on_progress = DrawProgress;
 
@@ -250,6 +265,10 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--now", args->now, "Fixed clock (RFC 3339), for tests")
       ->group("");
   cmd->add_flag("--json", args->json, "JSON output");
+  cmd->add_flag("--no-notifications", args->no_notifications,
+                "Do not read again the returns announced by eBay Platform "
+                "Notifications in the store's webhook inbox (sanbao webhooks "
+                "serve)");
   cmd->add_flag("--no-progress", args->no_progress,
                 "No progress bar, even on a terminal");
   cmd->callback([args, &exit_code] { exit_code = RunSync(*args); });

@@ -9,7 +9,10 @@
 #include <mutex>
 #include <random>
 
+#include "sanbao/ebay/notifications.h"
 #include "sanbao/store/sqlite_store.h"
+#include "sanbao/store/webhook_inbox.h"
+#include "sanbao/sync/change_feed.h"
 #include "sanbao/sync/engine.h"
 #include "store_util.h"
 
@@ -218,6 +221,32 @@ class FakeMarketplace : public ReturnsConnection {
   std::mutex mu_;
 };
 
+// Announced changes held in memory: each notice is handed out once.
+class FakeFeed : public ReturnChangeFeed {
+ public:
+  explicit FakeFeed(std::vector<ReturnChangeNotice> notices)
+      : notices_(std::move(notices)) {}
+
+  StatusOr<std::vector<ReturnChangeNotice>> Pending(
+      std::size_t limit) override {
+    std::vector<ReturnChangeNotice> out;
+    while (next_ < notices_.size() && out.size() < limit) {
+      out.push_back(notices_[next_++]);
+    }
+    return out;
+  }
+  Status Handled(std::span<std::int64_t const> tokens) override {
+    handled.insert(handled.end(), tokens.begin(), tokens.end());
+    return Status();
+  }
+
+  std::vector<std::int64_t> handled;
+
+ private:
+  std::vector<ReturnChangeNotice> notices_;
+  std::size_t next_ = 0;
+};
+
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -241,8 +270,10 @@ class SyncTest : public ::testing::Test {
     }
   }
 
-  StatusOr<SyncSummary> Sync(FakeMarketplace& m) {
+  StatusOr<SyncSummary> Sync(FakeMarketplace& m,
+                             std::shared_ptr<ReturnChangeFeed> changes = {}) {
     SyncOptions options;
+    options.changes = std::move(changes);
     options.now = [] { return At(kNow); };
     options.fetch_workers = 3;
     ReturnsSync sync(m, *store_, *engine_, rules_, options);
@@ -437,6 +468,116 @@ TEST_F(SyncTest, ClosedReturnsKeepAConsistentHistory) {
   EXPECT_EQ(cancelled->state(), ReturnState::kClosed);
   EXPECT_EQ(cancelled->history().size(),
             2u);  // requested -> cancelled -> closed
+}
+
+// The first in-transit return created more than the overlap (7 days)
+// before the newest one: later runs' creation-date windows miss it.
+std::string OldReturnInTransit(FakeMarketplace const& m) {
+  auto newest = m.returns_.back().created_at;
+  for (auto const& r : m.returns_) {
+    if (r.created_at + days(8) < newest && r.state == "ITEM_SHIPPED") {
+      return r.external_id;
+    }
+  }
+  return {};
+}
+
+TEST_F(SyncTest, AnnouncedChangesToOlderReturnsAreActedOn) {
+  FakeMarketplace m(240);  // ten days of returns
+  ASSERT_TRUE(Sync(m).ok());
+  auto id = OldReturnInTransit(m);
+  ASSERT_FALSE(id.empty());
+  m.SetState(id, "ITEM_DELIVERED");
+
+  // The search window does not reach it...
+  auto blind = Sync(m);
+  ASSERT_TRUE(blind.ok()) << blind.status();
+  EXPECT_EQ(m.refunds_[id], 0);
+  EXPECT_EQ(blind->notices, 0);
+
+  // ...its notification does: read again, refunded on receipt, handled.
+  auto feed = std::make_shared<FakeFeed>(std::vector<ReturnChangeNotice>{
+      {id, 41}, {id, 42}});  // two notices of one return: read once
+  auto s = Sync(m, feed);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->notices, 2);
+  EXPECT_EQ(s->updated, 1);
+  EXPECT_EQ(s->refunded, 1);
+  EXPECT_EQ(s->errors, 0);
+  EXPECT_EQ(m.refunds_[id], 1);
+  EXPECT_EQ(feed->handled, (std::vector<std::int64_t>{41, 42}));
+  auto rc = store_->GetReturn("ebay:" + id);
+  ASSERT_TRUE(rc.ok());
+  EXPECT_EQ(rc->state(), ReturnState::kResolved);
+
+  // Announced again (a redelivery): nothing changed, nothing sent twice.
+  auto again = Sync(
+      m, std::make_shared<FakeFeed>(std::vector<ReturnChangeNotice>{{id, 43}}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->refunded, 0);
+  EXPECT_EQ(m.refunds_[id], 1);
+}
+
+TEST_F(SyncTest, AnnouncedReturnsThatCannotBeReadAreErrorsAndHandled) {
+  FakeMarketplace m(20);
+  ASSERT_TRUE(Sync(m).ok());
+  auto feed = std::make_shared<FakeFeed>(std::vector<ReturnChangeNotice>{
+      {"404404404", 7}, {m.returns_[0].external_id, 8}});
+  auto s = Sync(m, feed);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->notices, 2);
+  EXPECT_EQ(s->errors, 1);
+  ASSERT_FALSE(s->error_messages.empty());
+  EXPECT_NE(s->error_messages.front().find("404404404"), std::string::npos);
+  EXPECT_EQ(feed->handled, (std::vector<std::int64_t>{7, 8}));
+}
+
+TEST_F(SyncTest, PlatformNotificationsInTheWebhookInboxFeedTheSync) {
+  FakeMarketplace m(240);
+  ASSERT_TRUE(Sync(m).ok());
+  auto id = OldReturnInTransit(m);
+  ASSERT_FALSE(id.empty());
+  m.SetState(id, "ITEM_DELIVERED");
+
+  // What `sanbao webhooks serve` stores (ebay::PlatformNotificationVerifier):
+  // the return's event, and two events the returns sync is not for.
+  auto inbox = OpenSqliteWebhookInbox(path_.string());
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  auto record = [&](std::string source, std::string event_id,
+                    std::string topic) {
+    WebhookEvent e;
+    e.source = std::move(source);
+    e.event_id = std::move(event_id);
+    e.topic = std::move(topic);
+    e.payload = "<soap/>";
+    auto stored = (*inbox)->Record(e);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+  };
+  record("ebay.platform", id + ":ReturnDelivered:2026-11-19T08:00:00.000Z",
+         "ReturnDelivered");
+  record("ebay.platform", ":FixedPriceTransaction:2026-11-19T09:00:00.000Z",
+         "FixedPriceTransaction");
+  record("ebay.commerce", "5f1c-delete", "MARKETPLACE_ACCOUNT_DELETION");
+
+  auto s = Sync(m, MakeWebhookInboxChangeFeed(*inbox, "ebay.platform",
+                                              ebay::ReturnIdOfPlatformEvent));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->notices, 1);
+  EXPECT_EQ(s->refunded, 1);
+  EXPECT_EQ(m.refunds_[id], 1);
+  auto left = (*inbox)->List({.unprocessed_only = true});
+  ASSERT_TRUE(left.ok()) << left.status();
+  ASSERT_EQ(left->size(), 2u);  // the two events about no return
+  EXPECT_EQ((*left)[0].event.topic, "FixedPriceTransaction");
+  EXPECT_EQ((*left)[1].event.source, "ebay.commerce");
+
+  // Handled: the next run reads nothing again.
+  auto next =
+      Sync(m, MakeWebhookInboxChangeFeed(*inbox, "ebay.platform",
+                                         ebay::ReturnIdOfPlatformEvent));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->notices, 0);
+  EXPECT_EQ(m.refunds_[id], 1);
 }
 
 TEST(SellerRulesTest, ParsesAndRejectsUnknownKeys) {

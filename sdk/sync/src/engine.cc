@@ -329,16 +329,19 @@ struct ReturnsSync::State {
   // can), one order request however many of its lines came back.
   Status Prepare(std::vector<Work>& work) {
     std::vector<std::size_t> needed;
+    std::vector<std::size_t> fetch;
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < work.size(); ++i) {
       if (!work[i].changed) continue;
       needed.push_back(i);
+      if (work[i].detail) continue;  // read in full already
+      fetch.push_back(i);
       ids.push_back(work[i].summary.external_id);
     }
     auto details = sync.connection_.GetReturns(ids);
-    for (std::size_t k = 0; k < needed.size(); ++k) {
+    for (std::size_t k = 0; k < fetch.size(); ++k) {
       if (!details[k]) return details[k].status();
-      work[needed[k]].detail = *std::move(details[k]);
+      work[fetch[k]].detail = *std::move(details[k]);
     }
     std::map<std::string, std::optional<MarketplaceOrder>> orders;
     for (auto i : needed) {
@@ -523,8 +526,46 @@ struct ReturnsSync::State {
     return refund;
   }
 
+  // Compares a return read from the marketplace with its stored case.
+  Status Classify(Store& store, Work& w) const {
+    auto local = store.GetReturn(
+        ReturnKey(sync.options_.connector, w.summary.external_id));
+    if (local) {
+      w.stored = *std::move(local);
+      auto target = w.summary.mapped_state;
+      // Our own effects may be ahead of what the marketplace shows yet.
+      w.changed =
+          w.stored->state() != target && CanReach(w.stored->state(), target);
+    } else if (local.status().code() == ErrorCode::kNotFound) {
+      w.is_new = true;
+      w.changed = true;
+    } else {
+      return local.status();
+    }
+    return Status();
+  }
+
+  void Count(std::vector<Work> const& work) {
+    for (auto const& w : work) {
+      ++summary.fetched;
+      if (w.is_new) {
+        ++summary.created;
+      } else if (w.changed) {
+        ++summary.updated;
+      } else {
+        ++summary.unchanged;
+      }
+    }
+    done += static_cast<std::int64_t>(work.size());
+    total = std::max(total, done);
+    Progress();
+  }
+
   // Writes a page's outcome and the cursor past it in one transaction.
   Status Commit(std::vector<Work>& work, Cursor const& next) {
+    return Commit(work, EncodeCursor(next));
+  }
+  Status Commit(std::vector<Work>& work, std::string const& cursor) {
     auto const& connector = sync.options_.connector;
     Actor marketplace{Actor::Kind::kMarketplace, connector};
     auto status = sync.store_.WithTransaction([&](Store& store) -> Status {
@@ -575,8 +616,7 @@ struct ReturnsSync::State {
           if (!rec) return rec.status();
         }
       }
-      return store.SetCursor(connector, sync.options_.account,
-                             EncodeCursor(next));
+      return store.SetCursor(connector, sync.options_.account, cursor);
     });
     if (!status.ok()) return status;
     for (auto& w : work) {
@@ -858,20 +898,7 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
         if (seen_at_boundary.contains(item.external_id)) continue;
         Work w;
         w.summary = std::move(item);
-        auto local =
-            store.GetReturn(ReturnKey(connector, w.summary.external_id));
-        if (local) {
-          w.stored = *std::move(local);
-          auto target = w.summary.mapped_state;
-          // Our own effects may be ahead of what the marketplace shows yet.
-          w.changed = w.stored->state() != target &&
-                      CanReach(w.stored->state(), target);
-        } else if (local.status().code() == ErrorCode::kNotFound) {
-          w.is_new = true;
-          w.changed = true;
-        } else {
-          return local.status();
-        }
+        if (auto s = st.Classify(store, w); !s.ok()) return s;
         watermark = std::max(watermark, w.summary.created_at);
         work.push_back(std::move(w));
       }
@@ -898,25 +925,71 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
           std::max(watermark, cursor.watermark.value_or(watermark));
     }
     if (auto s = st.Commit(work, next); !s.ok()) return s;
-    for (auto const& w : work) {
-      ++st.summary.fetched;
-      if (w.is_new) {
-        ++st.summary.created;
-      } else if (w.changed) {
-        ++st.summary.updated;
-      } else {
-        ++st.summary.unchanged;
-      }
-    }
-    st.done += static_cast<std::int64_t>(work.size());
-    st.Progress();
+    st.Count(work);
     if (auto s = st.Deliver(); !s.ok()) return s;
     cursor = next;
     pos = after;
   }
+  if (options_.changes) {
+    if (auto s = ReadAnnounced(st, EncodeCursor(cursor)); !s.ok()) return s;
+  }
   if (auto s = st.Deliver(); !s.ok()) return s;
   st.CountEffectFailures();
   return st.summary;
+}
+
+// The returns the change feed announces, a page at a time: each read in
+// full, then decided, stored and acted on like a page's returns (the cursor
+// is written unchanged). A notice is marked handled only after its page was
+// stored; one naming a return this account cannot read is an error, and
+// handled, so that it does not come back on every run.
+Status ReturnsSync::ReadAnnounced(State& st, std::string const& cursor) {
+  auto caps = connection_.Capabilities();
+  std::size_t limit = static_cast<std::size_t>(
+      options_.page_size > 0
+          ? options_.page_size
+          : (caps.max_page_size > 0 ? caps.max_page_size : 50));
+  for (;;) {
+    auto notices = options_.changes->Pending(limit);
+    if (!notices) return notices.status();
+    if (notices->empty()) return Status();
+    std::vector<std::string> ids;
+    std::set<std::string> unique;
+    std::vector<std::int64_t> tokens;
+    for (auto const& n : *notices) {
+      tokens.push_back(n.token);
+      if (unique.insert(n.return_id).second) ids.push_back(n.return_id);
+    }
+    std::vector<Work> work;
+    auto details = connection_.GetReturns(ids);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (!details[k]) {
+        if (details[k].status().code() != ErrorCode::kNotFound) {
+          return details[k].status();
+        }
+        st.Error("return " + ids[k] +
+                 " (announced): " + details[k].status().message());
+        continue;
+      }
+      Work w;
+      w.summary = *details[k];
+      w.detail = *std::move(details[k]);
+      work.push_back(std::move(w));
+    }
+    auto read = store_.WithTransaction([&](Store& store) -> Status {
+      for (auto& w : work) {
+        if (auto s = st.Classify(store, w); !s.ok()) return s;
+      }
+      return Status();
+    });
+    if (!read.ok()) return read;
+    if (auto s = st.Prepare(work); !s.ok()) return s;
+    if (auto s = st.Commit(work, cursor); !s.ok()) return s;
+    st.Count(work);
+    if (auto s = options_.changes->Handled(tokens); !s.ok()) return s;
+    st.summary.notices += static_cast<std::int64_t>(notices->size());
+    if (auto s = st.Deliver(); !s.ok()) return s;
+  }
 }
 
 std::string SyncSummaryToJson(SyncSummary const& s) {
@@ -929,13 +1002,13 @@ std::string SyncSummaryToJson(SyncSummary const& s) {
                                    {"action", d.action},
                                    {"explanation", d.explanation}});
   }
-  json::object o{{"fetched", s.fetched},   {"new", s.created},
-                 {"updated", s.updated},   {"unchanged", s.unchanged},
-                 {"approved", s.approved}, {"declined", s.declined},
-                 {"refunded", s.refunded}, {"review", s.review},
-                 {"errors", s.errors},     {"pages", s.pages},
-                 {"resumed", s.resumed},   {"error_messages", errors},
-                 {"decisions", samples}};
+  json::object o{{"fetched", s.fetched},     {"new", s.created},
+                 {"updated", s.updated},     {"unchanged", s.unchanged},
+                 {"approved", s.approved},   {"declined", s.declined},
+                 {"refunded", s.refunded},   {"review", s.review},
+                 {"errors", s.errors},       {"pages", s.pages},
+                 {"notices", s.notices},     {"resumed", s.resumed},
+                 {"error_messages", errors}, {"decisions", samples}};
   return json::serialize(o);
 }
 

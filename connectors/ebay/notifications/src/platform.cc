@@ -160,6 +160,16 @@ std::string PlatformNotificationEventId(PlatformNotification const& n) {
   return n.return_id + ":" + n.event_name + ":" + n.timestamp;
 }
 
+std::string ReturnIdOfPlatformEvent(WebhookEvent const& event) {
+  if (event.source != "ebay.platform" ||
+      !IsReturnNotificationEvent(event.topic)) {
+    return {};
+  }
+  auto colon = event.event_id.find(':');
+  if (colon == std::string::npos) return {};
+  return event.event_id.substr(0, colon);
+}
+
 PlatformNotificationVerifier::PlatformNotificationVerifier(
     PlatformNotificationKeys keys)
     : keys_(std::move(keys)) {}

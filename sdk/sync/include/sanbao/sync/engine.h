@@ -23,6 +23,7 @@
 #include "sanbao/policy/engine.h"
 #include "sanbao/status_or.h"
 #include "sanbao/store/store.h"
+#include "sanbao/sync/change_feed.h"
 #include "sanbao/sync/rules.h"
 #include "sanbao/time.h"
 
@@ -54,6 +55,11 @@ struct SyncOptions {
   /// Explained decisions kept in the summary (one per buyer country).
   int sample_decisions = 3;
   std::function<void(SyncProgress const&)> on_progress{};
+  /// Returns announced as changed (e.g. eBay Platform Notifications in the
+  /// webhook inbox, MakeWebhookInboxChangeFeed): after the creation-date
+  /// window, each is read again and handled like a return of a page,
+  /// however old. Null: none.
+  std::shared_ptr<ReturnChangeFeed> changes{};
 };
 
 /// One decision the sync made, with the engine's explanation.
@@ -75,7 +81,9 @@ struct SyncSummary {
   std::int64_t review = 0;    ///< left for a person by the rules
   std::int64_t errors = 0;    ///< returns or effects that failed
   std::int64_t pages = 0;
-  bool resumed = false;                       ///< continued an interrupted run
+  std::int64_t notices =
+      0;                 ///< announced changes handled (SyncOptions::changes)
+  bool resumed = false;  ///< continued an interrupted run
   std::vector<std::string> error_messages{};  ///< the first few
   std::vector<SyncDecisionSample> samples{};
 };
@@ -93,6 +101,7 @@ class ReturnsSync {
 
  private:
   struct State;
+  Status ReadAnnounced(State& st, std::string const& cursor);
   ReturnsConnection& connection_;
   Store& store_;
   PolicyEngine const& engine_;

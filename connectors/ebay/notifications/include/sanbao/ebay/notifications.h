@@ -77,6 +77,12 @@ bool IsReturnNotificationEvent(std::string_view event_name);
 /// Timestamp and so the same id.
 std::string PlatformNotificationEventId(PlatformNotification const& n);
 
+/// The return a stored platform notification is about: the ReturnId of an
+/// "ebay.platform" event of one of the eight return events, read from its
+/// event id; empty for any other event. For the returns sync's change feed
+/// (MakeWebhookInboxChangeFeed).
+std::string ReturnIdOfPlatformEvent(WebhookEvent const& event);
+
 /// Verifies platform notifications: signature in constant time, then
 /// source "ebay.platform", topic = NotificationEventName, occurred_at =
 /// Timestamp. Reasons: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID,
