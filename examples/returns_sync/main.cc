@@ -5,7 +5,9 @@
 //
 // Credentials come from SANBAO_EBAY_CLIENT_ID, SANBAO_EBAY_CLIENT_SECRET and
 // SANBAO_EBAY_REFRESH_TOKEN. Run it as often as you like: each run continues
-// from where the previous one stopped, and nothing is refunded twice.
+// from where the previous one stopped, and nothing is refunded twice. eBay
+// notifications that `sanbao webhooks serve` kept in the same store name
+// returns whose changes the search cannot show; each run reads those too.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -15,9 +17,11 @@
 #include <string>
 
 #include "sanbao/ebay/connection.h"
+#include "sanbao/ebay/notifications.h"
 #include "sanbao/http/oauth.h"
 #include "sanbao/http/retry.h"
 #include "sanbao/store/sqlite_store.h"
+#include "sanbao/store/webhook_inbox.h"
 #include "sanbao/sync/engine.h"
 #include "sanbao/transport/curl.h"
 
@@ -48,9 +52,11 @@ int main(int argc, char** argv) {
   auto rules = sanbao::ParseSellerRules(rules_text.str());
   if (!rules) return Fail(rules.status());
 
-  auto store =
-      sanbao::OpenSqliteStore({.path = argc > 3 ? argv[3] : "sanbao.db"});
+  std::string const db = argc > 3 ? argv[3] : "sanbao.db";
+  auto store = sanbao::OpenSqliteStore({.path = db});
   if (!store) return Fail(store.status());
+  auto inbox = sanbao::OpenSqliteWebhookInbox(db);
+  if (!inbox) return Fail(inbox.status());
   auto engine = sanbao::PolicyEngine::Create();
   if (!engine) return Fail(engine.status());
 
@@ -78,7 +84,10 @@ int main(int argc, char** argv) {
   auto ebay = sanbao::ebay::MakeEbayConnection(options);
   if (!ebay) return Fail(ebay.status());
 
-  sanbao::ReturnsSync sync(**ebay, **store, *engine, *rules, {});
+  sanbao::SyncOptions sync_options;
+  sync_options.changes = sanbao::MakeWebhookInboxChangeFeed(
+      *inbox, "ebay.platform", sanbao::ebay::ReturnIdOfPlatformEvent);
+  sanbao::ReturnsSync sync(**ebay, **store, *engine, *rules, sync_options);
   auto summary = sync.Run();
   if (!summary) return Fail(summary.status());
   std::printf(
