@@ -191,7 +191,8 @@ int RunSync(SyncArgs const& a) {
     auto inbox = OpenSqliteWebhookInbox(a.db);
     if (!inbox) return ReportError(inbox.status());
     sync_options.changes = MakeWebhookInboxChangeFeed(
-        *std::move(inbox), "ebay.platform", ebay::ReturnIdOfPlatformEvent);
+        *std::move(inbox), ebay::kPlatformNotificationSource,
+        ebay::ReturnIdOfPlatformEvent);
   }
   bool progress = !a.no_progress && !a.json && ::isatty(STDERR_FILENO) == 1;
   if (progress) sync_options.on_progress = DrawProgress;

@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
 
   sanbao::SyncOptions sync_options;
   sync_options.changes = sanbao::MakeWebhookInboxChangeFeed(
-      *inbox, "ebay.platform", sanbao::ebay::ReturnIdOfPlatformEvent);
+      *inbox, sanbao::ebay::kPlatformNotificationSource,
+      sanbao::ebay::ReturnIdOfPlatformEvent);
   sanbao::ReturnsSync sync(**ebay, **store, *engine, *rules, sync_options);
   auto summary = sync.Run();
   if (!summary) return Fail(summary.status());

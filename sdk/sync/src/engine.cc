@@ -827,6 +827,8 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
   State st{*this};
   auto const& connector = options_.connector;
   auto caps = connection_.Capabilities();
+  int const page_size =
+      options_.page_size > 0 ? options_.page_size : caps.max_page_size;
   Instant now = st.Now();
 
   auto stored = store_.GetCursor(connector, options_.account);
@@ -874,8 +876,7 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     ReturnsQuery q;
     q.created_from = pos.slice_from;
     q.created_to = slice_to;
-    q.page_size =
-        options_.page_size > 0 ? options_.page_size : caps.max_page_size;
+    q.page_size = page_size;
     q.page_token = pos.page;
     q.sort = "+FILING_DATE";
     auto page = connection_.ListReturns(q);
@@ -931,7 +932,11 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     pos = after;
   }
   if (options_.changes) {
-    if (auto s = ReadAnnounced(st, EncodeCursor(cursor)); !s.ok()) return s;
+    // The connection's page size, or 50 where it names none.
+    auto limit = static_cast<std::size_t>(page_size > 0 ? page_size : 50);
+    if (auto s = ReadAnnounced(st, EncodeCursor(cursor), limit); !s.ok()) {
+      return s;
+    }
   }
   if (auto s = st.Deliver(); !s.ok()) return s;
   st.CountEffectFailures();
@@ -943,12 +948,8 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
 // is written unchanged). A notice is marked handled only after its page was
 // stored; one naming a return this account cannot read is an error, and
 // handled, so that it does not come back on every run.
-Status ReturnsSync::ReadAnnounced(State& st, std::string const& cursor) {
-  auto caps = connection_.Capabilities();
-  std::size_t limit = static_cast<std::size_t>(
-      options_.page_size > 0
-          ? options_.page_size
-          : (caps.max_page_size > 0 ? caps.max_page_size : 50));
+Status ReturnsSync::ReadAnnounced(State& st, std::string const& cursor,
+                                  std::size_t limit) {
   for (;;) {
     auto notices = options_.changes->Pending(limit);
     if (!notices) return notices.status();

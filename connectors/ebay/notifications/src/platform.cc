@@ -161,7 +161,7 @@ std::string PlatformNotificationEventId(PlatformNotification const& n) {
 }
 
 std::string ReturnIdOfPlatformEvent(WebhookEvent const& event) {
-  if (event.source != "ebay.platform" ||
+  if (event.source != kPlatformNotificationSource ||
       !IsReturnNotificationEvent(event.topic)) {
     return {};
   }
@@ -179,21 +179,23 @@ StatusOr<WebhookEvent> PlatformNotificationVerifier::Verify(
   auto n = ParsePlatformNotification(request.body);
   if (!n.ok()) return n.status();
   if (n->signature.empty()) {
-    return Status(ErrorCode::kUnauthenticated,
-                  "eBay platform notification without NotificationSignature",
-                  ErrorInfo{.reason = "WEBHOOK_SIGNATURE_MISSING",
-                            .metadata = {{"source", "ebay.platform"}}});
+    return Status(
+        ErrorCode::kUnauthenticated,
+        "eBay platform notification without NotificationSignature",
+        ErrorInfo{.reason = "WEBHOOK_SIGNATURE_MISSING",
+                  .metadata = {{"source", kPlatformNotificationSource}}});
   }
   auto expected = PlatformNotificationSignature(n->timestamp, keys_);
   if (!ConstantTimeEqual(n->signature, expected)) {
-    return Status(ErrorCode::kUnauthenticated,
-                  "eBay platform notification signature does not match",
-                  ErrorInfo{.reason = "WEBHOOK_SIGNATURE_INVALID",
-                            .metadata = {{"source", "ebay.platform"},
-                                         {"event", n->event_name}}});
+    return Status(
+        ErrorCode::kUnauthenticated,
+        "eBay platform notification signature does not match",
+        ErrorInfo{.reason = "WEBHOOK_SIGNATURE_INVALID",
+                  .metadata = {{"source", kPlatformNotificationSource},
+                               {"event", n->event_name}}});
   }
   WebhookEvent event;
-  event.source = "ebay.platform";
+  event.source = kPlatformNotificationSource;
   event.event_id = PlatformNotificationEventId(*n);
   event.topic = n->event_name;
   event.occurred_at = n->occurred_at;

@@ -101,7 +101,8 @@ class ReturnsSync {
 
  private:
   struct State;
-  Status ReadAnnounced(State& st, std::string const& cursor);
+  Status ReadAnnounced(State& st, std::string const& cursor,
+                       std::size_t page_size);
   ReturnsConnection& connection_;
   Store& store_;
   PolicyEngine const& engine_;

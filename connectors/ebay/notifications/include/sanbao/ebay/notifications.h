@@ -32,6 +32,9 @@ namespace ebay {
 
 // ---- Platform Notifications (SOAP) -----------------------------------------
 
+/// WebhookEvent::source of the platform notifications the verifier admits.
+inline constexpr char kPlatformNotificationSource[] = "ebay.platform";
+
 /// The Trading API application keys the signature is computed from.
 struct PlatformNotificationKeys {
   std::string dev_id{};
