@@ -54,7 +54,12 @@ using store_internal::NowSeconds;
 using store_internal::StmtPtr;
 
 std::string EncodeHeaders(HttpHeaders const& headers) {
-  boost::json::array array;
+  // Built in a stack arena (the heap only past it): this runs once per
+  // delivery, and the serialized string is the one allocation kept.
+  unsigned char arena[2048];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
+  boost::json::array array(&resource);
+  array.reserve(headers.size());
   for (auto const& h : headers) array.push_back({h.name, h.value});
   return boost::json::serialize(array);
 }

@@ -27,7 +27,17 @@ int Base64Value(char c) {
   return -1;
 }
 
+// The digest named `name`, fetched from the default library context once
+// per process: EVP_md5() and the like fetch the implementation again on every
+// use, under the library's locks ("Performance" in OpenSSL's crypto(7):
+// "explicitly fetch and use the fetched algorithm"). Null when the provider
+// offers none (MD5 under a FIPS-only configuration, say).
+EVP_MD const* FetchedDigest(char const* name) {
+  return EVP_MD_fetch(nullptr, name, nullptr);
+}
+
 std::string Digest(EVP_MD const* md, std::string_view data) {
+  if (md == nullptr) return {};
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), out.data(), &length, md, nullptr) !=
@@ -126,9 +136,18 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
-std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
-std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
-std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+std::string Md5(std::string_view data) {
+  static EVP_MD const* const md = FetchedDigest("MD5");
+  return Digest(md, data);
+}
+std::string Sha1(std::string_view data) {
+  static EVP_MD const* const md = FetchedDigest("SHA1");
+  return Digest(md, data);
+}
+std::string Sha256(std::string_view data) {
+  static EVP_MD const* const md = FetchedDigest("SHA256");
+  return Digest(md, data);
+}
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
