@@ -28,10 +28,11 @@ int Base64Value(char c) {
 }
 
 // The digest named `name`, fetched from the default library context once
-// per process: EVP_md5() and the like fetch the implementation again on every
-// use, under the library's locks ("Performance" in OpenSSL's crypto(7):
-// "explicitly fetch and use the fetched algorithm"). Null when the provider
-// offers none (MD5 under a FIPS-only configuration, say).
+// per process. EVP_md5() and the like are fetched again implicitly on every
+// EVP_Digest call (crypto(7), "Implicit fetching"); OpenSSL's own example
+// fetches once: "In a larger application this fetch would just be done once,
+// and could be used for multiple calls" (ossl-guide-libcrypto-introduction(7)).
+// Null when no provider offers it (MD5 under a FIPS-only configuration, say).
 EVP_MD const* FetchedDigest(char const* name) {
   return EVP_MD_fetch(nullptr, name, nullptr);
 }
