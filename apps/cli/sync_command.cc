@@ -46,6 +46,7 @@ struct SyncArgs {
   bool json = false;
   bool no_progress = false;
   bool no_notifications = false;
+  std::string ebay_user;
 };
 
 StatusOr<std::string> ReadFile(std::string const& path) {
@@ -190,9 +191,12 @@ int RunSync(SyncArgs const& a) {
     // in this store: changes to returns older than the search window.
     auto inbox = OpenSqliteWebhookInbox(a.db);
     if (!inbox) return ReportError(inbox.status());
+    // With --ebay-user, only that seller's events: the others stay for
+    // their own syncs.
     sync_options.changes = MakeWebhookInboxChangeFeed(
         *std::move(inbox), ebay::kPlatformNotificationSource,
-        ebay::ReturnIdOfPlatformEvent);
+        a.ebay_user.empty() ? ReturnIdOfEvent(ebay::ReturnIdOfPlatformEvent)
+                            : ebay::ReturnIdOfPlatformEventFor(a.ebay_user));
   }
   bool progress = !a.no_progress && !a.json && ::isatty(STDERR_FILENO) == 1;
   if (progress) sync_options.on_progress = DrawProgress;
@@ -266,10 +270,19 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--now", args->now, "Fixed clock (RFC 3339), for tests")
       ->group("");
   cmd->add_flag("--json", args->json, "JSON output");
-  cmd->add_flag("--no-notifications", args->no_notifications,
-                "Do not read again the returns announced by eBay Platform "
-                "Notifications in the store's webhook inbox (sanbao webhooks "
-                "serve)");
+  auto* no_notifications = cmd->add_flag(
+      "--no-notifications", args->no_notifications,
+      "Do not read again the returns announced by eBay Platform "
+      "Notifications in the store's webhook inbox (sanbao webhooks serve)");
+  cmd->add_option("--ebay-user", args->ebay_user,
+                  "The seller's eBay user ID: read only the notifications "
+                  "addressed to it (RecipientUserID), for a store whose inbox "
+                  "holds several sellers' notifications")
+      ->check([](std::string const& user) {
+        return user.empty() ? std::string("an eBay user ID is not empty")
+                            : std::string();
+      })
+      ->excludes(no_notifications);
   cmd->add_flag("--no-progress", args->no_progress,
                 "No progress bar, even on a terminal");
   cmd->callback([args, &exit_code] { exit_code = RunSync(*args); });

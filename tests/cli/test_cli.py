@@ -1,8 +1,14 @@
 """The sanbao command line: output, --json, and exit code 2 with one clear
 line for bad arguments. Run by ctest with SANBAO_CLI pointing at the binary."""
+import base64
+import datetime
+import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
+import urllib.request
 
 import pytest
 
@@ -255,6 +261,8 @@ def test_corrupt_store_exits_1_and_is_left_alone(tmp_path):
     (["sync", "--rules", "/nonexistent/rules.json"], "--rules"),
     (["sync", "--ebay-url", "http://127.0.0.1:9"], "credentials are missing"),
     (["sandbox", "ebay", "--returns", "-5"], "returns"),
+    (["sync", "--ebay-user", ""], "--ebay-user"),
+    (["sync", "--no-notifications", "--ebay-user", "seller"], "excludes"),
 ])
 def test_sync_and_sandbox_bad_arguments_exit_2(args, needle, monkeypatch):
     for name in ("SANBAO_EBAY_CLIENT_ID", "SANBAO_EBAY_CLIENT_SECRET",
@@ -274,3 +282,92 @@ def test_sync_rules_with_a_misspelt_key_name_the_field(tmp_path):
             "--client-secret", "b", "--refresh-token", "c")
     assert r.returncode == 2
     assert "rules.refund_on_reciept" in r.stderr
+
+
+def start(*args, env=None):
+    """Starts a sanbao server on port 0; returns it and its base URL."""
+    proc = subprocess.Popen([CLI, *args, "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    line = proc.stdout.readline()
+    port = re.search(r"127\.0\.0\.1:(\d+)", line)
+    assert port, line
+    return proc, "http://127.0.0.1:" + port.group(1)
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+# The sandbox's credentials (sanbao sandbox ebay prints them) and made-up
+# platform notification keys.
+SANDBOX_ENV = {
+    "SANBAO_EBAY_CLIENT_ID": "SanbaoSa-Sandbox-PRD-000000000-00000000",
+    "SANBAO_EBAY_CLIENT_SECRET": "PRD-SANDBOX-CERT-0000",
+    "SANBAO_EBAY_REFRESH_TOKEN": "v^1.1#i^1#r^1#sanbao-sandbox-refresh-token",
+    "SANBAO_EBAY_DEV_ID": "TEST-DEV", "SANBAO_EBAY_APP_ID": "TEST-APP",
+    "SANBAO_EBAY_CERT_ID": "TEST-CERT",
+}
+
+
+def platform_notification(return_id, recipient):
+    """A signed ReturnDelivered platform notification: NotificationSignature =
+    base64(MD5(Timestamp + DevID + AppID + CertID))
+    (https://developer.ebay.com/support/kb-article?KBid=1201)."""
+    t = datetime.datetime.now(datetime.timezone.utc)
+    timestamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+    keys = "".join(SANDBOX_ENV["SANBAO_EBAY_" + k] for k in ("DEV_ID", "APP_ID", "CERT_ID"))
+    signature = base64.b64encode(hashlib.md5((timestamp + keys).encode()).digest()).decode()
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
+  <soapenv:Header><ebl:RequesterCredentials xmlns:ebl="urn:ebay:apis:eBLBaseComponents">
+    <ebl:NotificationSignature>{signature}</ebl:NotificationSignature>
+  </ebl:RequesterCredentials></soapenv:Header>
+  <soapenv:Body><NotificationEvent>
+    <Timestamp>{timestamp}</Timestamp>
+    <NotificationEventName>ReturnDelivered</NotificationEventName>
+    <RecipientUserID>{recipient}</RecipientUserID>
+    <ReturnId>{return_id}</ReturnId>
+  </NotificationEvent></soapenv:Body>
+</soapenv:Envelope>
+""".encode()
+
+
+# A notification received by `sanbao webhooks serve` into the store's inbox
+# is read by the next `sanbao sync`, once; with --ebay-user only by the sync
+# of the seller it is addressed to.
+def test_sync_reads_the_returns_announced_by_stored_notifications(tmp_path):
+    env = {**os.environ, **SANDBOX_ENV}
+    db = str(tmp_path / "sanbao.db")
+    sandbox, ebay_url = start("sandbox", "ebay", "--returns", "30", "--seed", "3", env=env)
+    try:
+        def sync(*extra):
+            r = subprocess.run([CLI, "sync", "--ebay-url", ebay_url, "--db", db,
+                                "--json", "--no-progress", *extra],
+                               capture_output=True, text=True, timeout=60, env=env)
+            assert r.returncode == 0, r.stderr
+            summary = json.loads(r.stdout)
+            assert summary["errors"] == 0, summary["error_messages"]
+            return summary
+
+        assert sync()["notices"] == 0
+        return_id = run_json("returns", "list", "--db", db, "--limit", "1")["returns"][0]["external_id"]
+
+        serve, hooks_url = start("webhooks", "serve", "--store", db, "--quiet", env=env)
+        try:
+            request = urllib.request.Request(
+                hooks_url + "/webhooks/ebay/platform",
+                data=platform_notification(return_id, "seller_a"),
+                headers={"Content-Type": "text/xml; charset=utf-8",
+                         "SOAPAction": '"ReturnDelivered"'})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                assert answer.status == 200
+        finally:
+            stop(serve)
+
+        assert sync("--ebay-user", "seller_b")["notices"] == 0
+        assert sync("--no-notifications")["notices"] == 0
+        assert sync("--ebay-user", "seller_a")["notices"] == 1
+        assert sync()["notices"] == 0  # handled: not read again
+    finally:
+        stop(sandbox)

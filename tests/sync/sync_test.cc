@@ -280,6 +280,24 @@ class SyncTest : public ::testing::Test {
     return sync.Run();
   }
 
+  // After a first sync of `m`, the first in-transit return created more
+  // than the overlap (7 days) before the newest one is delivered: later
+  // runs' creation-date windows miss the change. Its id (empty: a failure).
+  std::string SyncThenDeliverAnOldReturn(FakeMarketplace& m) {
+    auto first = Sync(m);
+    EXPECT_TRUE(first.ok()) << first.status();
+    auto newest = m.returns_.back().created_at;
+    for (auto const& r : m.returns_) {
+      if (r.created_at + days(8) < newest && r.state == "ITEM_SHIPPED") {
+        auto id = r.external_id;
+        m.SetState(id, "ITEM_DELIVERED");
+        return id;
+      }
+    }
+    ADD_FAILURE() << "no in-transit return older than the overlap";
+    return {};
+  }
+
   std::filesystem::path path_;
   std::shared_ptr<Store> store_;
   std::optional<PolicyEngine> engine_;
@@ -470,24 +488,10 @@ TEST_F(SyncTest, ClosedReturnsKeepAConsistentHistory) {
             2u);  // requested -> cancelled -> closed
 }
 
-// The first in-transit return created more than the overlap (7 days)
-// before the newest one: later runs' creation-date windows miss it.
-std::string OldReturnInTransit(FakeMarketplace const& m) {
-  auto newest = m.returns_.back().created_at;
-  for (auto const& r : m.returns_) {
-    if (r.created_at + days(8) < newest && r.state == "ITEM_SHIPPED") {
-      return r.external_id;
-    }
-  }
-  return {};
-}
-
 TEST_F(SyncTest, AnnouncedChangesToOlderReturnsAreActedOn) {
   FakeMarketplace m(240);  // ten days of returns
-  ASSERT_TRUE(Sync(m).ok());
-  auto id = OldReturnInTransit(m);
+  auto id = SyncThenDeliverAnOldReturn(m);
   ASSERT_FALSE(id.empty());
-  m.SetState(id, "ITEM_DELIVERED");
 
   // The search window does not reach it...
   auto blind = Sync(m);
@@ -534,10 +538,8 @@ TEST_F(SyncTest, AnnouncedReturnsThatCannotBeReadAreErrorsAndHandled) {
 
 TEST_F(SyncTest, PlatformNotificationsInTheWebhookInboxFeedTheSync) {
   FakeMarketplace m(240);
-  ASSERT_TRUE(Sync(m).ok());
-  auto id = OldReturnInTransit(m);
+  auto id = SyncThenDeliverAnOldReturn(m);
   ASSERT_FALSE(id.empty());
-  m.SetState(id, "ITEM_DELIVERED");
 
   // What `sanbao webhooks serve` stores (ebay::PlatformNotificationVerifier):
   // the return's event, and two events the returns sync is not for.
@@ -578,6 +580,50 @@ TEST_F(SyncTest, PlatformNotificationsInTheWebhookInboxFeedTheSync) {
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->notices, 0);
   EXPECT_EQ(m.refunds_[id], 1);
+}
+
+// One endpoint receives the notifications of all an application's sellers,
+// so the inbox of a shared store holds several sellers' events: each
+// seller's sync reads its own (RecipientUserID) and leaves the others'.
+TEST_F(SyncTest, EachSellersSyncReadsOnlyTheNotificationsAddressedToIt) {
+  FakeMarketplace m(240);
+  auto id = SyncThenDeliverAnOldReturn(m);
+  ASSERT_FALSE(id.empty());
+
+  auto inbox = OpenSqliteWebhookInbox(path_.string());
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  auto record = [&](std::string const& return_id, std::string const& seller) {
+    std::string timestamp = "2026-11-19T08:00:00.000Z";
+    WebhookEvent e;
+    e.source = ebay::kPlatformNotificationSource;
+    e.event_id = return_id + ":ReturnDelivered:" + timestamp;
+    e.topic = "ReturnDelivered";
+    e.payload =
+        "<soapenv:Envelope xmlns:soapenv="
+        "\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>"
+        "<NotificationEvent><Timestamp>" +
+        timestamp +
+        "</Timestamp><NotificationEventName>ReturnDelivered"
+        "</NotificationEventName><RecipientUserID>" +
+        seller + "</RecipientUserID><ReturnId>" + return_id +
+        "</ReturnId></NotificationEvent></soapenv:Body></soapenv:Envelope>";
+    auto stored = (*inbox)->Record(e);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+  };
+  record(id, "seller_a");
+  record("9900000001", "seller_b");  // a return of another seller
+
+  auto s = Sync(m, MakeWebhookInboxChangeFeed(
+                       *inbox, ebay::kPlatformNotificationSource,
+                       ebay::ReturnIdOfPlatformEventFor("seller_a")));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->notices, 1);
+  EXPECT_EQ(s->errors, 0);
+  EXPECT_EQ(m.refunds_[id], 1);
+  auto left = (*inbox)->List({.unprocessed_only = true});
+  ASSERT_TRUE(left.ok()) << left.status();
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(ebay::ReturnIdOfPlatformEvent((*left)[0].event), "9900000001");
 }
 
 TEST(SellerRulesTest, ParsesAndRejectsUnknownKeys) {

@@ -174,6 +174,29 @@ TEST(EbayPlatformNotificationTest, TamperedDeliveriesAreRefused) {
   EXPECT_EQ(r.status().reason(), "WEBHOOK_MALFORMED");
 }
 
+// The stored event of the fixture (addressed to sanbao_demo_seller) is one
+// seller's; the filter for another seller, or an event whose payload no
+// longer parses, names no return.
+TEST(EbayPlatformNotificationTest, ReturnIdForOneSellerReadsTheRecipient) {
+  PlatformNotificationVerifier verifier(FixtureKeys());
+  auto event = verifier.Verify(
+      PlatformDelivery(Fixture("notification_return_created.soap.xml")));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(ReturnIdOfPlatformEvent(*event), "5000012347");
+  EXPECT_EQ(ReturnIdOfPlatformEventFor("sanbao_demo_seller")(*event),
+            "5000012347");
+  EXPECT_EQ(ReturnIdOfPlatformEventFor("another_seller")(*event), "");
+  EXPECT_EQ(ReturnIdOfPlatformEventFor("SANBAO_DEMO_SELLER")(*event), "");
+  EXPECT_EQ(ReturnIdOfPlatformEventFor("")(*event), "");
+  auto unreadable = *event;
+  unreadable.payload = "<soap";
+  EXPECT_EQ(ReturnIdOfPlatformEvent(unreadable), "5000012347");
+  EXPECT_EQ(ReturnIdOfPlatformEventFor("sanbao_demo_seller")(unreadable), "");
+  auto other_topic = *event;
+  other_topic.topic = "ItemSold";
+  EXPECT_EQ(ReturnIdOfPlatformEventFor("sanbao_demo_seller")(other_topic), "");
+}
+
 TEST(EbayPlatformNotificationTest,
      ThroughTheReceiverStoredOnceAndStaleRefused) {
   auto inbox = std::make_shared<MemoryInbox>();

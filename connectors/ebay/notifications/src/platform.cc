@@ -2,6 +2,7 @@
 // the NotificationSignature check
 // (https://developer.ebay.com/support/kb-article?KBid=1201).
 #include <array>
+#include <functional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -168,6 +169,18 @@ std::string ReturnIdOfPlatformEvent(WebhookEvent const& event) {
   auto colon = event.event_id.find(':');
   if (colon == std::string::npos) return {};
   return event.event_id.substr(0, colon);
+}
+
+std::function<std::string(WebhookEvent const&)> ReturnIdOfPlatformEventFor(
+    std::string recipient_user_id) {
+  return [recipient = std::move(recipient_user_id)](
+             WebhookEvent const& event) -> std::string {
+    auto id = ReturnIdOfPlatformEvent(event);
+    if (id.empty()) return id;
+    auto n = ParsePlatformNotification(event.payload);
+    if (!n.ok() || n->recipient_user_id != recipient) return {};
+    return id;
+  };
 }
 
 PlatformNotificationVerifier::PlatformNotificationVerifier(

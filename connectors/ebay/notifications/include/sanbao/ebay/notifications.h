@@ -86,6 +86,16 @@ std::string PlatformNotificationEventId(PlatformNotification const& n);
 /// (MakeWebhookInboxChangeFeed).
 std::string ReturnIdOfPlatformEvent(WebhookEvent const& event);
 
+/// ReturnIdOfPlatformEvent for one seller: the return id of a stored return
+/// event whose RecipientUserID is `recipient_user_id` (as eBay writes it,
+/// compared exactly), empty for any other event, including one whose payload
+/// no longer parses. eBay sends an application's notifications for all its
+/// sellers to one endpoint, so a store whose inbox holds several sellers'
+/// events gives each seller's sync this filter: the others' events stay
+/// unprocessed for their own syncs.
+std::function<std::string(WebhookEvent const&)> ReturnIdOfPlatformEventFor(
+    std::string recipient_user_id);
+
 /// Verifies platform notifications: signature in constant time, then
 /// source "ebay.platform", topic = NotificationEventName, occurred_at =
 /// Timestamp. Reasons: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID,
