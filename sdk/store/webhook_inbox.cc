@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -226,6 +227,12 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
   }
 
   Status MarkProcessed(std::int64_t seq, Instant at) override {
+    return MarkProcessed(std::span<std::int64_t const>(&seq, 1), at);
+  }
+
+  Status MarkProcessed(std::span<std::int64_t const> seqs,
+                       Instant at) override {
+    if (seqs.empty()) return Status();
     std::lock_guard lock(db_mutex_);
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(
@@ -233,14 +240,26 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
         -1, &raw, nullptr);
     StmtPtr stmt(raw);
     if (rc != SQLITE_OK) return Error(rc, "mark processed");
-    sqlite3_bind_int64(stmt.get(), 1, at.time_since_epoch().count());
-    sqlite3_bind_int64(stmt.get(), 2, seq);
-    rc = sqlite3_step(stmt.get());
-    if (rc != SQLITE_DONE) return Error(rc, "mark processed");
-    if (sqlite3_changes(db_.get()) == 0) {
-      return NotFoundError("no webhook event " + std::to_string(seq),
-                           "WEBHOOK_EVENT_NOT_FOUND",
-                           {{"seq", std::to_string(seq)}});
+    if (auto s = Step(begin_.get(), "mark processed"); !s.ok()) return s;
+    auto fail = [&](Status status) {
+      Exec("ROLLBACK", "rollback").ok();
+      return status;
+    };
+    for (auto seq : seqs) {
+      sqlite3_reset(stmt.get());
+      sqlite3_bind_int64(stmt.get(), 1, at.time_since_epoch().count());
+      sqlite3_bind_int64(stmt.get(), 2, seq);
+      rc = sqlite3_step(stmt.get());
+      if (rc != SQLITE_DONE) return fail(Error(rc, "mark processed"));
+      if (sqlite3_changes(db_.get()) == 0) {
+        return fail(NotFoundError("no webhook event " + std::to_string(seq),
+                                  "WEBHOOK_EVENT_NOT_FOUND",
+                                  {{"seq", std::to_string(seq)}}));
+      }
+    }
+    stmt.reset();
+    if (auto s = Step(commit_.get(), "mark processed"); !s.ok()) {
+      return fail(s);
     }
     return Status();
   }

@@ -80,6 +80,33 @@ TEST(WebhookInboxTest, MarkProcessedAndFilters) {
   EXPECT_EQ(inbox->List({.limit = 1})->size(), 1u);
 }
 
+TEST(WebhookInboxTest, MarkProcessedSeveralIsAllOrNothing) {
+  TempDb db;
+  auto inbox = *OpenSqliteWebhookInbox(db.path());
+  for (auto id : {"a", "b", "c"}) ASSERT_TRUE(*inbox->Record(MakeEvent(id)));
+  auto all = *inbox->List({});
+  ASSERT_EQ(all.size(), 3u);
+  // An unknown seq among them: nothing is marked.
+  std::vector<std::int64_t> some{all[0].seq, 12345, all[2].seq};
+  auto refused = inbox->MarkProcessed(some, Instant(seconds(5)));
+  EXPECT_EQ(refused.reason(), "WEBHOOK_EVENT_NOT_FOUND");
+  EXPECT_NE(refused.message().find("12345"), std::string::npos);
+  EXPECT_EQ(inbox->List({.unprocessed_only = true})->size(), 3u);
+  // Known ones, one named twice: all marked, in one call.
+  std::vector<std::int64_t> known{all[0].seq, all[2].seq, all[0].seq};
+  ASSERT_TRUE(inbox->MarkProcessed(known, Instant(seconds(7))).ok());
+  auto open = *inbox->List({.unprocessed_only = true});
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].event.event_id, "b");
+  auto marked = *inbox->List({});
+  EXPECT_EQ(marked[0].processed_at, Instant(seconds(7)));
+  EXPECT_EQ(marked[2].processed_at, Instant(seconds(7)));
+  EXPECT_TRUE(
+      inbox->MarkProcessed(std::vector<std::int64_t>{}, Instant{}).ok());
+  // The inbox still records after a refused batch (its transaction ended).
+  EXPECT_TRUE(*inbox->Record(MakeEvent("d")));
+}
+
 TEST(WebhookInboxTest, SurvivesReopenAndSharesTheStoreFile) {
   TempDb db;
   auto store = OpenSqliteStore({.path = db.path()});

@@ -41,10 +41,7 @@ class WebhookInboxChangeFeed final : public ReturnChangeFeed {
   Status Handled(std::span<std::int64_t const> tokens) override {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(
         std::chrono::system_clock::now());
-    for (auto seq : tokens) {
-      if (auto s = inbox_->MarkProcessed(seq, now); !s.ok()) return s;
-    }
-    return Status();
+    return inbox_->MarkProcessed(tokens, now);
   }
 
  private:

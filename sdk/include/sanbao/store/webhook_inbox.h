@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ class SqliteWebhookInbox : public WebhookInbox {
   /// Marks an event handled; NotFound (WEBHOOK_EVENT_NOT_FOUND) for an
   /// unknown seq.
   virtual Status MarkProcessed(std::int64_t seq, Instant at) = 0;
+  /// Marks several events handled in one transaction (one flush to disk):
+  /// all of them, or none and NotFound (WEBHOOK_EVENT_NOT_FOUND) naming the
+  /// first unknown seq. A seq may be named twice.
+  virtual Status MarkProcessed(std::span<std::int64_t const> seqs,
+                               Instant at) = 0;
 };
 
 /// Opens (or creates) the database file and the webhook_inbox table.
