@@ -279,8 +279,7 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
                   "addressed to it (RecipientUserID), for a store whose inbox "
                   "holds several sellers' notifications")
       ->check([](std::string const& user) {
-        return user.empty() ? std::string("an eBay user ID is not empty")
-                            : std::string();
+        return user.empty() ? std::string("must not be empty") : std::string();
       })
       ->excludes(no_notifications);
   cmd->add_flag("--no-progress", args->no_progress,

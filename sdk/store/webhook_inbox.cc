@@ -56,12 +56,16 @@ using store_internal::StmtPtr;
 
 std::string EncodeHeaders(HttpHeaders const& headers) {
   // Built in a stack arena (the heap only past it): this runs once per
-  // delivery, and the serialized string is the one allocation kept.
+  // delivery, and the serialized string is the one allocation kept. Each
+  // pair is built in the arena too (a braced push_back would build it on the
+  // heap and copy it in).
   unsigned char arena[2048];
   boost::json::monotonic_resource resource(arena, sizeof arena);
   boost::json::array array(&resource);
   array.reserve(headers.size());
-  for (auto const& h : headers) array.push_back({h.name, h.value});
+  for (auto const& h : headers) {
+    array.emplace_back(boost::json::array({h.name, h.value}, array.storage()));
+  }
   return boost::json::serialize(array);
 }
 
@@ -226,10 +230,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     return static_cast<std::int64_t>(sqlite3_column_int64(stmt.get(), 0));
   }
 
-  Status MarkProcessed(std::int64_t seq, Instant at) override {
-    return MarkProcessed(std::span<std::int64_t const>(&seq, 1), at);
-  }
-
+  using SqliteWebhookInbox::MarkProcessed;
   Status MarkProcessed(std::span<std::int64_t const> seqs,
                        Instant at) override {
     if (seqs.empty()) return Status();

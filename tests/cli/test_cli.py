@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import urllib.request
 
 import pytest
@@ -284,30 +285,61 @@ def test_sync_rules_with_a_misspelt_key_name_the_field(tmp_path):
     assert "rules.refund_on_reciept" in r.stderr
 
 
-def start(*args, env=None):
-    """Starts a sanbao server on port 0; returns it and its base URL."""
-    proc = subprocess.Popen([CLI, *args, "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)
-    line = proc.stdout.readline()
-    port = re.search(r"127\.0\.0\.1:(\d+)", line)
-    assert port, line
-    return proc, "http://127.0.0.1:" + port.group(1)
+def start(tmp_path, name, *args, lines=1, env=None):
+    """Starts a sanbao server on port 0 (stderr to tmp_path/NAME.err); returns
+    it and the first `lines` lines it printed (the first names its URL)."""
+    err_path = tmp_path / (name + ".err")
+    with open(err_path, "w") as err:
+        proc = subprocess.Popen([CLI, *args, "--port", "0"], stdout=subprocess.PIPE,
+                                stderr=err, text=True, env=env)
+    printed = []
+    try:
+        # readline blocks: a server that neither prints nor exits in 30 s is
+        # killed, which ends the read.
+        watchdog = threading.Timer(30, proc.kill)
+        watchdog.start()
+        try:
+            while len(printed) < lines:
+                line = proc.stdout.readline()
+                if not line:
+                    break
+                printed.append(line)
+        finally:
+            watchdog.cancel()
+        assert len(printed) == lines, err_path.read_text()
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, printed
+
+
+def url_of(lines):
+    return "http://127.0.0.1:" + re.search(r"127\.0\.0\.1:(\d+)", "".join(lines)).group(1)
 
 
 def stop(proc):
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
-# The sandbox's credentials (sanbao sandbox ebay prints them) and made-up
-# platform notification keys.
-SANDBOX_ENV = {
-    "SANBAO_EBAY_CLIENT_ID": "SanbaoSa-Sandbox-PRD-000000000-00000000",
-    "SANBAO_EBAY_CLIENT_SECRET": "PRD-SANDBOX-CERT-0000",
-    "SANBAO_EBAY_REFRESH_TOKEN": "v^1.1#i^1#r^1#sanbao-sandbox-refresh-token",
-    "SANBAO_EBAY_DEV_ID": "TEST-DEV", "SANBAO_EBAY_APP_ID": "TEST-APP",
-    "SANBAO_EBAY_CERT_ID": "TEST-CERT",
-}
+# Made-up platform notification keys for `sanbao webhooks serve`.
+PLATFORM_KEYS = {"SANBAO_EBAY_DEV_ID": "TEST-DEV", "SANBAO_EBAY_APP_ID": "TEST-APP",
+                 "SANBAO_EBAY_CERT_ID": "TEST-CERT"}
+
+
+def sandbox_credentials(lines):
+    """The environment for `sanbao sync` from the sandbox's "credentials:"
+    line (client_id=... client_secret=... refresh_token=...)."""
+    line = next(x for x in lines if x.startswith("credentials:"))
+    fields = dict(kv.split("=", 1) for kv in line.split()[1:])
+    return {"SANBAO_EBAY_CLIENT_ID": fields["client_id"],
+            "SANBAO_EBAY_CLIENT_SECRET": fields["client_secret"],
+            "SANBAO_EBAY_REFRESH_TOKEN": fields["refresh_token"]}
 
 
 def platform_notification(return_id, recipient):
@@ -316,7 +348,7 @@ def platform_notification(return_id, recipient):
     (https://developer.ebay.com/support/kb-article?KBid=1201)."""
     t = datetime.datetime.now(datetime.timezone.utc)
     timestamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
-    keys = "".join(SANDBOX_ENV["SANBAO_EBAY_" + k] for k in ("DEV_ID", "APP_ID", "CERT_ID"))
+    keys = "".join(PLATFORM_KEYS["SANBAO_EBAY_" + k] for k in ("DEV_ID", "APP_ID", "CERT_ID"))
     signature = base64.b64encode(hashlib.md5((timestamp + keys).encode()).digest()).decode()
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
@@ -337,9 +369,12 @@ def platform_notification(return_id, recipient):
 # is read by the next `sanbao sync`, once; with --ebay-user only by the sync
 # of the seller it is addressed to.
 def test_sync_reads_the_returns_announced_by_stored_notifications(tmp_path):
-    env = {**os.environ, **SANDBOX_ENV}
     db = str(tmp_path / "sanbao.db")
-    sandbox, ebay_url = start("sandbox", "ebay", "--returns", "30", "--seed", "3", env=env)
+    # It prints its URL, then the credentials it accepts.
+    sandbox, printed = start(tmp_path, "sandbox", "sandbox", "ebay", "--returns", "30",
+                             "--seed", "3", lines=2)
+    ebay_url = url_of(printed)
+    env = {**os.environ, **sandbox_credentials(printed), **PLATFORM_KEYS}
     try:
         def sync(*extra):
             r = subprocess.run([CLI, "sync", "--ebay-url", ebay_url, "--db", db,
@@ -353,7 +388,9 @@ def test_sync_reads_the_returns_announced_by_stored_notifications(tmp_path):
         assert sync()["notices"] == 0
         return_id = run_json("returns", "list", "--db", db, "--limit", "1")["returns"][0]["external_id"]
 
-        serve, hooks_url = start("webhooks", "serve", "--store", db, "--quiet", env=env)
+        serve, printed = start(tmp_path, "serve", "webhooks", "serve", "--store", db,
+                               "--quiet", env=env)
+        hooks_url = url_of(printed)
         try:
             request = urllib.request.Request(
                 hooks_url + "/webhooks/ebay/platform",

@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -27,14 +28,24 @@ int Base64Value(char c) {
   return -1;
 }
 
-// The digest named `name`, fetched from the default library context once
-// per process. EVP_md5() and the like are fetched again implicitly on every
-// EVP_Digest call (crypto(7), "Implicit fetching"); OpenSSL's own example
-// fetches once: "In a larger application this fetch would just be done once,
-// and could be used for multiple calls" (ossl-guide-libcrypto-introduction(7)).
-// Null when no provider offers it (MD5 under a FIPS-only configuration, say).
-EVP_MD const* FetchedDigest(char const* name) {
-  return EVP_MD_fetch(nullptr, name, nullptr);
+// The digest named `name` from the default library context, fetched on
+// first use and kept: crypto(7), "Performance": "If you perform the same
+// operation many times then it is recommended to use "Explicit fetching" to
+// prefetch an algorithm once initially, and then pass this created object to
+// any operations that are currently using "Implicit fetching"" (EVP_md5()
+// and the like). A failed fetch (MD5 under a FIPS-only configuration, say)
+// is not kept: the next call fetches again.
+EVP_MD const* CachedDigest(std::atomic<EVP_MD*>& slot, char const* name) {
+  if (auto* md = slot.load(std::memory_order_acquire)) return md;
+  EVP_MD* fetched = EVP_MD_fetch(nullptr, name, nullptr);
+  if (fetched == nullptr) return nullptr;
+  EVP_MD* expected = nullptr;
+  if (!slot.compare_exchange_strong(expected, fetched,
+                                    std::memory_order_acq_rel)) {
+    EVP_MD_free(fetched);  // another thread's fetch won
+    return expected;
+  }
+  return fetched;
 }
 
 std::string Digest(EVP_MD const* md, std::string_view data) {
@@ -138,16 +149,16 @@ std::string HexEncode(std::string_view bytes) {
 }
 
 std::string Md5(std::string_view data) {
-  static EVP_MD const* const md = FetchedDigest("MD5");
-  return Digest(md, data);
+  static std::atomic<EVP_MD*> md{nullptr};
+  return Digest(CachedDigest(md, "MD5"), data);
 }
 std::string Sha1(std::string_view data) {
-  static EVP_MD const* const md = FetchedDigest("SHA1");
-  return Digest(md, data);
+  static std::atomic<EVP_MD*> md{nullptr};
+  return Digest(CachedDigest(md, "SHA1"), data);
 }
 std::string Sha256(std::string_view data) {
-  static EVP_MD const* const md = FetchedDigest("SHA256");
-  return Digest(md, data);
+  static std::atomic<EVP_MD*> md{nullptr};
+  return Digest(CachedDigest(md, "SHA256"), data);
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {

@@ -56,14 +56,16 @@ class SqliteWebhookInbox : public WebhookInbox {
   virtual StatusOr<std::vector<StoredWebhookEvent>> List(
       WebhookInboxQuery const& query) = 0;
   virtual StatusOr<std::int64_t> Count() = 0;
-  /// Marks an event handled; NotFound (WEBHOOK_EVENT_NOT_FOUND) for an
-  /// unknown seq.
-  virtual Status MarkProcessed(std::int64_t seq, Instant at) = 0;
   /// Marks several events handled in one transaction (one flush to disk):
   /// all of them, or none and NotFound (WEBHOOK_EVENT_NOT_FOUND) naming the
-  /// first unknown seq. A seq may be named twice.
+  /// first unknown seq. A seq may be named twice; none is a no-op.
   virtual Status MarkProcessed(std::span<std::int64_t const> seqs,
                                Instant at) = 0;
+  /// Marks one event handled; NotFound (WEBHOOK_EVENT_NOT_FOUND) for an
+  /// unknown seq.
+  Status MarkProcessed(std::int64_t seq, Instant at) {
+    return MarkProcessed(std::span<std::int64_t const>(&seq, 1), at);
+  }
 };
 
 /// Opens (or creates) the database file and the webhook_inbox table.

@@ -22,6 +22,9 @@ StatusOr<std::string> Base64Decode(std::string_view text);
 /// Lower-case hexadecimal.
 std::string HexEncode(std::string_view bytes);
 
+/// Raw digests. Each uses the implementation OpenSSL's default library
+/// context offers on its first successful use (fetched once and kept, so a
+/// provider loaded later is not seen); empty when none is available.
 std::string Md5(std::string_view data);     ///< 16 bytes
 std::string Sha1(std::string_view data);    ///< 20 bytes
 std::string Sha256(std::string_view data);  ///< 32 bytes
