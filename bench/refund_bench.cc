@@ -32,8 +32,8 @@ Order LargeOrder() {
   order.id = "large";
   order.presentment_currency = "EUR";
   for (int i = 0; i < 20; ++i) {
-    auto line =
-        Line("L" + std::to_string(i), 1 + i % 4, "12.34", "0", i % 2 == 0);
+    auto line = Line(std::string("L").append(std::to_string(i)), 1 + i % 4,
+                     "12.34", "0", i % 2 == 0);
     line.tax = *Money::FromMinorUnits(197 * line.quantity, "EUR");
     if (i % 3 == 0) line.discounts.push_back(Discount{"d", "X", M("1.00")});
     order.lines.push_back(std::move(line));
@@ -120,9 +120,9 @@ void BM_LedgerBuildLarge(benchmark::State& state) {
     RefundLedger ledger = *RefundLedger::Build(order);
     for (int i = 0; i < 10; ++i) {
       RefundRequest request;
-      request.lines = {{"L" + std::to_string(i * 2), 1}};
+      request.lines = {{std::string("L").append(std::to_string(i * 2)), 1}};
       request.decision = &decision;
-      request.idempotency_key = "k" + std::to_string(i);
+      request.idempotency_key = std::string("k").append(std::to_string(i));
       Refund refund = *ComputeRefund(order, ledger, request);
       (void)ledger.Apply(refund);
       past.push_back(std::move(refund));

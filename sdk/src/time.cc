@@ -58,9 +58,11 @@ Instant FromDate(date::sys_seconds t) { return Instant{t.time_since_epoch()}; }
 StatusOr<CivilDate> ParseCivilDate(std::string_view text) {
   CivilDate date;
   if (text.size() != 10 || !ParseDatePart(text, date)) {
-    return InvalidArgumentError(
-        "\"" + std::string(text) + "\" is not a date (expected YYYY-MM-DD)",
-        "DATE_INVALID", {{"value", std::string(text)}});
+    // append(): GCC 12 at -O2 reports a false -Wrestrict for
+    // operator+(char const*, std::string&&) (GCC bug 105329).
+    return InvalidArgumentError(std::string("\"").append(text).append(
+                                    "\" is not a date (expected YYYY-MM-DD)"),
+                                "DATE_INVALID", {{"value", std::string(text)}});
   }
   return date;
 }
@@ -95,9 +97,9 @@ std::string FormatCivilDateWithWeekday(CivilDate date) {
 StatusOr<Instant> ParseInstant(std::string_view text) {
   auto bad = [&] {
     return InvalidArgumentError(
-        "\"" + std::string(text) +
+        std::string("\"").append(text).append(
             "\" is not an RFC 3339 timestamp (expected e.g. "
-            "2026-12-23T10:15:00Z or 2026-12-23T11:15:00+01:00)",
+            "2026-12-23T10:15:00Z or 2026-12-23T11:15:00+01:00)"),
         "INSTANT_INVALID", {{"value", std::string(text)}});
   };
   CivilDate date;

@@ -78,7 +78,7 @@ StatusOr<ReturnState> ParseReturnState(std::string_view name) {
     if (n == name) return s;
   }
   return InvalidArgumentError(
-      "\"" + std::string(name) + "\" is not a return state",
+      std::string("\"").append(name).append("\" is not a return state"),
       "RETURN_STATE_UNKNOWN", {{"value", std::string(name)}});
 }
 
@@ -105,8 +105,8 @@ StatusOr<Resolution> ParseResolution(std::string_view name) {
     if (n == name) return r;
   }
   return InvalidArgumentError(
-      "\"" + std::string(name) + "\" is not a resolution", "RESOLUTION_UNKNOWN",
-      {{"value", std::string(name)}});
+      std::string("\"").append(name).append("\" is not a resolution"),
+      "RESOLUTION_UNKNOWN", {{"value", std::string(name)}});
 }
 
 std::string_view ActorKindName(Actor::Kind kind) {

@@ -21,7 +21,7 @@ using internal::UnitRangeSum;
 // "lines[2].tax", "shipping.charged", ...
 std::string FieldName(char const* what, int index, char const* member) {
   std::string out = what;
-  if (index >= 0) out += "[" + std::to_string(index) + "]";
+  if (index >= 0) out.append("[").append(std::to_string(index)).append("]");
   if (member != nullptr && *member != '\0') {
     out += ".";
     out += member;
