@@ -1,7 +1,7 @@
 // Refund benchmarks: ComputeRefund, RefundLedger::Apply and
 // OrderAllocation::Compute.
 //
-//   BM_ComputeRefund/golden   the money-logistics.md §3 order (2 lines,
+//   BM_ComputeRefund/golden   the worked order of order_fixtures.h (2 lines,
 //                             order discount, shipping, card + gift card),
 //                             one unit back under an EU withdrawal decision
 //   BM_ComputeRefund/large    20 lines, 3 tenders, 5 lines coming back

@@ -15,7 +15,8 @@ function(sanbao_add_test)
   target_link_libraries(${T_NAME} PRIVATE sanbao::core GTest::gmock_main ${T_LIBS})
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   target_compile_definitions(${T_NAME} PRIVATE
-    SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SANBAO_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
   gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60)
 endfunction()
 

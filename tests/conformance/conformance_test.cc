@@ -1,6 +1,6 @@
-// Runs every worked legal case — the shared ones vendored from
-// ../shared/conformance/cases (tests/conformance/cases) and our own
-// (tests/conformance/own) — through the PolicyEngine, each as its own test,
+// Runs every worked legal case — the project's shared ones, vendored in
+// tests/conformance/cases (tests/vendored checks the copy), and our own in
+// tests/conformance/own — through the PolicyEngine, each as its own test,
 // and checks every field its `expect` names (SCHEMA.md: dates exactly,
 // lists as sets, money by amount and currency). Every decision must also
 // carry at least one citation and a non-empty trace.
@@ -130,20 +130,6 @@ std::string Name(::testing::TestParamInfo<std::string> const& info) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, Conformance, ::testing::ValuesIn(CaseFiles()),
                          Name);
-
-TEST(ConformanceSuite, VendoredCopyMatchesTheSharedCases) {
-  // When ../shared is beside the checkout (as in CI), the vendored copy must
-  // be the same as the shared one.
-  auto shared = fs::path(SANBAO_SOURCE_DIR).parent_path() / "shared" /
-                "conformance" / "cases";
-  if (!fs::exists(shared))
-    GTEST_SKIP() << "../shared/conformance is not beside the checkout";
-  for (auto const& e : fs::directory_iterator(shared)) {
-    auto vendored = Root() / "cases" / e.path().filename();
-    ASSERT_TRUE(fs::exists(vendored)) << vendored;
-    EXPECT_EQ(Read(vendored), Read(e.path())) << e.path().filename();
-  }
-}
 
 }  // namespace
 }  // namespace sanbao

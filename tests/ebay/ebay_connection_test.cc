@@ -1,6 +1,7 @@
 // The connector over a scripted transport: auth schemes, the 401 refresh,
 // paging, and the read-before-resend rules for writes without an
-// idempotency key (marketplaces.md §A.6).
+// idempotency key (eBay Post-Order API: Issue Return Refund,
+// https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html).
 
 #include <gtest/gtest.h>
 

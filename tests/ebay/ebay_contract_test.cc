@@ -1,5 +1,5 @@
 // Contract tests on every REST fixture in
-// research/fixtures/marketplaces/ebay: a scripted transport answers with the
+// tests/fixtures/marketplaces/ebay/: a scripted transport answers with the
 // fixture's response, the connector's request must match the fixture's
 // request (method, path, query, headers, JSON body), and the mapped result
 // is checked field by field.

@@ -44,7 +44,7 @@ constexpr char kReadmeJwe[] =
 
 // The JWE of the README's curl example at eBay/digital-signature-
 // verification-ebay-api@60faf13 (2022-08-10), the version whose Signature
-// value research/fixtures/marketplaces/ebay/eu_digital_signature_vector.json
+// value tests/fixtures/marketplaces/ebay/eu_digital_signature_vector.json
 // copies.
 constexpr char kReadme2022Jwe[] =
     "eyJ6aXAiOiJERUYiLCJlbmMiOiJBMjU2R0NNIiwidGFnIjoiSGdLcjNSSWFlZll0Mkd4blBU"

@@ -30,8 +30,7 @@ namespace testing {
 namespace json = boost::json;
 
 inline std::string FixtureDir() {
-  return std::string(SANBAO_SOURCE_DIR) +
-         "/../shared/research/fixtures/marketplaces/ebay";
+  return SANBAO_FIXTURES_DIR "/marketplaces/ebay";
 }
 
 inline std::string ReadFile(std::string const& path) {

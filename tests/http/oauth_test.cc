@@ -155,7 +155,9 @@ TEST(TokenProviderTest, AThrowingFetcherBecomesAStatus) {
 
 // The eBay token request: npm:ebay-api@9.6.0 dist/auth/oAuth2.js
 // (refreshUserAccessToken: postForm {grant_type, refresh_token, scope} with
-// HTTP Basic appId:certId); marketplaces.md §A.1.
+// HTTP Basic appId:certId), https://github.com/hendt/ebay-api; eBay, "Using
+// a refresh token to update a User access token",
+// https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html.
 TEST(OAuthTokenFetcherTest, RefreshTokenGrant) {
   Clock clock;
   // Response fields and token_type as ebay-api's setCredentials defaults

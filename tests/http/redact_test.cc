@@ -55,7 +55,8 @@ TEST(RedactForLogTest, JsonBodies) {
 }
 
 TEST(RedactForLogTest, EbaySignatureKeyHeader) {
-  // The EU/UK digital-signature header (marketplaces.md §A.1).
+  // The EU/UK digital-signature header (eBay, "Digital Signatures for APIs",
+  // https://developer.ebay.com/develop/guides/digital-signatures-for-apis).
   EXPECT_EQ(RedactForLog("x-ebay-signature-key: eyJhbGciOi.jwe.value"),
             "x-ebay-signature-key: ***");
 }

@@ -1,6 +1,6 @@
 // The eBay sandbox as a pure handler: pagination, validation, auth, the
 // return state machine, refunds, faults, determinism and the wire shapes of
-// the fixtures in shared/research/fixtures/marketplaces/ebay.
+// the fixtures in tests/fixtures/marketplaces/ebay/.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -28,8 +28,7 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string const kFixtures = std::string(SANBAO_SOURCE_DIR) +
-                              "/../shared/research/fixtures/marketplaces/ebay/";
+std::string const kFixtures = SANBAO_FIXTURES_DIR "/marketplaces/ebay/";
 
 json::value ReadFixture(std::string const& name) {
   std::ifstream in(kFixtures + name);

@@ -28,8 +28,10 @@ inline OrderLine Line(std::string id, int quantity, std::string_view unit_price,
   return line;
 }
 
-/// money-logistics.md §3: A 3 x 19.99, B 1 x 45.00, VAT-inclusive (19%),
-/// cart discount 10.00.
+/// Our worked example: A 3 x 19.99, B 1 x 45.00, VAT-inclusive (19%), cart
+/// discount 10.00. The discount splits 5.71 / 4.29 by line gross; A after it,
+/// 54.26, is 18.09 / 18.09 / 18.08 per unit, A's VAT 8.66 is 2.89 / 2.89 /
+/// 2.88.
 inline Order GoldenOrder() {
   Order order;
   order.id = "O-golden";

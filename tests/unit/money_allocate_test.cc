@@ -51,8 +51,8 @@ TEST(MoneyAllocate, WorkedExamples) {
   EXPECT_THAT(Units(Allocate(Minor(1000), {1, 1, 1})),
               ElementsAre(334, 333, 333));
   EXPECT_THAT(Units(Split(Minor(800, "USD"), 3)), ElementsAre(267, 267, 266));
-  // research/money-logistics.md §3 worked example: a 10.00 discount split
-  // over line totals 59.97 and 45.00 gives 5.71 and 4.29.
+  // The golden order of tests/support/order_fixtures.h: a 10.00 discount
+  // split over line totals 59.97 and 45.00 gives 5.71 and 4.29.
   EXPECT_THAT(Alloc(1000, {5997, 4500}), ElementsAre(571, 429));
   EXPECT_THAT(Alloc(5426, {1, 1, 1}), ElementsAre(1809, 1809, 1808));
   EXPECT_THAT(Alloc(866, {1, 1, 1}), ElementsAre(289, 289, 288));

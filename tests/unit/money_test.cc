@@ -379,7 +379,8 @@ TEST(MoneyRounding, RealisticProducts) {
       M("84.90", "EUR").Multiply(D("0.19"), RoundingMode::kHalfUp)->ToString(),
       "16.13");
   // 24.785 -> 24.79 under EU Regulation 1103/97 Art. 5 (half up); the
-  // example is from evro.si (research/money-logistics.md §3).
+  // example is from evro.si, "Rounding rules",
+  // http://evro.si/en/info-for-consumers/rounding-rules/index.html.
   EXPECT_EQ(
       M("247.85", "EUR").Multiply(D("0.1"), RoundingMode::kHalfUp)->ToString(),
       "24.79");

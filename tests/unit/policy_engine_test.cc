@@ -135,7 +135,7 @@ TEST(JurisdictionData, BuiltInDataLoadsAndCoversEveryRecord) {
   auto engine = PolicyEngine::Create();
   ASSERT_TRUE(engine.ok()) << engine.status();
   auto ids = engine->JurisdictionIds();
-  // Every record of ../shared/research/jurisdictions.json has its file.
+  // Every jurisdiction and marketplace policy the SDK covers has its file.
   for (auto const* id : {"EU",
                          "DE",
                          "FR",

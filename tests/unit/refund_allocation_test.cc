@@ -1,5 +1,6 @@
-// OrderAllocation: golden vectors from research money-logistics.md §3 and the
-// rules documented in sanbao/refund/allocation.h.
+// OrderAllocation: golden vectors (the worked order of
+// tests/support/order_fixtures.h) and the rules documented in
+// sanbao/refund/allocation.h.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -1,7 +1,9 @@
-// Regression tests for the refund bugs of other commerce systems listed in
-// research anchors-features.md §7 (A: tax, discounts and shipping; B: minor
-// units and rounding; C: refunds desynchronised from payments; E: store
-// credit; H: split payments). Each test names the upstream issue.
+// Regression tests for refund bugs reported in the issue trackers of other
+// commerce systems (tax, discounts and shipping; minor units and rounding;
+// refunds desynchronised from payments; store credit; split payments). Each
+// test names the upstream issue, e.g. medusajs/medusa#14136 is
+// https://github.com/medusajs/medusa/issues/14136; the list is in
+// docs/guides/refunds.md section 4.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

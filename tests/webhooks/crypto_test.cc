@@ -11,8 +11,7 @@ inline namespace v1 {
 namespace {
 
 std::string FixturePath(std::string const& name) {
-  return std::string(SANBAO_SOURCE_DIR) +
-         "/../shared/research/fixtures/marketplaces/ebay/" + name;
+  return SANBAO_FIXTURES_DIR "/marketplaces/ebay/" + name;
 }
 
 std::string ReadFile(std::string const& path) {

@@ -19,11 +19,11 @@ namespace {
 
 namespace json = boost::json;
 
-// Fixtures: /work/shared/research/fixtures/marketplaces/ebay (README.md
-// there gives their provenance; sources in marketplaces.md §A.7).
+// Fixtures: tests/fixtures/marketplaces/ebay/ (README.md there gives their
+// provenance; sources: https://developer.ebay.com/support/kb-article?KBid=1201
+// and https://github.com/eBay/event-notification-nodejs-sdk).
 std::string Fixture(std::string const& name) {
-  std::ifstream in(std::string(SANBAO_SOURCE_DIR) +
-                       "/../shared/research/fixtures/marketplaces/ebay/" + name,
+  std::ifstream in(SANBAO_FIXTURES_DIR "/marketplaces/ebay/" + name,
                    std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();

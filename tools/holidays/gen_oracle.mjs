@@ -24,7 +24,7 @@ const REGIONS = {
   US: ['CA', 'FL', 'HI', 'MN', 'NJ', 'NY'],
   CA: ['ON', 'QC'],
 };
-// Our ids follow jurisdictions.json ("UK"); date-holidays uses ISO 3166-1 ("GB").
+// Our ids follow sdk/data/jurisdictions ("UK"); date-holidays uses ISO 3166-1 ("GB").
 const ORACLE_COUNTRY = { UK: 'GB' };
 const FIRST = 2020, LAST = 2035;
 

@@ -14,12 +14,25 @@
 #include "url.h"
 #include "wire.h"
 
+// Sources of the wire facts below:
+//   [search] eBay Post-Order API: Search Returns,
+//     https://developer.ebay.com/devzone/post-order/post-order_v2_return_search__get.html
+//   [paging] eBay Return Management API: PaginationInput,
+//     https://developer.ebay.com/Devzone/return-management/CallRef/types/PaginationInput.html
+//   [get] eBay Post-Order API: Get Return,
+//     https://developer.ebay.com/devzone/post-order/post-order_v2_return-returnid__get.html
+//   [refund] eBay Post-Order API: Issue Return Refund,
+//     https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html
+//   [ebay-api] npm ebay-api 9.6.0, dist/api/restful/index.js
+//     (shouldRefreshToken) and dist/errors/index.js,
+//     https://github.com/hendt/ebay-api
+
 namespace sanbao {
 inline namespace v1 {
 namespace ebay {
 namespace {
 
-constexpr int kMaxPageSize = 200;  // marketplaces.md §A.3 (M: limit max 200)
+constexpr int kMaxPageSize = 200;  // [paging]; Post-Order states no maximum
 
 enum class Auth { kIaf, kBearer };
 
@@ -44,7 +57,7 @@ struct Snapshot {
 };
 
 bool RefundIssued(MarketplaceReturn const& r) {
-  // §A.6: detail.refundInfo.actualRefundDetail.refundStatus / state. A
+  // [get]: detail.refundInfo.actualRefundDetail.refundStatus / state. A
   // FAILED refund moved no money and may be issued again.
   return IsRefundIssuedState(r.state) ||
          (!r.refund_status.empty() && r.refund_status != "FAILED");
@@ -86,7 +99,7 @@ class EbayConnection final : public ReturnsConnection {
     }
     if (query.created_from < earliest) {
       // The search rejects a window starting more than 18 months back
-      // (§A.3); SplitCreationWindow clamps or splits before this.
+      // ([search]); SplitCreationWindow clamps or splits before this.
       return OutOfRangeError(
           "eBay's return search reaches back at most 18 months",
           "EBAY_WINDOW_TOO_OLD",
@@ -95,8 +108,9 @@ class EbayConnection final : public ReturnsConnection {
     }
     int limit = query.page_size > 0 ? query.page_size : options_.page_size;
     if (limit > kMaxPageSize) limit = kMaxPageSize;
-    // Page-number offset from 1 (§A.3: offset behaves as a 1-based page
-    // number); the page token is the next offset.
+    // Page-number offset from 1 ([search] leaves open whether offset counts
+    // pages or rows; it behaves as a 1-based page number); the page token is
+    // the next offset.
     long offset = 1;
     if (!query.page_token.empty()) {
       char* end = nullptr;
@@ -192,8 +206,8 @@ class EbayConnection final : public ReturnsConnection {
     }
     auto body = internal::RefundBody(refund);
     if (!body) return std::move(body).status();
-    // No idempotency key in Post-Order (§A.6): read first, and never send a
-    // refund for a return eBay already refunds.
+    // No idempotency key in Post-Order ([refund]): read first, and never
+    // send a refund for a return eBay already refunds.
     auto before = Read(id);
     if (!before) return std::move(before).status();
     if (RefundIssued(before->record)) return AlreadyIssued(before->record);
@@ -391,7 +405,8 @@ class EbayConnection final : public ReturnsConnection {
   // Sends `requests` together with the user token (signed when `sign`), and
   // those answered 401 once more with a refreshed token, signed again: the
   // request never reached business logic, so this is safe for a POST too
-  // (§A.1: Post-Order signals an expired IAF token as a plain 401).
+  // (Post-Order signals an expired IAF token as a plain 401, errorId
+  // 21917053; [ebay-api]).
   std::vector<StatusOr<HttpResponse>> Send(Auth auth,
                                            std::vector<HttpRequest> requests,
                                            bool sign) {

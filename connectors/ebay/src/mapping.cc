@@ -15,8 +15,8 @@ using State = ReturnState;
 // npm:ebay-api@9.6.0 dist/enums/restfulEnums.d.ts (ReturnState), which
 // matches
 // https://developer.ebay.com/devzone/post-order/extra/pst-rdr_v2_rtrn-rtrnd__gt.Rspns.smmry.stt.html
-// (marketplaces.md §A.4). Sorted by name for binary search; the same table
-// is in docs/guides/ebay.md.
+// (eBay Post-Order API: Get Return, summary.state). Sorted by name for
+// binary search; the same table is in docs/guides/ebay.md.
 constexpr std::array<std::pair<std::string_view, State>, 43> kStates{{
     {"AUTO_REFUND_INITIATED", State::kResolved},
     {"CLOSED", State::kClosed},

@@ -1,8 +1,9 @@
 // GET /post-order/v2/return/search, read as a stream of JSON events straight
 // into ReturnsPage: a sync reads a million returns in 200-member pages, and a
 // DOM would cost more than everything else together. The fields and their
-// meaning are those of ReadSummary in wire.cc (marketplaces.md §A.3,
-// ReturnSummaryType); the tests check both readers agree.
+// meaning are those of ReadSummary in wire.cc (ReturnSummaryType,
+// https://developer.ebay.com/devzone/post-order/types/ReturnSummaryType.html);
+// the tests check both readers agree.
 
 #include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>

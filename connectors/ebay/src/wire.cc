@@ -216,7 +216,8 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 // {"value":20.00,"currency":"USD"}: the exact decimal as a JSON number (the
-// Post-Order schema's Amount.value is a number, marketplaces.md §A.5).
+// Post-Order Amount.value is a number,
+// https://developer.ebay.com/devzone/post-order/types/Amount.html).
 void AppendAmount(std::string& out, Money const& money) {
   out += "{\"value\":";
   out += money.ToString();
@@ -249,7 +250,8 @@ std::optional<Instant> OptionalDate(json::object const* o,
   return Take(ParseDate(*v, key));
 }
 
-// ReturnSummaryType (marketplaces.md §A.3) -> MarketplaceReturn.
+// ReturnSummaryType -> MarketplaceReturn (eBay Post-Order API,
+// https://developer.ebay.com/devzone/post-order/types/ReturnSummaryType.html).
 void ReadSummary(json::object const* s, MarketplaceReturn& r) {
   r.marketplace = "ebay";
   AssignStr(r.external_id, s, "returnId");
@@ -629,7 +631,7 @@ Status ErrorFromResponse(HttpResponse const& response) {
     }
     if (errors != nullptr && !errors->empty()) {
       // Post-Order ErrorMessage {error:[...]} or ErrorDetailV3 {errors:[...]}
-      // (marketplaces.md §A.6); the first error names the failure.
+      // (sources in wire.h); the first error names the failure.
       auto const* e = Obj(&errors->front(), "error");
       std::string scratch;
       error_id = IntAt(e, "errorId", 0);
@@ -717,8 +719,10 @@ Status ErrorFromResponse(HttpResponse const& response) {
 }
 
 StatusOr<std::string> DecideBody(ReturnDecisionRequest const& decision) {
-  // DecideReturnRequest (marketplaces.md §A.3); key order as in
-  // return_decide_approve.json / return_decide_partial_refund_offer.json.
+  // DecideReturnRequest (eBay Post-Order API: Process Return Request,
+  // https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_decide__post.html);
+  // key order as in return_decide_approve.json /
+  // return_decide_partial_refund_offer.json.
   using Kind = ReturnDecisionRequest::Kind;
   std::string out = "{\"decision\":";
   switch (decision.kind) {
@@ -759,8 +763,9 @@ StatusOr<std::string> DecideBody(ReturnDecisionRequest const& decision) {
 }
 
 StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
-  // PostOrderIssueRefundRequest (marketplaces.md §A.3); key order as in
-  // return_issue_refund_partial.json.
+  // PostOrderIssueRefundRequest (eBay Post-Order API: Issue Return Refund,
+  // https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html);
+  // key order as in return_issue_refund_partial.json.
   if (!Usable(refund.total) || !refund.total.is_positive()) {
     return InvalidArgumentError("a refund needs a positive total",
                                 "EBAY_REFUND_INVALID", {{"field", "total"}});

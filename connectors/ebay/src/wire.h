@@ -1,8 +1,22 @@
 #pragma once
 
 // The eBay wire formats (private): JSON responses to Sanbao types, request
-// bodies, error bodies to Status. Shapes: marketplaces.md §A.3-A.6 and the
-// fixtures in research/fixtures/marketplaces/ebay/.
+// bodies, error bodies to Status. Shapes: the sources below and the fixtures
+// in tests/fixtures/marketplaces/ebay/.
+//
+// Sources:
+//   eBay Post-Order API reference (Search Returns, Get Return, Process Return
+//     Request, Issue Return Refund; ReturnSummaryType, ReturnDetailType,
+//     Amount), https://developer.ebay.com/Devzone/post-order/index.html
+//   eBay Post-Order API: Error Response,
+//     https://developer.ebay.com/Devzone/post-order/ErrorResponse.html
+//   davidtsadler/ebay-sdk-php, src/PostOrder/Types/ (the Post-Order schema as
+//     typed classes: ErrorMessage, ErrorDetailV3, Amount.value a double),
+//     https://github.com/davidtsadler/ebay-sdk-php
+//   npm ebay-api 9.6.0, dist/types/restfulTypes.d.ts (DecideReturnRequest,
+//     PostOrderIssueRefundRequest), https://github.com/hendt/ebay-api
+//   eBay Sell Fulfillment API: Amount (value is a string),
+//     https://developer.ebay.com/api-docs/sell/fulfillment/types/sel:Amount
 
 #include <boost/json/value.hpp>
 #include <optional>

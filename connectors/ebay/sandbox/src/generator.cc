@@ -131,8 +131,9 @@ struct ReasonText {
   std::string_view reason;
   std::string_view comment;
 };
-// ReturnReasonEnum values (marketplaces.md §A.4, npm:ebay-api@9.6.0
-// dist/enums/restfulEnums.d.ts).
+// ReturnReasonEnum values
+// (https://developer.ebay.com/Devzone/post-order/types/ReturnReasonEnum.html,
+// npm:ebay-api@9.6.0 dist/enums/restfulEnums.d.ts).
 constexpr std::array<ReasonText, 12> kReasons{{
     {"NOT_AS_DESCRIBED", "Not what the listing showed"},
     {"WRONG_SIZE", "Size runs small"},
@@ -169,7 +170,9 @@ std::optional<std::int64_t> ParseDigits(std::string_view text) {
 
 // Order shapes within a block of 4 returns: sizes and weights. Most orders
 // have one returned line; some two, three or four (several returns with one
-// orderId, marketplaces.md §A.3 "one return = one line item").
+// orderId: a return is for one line item, itemId + transactionId, eBay
+// Post-Order API: ReturnCreationInfoType,
+// https://developer.ebay.com/devzone/post-order/types/ReturnCreationInfoType.html).
 struct Shape {
   std::array<int, 4> sizes;
   int weight;

@@ -17,8 +17,8 @@ inline namespace v1 {
 namespace ebay {
 namespace sandbox_internal {
 
-/// The Post-Order states the sandbox uses (ReturnStateEnum, marketplaces.md
-/// §A.4).
+/// The Post-Order states the sandbox uses (ReturnStateEnum,
+/// https://developer.ebay.com/devzone/post-order/types/ReturnStateEnum.html).
 enum class State : std::uint8_t {
   kReturnRequested,
   kItemReadyToShip,

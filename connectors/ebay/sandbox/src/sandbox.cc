@@ -142,7 +142,10 @@ HttpResponse JsonResponse(int status, std::string body) {
   return r;
 }
 
-/// {"error":[{...}]}: the Post-Order error shape (marketplaces.md §A.6).
+/// {"error":[{...}]}: the Post-Order ErrorMessage type (davidtsadler/
+/// ebay-sdk-php src/PostOrder/Types/ErrorMessage.php,
+/// https://github.com/davidtsadler/ebay-sdk-php; eBay's "Error Response",
+/// https://developer.ebay.com/Devzone/post-order/ErrorResponse.html).
 HttpResponse PostOrderError(int status, int error_id, std::string_view domain,
                             std::string_view message, Params const& params = {},
                             std::string_view category = "REQUEST") {
@@ -1223,8 +1226,10 @@ std::optional<HttpResponse> EbaySandbox::Impl::CheckSignature(
     ServerRequest const& request) {
   // EU/UK sellers: Content-Digest, Signature-Input, Signature and
   // x-ebay-signature-key are required on decide and issue_refund
-  // (marketplaces.md §A.1). The sandbox verifies the Content-Digest and the
-  // presence and coverage of the rest.
+  // ("Digital Signatures for APIs",
+  // https://developer.ebay.com/develop/guides/digital-signatures-for-apis).
+  // The sandbox verifies the Content-Digest and the presence and coverage of
+  // the rest.
   for (auto name : {"Content-Digest", "Signature-Input", "Signature",
                     "x-ebay-signature-key"}) {
     if (!FindHeader(request.headers, name)) {

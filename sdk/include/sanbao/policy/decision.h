@@ -14,7 +14,8 @@ inline namespace v1 {
 
 // ---------------------------------------------------------------------------
 // The request: what a seller tool knows about an order and a buyer's claim.
-// Field by field the same as ../shared/conformance/SCHEMA.md.
+// Field by field the same as the conformance cases' request format
+// (tests/conformance/cases/SCHEMA.md in the source tree).
 // ---------------------------------------------------------------------------
 
 struct Buyer {

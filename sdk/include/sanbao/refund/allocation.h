@@ -1,7 +1,7 @@
 #pragma once
 
 // What every unit of an order was charged, fixed at order time
-// (docs/guides/refunds.md, research money-logistics.md §3).
+// (docs/guides/refunds.md).
 //
 // OrderAllocation::Compute spreads the order-level discounts over the lines
 // and each line's net amount and tax over its units, without losing or

@@ -2,7 +2,7 @@
 
 // The refund ledger of one order: what has been refunded so far, bucket by
 // bucket, so that no sequence of refunds can pay back more than was paid
-// (docs/guides/refunds.md, research anchors-features.md §6.7).
+// (docs/guides/refunds.md).
 //
 // Buckets and their caps (the order's OrderAllocation):
 //   bucket          cap

@@ -4,12 +4,19 @@
 // Fulfillment API's getOrder, behind sanbao::ReturnsConnection
 // (docs/guides/ebay.md).
 //
-// Wire facts (sources in /work/shared/research/marketplaces.md §A):
+// Wire facts:
 //   * Post-Order takes the OAuth user token with the `IAF` scheme; the
-//     Fulfillment API takes the same token as `Bearer`.
-//   * Post-Order has no idempotency key: IssueRefund reads the return before
-//     it sends, and after any answer it did not get it reads again instead of
-//     resending blindly, so an unknown outcome never becomes a second refund.
+//     Fulfillment API takes the same token as `Bearer` ("Using OAuth with the
+//     eBay traditional APIs",
+//     https://developer.ebay.com/api-docs/static/oauth-trad-apis.html; the
+//     npm client ebay-api 9.6.0, dist/auth/index.js,
+//     https://github.com/hendt/ebay-api).
+//   * Post-Order has no idempotency key (eBay Post-Order API: Issue Return
+//     Refund,
+//     https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html):
+//     IssueRefund reads the return before it sends, and after any answer it
+//     did not get it reads again instead of resending blindly, so an unknown
+//     outcome never becomes a second refund.
 //   * EU/UK-domiciled sellers sign decide and issue_refund with RFC 9421 HTTP
 //     message signatures (sanbao/ebay/signing.h).
 
@@ -28,8 +35,9 @@ namespace sanbao {
 inline namespace v1 {
 namespace ebay {
 
-/// HTTP message signatures for EU/UK-domiciled sellers (marketplaces.md
-/// §A.1).
+/// HTTP message signatures for EU/UK-domiciled sellers (eBay, "Digital
+/// Signatures for APIs",
+/// https://developer.ebay.com/develop/guides/digital-signatures-for-apis).
 struct SigningKey {
   std::string private_key_pem{};    ///< Ed25519 (preferred) or RSA, PKCS#8
   std::string signature_key_jwe{};  ///< x-ebay-signature-key, from eBay

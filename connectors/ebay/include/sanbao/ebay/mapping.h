@@ -2,7 +2,10 @@
 
 // eBay's return vocabulary mapped to Sanbao's (the table is repeated in
 // docs/guides/ebay.md). Map on `state` (ReturnStateEnum); `status` is coarser
-// and only for display (marketplaces.md §A.4).
+// and only for display (eBay Post-Order API: ReturnStateEnum,
+// https://developer.ebay.com/devzone/post-order/types/ReturnStateEnum.html;
+// ReturnStatusEnum,
+// https://developer.ebay.com/devzone/post-order/types/ReturnStatusEnum.html).
 
 #include <span>
 #include <string_view>

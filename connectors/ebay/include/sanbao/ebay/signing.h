@@ -1,8 +1,11 @@
 #pragma once
 
 // HTTP message signatures as eBay requires them for EU/UK-domiciled sellers
-// (marketplaces.md §A.1; eBay/digital-signature-verification-ebay-api
-// README.md): RFC 9530 Content-Digest and an RFC 9421 signature over
+// (eBay, "Digital Signatures for APIs",
+// https://developer.ebay.com/develop/guides/digital-signatures-for-apis;
+// README.md of
+// https://github.com/eBay/digital-signature-verification-ebay-api): RFC 9530
+// Content-Digest and an RFC 9421 signature over
 //   ("content-digest" "x-ebay-signature-key" "@method" "@path" "@authority")
 // with Ed25519 or RSASSA-PKCS1-v1_5 SHA-256.
 

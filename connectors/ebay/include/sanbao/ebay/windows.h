@@ -2,8 +2,9 @@
 
 // The Post-Order search's creation-date window. `creation_date_range_from`
 // may reach at most 18 months into the past
-// (https://developer.ebay.com/devzone/post-order/post-order_v2_return_search__get.html,
-// marketplaces.md §A.3); a sync over a longer span splits it into slices.
+// (eBay Post-Order API: Search Returns,
+// https://developer.ebay.com/devzone/post-order/post-order_v2_return_search__get.html);
+// a sync over a longer span splits it into slices.
 
 #include <chrono>
 #include <vector>

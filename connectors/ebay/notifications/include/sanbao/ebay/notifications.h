@@ -1,18 +1,21 @@
 #pragma once
 
 // eBay webhook verifiers (sanbao::ebay_notifications), both usable as
-// routes of a sanbao::WebhookReceiver (docs/guides/webhooks.md). Sources:
-// /work/shared/research/marketplaces.md §A.7.
+// routes of a sanbao::WebhookReceiver (docs/guides/webhooks.md).
 //
 //  * Platform Notifications (Trading API, SOAP/XML) carry the return events
-//    ReturnCreated ... ReturnClosed. NotificationSignature =
-//    base64(MD5(Timestamp + DevID + AppID + CertID)),
+//    ReturnCreated ... ReturnClosed (eBay Return Management API:
+//    NotificationEventType,
+//    https://developer.ebay.com/Devzone/return-management/CallRef/types/NotificationEventType.html).
+//    NotificationSignature = base64(MD5(Timestamp + DevID + AppID + CertID)),
 //    https://developer.ebay.com/support/kb-article?KBid=1201.
 //  * The Commerce Notification API (JSON) signs with ECDSA: X-EBAY-SIGNATURE
 //    is base64 JSON {alg, kid, signature, digest}; the public key comes from
 //    GET /commerce/notification/v1/public_key/{kid} with an application
-//    token (eBay/event-notification-nodejs-sdk lib/validator.js,
-//    lib/client.js). It has no return topics.
+//    token (lib/validator.js, lib/client.js of
+//    https://github.com/eBay/event-notification-nodejs-sdk). It has no return
+//    topics (Notification API release notes,
+//    https://developer.ebay.com/develop/api/notification-api/release-notes).
 
 #include <chrono>
 #include <functional>

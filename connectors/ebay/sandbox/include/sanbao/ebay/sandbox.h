@@ -3,8 +3,9 @@
 // A local eBay simulator: the Post-Order v2 returns API, Sell Fulfillment
 // getOrder, the OAuth token endpoint, an Analytics-like rate-limit endpoint
 // and Platform Notification (SOAP) deliveries, with deterministic data and
-// scriptable faults. The wire shapes follow
-// shared/research/marketplaces.md §A and the "Sandbox simulator contract".
+// scriptable faults. The wire shapes follow eBay's Post-Order API reference
+// (https://developer.ebay.com/Devzone/post-order/index.html) and the
+// fixtures in tests/fixtures/marketplaces/ebay/ (docs/guides/sandbox.md).
 //
 // EbaySandbox is a pure request handler: Handle() can be called directly
 // (tests do) or behind any HTTP server (the CLI serves it with
