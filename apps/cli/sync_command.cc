@@ -1,6 +1,6 @@
 // sanbao sync: pull a marketplace's returns into the store, decide them with
 // the law and the seller's rules, and push decisions and refunds back
-// (sdk/sync, docs/guides/sync.md).
+// (sync/, docs/guides/sync.md).
 #include <unistd.h>
 
 #include <chrono>

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "calendar_impl.h"
-#include "json_util.h"
+#include "internal/json_util.h"
 
 namespace sanbao {
 inline namespace v1 {

@@ -1,4 +1,4 @@
-#include "json_util.h"
+#include "internal/json_util.h"
 
 #include <utility>
 

@@ -248,6 +248,11 @@ Status InternalError(std::string message, std::string reason,
   return Make(ErrorCode::kInternal, std::move(message), std::move(reason),
               std::move(metadata));
 }
+Status UnimplementedError(std::string operation) {
+  auto message = operation + " is not offered by this implementation";
+  return Make(ErrorCode::kUnimplemented, std::move(message), "UNIMPLEMENTED",
+              {{"operation", std::move(operation)}});
+}
 Status UnavailableError(std::string message, std::string reason,
                         std::map<std::string, std::string> metadata) {
   return Make(ErrorCode::kUnavailable, std::move(message), std::move(reason),

@@ -1,5 +1,5 @@
-// The coalescing VFS (sdk/store/coalescing_vfs.h): one WAL write per commit,
-// and otherwise SQLite as without it: what other connections see, every
+// The coalescing VFS (store/sqlite/src/coalescing_vfs.h): one WAL write per
+// commit, and otherwise SQLite as without it: what other connections see, every
 // synchronous mode, cache spills and rollback, write errors and SIGKILL.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -25,9 +25,9 @@ namespace sanbao {
 namespace {
 
 namespace fs = std::filesystem;
-using store_internal::CoalescingVfs;
-using store_internal::kCoalescingVfsBufferLimit;
-using store_internal::MakeCoalescingVfs;
+using internal::CoalescingVfs;
+using internal::kCoalescingVfsBufferLimit;
+using internal::MakeCoalescingVfs;
 
 // A VFS over the default one that counts calls per kind of file, logs WAL
 // writes and syncs, and can fail the next write to a WAL file. A test and
@@ -396,8 +396,8 @@ TEST_F(CoalescingVfsTest, OffersWhatTheWrappedFileOffers) {
 }
 
 TEST_F(CoalescingVfsTest, OpenDatabaseUsesIt) {
-  auto db = store_internal::OpenDatabase(path_, true, std::chrono::seconds(1),
-                                         "test");
+  auto db =
+      internal::OpenDatabase(path_, true, std::chrono::seconds(1), "test");
   ASSERT_TRUE(db.ok()) << db.status();
   sqlite3_vfs* vfs = nullptr;
   ASSERT_EQ(
@@ -420,9 +420,9 @@ class CoalescingVfsSyncTest
       public ::testing::WithParamInterface<char const*> {};
 
 TEST_P(CoalescingVfsSyncTest, OtherConnectionsSeeEveryCommit) {
-  Db writer(path_, store_internal::kCoalescingVfsName);
+  Db writer(path_, internal::kCoalescingVfsName);
   Prepare(writer, GetParam());
-  Db shim_reader(path_, store_internal::kCoalescingVfsName);
+  Db shim_reader(path_, internal::kCoalescingVfsName);
   Db plain_reader(path_, nullptr);
   auto check = [&](int rows) {
     std::string expected = Summary(writer);
@@ -569,7 +569,7 @@ TEST_F(CoalescingVfsTest, SigkillLosesNoReturnedCommit) {
       sqlite3* db = nullptr;
       if (sqlite3_open_v2(path_.c_str(), &db,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                          store_internal::kCoalescingVfsName) != SQLITE_OK) {
+                          internal::kCoalescingVfsName) != SQLITE_OK) {
         ::_exit(2);
       }
       sqlite3_busy_timeout(db, 5000);

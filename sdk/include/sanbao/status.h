@@ -108,6 +108,10 @@ Status InternalError(std::string message, std::string reason,
                      std::map<std::string, std::string> metadata = {});
 Status UnavailableError(std::string message, std::string reason,
                         std::map<std::string, std::string> metadata = {});
+/// What an interface's default body answers when an implementation does not
+/// offer the operation (a marketplace without refunds, a store without an
+/// inbox): kUnimplemented, reason "UNIMPLEMENTED", metadata "operation".
+Status UnimplementedError(std::string operation);
 
 /// Thrown only by StatusOr<T>::value() on an error, as a convenience for code
 /// that prefers exceptions. Nothing else in the SDK throws for runtime errors.

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "json_util.h"
-#include "policy/decision_json.h"
+#include "internal/decision_json.h"
+#include "internal/json_util.h"
 #include "sanbao/policy/calendar.h"
 
 namespace sanbao {

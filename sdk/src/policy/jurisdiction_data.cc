@@ -7,7 +7,7 @@
 #include <functional>
 #include <utility>
 
-#include "json_util.h"
+#include "internal/json_util.h"
 #include "sanbao/policy/calendar.h"
 
 namespace sanbao {

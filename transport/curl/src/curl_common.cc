@@ -8,7 +8,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace curl_internal {
+namespace internal {
 
 namespace {
 
@@ -233,6 +233,6 @@ void LogExchange(HttpLogSink const& log, HttpRequest const& request,
   log(line);
 }
 
-}  // namespace curl_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

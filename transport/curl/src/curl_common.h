@@ -19,7 +19,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace curl_internal {
+namespace internal {
 
 /// curl_global_init, exactly once per process; its result.
 CURLcode GlobalInit();
@@ -95,6 +95,6 @@ struct EasyDeleter {
 };
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 
-}  // namespace curl_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

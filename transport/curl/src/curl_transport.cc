@@ -22,7 +22,7 @@ inline namespace v1 {
 namespace {
 
 using std::chrono::milliseconds;
-using namespace curl_internal;
+using namespace internal;
 
 struct Exchange {
   HttpResponse response;

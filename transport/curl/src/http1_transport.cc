@@ -36,7 +36,7 @@ namespace sanbao {
 inline namespace v1 {
 namespace {
 
-using namespace curl_internal;
+using namespace internal;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 namespace http = boost::beast::http;

@@ -8,7 +8,7 @@
 namespace sanbao {
 inline namespace v1 {
 namespace ebay {
-namespace sandbox_internal {
+namespace internal {
 namespace {
 
 using std::chrono::days;
@@ -595,7 +595,7 @@ GeneratedReturn Generator::Make(std::int64_t index,
   return r;
 }
 
-}  // namespace sandbox_internal
+}  // namespace internal
 }  // namespace ebay
 }  // namespace v1
 }  // namespace sanbao

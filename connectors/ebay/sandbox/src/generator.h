@@ -15,7 +15,7 @@
 namespace sanbao {
 inline namespace v1 {
 namespace ebay {
-namespace sandbox_internal {
+namespace internal {
 
 /// The Post-Order states the sandbox uses (ReturnStateEnum,
 /// https://developer.ebay.com/devzone/post-order/types/ReturnStateEnum.html).
@@ -157,7 +157,7 @@ class Generator {
   std::string seller_currency_;
 };
 
-}  // namespace sandbox_internal
+}  // namespace internal
 }  // namespace ebay
 }  // namespace v1
 }  // namespace sanbao

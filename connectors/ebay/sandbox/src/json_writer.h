@@ -12,7 +12,7 @@
 namespace sanbao {
 inline namespace v1 {
 namespace ebay {
-namespace sandbox_internal {
+namespace internal {
 
 class JsonWriter {
  public:
@@ -123,7 +123,7 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace sandbox_internal
+}  // namespace internal
 }  // namespace ebay
 }  // namespace v1
 }  // namespace sanbao

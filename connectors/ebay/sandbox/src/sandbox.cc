@@ -23,21 +23,21 @@ inline namespace v1 {
 namespace ebay {
 
 namespace json = boost::json;
-using sandbox_internal::BuyerLocation;
-using sandbox_internal::CurrencyScale;
-using sandbox_internal::DecimalText;
-using sandbox_internal::FormatEbayTime;
-using sandbox_internal::GeneratedReturn;
-using sandbox_internal::Generator;
-using sandbox_internal::HistoryEntry;
-using sandbox_internal::JsonWriter;
-using sandbox_internal::NumberText;
-using sandbox_internal::ParseEbayTime;
-using sandbox_internal::SellerProfile;
-using sandbox_internal::State;
-using sandbox_internal::StateFromName;
-using sandbox_internal::StateName;
-using sandbox_internal::StatusName;
+using internal::BuyerLocation;
+using internal::CurrencyScale;
+using internal::DecimalText;
+using internal::FormatEbayTime;
+using internal::GeneratedReturn;
+using internal::Generator;
+using internal::HistoryEntry;
+using internal::JsonWriter;
+using internal::NumberText;
+using internal::ParseEbayTime;
+using internal::SellerProfile;
+using internal::State;
+using internal::StateFromName;
+using internal::StateName;
+using internal::StatusName;
 using std::chrono::days;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -463,7 +463,7 @@ class EbaySandbox::Impl {
     w.Key("value").RawNumber(NumberText(minor, CurrencyScale(cur)));
     w.Key("currency").String(cur);
     if (buyer.currency != cur) {
-      auto from = sandbox_internal::Convert(minor, cur, buyer.currency);
+      auto from = internal::Convert(minor, cur, buyer.currency);
       w.Key("convertedFromValue")
           .RawNumber(NumberText(from, CurrencyScale(buyer.currency)));
       w.Key("convertedFromCurrency").String(buyer.currency);
@@ -478,7 +478,7 @@ class EbaySandbox::Impl {
     w.Key("value").String(DecimalText(minor, CurrencyScale(cur)));
     w.Key("currency").String(cur);
     if (converted && buyer.currency != cur) {
-      auto from = sandbox_internal::Convert(minor, cur, buyer.currency);
+      auto from = internal::Convert(minor, cur, buyer.currency);
       w.Key("convertedFromValue")
           .String(DecimalText(from, CurrencyScale(buyer.currency)));
       w.Key("convertedFromCurrency").String(buyer.currency);
@@ -1420,7 +1420,7 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
   if (hi < lo) hi = lo;
 
   // State filters.
-  std::array<bool, sandbox_internal::kStateCount> allowed{};
+  std::array<bool, internal::kStateCount> allowed{};
   bool filtered = false;
   std::vector<std::string> state_names;
   for (auto const& [k, v] : params) {
@@ -1445,13 +1445,13 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
   std::optional<std::string> count_filter = Param(params, "return_state");
   bool overdue_filter = false;
   if (count_filter) {
-    std::array<bool, sandbox_internal::kStateCount> f{};
+    std::array<bool, internal::kStateCount> f{};
     auto set = [&](std::initializer_list<State> states) {
       for (auto s : states) f[static_cast<std::size_t>(s)] = true;
     };
     auto const& c = *count_filter;
     if (c == "ALL_OPEN" || c == "ALL_OPEN_RETURN") {
-      for (int i = 0; i < sandbox_internal::kStateCount; ++i) {
+      for (int i = 0; i < internal::kStateCount; ++i) {
         f[static_cast<std::size_t>(i)] = IsOpen(static_cast<State>(i));
       }
     } else if (c == "CLOSED") {
@@ -1469,7 +1469,7 @@ HttpResponse EbaySandbox::Impl::HandleSearch(Params const& params) {
       set({State::kReturnRequested});
       overdue_filter = true;
     } else if (c == "SELLER_NO_ACTION") {
-      for (int i = 0; i < sandbox_internal::kStateCount; ++i) {
+      for (int i = 0; i < internal::kStateCount; ++i) {
         auto s = static_cast<State>(i);
         f[static_cast<std::size_t>(i)] = IsOpen(s) && !SellerActionDue(s);
       }
@@ -2071,7 +2071,7 @@ StatusOr<std::unique_ptr<EbaySandbox>> EbaySandbox::Create(
     return InvalidArgumentError(std::move(message), "SANDBOX_BAD_OPTION",
                                 {{"option", std::move(option)}});
   };
-  auto seller = sandbox_internal::FindSeller(options.seller_country);
+  auto seller = internal::FindSeller(options.seller_country);
   if (!seller) {
     return bad("seller_country",
                "seller country must be one of US, GB, DE, FR, IT, ES, NL, IE, "
@@ -2127,7 +2127,7 @@ void EbaySandbox::FlushWebhooks() { impl_->FlushWebhooks(); }
 
 std::vector<std::string> EbaySandboxBuyerJurisdictions() {
   std::vector<std::string> ids;
-  for (auto const& b : sandbox_internal::BuyerLocations()) {
+  for (auto const& b : internal::BuyerLocations()) {
     ids.emplace_back(b.jurisdiction);
   }
   std::sort(ids.begin(), ids.end());

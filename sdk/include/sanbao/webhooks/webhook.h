@@ -10,7 +10,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "sanbao/http/http.h"
 #include "sanbao/status_or.h"
@@ -53,13 +55,50 @@ class WebhookVerifier {
   virtual int refused_status(Status const& /*error*/) const { return 0; }
 };
 
+struct StoredWebhookEvent {
+  std::int64_t seq = 0;  ///< arrival order, increasing
+  WebhookEvent event{};
+  Instant received_at{};
+  std::optional<Instant> processed_at{};
+};
+
+struct WebhookInboxQuery {
+  std::string source{};  ///< empty: every source
+  bool unprocessed_only = false;
+  std::int64_t after_seq = 0;  ///< only events with a larger seq
+  std::size_t limit = 100;
+};
+
 /// Where accepted events go. Record() returns only once the event is durable:
 /// true when it was stored now, false when an event with the same (source,
 /// event_id) was stored before. Thread-safe.
+///
+/// Reading the inbox back (List, Count, MarkProcessed) is what a durable
+/// inbox offers (store/sqlite's SqliteWebhookInbox); an inbox that only
+/// receives keeps the default bodies, which answer UNIMPLEMENTED.
 class WebhookInbox {
  public:
   virtual ~WebhookInbox() = default;
   virtual StatusOr<bool> Record(WebhookEvent const& event) = 0;
+  virtual StatusOr<std::vector<StoredWebhookEvent>> List(
+      WebhookInboxQuery const& /*query*/) {
+    return UnimplementedError("WebhookInbox::List");
+  }
+  virtual StatusOr<std::int64_t> Count() {
+    return UnimplementedError("WebhookInbox::Count");
+  }
+  /// Marks several events handled in one transaction (one flush to disk):
+  /// all of them, or none and NotFound (WEBHOOK_EVENT_NOT_FOUND) naming the
+  /// first unknown seq. A seq may be named twice; none is a no-op.
+  virtual Status MarkProcessed(std::span<std::int64_t const> /*seqs*/,
+                               Instant /*at*/) {
+    return UnimplementedError("WebhookInbox::MarkProcessed");
+  }
+  /// Marks one event handled; NotFound (WEBHOOK_EVENT_NOT_FOUND) for an
+  /// unknown seq.
+  Status MarkProcessed(std::int64_t seq, Instant at) {
+    return MarkProcessed(std::span<std::int64_t const>(&seq, 1), at);
+  }
   /// Records `event` and calls `done` (on any thread) once the event is
   /// durable, or with the error. Implementations may group-commit events
   /// that wait at the same time. The default calls Record() inline.

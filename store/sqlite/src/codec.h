@@ -12,7 +12,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace store_internal {
+namespace internal {
 
 std::string EncodeOrder(Order const& order);
 StatusOr<Order> DecodeOrder(std::string_view doc);
@@ -32,6 +32,6 @@ std::string RefundFingerprint(Refund const& refund);
 std::string_view ActorKindName(Actor::Kind kind);
 StatusOr<Actor::Kind> ParseActorKind(std::string_view name);
 
-}  // namespace store_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

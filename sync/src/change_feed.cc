@@ -10,7 +10,7 @@ namespace {
 
 class WebhookInboxChangeFeed final : public ReturnChangeFeed {
  public:
-  WebhookInboxChangeFeed(std::shared_ptr<SqliteWebhookInbox> inbox,
+  WebhookInboxChangeFeed(std::shared_ptr<WebhookInbox> inbox,
                          std::string source, ReturnIdOfEvent return_id_of)
       : inbox_(std::move(inbox)),
         source_(std::move(source)),
@@ -45,7 +45,7 @@ class WebhookInboxChangeFeed final : public ReturnChangeFeed {
   }
 
  private:
-  std::shared_ptr<SqliteWebhookInbox> inbox_;
+  std::shared_ptr<WebhookInbox> inbox_;
   std::string source_;
   ReturnIdOfEvent return_id_of_;
   std::int64_t after_ = 0;
@@ -54,7 +54,7 @@ class WebhookInboxChangeFeed final : public ReturnChangeFeed {
 }  // namespace
 
 std::shared_ptr<ReturnChangeFeed> MakeWebhookInboxChangeFeed(
-    std::shared_ptr<SqliteWebhookInbox> inbox, std::string source,
+    std::shared_ptr<WebhookInbox> inbox, std::string source,
     ReturnIdOfEvent return_id_of) {
   return std::make_shared<WebhookInboxChangeFeed>(
       std::move(inbox), std::move(source), std::move(return_id_of));

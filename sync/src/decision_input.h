@@ -15,7 +15,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace sync_internal {
+namespace internal {
 
 /// The IANA zone used for a buyer in `country` (ISO 3166-1 alpha-2) and
 /// `region` (the subdivision code after the dash, may be empty): the zone of
@@ -32,6 +32,6 @@ StatusOr<DecisionRequest> BuildDecisionRequest(MarketplaceReturn const& ret,
                                                MarketplaceOrder const* order,
                                                SellerRules const& rules);
 
-}  // namespace sync_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

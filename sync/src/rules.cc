@@ -1,7 +1,7 @@
 #include "sanbao/sync/rules.h"
 
-#include "json_util.h"
-#include "policy/decision_json.h"
+#include "internal/decision_json.h"
+#include "internal/json_util.h"
 
 namespace sanbao {
 inline namespace v1 {

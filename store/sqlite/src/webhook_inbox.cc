@@ -47,12 +47,12 @@ constexpr char kInsert[] =
 
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view what) {
-  return store_internal::SqliteError(db, rc, path, "webhook inbox", what);
+  return internal::SqliteError(db, rc, path, "webhook inbox", what);
 }
 
-using store_internal::DbPtr;
-using store_internal::NowSeconds;
-using store_internal::StmtPtr;
+using internal::DbPtr;
+using internal::NowSeconds;
+using internal::StmtPtr;
 
 std::string EncodeHeaders(HttpHeaders const& headers) {
   // Built in a stack arena (the heap only past it): this runs once per
@@ -427,8 +427,8 @@ StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
     return InvalidArgumentError("max_batch must be at least 1",
                                 "STORE_BAD_OPTIONS");
   }
-  auto db = store_internal::OpenDatabase(options.path, true,
-                                         options.busy_timeout, "webhook inbox");
+  auto db = internal::OpenDatabase(options.path, true, options.busy_timeout,
+                                   "webhook inbox");
   if (!db) return db.status();
   auto inbox =
       std::make_shared<SqliteWebhookInboxImpl>(*std::move(db), options);

@@ -8,7 +8,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace store_internal {
+namespace internal {
 namespace {
 
 namespace json = boost::json;
@@ -466,6 +466,6 @@ StatusOr<Refund> DecodeRefund(std::string_view doc) {
   });
 }
 
-}  // namespace store_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

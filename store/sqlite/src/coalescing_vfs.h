@@ -25,7 +25,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace store_internal {
+namespace internal {
 
 /// The name CoalescingVfs() registers under.
 inline constexpr char kCoalescingVfsName[] = "sanbao-coalesce";
@@ -52,6 +52,6 @@ sqlite3_vfs* CoalescingVfs();
 /// wrap a VFS that counts or fails writes; call it once per name.
 sqlite3_vfs* MakeCoalescingVfs(sqlite3_vfs* inner, char const* name);
 
-}  // namespace store_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

@@ -6,7 +6,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace sync_internal {
+namespace internal {
 namespace {
 
 using Zone = std::pair<std::string_view, std::string_view>;
@@ -210,6 +210,6 @@ StatusOr<DecisionRequest> BuildDecisionRequest(MarketplaceReturn const& ret,
   return req;
 }
 
-}  // namespace sync_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

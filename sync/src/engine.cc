@@ -19,7 +19,7 @@ inline namespace v1 {
 namespace {
 
 namespace json = boost::json;
-using sync_internal::BuildDecisionRequest;
+using internal::BuildDecisionRequest;
 
 constexpr std::string_view kEffectDecide = "decide";
 constexpr int kCursorVersion = 1;

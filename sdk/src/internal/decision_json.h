@@ -3,7 +3,7 @@
 // Pieces of the decision-request reader that other readers share (the
 // sync's seller rules read the same "seller" object).
 
-#include "json_util.h"
+#include "internal/json_util.h"
 #include "sanbao/policy/decision.h"
 
 namespace sanbao {

@@ -47,7 +47,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace store_internal {
+namespace internal {
 namespace {
 
 // From the WAL file format: a 32-byte file header, then frames of a 24-byte
@@ -439,6 +439,6 @@ sqlite3_vfs* CoalescingVfs() {
   return vfs;
 }
 
-}  // namespace store_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

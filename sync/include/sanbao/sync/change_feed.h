@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "sanbao/status_or.h"
-#include "sanbao/store/webhook_inbox.h"
+#include "sanbao/webhooks/webhook.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -49,7 +49,7 @@ using ReturnIdOfEvent = std::function<std::string(WebhookEvent const&)>;
 /// events' seq, and Handled() marks them processed. Events that announce no
 /// return are left unprocessed for other readers.
 std::shared_ptr<ReturnChangeFeed> MakeWebhookInboxChangeFeed(
-    std::shared_ptr<SqliteWebhookInbox> inbox, std::string source,
+    std::shared_ptr<WebhookInbox> inbox, std::string source,
     ReturnIdOfEvent return_id_of);
 
 }  // namespace v1

@@ -9,7 +9,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace store_internal {
+namespace internal {
 
 std::int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -83,6 +83,6 @@ StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
   return db;
 }
 
-}  // namespace store_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

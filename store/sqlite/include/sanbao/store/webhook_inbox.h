@@ -20,20 +20,6 @@
 namespace sanbao {
 inline namespace v1 {
 
-struct StoredWebhookEvent {
-  std::int64_t seq = 0;  ///< arrival order, increasing
-  WebhookEvent event{};
-  Instant received_at{};
-  std::optional<Instant> processed_at{};
-};
-
-struct WebhookInboxQuery {
-  std::string source{};  ///< empty: every source
-  bool unprocessed_only = false;
-  std::int64_t after_seq = 0;  ///< only events with a larger seq
-  std::size_t limit = 100;
-};
-
 struct WebhookInboxOptions {
   std::string path = "sanbao.db";
   /// How long a write waits for another connection's lock.
@@ -49,23 +35,17 @@ struct WebhookInboxOptions {
 /// (source, event_id): a second Record() of the same event returns false.
 /// Errors use the store's reasons (STORE_LOCKED, STORE_CORRUPT,
 /// STORE_CANNOT_OPEN, STORE_READONLY, STORE_FULL, STORE_ERROR).
-/// Thread-safe.
+/// Thread-safe. Offers every WebhookInbox operation (List, Count and
+/// MarkProcessed included).
 class SqliteWebhookInbox : public WebhookInbox {
  public:
   StatusOr<bool> Record(WebhookEvent const& event) override = 0;
-  virtual StatusOr<std::vector<StoredWebhookEvent>> List(
-      WebhookInboxQuery const& query) = 0;
-  virtual StatusOr<std::int64_t> Count() = 0;
-  /// Marks several events handled in one transaction (one flush to disk):
-  /// all of them, or none and NotFound (WEBHOOK_EVENT_NOT_FOUND) naming the
-  /// first unknown seq. A seq may be named twice; none is a no-op.
-  virtual Status MarkProcessed(std::span<std::int64_t const> seqs,
-                               Instant at) = 0;
-  /// Marks one event handled; NotFound (WEBHOOK_EVENT_NOT_FOUND) for an
-  /// unknown seq.
-  Status MarkProcessed(std::int64_t seq, Instant at) {
-    return MarkProcessed(std::span<std::int64_t const>(&seq, 1), at);
-  }
+  StatusOr<std::vector<StoredWebhookEvent>> List(
+      WebhookInboxQuery const& query) override = 0;
+  StatusOr<std::int64_t> Count() override = 0;
+  Status MarkProcessed(std::span<std::int64_t const> seqs,
+                       Instant at) override = 0;
+  using WebhookInbox::MarkProcessed;
 };
 
 /// Opens (or creates) the database file and the webhook_inbox table.

@@ -17,7 +17,7 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace store_internal {
+namespace internal {
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -46,6 +46,6 @@ StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
                              std::chrono::milliseconds busy_timeout,
                              std::string_view subject);
 
-}  // namespace store_internal
+}  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

@@ -23,13 +23,13 @@ namespace sanbao {
 inline namespace v1 {
 namespace {
 
-using store_internal::DecodeOrder;
-using store_internal::DecodeRefund;
-using store_internal::DecodeReturnDoc;
-using store_internal::EncodeOrder;
-using store_internal::EncodeRefund;
-using store_internal::EncodeReturnDoc;
-using store_internal::RefundFingerprint;
+using internal::DecodeOrder;
+using internal::DecodeRefund;
+using internal::DecodeReturnDoc;
+using internal::EncodeOrder;
+using internal::EncodeRefund;
+using internal::EncodeReturnDoc;
+using internal::RefundFingerprint;
 
 // ---- schema -----------------------------------------------------------------
 
@@ -135,12 +135,12 @@ Status DataLoss(std::string message, std::string reason,
 /// The Status for SQLite result `rc` on `db` while doing `what`.
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view what) {
-  return store_internal::SqliteError(db, rc, path, "store", what);
+  return internal::SqliteError(db, rc, path, "store", what);
 }
 
-using store_internal::DbPtr;
-using store_internal::NowSeconds;
-using store_internal::StmtPtr;
+using internal::DbPtr;
+using internal::NowSeconds;
+using internal::StmtPtr;
 
 /// One use of a cached prepared statement: binds, steps, and resets it when
 /// it goes out of scope.
@@ -451,7 +451,7 @@ class SqliteStore final : public Store {
             .Bind(3, ReturnStateName(h.from))
             .Bind(4, ReturnStateName(h.to));
         q->Bind(5, ResolutionName(h.resolution))
-            .Bind(6, store_internal::ActorKindName(h.actor.kind));
+            .Bind(6, internal::ActorKindName(h.actor.kind));
         q->Bind(7, h.actor.id).Bind(8, h.at).Bind(9, h.reason);
         if (auto s = q->Run(); !s.ok()) return s;
       }
@@ -809,7 +809,7 @@ class SqliteStore final : public Store {
       auto from = ParseReturnState(q->Text(0));
       auto to = ParseReturnState(q->Text(1));
       auto res = ParseResolution(q->Text(2));
-      auto kind = store_internal::ParseActorKind(q->Text(3));
+      auto kind = internal::ParseActorKind(q->Text(3));
       if (!from || !to || !res || !kind)
         return Corrupt("return " + base.id, "event");
       history.push_back(TransitionRecord{
@@ -1041,8 +1041,8 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
                            {{"path", options.path}});
     }
   }
-  auto db = store_internal::OpenDatabase(
-      options.path, options.create_if_missing, options.busy_timeout, "store");
+  auto db = internal::OpenDatabase(options.path, options.create_if_missing,
+                                   options.busy_timeout, "store");
   if (!db) return db.status();
   auto store = std::make_shared<SqliteStore>(*std::move(db), options.path);
   if (auto s = store->Init(); !s.ok()) return s;
