@@ -208,6 +208,7 @@ int ShowReturn(ShowArgs const& a) {
 struct PreviewArgs {
   StoreArgs store;
   std::string order_id;
+  std::string return_id;
   std::string lines;
   std::string shipping = "none";
 };
@@ -243,11 +244,38 @@ StatusOr<std::vector<ReturnedUnits>> ParseLines(std::string const& text) {
   return out;
 }
 
-int PreviewRefund(PreviewArgs const& a) {
-  auto lines = ParseLines(a.lines);
-  if (!lines) return ReportError(lines.status());
+int PreviewRefund(PreviewArgs a) {
+  if (a.order_id.empty() == a.return_id.empty()) {
+    return ReportError(InvalidArgumentError(
+        "give an order id with --lines, or --return ID (not both)",
+        "CLI_PREVIEW_TARGET"));
+  }
   RefundRequest request;
-  request.lines = *std::move(lines);
+  if (!a.return_id.empty()) {
+    // The units a stored return (a synced one, say) sends back, of its
+    // order.
+    auto store = OpenExisting(a.store.db);
+    if (!store) return ReportError(store.status());
+    auto rc = (*store)->GetReturn(a.return_id);
+    if (!rc) return ReportError(rc.status());
+    a.order_id = rc->order_id;
+    for (auto const& l : rc->lines) {
+      request.lines.push_back({l.order_line_id, l.requested_quantity});
+    }
+    if (!a.lines.empty()) {
+      return ReportError(InvalidArgumentError(
+          "--lines comes from the return with --return; leave it out",
+          "CLI_PREVIEW_TARGET"));
+    }
+  } else {
+    if (a.lines.empty()) {
+      return ReportError(InvalidArgumentError(
+          "--lines is required with an order id", "CLI_LINES_INVALID"));
+    }
+    auto lines = ParseLines(a.lines);
+    if (!lines) return ReportError(lines.status());
+    request.lines = *std::move(lines);
+  }
   if (a.shipping == "standard") {
     request.policy_outbound_shipping = OutboundRefund::kStandardPart;
   } else if (a.shipping == "all") {
@@ -475,9 +503,13 @@ void AddReturnsCommands(CLI::App& app, int& exit_code) {
       refund->add_subcommand("preview",
                              "What returning these units of a stored order "
                              "would refund (records nothing)");
-  preview->add_option("order_id", pa->order_id, "The order id")->required();
-  preview->add_option("--lines", pa->lines, "LINE:QTY[,LINE:QTY...]")
-      ->required();
+  preview->add_option("order_id", pa->order_id,
+                      "The order id (or give --return)");
+  preview->add_option("--return", pa->return_id,
+                      "A stored return (a synced one, say): its order and "
+                      "the units it sends back");
+  preview->add_option("--lines", pa->lines,
+                      "LINE:QTY[,LINE:QTY...] (with an order id)");
   preview
       ->add_option("--shipping", pa->shipping,
                    "Outbound shipping the seller's policy refunds: none, "

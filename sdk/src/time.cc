@@ -210,5 +210,81 @@ StatusOr<CivilDate> LocalDate(Instant instant, std::string_view iana_zone) {
   return zone->LocalDate(instant);
 }
 
+namespace {
+
+using ZoneEntry = std::pair<std::string_view, std::string_view>;
+
+// Capital or most populous zone per country, from the IANA tz database's
+// zone1970.tab / zone.tab (https://data.iana.org/time-zones/tzdb/).
+constexpr std::array<ZoneEntry, 61> kCountryZones = {{
+    {"AE", "Asia/Dubai"},          {"AR", "America/Argentina/Buenos_Aires"},
+    {"AT", "Europe/Vienna"},       {"AU", "Australia/Sydney"},
+    {"BE", "Europe/Brussels"},     {"BG", "Europe/Sofia"},
+    {"BR", "America/Sao_Paulo"},   {"CA", "America/Toronto"},
+    {"CH", "Europe/Zurich"},       {"CL", "America/Santiago"},
+    {"CN", "Asia/Shanghai"},       {"CY", "Asia/Nicosia"},
+    {"CZ", "Europe/Prague"},       {"DE", "Europe/Berlin"},
+    {"DK", "Europe/Copenhagen"},   {"EE", "Europe/Tallinn"},
+    {"EG", "Africa/Cairo"},        {"ES", "Europe/Madrid"},
+    {"FI", "Europe/Helsinki"},     {"FR", "Europe/Paris"},
+    {"GB", "Europe/London"},       {"GR", "Europe/Athens"},
+    {"HK", "Asia/Hong_Kong"},      {"HR", "Europe/Zagreb"},
+    {"HU", "Europe/Budapest"},     {"ID", "Asia/Jakarta"},
+    {"IE", "Europe/Dublin"},       {"IL", "Asia/Jerusalem"},
+    {"IN", "Asia/Kolkata"},        {"IS", "Atlantic/Reykjavik"},
+    {"IT", "Europe/Rome"},         {"JP", "Asia/Tokyo"},
+    {"KR", "Asia/Seoul"},          {"LI", "Europe/Vaduz"},
+    {"LT", "Europe/Vilnius"},      {"LU", "Europe/Luxembourg"},
+    {"LV", "Europe/Riga"},         {"MT", "Europe/Malta"},
+    {"MX", "America/Mexico_City"}, {"MY", "Asia/Kuala_Lumpur"},
+    {"NL", "Europe/Amsterdam"},    {"NO", "Europe/Oslo"},
+    {"NZ", "Pacific/Auckland"},    {"PH", "Asia/Manila"},
+    {"PL", "Europe/Warsaw"},       {"PT", "Europe/Lisbon"},
+    {"RO", "Europe/Bucharest"},    {"RU", "Europe/Moscow"},
+    {"SA", "Asia/Riyadh"},         {"SE", "Europe/Stockholm"},
+    {"SG", "Asia/Singapore"},      {"SI", "Europe/Ljubljana"},
+    {"SK", "Europe/Bratislava"},   {"TH", "Asia/Bangkok"},
+    {"TR", "Europe/Istanbul"},     {"TW", "Asia/Taipei"},
+    {"UA", "Europe/Kyiv"},         {"US", "America/New_York"},
+    {"VN", "Asia/Ho_Chi_Minh"},    {"ZA", "Africa/Johannesburg"},
+    {"GG", "Europe/Guernsey"},
+}};
+
+// Subdivisions of countries that span several zones (same source).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 28>
+    kRegionZones = {{
+        {"US-CA", "America/Los_Angeles"},  {"US-WA", "America/Los_Angeles"},
+        {"US-OR", "America/Los_Angeles"},  {"US-NV", "America/Los_Angeles"},
+        {"US-AZ", "America/Phoenix"},      {"US-CO", "America/Denver"},
+        {"US-UT", "America/Denver"},       {"US-TX", "America/Chicago"},
+        {"US-IL", "America/Chicago"},      {"US-MN", "America/Chicago"},
+        {"US-HI", "Pacific/Honolulu"},     {"US-AK", "America/Anchorage"},
+        {"US-NY", "America/New_York"},     {"US-NJ", "America/New_York"},
+        {"US-FL", "America/New_York"},     {"CA-BC", "America/Vancouver"},
+        {"CA-AB", "America/Edmonton"},     {"CA-MB", "America/Winnipeg"},
+        {"CA-QC", "America/Toronto"},      {"CA-ON", "America/Toronto"},
+        {"AU-WA", "Australia/Perth"},      {"AU-QLD", "Australia/Brisbane"},
+        {"AU-VIC", "Australia/Melbourne"}, {"AU-SA", "Australia/Adelaide"},
+        {"BR-AM", "America/Manaus"},       {"MX-BCN", "America/Tijuana"},
+        {"RU-NVS", "Asia/Novosibirsk"},    {"RU-PRI", "Asia/Vladivostok"},
+    }};
+
+}  // namespace
+
+std::string_view DefaultTimeZone(std::string_view country,
+                                 std::string_view region) {
+  if (country == "UK") country = "GB";
+  if (!region.empty()) {
+    std::string key = std::string(country) + "-" + std::string(region);
+    for (auto const& [code, zone] : kRegionZones) {
+      if (code == key) return zone;
+    }
+  }
+  for (auto const& [code, zone] : kCountryZones) {
+    if (code == country) return zone;
+  }
+  return {};
+}
+
 }  // namespace v1
 }  // namespace sanbao

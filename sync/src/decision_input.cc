@@ -9,63 +9,6 @@ inline namespace v1 {
 namespace internal {
 namespace {
 
-using Zone = std::pair<std::string_view, std::string_view>;
-
-// Capital or most populous zone per country, from the IANA tz database's
-// zone1970.tab / zone.tab (https://data.iana.org/time-zones/tzdb/).
-constexpr std::array<Zone, 61> kCountryZones = {{
-    {"AE", "Asia/Dubai"},          {"AR", "America/Argentina/Buenos_Aires"},
-    {"AT", "Europe/Vienna"},       {"AU", "Australia/Sydney"},
-    {"BE", "Europe/Brussels"},     {"BG", "Europe/Sofia"},
-    {"BR", "America/Sao_Paulo"},   {"CA", "America/Toronto"},
-    {"CH", "Europe/Zurich"},       {"CL", "America/Santiago"},
-    {"CN", "Asia/Shanghai"},       {"CY", "Asia/Nicosia"},
-    {"CZ", "Europe/Prague"},       {"DE", "Europe/Berlin"},
-    {"DK", "Europe/Copenhagen"},   {"EE", "Europe/Tallinn"},
-    {"EG", "Africa/Cairo"},        {"ES", "Europe/Madrid"},
-    {"FI", "Europe/Helsinki"},     {"FR", "Europe/Paris"},
-    {"GB", "Europe/London"},       {"GR", "Europe/Athens"},
-    {"HK", "Asia/Hong_Kong"},      {"HR", "Europe/Zagreb"},
-    {"HU", "Europe/Budapest"},     {"ID", "Asia/Jakarta"},
-    {"IE", "Europe/Dublin"},       {"IL", "Asia/Jerusalem"},
-    {"IN", "Asia/Kolkata"},        {"IS", "Atlantic/Reykjavik"},
-    {"IT", "Europe/Rome"},         {"JP", "Asia/Tokyo"},
-    {"KR", "Asia/Seoul"},          {"LI", "Europe/Vaduz"},
-    {"LT", "Europe/Vilnius"},      {"LU", "Europe/Luxembourg"},
-    {"LV", "Europe/Riga"},         {"MT", "Europe/Malta"},
-    {"MX", "America/Mexico_City"}, {"MY", "Asia/Kuala_Lumpur"},
-    {"NL", "Europe/Amsterdam"},    {"NO", "Europe/Oslo"},
-    {"NZ", "Pacific/Auckland"},    {"PH", "Asia/Manila"},
-    {"PL", "Europe/Warsaw"},       {"PT", "Europe/Lisbon"},
-    {"RO", "Europe/Bucharest"},    {"RU", "Europe/Moscow"},
-    {"SA", "Asia/Riyadh"},         {"SE", "Europe/Stockholm"},
-    {"SG", "Asia/Singapore"},      {"SI", "Europe/Ljubljana"},
-    {"SK", "Europe/Bratislava"},   {"TH", "Asia/Bangkok"},
-    {"TR", "Europe/Istanbul"},     {"TW", "Asia/Taipei"},
-    {"UA", "Europe/Kyiv"},         {"US", "America/New_York"},
-    {"VN", "Asia/Ho_Chi_Minh"},    {"ZA", "Africa/Johannesburg"},
-    {"GG", "Europe/Guernsey"},
-}};
-
-// Subdivisions of countries that span several zones (same source).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 28>
-    kRegionZones = {{
-        {"US-CA", "America/Los_Angeles"},  {"US-WA", "America/Los_Angeles"},
-        {"US-OR", "America/Los_Angeles"},  {"US-NV", "America/Los_Angeles"},
-        {"US-AZ", "America/Phoenix"},      {"US-CO", "America/Denver"},
-        {"US-UT", "America/Denver"},       {"US-TX", "America/Chicago"},
-        {"US-IL", "America/Chicago"},      {"US-MN", "America/Chicago"},
-        {"US-HI", "Pacific/Honolulu"},     {"US-AK", "America/Anchorage"},
-        {"US-NY", "America/New_York"},     {"US-NJ", "America/New_York"},
-        {"US-FL", "America/New_York"},     {"CA-BC", "America/Vancouver"},
-        {"CA-AB", "America/Edmonton"},     {"CA-MB", "America/Winnipeg"},
-        {"CA-QC", "America/Toronto"},      {"CA-ON", "America/Toronto"},
-        {"AU-WA", "Australia/Perth"},      {"AU-QLD", "Australia/Brisbane"},
-        {"AU-VIC", "Australia/Melbourne"}, {"AU-SA", "Australia/Adelaide"},
-        {"BR-AM", "America/Manaus"},       {"MX-BCN", "America/Tijuana"},
-        {"RU-NVS", "Asia/Novosibirsk"},    {"RU-PRI", "Asia/Vladivostok"},
-    }};
-
 ClaimKind ClaimFor(ReturnReason reason) {
   switch (reason) {
     case ReturnReason::kDefective:
@@ -90,49 +33,6 @@ Money BuyerAmount(MarketplaceAmount const& amount) {
 
 }  // namespace
 
-std::string_view DefaultTimeZone(std::string_view country,
-                                 std::string_view region) {
-  if (!region.empty()) {
-    std::string key = std::string(country) + "-" + std::string(region);
-    for (auto const& [code, zone] : kRegionZones) {
-      if (code == key) return zone;
-    }
-  }
-  for (auto const& [code, zone] : kCountryZones) {
-    if (code == country) return zone;
-  }
-  return {};
-}
-
-std::string SiteDomain(std::string_view marketplace_id) {
-  // eBay's marketplace ids (MarketplaceIdEnum,
-  // https://developer.ebay.com/api-docs/static/rest-request-components.html#marketpl)
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 17>
-      kSites = {{
-          {"EBAY_US", "ebay.com"},
-          {"EBAY_GB", "ebay.co.uk"},
-          {"EBAY_DE", "ebay.de"},
-          {"EBAY_FR", "ebay.fr"},
-          {"EBAY_IT", "ebay.it"},
-          {"EBAY_ES", "ebay.es"},
-          {"EBAY_AU", "ebay.com.au"},
-          {"EBAY_CA", "ebay.ca"},
-          {"EBAY_AT", "ebay.at"},
-          {"EBAY_BE", "ebay.be"},
-          {"EBAY_CH", "ebay.ch"},
-          {"EBAY_IE", "ebay.ie"},
-          {"EBAY_NL", "ebay.nl"},
-          {"EBAY_PL", "ebay.pl"},
-          {"EBAY_HK", "ebay.com.hk"},
-          {"EBAY_SG", "ebay.com.sg"},
-          {"EBAY_MOTORS_US", "ebay.com"},
-      }};
-  for (auto const& [id, domain] : kSites) {
-    if (id == marketplace_id) return std::string(domain);
-  }
-  return {};
-}
-
 StatusOr<DecisionRequest> BuildDecisionRequest(MarketplaceReturn const& ret,
                                                MarketplaceOrder const* order,
                                                SellerRules const& rules) {
@@ -152,7 +52,9 @@ StatusOr<DecisionRequest> BuildDecisionRequest(MarketplaceReturn const& ret,
   }
   DecisionRequest req;
   req.buyer.jurisdiction = region.empty() ? country : country + "-" + region;
-  req.buyer.timezone = std::string(DefaultTimeZone(country, region));
+  req.buyer.timezone = !ret.buyer_time_zone.empty()
+                           ? ret.buyer_time_zone
+                           : std::string(DefaultTimeZone(country, region));
   if (req.buyer.timezone.empty()) {
     return fail("no time zone is known for country " + country,
                 "BUYER_TIME_ZONE_UNKNOWN");
@@ -161,10 +63,10 @@ StatusOr<DecisionRequest> BuildDecisionRequest(MarketplaceReturn const& ret,
   if (req.seller.jurisdiction.empty()) {
     req.seller.jurisdiction = ret.seller_country;
   }
-  if (ret.marketplace == "ebay") {
-    req.marketplace = "MP-EBAY";
-    if (auto site = SiteDomain(ret.site); !site.empty()) {
-      req.marketplace_site = site;
+  if (!ret.marketplace_policy.empty()) {
+    req.marketplace = ret.marketplace_policy;
+    if (!ret.marketplace_site.empty()) {
+      req.marketplace_site = ret.marketplace_site;
     }
   }
 

@@ -17,16 +17,6 @@ namespace sanbao {
 inline namespace v1 {
 namespace internal {
 
-/// The IANA zone used for a buyer in `country` (ISO 3166-1 alpha-2) and
-/// `region` (the subdivision code after the dash, may be empty): the zone of
-/// the region where the country spans several, else of the capital. Empty
-/// when unknown.
-std::string_view DefaultTimeZone(std::string_view country,
-                                 std::string_view region);
-
-/// "EBAY_DE" -> "ebay.de", as the marketplace policy records name sites.
-std::string SiteDomain(std::string_view marketplace_id);
-
 /// The decision request for `ret` (has_detail) bought in `order`.
 StatusOr<DecisionRequest> BuildDecisionRequest(MarketplaceReturn const& ret,
                                                MarketplaceOrder const* order,

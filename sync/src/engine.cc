@@ -13,6 +13,8 @@
 #include <utility>
 
 #include "decision_input.h"
+#include "sanbao/refund/calculator.h"
+#include "sanbao/refund/ledger.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -231,15 +233,6 @@ std::string ReturnKey(std::string_view connector, std::string_view id) {
   return std::string(connector) + ":" + std::string(id);
 }
 
-// Whether the marketplace offers the seller `action` on `r` now ("APPROVE",
-// "ISSUE_REFUND", ...). A marketplace that lists no options leaves it to
-// the state.
-bool Offers(MarketplaceReturn const& r, std::string_view action) {
-  return r.seller_options.empty() ||
-         std::find(r.seller_options.begin(), r.seller_options.end(), action) !=
-             r.seller_options.end();
-}
-
 bool IsRefundState(MarketplaceReturn const& r) {
   return !r.refund_status.empty() || r.actual_refund.has_value();
 }
@@ -273,13 +266,17 @@ struct Work {
   std::string decision_error{};
   std::string jurisdiction{};
   Action action = Action::kNone;
-  std::optional<Refund> refund{};
+  /// The order behind the return, as the seller's books keep it; none when
+  /// the marketplace could not give it (a refund then waits for a person).
+  std::optional<Order> order{};
 };
 
 }  // namespace
 
 struct ReturnsSync::State {
   ReturnsSync& sync;
+  std::string connector_;     ///< the ids' prefix and the cursor's name
+  ReturnsCapabilities caps_;  ///< what the marketplace offers
   SyncSummary summary{};
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();
@@ -344,6 +341,7 @@ struct ReturnsSync::State {
       work[fetch[k]].detail = *std::move(details[k]);
     }
     std::map<std::string, std::optional<MarketplaceOrder>> orders;
+    std::map<std::string, std::optional<Order>> books;
     for (auto i : needed) {
       if (!work[i].detail->order_id.empty()) {
         orders.emplace(work[i].detail->order_id, std::nullopt);
@@ -362,6 +360,12 @@ struct ReturnsSync::State {
         Error("order " + order_ids[k] + ": " + fetched[k].status().message());
         continue;
       }
+      auto book = OrderFromMarketplace(*fetched[k], connector_);
+      if (book) {
+        books[order_ids[k]] = *std::move(book);
+      } else {
+        Error("order " + order_ids[k] + ": " + book.status().message());
+      }
       orders[order_ids[k]] = *std::move(fetched[k]);
     }
     for (auto i : needed) {
@@ -370,6 +374,9 @@ struct ReturnsSync::State {
       if (auto it = orders.find(w.detail->order_id);
           it != orders.end() && it->second) {
         order = &*it->second;
+      }
+      if (auto it = books.find(w.detail->order_id); it != books.end()) {
+        w.order = it->second;
       }
       Decide(w, order);
     }
@@ -404,10 +411,11 @@ struct ReturnsSync::State {
         if (!w.decision) {
           w.action = Action::kReview;
         } else if (w.decision->eligible && rules.auto_approve_eligible &&
-                   WithinLimit(r) && Offers(r, "APPROVE")) {
+                   WithinLimit(r) && caps_.decide &&
+                   r.offered.Allows(r.offered.approve)) {
           w.action = Action::kApprove;
         } else if (!w.decision->eligible && rules.decline_ineligible &&
-                   Offers(r, "DECLINE")) {
+                   caps_.decide && r.offered.Allows(r.offered.decline)) {
           w.action = Action::kDecline;
         } else {
           w.action = Action::kReview;
@@ -416,9 +424,17 @@ struct ReturnsSync::State {
       }
       case ReturnState::kReceived:
         if (rules.refund_on_receipt && !IsRefundState(r) &&
-            Offers(r, "ISSUE_REFUND")) {
-          w.refund = PlanRefund(w);
-          w.action = w.refund ? Action::kRefund : Action::kReview;
+            caps_.issue_refund && r.offered.Allows(r.offered.issue_refund)) {
+          // Composed in Commit, inside the page's transaction, against the
+          // order's refund ledger as stored (ComputeRefund).
+          w.action = Action::kRefund;
+          if (!w.decision) {
+            w.action = Action::kReview;
+          } else if (!w.order) {
+            Error("return " + r.external_id + ": the order " + r.order_id +
+                  " could not be read; the refund waits for a person");
+            w.action = Action::kReview;
+          }
         }
         break;
       default:
@@ -438,98 +454,70 @@ struct ReturnsSync::State {
     return cmp.ok() && *cmp <= 0;
   }
 
-  // The refund for a return the seller has received: the parts the
-  // marketplace estimated, less the seller's restocking fee where neither
-  // the law nor the marketplace forbids one.
-  std::optional<Refund> PlanRefund(Work& w) {
+  // The refund for a return the seller has received, composed by the refund
+  // calculator against the order's ledger as stored (every refund recorded
+  // before, this transaction's included), so that no sequence of partial
+  // refunds over the order's returns pays back more than was paid. A
+  // restocking fee where the decision allows one and the return does not
+  // rest on a legal guarantee: the seller's percentage of the goods.
+  StatusOr<Refund> ComputeRefundFor(Store& store, Work const& w) const {
     auto const& r = *w.detail;
     auto const& rules = sync.rules_;
-    std::vector<RefundPart> parts = r.estimated_refund_parts;
-    if (parts.empty() && r.estimated_refund) {
-      parts.push_back({"PURCHASE_PRICE", *r.estimated_refund, std::nullopt});
+    auto const& order = *w.order;
+    auto past = store.ListRefunds(order.id);
+    if (!past) return past.status();
+    auto ledger = RefundLedger::Build(order, *past);
+    if (!ledger) return ledger.status();
+    RefundRequest req;
+    std::string line_id = r.transaction_id;
+    if (order.FindLine(line_id) == nullptr && order.lines.size() == 1) {
+      line_id = order.lines.front().id;
     }
-    if (parts.empty()) {
-      Error("return " + r.external_id + ": no refund amount is known");
-      return std::nullopt;
+    req.lines = {{line_id, r.quantity}};
+    // A return that rests on the seller's own policy follows that policy's
+    // terms, the restocking fee among them (the rules are that policy); on
+    // any other basis the engine says whether a statute permits one.
+    Decision decision = *w.decision;
+    if (decision.basis == Basis::kSellerPolicy) {
+      decision.restocking_fee_allowed = true;
     }
-    Refund refund;
-    refund.id = ReturnKey(sync.options_.connector, r.external_id) + ":refund";
-    refund.order_id = ReturnKey(sync.options_.connector, r.order_id);
-    refund.return_id = ReturnKey(sync.options_.connector, r.external_id);
-    refund.idempotency_key = refund.id;
-    refund.created_at = Now();
-    if (w.decision && w.decision->refund_due_by) {
-      refund.due_by = w.decision->refund_due_by;
-    }
-    std::optional<Money> total;
-    auto add = [&](Money const& m) -> bool {
-      if (!total) {
-        total = m;
-        return true;
+    req.decision = &decision;
+    // A marketplace that charges shipping per line refunds it per return.
+    bool per_line =
+        std::all_of(order.lines.begin(), order.lines.end(),
+                    [](OrderLine const& l) { return l.shipping.has_value(); });
+    if (per_line) req.partial_shipping = PartialShipping::kPerLine;
+    req.refund_id = ReturnKey(connector_, r.external_id) + ":refund";
+    req.return_id = ReturnKey(connector_, r.external_id);
+    req.idempotency_key = req.refund_id;
+    req.created_at = Now();
+    auto refund = ComputeRefund(order, *ledger, req);
+    if (!refund) return refund;
+    bool fee_allowed = decision.restocking_fee_allowed &&
+                       decision.basis != Basis::kLegalGuarantee;
+    if (rules.restocking_fee_percent > 0 && fee_allowed) {
+      std::optional<Money> goods;
+      for (auto const& l : refund->lines) {
+        goods = goods ? *goods->Add(l.amount) : l.amount;
       }
-      auto sum = total->Add(m);
-      if (!sum) return false;
-      total = *sum;
-      return true;
-    };
-    RefundLine line;
-    line.order_line_id = r.transaction_id;
-    line.quantity = r.quantity;
-    bool has_line = false;
-    for (auto const& p : parts) {
-      auto const& m = p.amount.amount;
-      if (p.fee_type == "ORIGINAL_SHIPPING" ||
-          p.fee_type == "DOMESTIC_SHIPPING" ||
-          p.fee_type == "INTERNATIONAL_SHIPPING") {
-        refund.shipping = refund.shipping ? *refund.shipping->Add(m) : m;
-      } else if (p.fee_type == "SHIPPING_TAX") {
-        refund.shipping_tax =
-            refund.shipping_tax ? *refund.shipping_tax->Add(m) : m;
-      } else if (p.fee_type == "ITEM_TAX") {
-        line.tax = has_line || !line.tax.is_zero() ? *line.tax.Add(m) : m;
-        if (!has_line) line.amount = *Money::Zero(m.currency());
-        has_line = true;
-      } else {
-        line.amount = has_line ? *line.amount.Add(m) : m;
-        if (!has_line) line.tax = *Money::Zero(m.currency());
-        has_line = true;
-      }
-      if (!add(m)) {
-        Error("return " + r.external_id + ": refund parts in mixed currencies");
-        return std::nullopt;
-      }
-    }
-    if (has_line) refund.lines.push_back(line);
-    // A fee where the return rests on the seller's own policy, or where the
-    // statute that grants it permits one; never on a legal-guarantee claim
-    // or under the marketplace's guarantee.
-    bool fee_allowed =
-        w.decision && (w.decision->basis == Basis::kSellerPolicy ||
-                       (w.decision->restocking_fee_allowed &&
-                        w.decision->basis != Basis::kLegalGuarantee));
-    if (rules.restocking_fee_percent > 0 && fee_allowed && has_line) {
-      auto fee = line.amount.Multiply(
-          *Decimal::FromMantissa(rules.restocking_fee_percent, 2),
-          RoundingMode::kHalfUp);
-      if (fee && fee->is_positive()) {
-        Deduction d;
-        d.kind = Deduction::Kind::kRestockingFee;
-        d.amount = *fee;
-        d.legal_basis =
+      auto fee = goods ? goods->Multiply(*Decimal::FromMantissa(
+                                             rules.restocking_fee_percent, 2),
+                                         RoundingMode::kHalfUp)
+                       : StatusOr<Money>(Status());
+      if (goods && fee && fee->is_positive()) {
+        req.restocking_fee = RestockingFeeDeduction{
+            *fee,
             "seller policy: " + std::to_string(rules.restocking_fee_percent) +
-            "% restocking fee";
-        refund.deductions.push_back(d);
-        total = *total->Subtract(*fee);
+                "% restocking fee"};
+        refund = ComputeRefund(order, *ledger, req);
       }
     }
-    refund.total = *total;
     return refund;
   }
 
   // Compares a return read from the marketplace with its stored case.
   Status Classify(Store& store, Work& w) const {
-    auto local = store.GetReturn(
-        ReturnKey(sync.options_.connector, w.summary.external_id));
+    auto local = store.GetReturn(ReturnKey(connector_, w.summary.external_id));
     if (local) {
       w.stored = *std::move(local);
       auto target = w.summary.mapped_state;
@@ -566,9 +554,17 @@ struct ReturnsSync::State {
     return Commit(work, EncodeCursor(next));
   }
   Status Commit(std::vector<Work>& work, std::string const& cursor) {
-    auto const& connector = sync.options_.connector;
+    auto const& connector = connector_;
     Actor marketplace{Actor::Kind::kMarketplace, connector};
+    std::vector<std::string> refund_errors;
     auto status = sync.store_.WithTransaction([&](Store& store) -> Status {
+      refund_errors.clear();
+      std::set<std::string> orders_written;
+      for (auto& w : work) {
+        if (!w.changed || !w.order) continue;
+        if (!orders_written.insert(w.order->id).second) continue;
+        if (auto s = store.UpsertOrder(*w.order); !s.ok()) return s;
+      }
       for (auto& w : work) {
         if (!w.changed) continue;
         auto const& r = w.detail ? *w.detail : w.summary;
@@ -577,7 +573,8 @@ struct ReturnsSync::State {
           rc = *w.stored;
         } else {
           rc.id = ReturnKey(connector, r.external_id);
-          rc.order_id = ReturnKey(connector, r.order_id);
+          rc.order_id =
+              w.order ? w.order->id : ReturnKey(connector, r.order_id);
           rc.marketplace = connector;
           rc.external_id = r.external_id;
           rc.created_at = r.created_at;
@@ -611,14 +608,31 @@ struct ReturnsSync::State {
                                         rc.id + ":decide", rc.id,
                                         json::serialize(payload)});
           if (!e) return e.status();
-        } else if (w.action == Action::kRefund && w.refund) {
-          auto rec = store.RecordRefund(*w.refund);
+        } else if (w.action == Action::kRefund) {
+          auto refund = ComputeRefundFor(store, w);
+          if (!refund) {
+            // Not a store failure: what the law, the order and the refunds
+            // before allow does not make a refund (more than remains to be
+            // paid back, a deduction not allowed, ...). A person looks.
+            if (refund.status().code() == ErrorCode::kInternal ||
+                refund.status().code() == ErrorCode::kUnavailable ||
+                refund.status().code() == ErrorCode::kDataLoss) {
+              return refund.status();
+            }
+            refund_errors.push_back(
+                "return " + r.external_id +
+                ": no refund: " + refund.status().message());
+            continue;
+          }
+          auto rec = store.RecordRefund(*refund);
           if (!rec) return rec.status();
         }
       }
       return store.SetCursor(connector, sync.options_.account, cursor);
     });
     if (!status.ok()) return status;
+    for (auto& e : refund_errors) Error(std::move(e));
+    summary.review += static_cast<std::int64_t>(refund_errors.size());
     for (auto& w : work) {
       if (w.action == Action::kReview) ++summary.review;
       if (w.decision && w.action != Action::kNone) Sample(w);
@@ -649,7 +663,7 @@ struct ReturnsSync::State {
   // between the two leaves the effects pending; they are sent again, and the
   // connection finds them already applied.
   Status Deliver() {
-    auto const& connector = sync.options_.connector;
+    auto const& connector = connector_;
     Actor seller{Actor::Kind::kSeller, connector};
     std::set<std::int64_t> tried;  // in this call: each at most once
     for (;;) {
@@ -784,33 +798,9 @@ struct ReturnsSync::State {
     auto const& external_id = job.rc->external_id;
     if (job.decision)
       return sync.connection_.Decide(external_id, *job.decision);
-    auto const& refund = *job.refund;
-    MarketplaceRefundRequest req;
-    req.total = refund.total;
-    req.comment = sync.rules_.refund_comment;
-    req.idempotency_key = refund.idempotency_key;
-    for (auto const& line : refund.lines) {
-      RefundPart part{
-          "PURCHASE_PRICE", {line.amount, std::nullopt}, std::nullopt};
-      for (auto const& d : refund.deductions) {
-        if (d.kind != Deduction::Kind::kRestockingFee) continue;
-        part.amount.amount = *part.amount.amount.Subtract(d.amount);
-        part.restocking_fee_percent = sync.rules_.restocking_fee_percent;
-      }
-      req.parts.push_back(part);
-      if (!line.tax.is_zero()) {
-        req.parts.push_back({"ITEM_TAX", {line.tax, std::nullopt}, {}});
-      }
-    }
-    if (refund.shipping && !refund.shipping->is_zero()) {
-      req.parts.push_back(
-          {"ORIGINAL_SHIPPING", {*refund.shipping, std::nullopt}, {}});
-    }
-    if (refund.shipping_tax && !refund.shipping_tax->is_zero()) {
-      req.parts.push_back(
-          {"SHIPPING_TAX", {*refund.shipping_tax, std::nullopt}, {}});
-    }
-    return sync.connection_.IssueRefund(external_id, req).status();
+    auto req = RefundRequestFor(*job.refund, sync.rules_.refund_comment);
+    if (!req) return req.status();
+    return sync.connection_.IssueRefund(external_id, *req).status();
   }
 };
 
@@ -824,9 +814,17 @@ ReturnsSync::ReturnsSync(ReturnsConnection& connection, Store& store,
       options_(std::move(options)) {}
 
 StatusOr<SyncSummary> ReturnsSync::Run() {
-  State st{*this};
-  auto const& connector = options_.connector;
   auto caps = connection_.Capabilities();
+  State st{*this,
+           options_.connector.empty() ? caps.marketplace : options_.connector,
+           caps};
+  auto const& connector = st.connector_;
+  if (connector.empty()) {
+    return InvalidArgumentError(
+        "the connection names no marketplace and SyncOptions::connector is "
+        "empty: the sync cannot name its ids and cursor",
+        "SYNC_CONNECTOR_UNNAMED");
+  }
   int const page_size =
       options_.page_size > 0 ? options_.page_size : caps.max_page_size;
   Instant now = st.Now();
@@ -878,7 +876,7 @@ StatusOr<SyncSummary> ReturnsSync::Run() {
     q.created_to = slice_to;
     q.page_size = page_size;
     q.page_token = pos.page;
-    q.sort = "+FILING_DATE";
+    q.order = ReturnsOrder::kOldestFirst;
     auto page = connection_.ListReturns(q);
     if (!page) return page.status();
     ++st.summary.pages;

@@ -408,3 +408,52 @@ def test_sync_reads_the_returns_announced_by_stored_notifications(tmp_path):
         assert sync()["notices"] == 0  # handled: not read again
     finally:
         stop(sandbox)
+
+
+# The sync keeps the order behind every return and refunds through the refund
+# calculator and ledger: `sanbao refund preview --return` works on any synced
+# return, and a return whose units were refunded already has nothing left.
+def test_refund_preview_works_on_every_synced_return(tmp_path):
+    db = str(tmp_path / "sanbao.db")
+    sandbox, printed = start(tmp_path, "sandbox", "sandbox", "ebay", "--returns", "40",
+                             "--seed", "4", lines=2)
+    env = {**os.environ, **sandbox_credentials(printed)}
+    try:
+        r = subprocess.run([CLI, "sync", "--ebay-url", url_of(printed), "--db", db,
+                            "--json", "--no-progress"],
+                           capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 0, r.stderr
+        summary = json.loads(r.stdout)
+        assert summary["refunded"] > 0, summary
+    finally:
+        stop(sandbox)
+    returns = run_json("returns", "list", "--db", db, "--limit", "100")["returns"]
+    assert len(returns) == 40
+    previewed = nothing_left = 0
+    for ret in returns:
+        p = subprocess.run([CLI, "refund", "preview", "--return", ret["id"], "--db", db,
+                            "--json"], capture_output=True, text=True, timeout=30)
+        if p.returncode == 2:
+            # Refunded by the sync: the order's ledger has none of its units left.
+            assert "left to refund" in p.stderr, p.stderr
+            assert ret["resolution"] == "refunded", ret
+            nothing_left += 1
+            continue
+        assert p.returncode == 0, p.stderr
+        preview = json.loads(p.stdout)
+        assert preview["order_id"] == ret["order_id"]
+        assert float(preview["total"]["amount"]) > 0
+        previewed += 1
+    assert nothing_left == summary["refunded"]
+    assert previewed > 0
+
+
+def test_refund_preview_needs_an_order_or_a_return(tmp_path):
+    db = str(tmp_path / "sanbao.db")
+    run("store", "seed-demo", "--db", db)
+    for args in (["refund", "preview", "--db", db],
+                 ["refund", "preview", "X", "--return", "Y", "--db", db],
+                 ["refund", "preview", "X", "--db", db]):
+        r = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert r.stderr.count("\n") == 1, r.stderr

@@ -44,7 +44,7 @@ HttpResponse ReturnIn(std::string const& state,
 
 MarketplaceRefundRequest Refund() {
   return MarketplaceRefundRequest{
-      .parts = {{.fee_type = "PURCHASE_PRICE",
+      .parts = {{.kind = RefundPartKind::kGoods,
                  .amount = {.amount = M("53.82", "USD")},
                  .restocking_fee_percent = 10}},
       .total = M("53.82", "USD"),

@@ -241,7 +241,7 @@ TEST(EbayContract, IssuePartialRefund) {
   transport->ThenRespond(Return5000012346("ITEM_DELIVERED"));
   transport->ThenRespond(FixtureResponse(fixture));
   MarketplaceRefundRequest refund{
-      .parts = {{.fee_type = "PURCHASE_PRICE",
+      .parts = {{.kind = RefundPartKind::kGoods,
                  .amount = {.amount = M("53.82", "USD")},
                  .restocking_fee_percent = 10}},
       .total = M("53.82", "USD"),

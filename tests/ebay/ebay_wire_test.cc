@@ -215,7 +215,7 @@ TEST(EbayBodies, DecideAndRefundValidation) {
       R"({"decision":"DECLINE"})");
 
   MarketplaceRefundRequest refund{
-      .parts = {{.fee_type = "PURCHASE_PRICE",
+      .parts = {{.kind = RefundPartKind::kGoods,
                  .amount = {.amount = M("10.00", "USD")}}},
       .total = M("12.00", "USD")};
   EXPECT_EQ(internal::RefundBody(refund).status().reason(),

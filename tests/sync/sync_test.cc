@@ -73,8 +73,10 @@ class FakeMarketplace : public ReturnsConnection {
       r.buyer_region = std::string(region);
       r.seller_country = "US";
       r.site = "EBAY_US";
+      r.marketplace_policy = "MP-EBAY";
+      r.marketplace_site = "ebay.com";
       r.estimated_refund_parts = {
-          {"PURCHASE_PRICE", {price, std::nullopt}, std::nullopt}};
+          {RefundPartKind::kGoods, {price, std::nullopt}, std::nullopt, {}}};
       returns_.push_back(r);
     }
   }
@@ -89,12 +91,17 @@ class FakeMarketplace : public ReturnsConnection {
     return ReturnState::kClosed;
   }
 
+  bool one_line_per_order = false;  // returns of one order share its line
+  bool orders_missing = false;      // GetOrder answers NotFound
+  bool offers_nothing = false;      // Capabilities: no decide, no refund
+
   ReturnsCapabilities Capabilities() const override {
     ReturnsCapabilities c;
+    c.marketplace = "ebay";
     c.list_by_creation_date = true;
     c.max_page_size = 50;
     c.max_lookback = days(548);
-    c.decide = c.mark_received = c.issue_refund = true;
+    c.decide = c.mark_received = c.issue_refund = !offers_nothing;
     return c;
   }
 
@@ -139,10 +146,12 @@ class FakeMarketplace : public ReturnsConnection {
   StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id) override {
     std::lock_guard lock(mu_);
     ++order_calls_;
+    if (orders_missing) return NotFoundError("no order", "EBAY_NOT_FOUND");
     MarketplaceOrder o;
     o.order_id = std::string(order_id);
     for (auto const& r : returns_) {
       if (r.order_id != order_id) continue;
+      if (one_line_per_order && !o.lines.empty()) break;
       o.created_at = r.created_at - days(10);
       o.buyer_country = r.buyer_country;
       MarketplaceOrderLine line;
@@ -458,8 +467,9 @@ TEST_F(SyncTest, RestockingFeeOnlyWhereTheLawAllowsIt) {
     r->state = "ITEM_DELIVERED";
     r->mapped_state = ReturnState::kReceived;
     r->estimated_refund = MarketplaceAmount{Usd("80.00"), std::nullopt};
+    r->item_price = r->estimated_refund;  // the order's line price
     r->estimated_refund_parts = {
-        {"PURCHASE_PRICE", {Usd("80.00"), std::nullopt}, std::nullopt}};
+        {RefundPartKind::kGoods, {Usd("80.00"), std::nullopt}, {}, {}}};
   }
   auto s = Sync(m);
   ASSERT_TRUE(s.ok()) << s.status();
@@ -624,6 +634,80 @@ TEST_F(SyncTest, EachSellersSyncReadsOnlyTheNotificationsAddressedToIt) {
   ASSERT_TRUE(left.ok()) << left.status();
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ(ebay::ReturnIdOfPlatformEvent((*left)[0].event), "9900000001");
+}
+
+TEST_F(SyncTest, KeepsTheOrderBehindEveryReturn) {
+  FakeMarketplace m(6);
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  for (auto const& r : m.returns_) {
+    auto rc = store_->GetReturn("ebay:" + r.external_id);
+    ASSERT_TRUE(rc.ok()) << rc.status();
+    EXPECT_EQ(rc->order_id, "ebay:" + r.order_id);
+    auto order = store_->GetOrder(rc->order_id);
+    ASSERT_TRUE(order.ok()) << order.status();
+    EXPECT_EQ(order->external_id, r.order_id);
+    auto const* line = order->FindLine(r.transaction_id);
+    ASSERT_NE(line, nullptr);
+    EXPECT_EQ(line->unit_price, r.item_price->amount);
+    // The fake's orders hold two returns' lines each.
+    EXPECT_EQ(order->lines.size(), 2u);
+    EXPECT_FALSE(order->buyer.jurisdiction.empty());
+  }
+}
+
+TEST_F(SyncTest, RefundsComeFromTheLedgerAndNeverExceedWhatWasPaid) {
+  // Two returns of the one line of an order, each for all its units (a
+  // marketplace that let the buyer open a second return): the first is
+  // refunded in full, the second finds nothing left to pay back and waits
+  // for a person.
+  FakeMarketplace m(2);
+  for (auto& r : m.returns_) {
+    r.order_id = "12-00000-77777";
+    r.transaction_id = "2900000077777";
+    r.item_price = MarketplaceAmount{Usd("50.00"), std::nullopt};
+    r.estimated_refund = r.item_price;
+    r.buyer_country = "DE";
+    r.buyer_region.clear();
+    r.state = "ITEM_DELIVERED";
+    r.mapped_state = ReturnState::kReceived;
+  }
+  m.one_line_per_order = true;
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->refunded, 1);
+  EXPECT_EQ(s->errors, 1);
+  ASSERT_EQ(s->error_messages.size(), 1u);
+  EXPECT_NE(s->error_messages[0].find("left to refund"), std::string::npos)
+      << s->error_messages[0];
+  auto refunds = store_->ListRefunds("ebay:12-00000-77777");
+  ASSERT_TRUE(refunds.ok()) << refunds.status();
+  ASSERT_EQ(refunds->size(), 1u);
+  EXPECT_EQ(refunds->front().total, Usd("50.00"));
+  EXPECT_EQ(m.refunds_.size(), 1u);
+}
+
+TEST_F(SyncTest, AReturnWhoseOrderCannotBeReadIsNotRefunded) {
+  FakeMarketplace m(1);
+  m.returns_[0].state = "ITEM_DELIVERED";
+  m.returns_[0].mapped_state = ReturnState::kReceived;
+  m.orders_missing = true;
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->refunded, 0);
+  EXPECT_EQ(s->review, 1);
+  EXPECT_TRUE(m.refunds_.empty());
+}
+
+TEST_F(SyncTest, NothingIsDecidedOrRefundedThatTheMarketplaceDoesNotOffer) {
+  FakeMarketplace m(40);
+  m.offers_nothing = true;
+  auto s = Sync(m);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->approved, 0);
+  EXPECT_EQ(s->refunded, 0);
+  EXPECT_TRUE(m.decisions_.empty());
+  EXPECT_TRUE(m.refunds_.empty());
 }
 
 TEST(SellerRulesTest, ParsesAndRejectsUnknownKeys) {

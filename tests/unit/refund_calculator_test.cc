@@ -167,6 +167,62 @@ TEST_F(RefundCalculator, ProportionalShippingOnPartialReturnsEndsOnTheBucket) {
   EXPECT_EQ(ledger_->total_refunded(), *order_.Total());
 }
 
+TEST_F(RefundCalculator, PerLineShippingGoesWithEachLinesUnits) {
+  order_.lines[0].shipping = M("6.90");
+  order_.lines[1].shipping = M("3.00");
+  ledger_.emplace(*RefundLedger::Build(order_));
+  RefundRequest r = Request({{"A", 1}}, &withdrawal_);
+  r.partial_shipping = PartialShipping::kPerLine;
+  r.policy_outbound_shipping = OutboundRefund::kAll;
+  Refund one = Take(r);
+  // A's 6.90 split by units: 2.30; its share of the 1.88 tax: 0.4367 -> 0.44.
+  EXPECT_EQ(*one.shipping, M("2.30"));
+  EXPECT_EQ(*one.shipping_tax, M("0.44"));
+  r.lines = {{"B", 1}};
+  Refund two = Take(r);
+  EXPECT_EQ(*two.shipping, M("3.00"));
+  EXPECT_EQ(*two.shipping_tax, M("0.57"));
+  r.lines = {{"A", 2}};
+  Refund three = Take(r);  // completes the order: A's last two units
+  EXPECT_EQ(*three.shipping, M("4.60"));
+  EXPECT_EQ(*three.shipping_tax, M("0.87"));
+  EXPECT_EQ(ledger_->shipping_refunded(), M("9.90"));
+  EXPECT_EQ(ledger_->shipping_tax_refunded(), M("1.88"));
+  EXPECT_EQ(ledger_->total_refunded(), *order_.Total());
+}
+
+TEST_F(RefundCalculator, PerLineShippingNeverMakesUpForAnotherReturn) {
+  order_.lines[0].shipping = M("6.90");
+  order_.lines[1].shipping = M("3.00");
+  ledger_.emplace(*RefundLedger::Build(order_));
+  // A returned without any shipping back (no rule gives it) ...
+  RefundRequest none = Request({{"A", 3}}, nullptr);
+  none.partial_shipping = PartialShipping::kPerLine;
+  EXPECT_FALSE(Take(none).shipping.has_value());
+  // ... then B, which completes the order: only B's own shipping.
+  RefundRequest r = Request({{"B", 1}}, &withdrawal_);
+  r.partial_shipping = PartialShipping::kPerLine;
+  r.policy_outbound_shipping = OutboundRefund::kAll;
+  Refund b = Take(r);
+  EXPECT_EQ(*b.shipping, M("3.00"));
+}
+
+TEST_F(RefundCalculator, PerLineShippingNeedsEveryLinesShippingAddingUp) {
+  RefundRequest r = Request({{"A", 1}}, &withdrawal_);
+  r.partial_shipping = PartialShipping::kPerLine;
+  auto missing = Compute(r);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().reason(), "REFUND_REQUEST_INVALID");
+  order_.lines[0].shipping = M("6.90");
+  order_.lines[1].shipping = M("2.00");  // 8.90, the order says 9.90
+  ledger_.emplace(*RefundLedger::Build(order_));
+  auto wrong = Compute(r);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().reason(), "REFUND_REQUEST_INVALID");
+  EXPECT_EQ(wrong.status().error_info().metadata.at("field"),
+            "partial_shipping");
+}
+
 TEST_F(RefundCalculator, DiminishedValueNeedsPermissionAndEvidence) {
   RefundRequest r = Request({{"B", 1}}, &withdrawal_);
   r.diminished_value =

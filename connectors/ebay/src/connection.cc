@@ -78,6 +78,7 @@ class EbayConnection final : public ReturnsConnection {
 
   ReturnsCapabilities Capabilities() const override {
     return ReturnsCapabilities{
+        .marketplace = "ebay",
         .list_by_creation_date = true,
         .list_by_update_date = false,
         .max_page_size = kMaxPageSize,
@@ -121,7 +122,10 @@ class EbayConnection final : public ReturnsConnection {
                                     {{"page_token", query.page_token}});
       }
     }
-    std::string sort = query.sort.empty() ? "+FILING_DATE" : query.sort;
+    // ReturnSortEnum: FILING_DATE, ascending with "+", descending with "-".
+    std::string sort = query.order == ReturnsOrder::kNewestFirst
+                           ? "-FILING_DATE"
+                           : "+FILING_DATE";
     std::string url = post_order_ + "/search?role=SELLER";
     url += "&creation_date_range_from=" +
            internal::FormatEbayInstant(query.created_from);

@@ -160,6 +160,88 @@ ReturnReason MapReturnReason(std::string_view reason) {
   return entry ? entry->second : ReturnReason::kOther;
 }
 
+std::string_view SiteDomain(std::string_view marketplace_id) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 17>
+      kSites = {{
+          {"EBAY_US", "ebay.com"},
+          {"EBAY_GB", "ebay.co.uk"},
+          {"EBAY_DE", "ebay.de"},
+          {"EBAY_FR", "ebay.fr"},
+          {"EBAY_IT", "ebay.it"},
+          {"EBAY_ES", "ebay.es"},
+          {"EBAY_AU", "ebay.com.au"},
+          {"EBAY_CA", "ebay.ca"},
+          {"EBAY_AT", "ebay.at"},
+          {"EBAY_BE", "ebay.be"},
+          {"EBAY_CH", "ebay.ch"},
+          {"EBAY_IE", "ebay.ie"},
+          {"EBAY_NL", "ebay.nl"},
+          {"EBAY_PL", "ebay.pl"},
+          {"EBAY_HK", "ebay.com.hk"},
+          {"EBAY_SG", "ebay.com.sg"},
+          {"EBAY_MOTORS_US", "ebay.com"},
+      }};
+  for (auto const& [id, domain] : kSites) {
+    if (id == marketplace_id) return domain;
+  }
+  return {};
+}
+
+RefundPartKind MapRefundFeeType(std::string_view fee_type) {
+  if (fee_type == "PURCHASE_PRICE") return RefundPartKind::kGoods;
+  if (fee_type == "ORIGINAL_SHIPPING" || fee_type == "DOMESTIC_SHIPPING" ||
+      fee_type == "INTERNATIONAL_SHIPPING") {
+    return RefundPartKind::kOutboundShipping;
+  }
+  if (fee_type == "ITEM_TAX") return RefundPartKind::kGoodsTax;
+  if (fee_type == "SHIPPING_TAX") return RefundPartKind::kShippingTax;
+  if (fee_type == "RETURN_SHIPPING") return RefundPartKind::kReturnShipping;
+  return RefundPartKind::kOther;
+}
+
+std::string_view RefundFeeTypeFor(RefundPartKind kind) {
+  switch (kind) {
+    case RefundPartKind::kGoods:
+      return "PURCHASE_PRICE";
+    case RefundPartKind::kGoodsTax:
+      return "ITEM_TAX";
+    case RefundPartKind::kOutboundShipping:
+      return "ORIGINAL_SHIPPING";
+    case RefundPartKind::kShippingTax:
+      return "SHIPPING_TAX";
+    case RefundPartKind::kReturnShipping:
+      return "RETURN_SHIPPING";
+    case RefundPartKind::kOther:
+      break;
+  }
+  return "OTHER";
+}
+
+SellerActions MapSellerOptions(std::span<std::string const> options) {
+  SellerActions a;
+  a.listed = !options.empty();
+  for (auto const& o : options) {
+    if (o == "APPROVE") a.approve = true;
+    if (o == "DECLINE") a.decline = true;
+    if (o == "ISSUE_REFUND") a.issue_refund = true;
+    if (o == "OFFER_PARTIAL_REFUND") a.offer_partial_refund = true;
+    if (o == "MARK_AS_RECEIVED") a.mark_received = true;
+  }
+  return a;
+}
+
+void MapReturn(MarketplaceReturn& r) {
+  r.marketplace = "ebay";
+  r.mapped_state = MapReturnState(r.state);
+  r.mapped_reason = MapReturnReason(r.reason);
+  r.offered = MapSellerOptions(r.seller_options);
+  for (auto& part : r.estimated_refund_parts) {
+    part.kind = MapRefundFeeType(part.fee_type);
+  }
+  r.marketplace_policy = std::string(kMarketplacePolicy);
+  r.marketplace_site = std::string(SiteDomain(r.site));
+}
+
 }  // namespace ebay
 }  // namespace v1
 }  // namespace sanbao

@@ -230,11 +230,9 @@ class PageHandler {
       case Ctx::kMember: {
         auto& r = current();
         if (r.external_id.empty()) return Fail(ec, "returnId", "missing");
-        r.marketplace = "ebay";
         if (r.type.empty()) r.type = std::move(creation_type_);
         if (r.order_id.empty()) r.order_id = std::move(creation_order_);
-        r.mapped_state = MapReturnState(r.state);
-        r.mapped_reason = MapReturnReason(r.reason);
+        MapReturn(r);
         return true;
       }
       default:

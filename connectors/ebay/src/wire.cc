@@ -253,13 +253,11 @@ std::optional<Instant> OptionalDate(json::object const* o,
 // ReturnSummaryType -> MarketplaceReturn (eBay Post-Order API,
 // https://developer.ebay.com/devzone/post-order/types/ReturnSummaryType.html).
 void ReadSummary(json::object const* s, MarketplaceReturn& r) {
-  r.marketplace = "ebay";
   AssignStr(r.external_id, s, "returnId");
   if (r.external_id.empty()) BadResponse("returnId", "missing");
   AssignStr(r.state, s, "state");
   AssignStr(r.status, s, "status");
   AssignStr(r.type, s, "currentType");
-  r.mapped_state = MapReturnState(r.state);
 
   auto const* creation = ObjAt(s, "creationInfo");
   auto const* item = ObjAt(creation, "item");
@@ -270,7 +268,6 @@ void ReadSummary(json::object const* s, MarketplaceReturn& r) {
   r.quantity = SmallIntAt(item, "returnQuantity", 1);
   if (r.type.empty()) AssignStr(r.type, creation, "type");
   AssignStr(r.reason, creation, "reason");
-  r.mapped_reason = MapReturnReason(r.reason);
   AssignStr(r.comment, ObjAt(creation, "comments"), "content");
   if (auto created = OptionalDate(creation, "creationDate")) {
     r.created_at = *created;
@@ -481,6 +478,7 @@ StatusOr<ReturnsPage> ParseSearchPageDom(std::string_view body) {
         if (member == nullptr) BadResponse("members", "null member");
         try {
           ReadSummary(member, page.items[i]);
+          MapReturn(page.items[i]);
         } catch (WireError& e) {
           std::string scratch;
           auto id = StrAt(member, "returnId", scratch);
@@ -510,6 +508,7 @@ StatusOr<MarketplaceReturn> ParseReturnDetail(std::string_view body,
     MarketplaceReturn r;
     ReadSummary(summary, r);
     ReadDetail(ObjAt(root, "detail"), r, extras);
+    MapReturn(r);
     return r;
   });
 }
@@ -566,6 +565,10 @@ StatusOr<MarketplaceOrder> ParseOrder(std::string_view body) {
         auto cost = OptionalAmount(item, "lineItemCost");
         if (!cost) BadResponse("lineItemCost", "missing");
         line.price = *std::move(cost);
+        // The line's own delivery charge (LineItem.deliveryCost.shippingCost):
+        // eBay refunds shipping per return, i.e. per line.
+        line.shipping =
+            OptionalAmount(ObjAt(item, "deliveryCost"), "shippingCost");
         // The Fulfillment API reports no actual delivery date: the latest
         // date eBay estimated stands in for it (a later start never
         // shortens a buyer's statutory period).
@@ -776,10 +779,10 @@ StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
   for (std::size_t i = 0; i < refund.parts.size(); ++i) {
     auto const& part = refund.parts[i];
     auto const field = "parts[" + std::to_string(i) + "]";
-    if (part.fee_type.empty()) {
-      return InvalidArgumentError("a refund part needs a fee type",
-                                  "EBAY_REFUND_INVALID", {{"field", field}});
-    }
+    // A part read from eBay keeps its own fee type; one Sanbao composed is
+    // named by its kind.
+    std::string_view fee_type =
+        part.fee_type.empty() ? RefundFeeTypeFor(part.kind) : part.fee_type;
     if (part.restocking_fee_percent && (*part.restocking_fee_percent < 0 ||
                                         *part.restocking_fee_percent > 100)) {
       return InvalidArgumentError("a restocking fee is a percentage 0..100",
@@ -796,7 +799,7 @@ StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
     out += "{\"refundAmount\":";
     AppendAmount(out, part.amount.amount);
     out += ",\"refundFeeType\":";
-    AppendJsonString(out, part.fee_type);
+    AppendJsonString(out, fee_type);
     if (part.restocking_fee_percent) {
       // A string in the request, as in return_issue_refund_partial.json.
       out += ",\"restockingFeePercentage\":";

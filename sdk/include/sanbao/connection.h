@@ -2,11 +2,20 @@
 
 // ReturnsConnection: what the sync engine needs from a marketplace, and what
 // each connector (connectors/ebay, ...) implements over the HTTP seam. Made
-// by a Make...Connection(options) factory; mockable with gMock.
+// by a Make...Connection(options) factory; mockable with gMock
+// (sanbao/mocks/mock_returns_connection.h).
 //
 // The connection speaks the marketplace's vocabulary in `state`, `status`,
-// `reason`, `fee_type`, and maps to Sanbao's in `mapped_state` and
-// `mapped_reason`; both are kept so nothing the marketplace said is lost.
+// `reason`, `fee_type`, `seller_options`, and maps to Sanbao's typed values
+// in `mapped_state`, `mapped_reason`, RefundPart::kind, `offered`,
+// `marketplace_policy` and `marketplace_site`; both are kept so nothing the
+// marketplace said is lost, and nothing downstream (the sync) needs to know
+// which marketplace it is talking to.
+//
+// Every operation but Capabilities() has a default body answering
+// UNIMPLEMENTED (reason "UNIMPLEMENTED"), as google-cloud-cpp's connections
+// do: a connector overrides what its marketplace offers, says so in
+// Capabilities(), and nothing else.
 
 #include <optional>
 #include <span>
@@ -14,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sanbao/domain/order.h"
+#include "sanbao/domain/refund.h"
 #include "sanbao/domain/return_case.h"
 #include "sanbao/money.h"
 #include "sanbao/status.h"
@@ -25,6 +36,9 @@ inline namespace v1 {
 
 /// What a marketplace supports.
 struct ReturnsCapabilities {
+  /// The connector's name ("ebay"): the prefix of the ids it stores and the
+  /// name of its sync cursor.
+  std::string marketplace{};
   bool list_by_creation_date = false;  ///< ListReturns filters on creation
   bool list_by_update_date = false;    ///< ListReturns filters on last change
   int max_page_size = 0;
@@ -45,12 +59,42 @@ struct MarketplaceAmount {
   std::optional<Money> converted_from{};
 };
 
-/// One part of a refund, by the marketplace's fee type ("PURCHASE_PRICE",
-/// "ORIGINAL_SHIPPING", "RETURN_SHIPPING", ...).
+/// What one part of a refund pays back, in Sanbao's terms. Connectors map
+/// their fee types to it, and back.
+enum class RefundPartKind {
+  kGoods,             ///< the item's price, net of discounts
+  kGoodsTax,          ///< tax on the goods, where charged separately
+  kOutboundShipping,  ///< the delivery the buyer paid for
+  kShippingTax,       ///< tax on that delivery
+  kReturnShipping,    ///< a return label the buyer paid for
+  kOther,             ///< anything the connector cannot place
+};
+
+std::string_view RefundPartKindName(RefundPartKind kind);
+
+/// One part of a refund.
 struct RefundPart {
-  std::string fee_type{};
+  RefundPartKind kind = RefundPartKind::kGoods;
   MarketplaceAmount amount{};
   std::optional<int> restocking_fee_percent{};
+  /// The marketplace's own name for the part ("PURCHASE_PRICE"), as read.
+  /// Empty on parts Sanbao composes: the connector names them by `kind`.
+  std::string fee_type{};
+};
+
+/// The actions a marketplace offers the seller on a return now.
+struct SellerActions {
+  /// False: the marketplace lists no actions, and the return's state alone
+  /// says what may be done.
+  bool listed = false;
+  bool approve = false;
+  bool decline = false;
+  bool issue_refund = false;
+  bool offer_partial_refund = false;
+  bool mark_received = false;
+
+  /// Whether an action with flag `offered` may be taken.
+  bool Allows(bool offered) const noexcept { return !listed || offered; }
 };
 
 /// A change of the marketplace's state, from its response history.
@@ -81,7 +125,9 @@ struct MarketplaceReturn {
   std::optional<MarketplaceAmount> estimated_refund{};
   std::optional<MarketplaceAmount> actual_refund{};
   std::optional<Instant> respond_by{};
-  std::vector<std::string> seller_options{};  ///< actions the seller may take
+  /// The marketplace's names of the actions the seller may take now.
+  std::vector<std::string> seller_options{};
+  SellerActions offered{};  ///< the same, typed
 
   // Filled by GetReturn (the full record), empty from ListReturns.
   bool has_detail = false;
@@ -89,6 +135,13 @@ struct MarketplaceReturn {
   std::string buyer_country{};   ///< ISO 3166-1 alpha-2
   std::string buyer_region{};    ///< state / province code, if any
   std::string seller_country{};  ///< ISO 3166-1 alpha-2
+  /// The buyer's IANA time zone where the marketplace knows it; empty: the
+  /// sync derives it from the country and region (DefaultTimeZone).
+  std::string buyer_time_zone{};
+  /// The marketplace's return policy in the law data ("MP-EBAY") and the
+  /// site it applies on, as the policy names sites ("ebay.de"); empty: none.
+  std::string marketplace_policy{};
+  std::string marketplace_site{};
   std::string item_title{};
   std::optional<MarketplaceAmount> item_price{};
   std::vector<RefundPart> estimated_refund_parts{};
@@ -98,12 +151,15 @@ struct MarketplaceReturn {
   std::vector<MarketplaceStateChange> history{};
 };
 
+/// The order of ListReturns' results, by creation date.
+enum class ReturnsOrder { kOldestFirst, kNewestFirst };
+
 struct ReturnsQuery {
   Instant created_from{};
   Instant created_to{};
   int page_size = 0;         ///< 0: the connection's default
   std::string page_token{};  ///< empty: the first page
-  std::string sort{};        ///< connector-specific, e.g. "+FILING_DATE"
+  ReturnsOrder order = ReturnsOrder::kOldestFirst;
 };
 
 struct ReturnsPage {
@@ -113,17 +169,34 @@ struct ReturnsPage {
   int total_pages = 0;
 };
 
-/// The order a return belongs to, as far as deciding it needs.
+/// The order a return belongs to: what deciding it and refunding it need.
 struct MarketplaceOrderLine {
   std::string line_id{};
   std::string item_id{};
   std::string title{};
   int quantity = 0;
-  MarketplaceAmount price{};  ///< of the whole line
+  MarketplaceAmount price{};  ///< of the whole line, before discounts
+  /// Discounts on the line (all units), positive; none: no discount.
+  std::optional<MarketplaceAmount> discount{};
+  /// Tax charged on the line (all units, after discounts); none: no tax, or
+  /// included in the price (`tax_included`).
+  std::optional<MarketplaceAmount> tax{};
+  bool tax_included = false;
+  /// The line's own shipping charge (all units), where the marketplace
+  /// charges per line; MarketplaceOrder::shipping is then their sum.
+  std::optional<MarketplaceAmount> shipping{};
   /// When the line reached the buyer, or the latest estimate the marketplace
   /// gave (see `delivery_is_estimate`).
   std::optional<Instant> delivered_at{};
   bool delivery_is_estimate = false;
+};
+
+/// One payment of an order.
+struct MarketplacePayment {
+  std::string id{};
+  TenderKind kind = TenderKind::kOther;
+  MarketplaceAmount amount{};
+  std::string reference{};  ///< the payment provider's id
 };
 
 struct MarketplaceOrder {
@@ -133,7 +206,25 @@ struct MarketplaceOrder {
   std::string buyer_region{};
   std::vector<MarketplaceOrderLine> lines{};
   std::optional<MarketplaceAmount> shipping{};
+  std::optional<MarketplaceAmount> shipping_tax{};
+  /// What the buyer paid, tender by tender; empty where the marketplace does
+  /// not say (the refund ledger then has no tender buckets).
+  std::vector<MarketplacePayment> payments{};
 };
+
+/// The order as the seller's books keep it (sanbao::Order): id
+/// "<marketplace>:<order_id>", every amount in the currency the marketplace
+/// reports to the seller and refunds in (MarketplaceAmount::amount), which
+/// is both its presentment and settlement currency. A line's unit price is
+/// its price divided by its quantity; where that is not exact, the unit
+/// price is rounded up and the difference becomes a line discount, so the
+/// line's total is kept to the minor unit. Per-line shipping is kept when
+/// every line has it and the parts add up to the order's shipping (which
+/// it gives when the order names none). Errors: ORDER_INVALID (no id, a
+/// line without id or with quantity < 1), CURRENCY_MISMATCH (amounts in
+/// several currencies).
+StatusOr<Order> OrderFromMarketplace(MarketplaceOrder const& order,
+                                     std::string_view marketplace);
 
 struct ReturnDecisionRequest {
   enum class Kind { kApprove, kDecline, kOfferPartialRefund, kProvideRma };
@@ -145,7 +236,7 @@ struct ReturnDecisionRequest {
 };
 
 struct MarketplaceRefundRequest {
-  std::vector<RefundPart> parts{};
+  std::vector<RefundPart> parts{};  ///< add up to `total`
   Money total{};
   std::string comment{};
   /// Sanbao's key for this refund. Sent where the API takes one; where it
@@ -161,16 +252,24 @@ struct MarketplaceRefundResult {
   bool already_issued = false;
 };
 
+/// The refund request for `refund` (Sanbao's, from ComputeRefund): per line
+/// a kGoods part (less its share of the deductions; a restocking fee is
+/// reported with its percentage) and a kGoodsTax part, then kOutboundShipping
+/// and kShippingTax. Zero parts are left out; the parts add up to the
+/// refund's total. Errors: REFUND_INVALID (deductions above the goods).
+StatusOr<MarketplaceRefundRequest> RefundRequestFor(Refund const& refund,
+                                                    std::string comment);
+
 class ReturnsConnection {
  public:
   virtual ~ReturnsConnection() = default;
 
-  virtual ReturnsCapabilities Capabilities() const = 0;
+  virtual ReturnsCapabilities Capabilities() const { return {}; }
   /// One page of returns created in [created_from, created_to].
-  virtual StatusOr<ReturnsPage> ListReturns(ReturnsQuery const& query) = 0;
+  virtual StatusOr<ReturnsPage> ListReturns(ReturnsQuery const& query);
   /// The full record of one return (has_detail == true).
-  virtual StatusOr<MarketplaceReturn> GetReturn(std::string_view id) = 0;
-  virtual StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id) = 0;
+  virtual StatusOr<MarketplaceReturn> GetReturn(std::string_view id);
+  virtual StatusOr<MarketplaceOrder> GetOrder(std::string_view order_id);
   /// Several full records / orders, results in the order of `ids`, each as
   /// GetReturn() / GetOrder() would give it. Connections whose transport
   /// overlaps requests fetch them concurrently; by default one after
@@ -180,11 +279,10 @@ class ReturnsConnection {
   virtual std::vector<StatusOr<MarketplaceOrder>> GetOrders(
       std::span<std::string const> order_ids);
   virtual Status Decide(std::string_view id,
-                        ReturnDecisionRequest const& decision) = 0;
-  virtual Status MarkReceived(std::string_view id,
-                              std::string_view comment) = 0;
+                        ReturnDecisionRequest const& decision);
+  virtual Status MarkReceived(std::string_view id, std::string_view comment);
   virtual StatusOr<MarketplaceRefundResult> IssueRefund(
-      std::string_view id, MarketplaceRefundRequest const& refund) = 0;
+      std::string_view id, MarketplaceRefundRequest const& refund);
 };
 
 }  // namespace v1

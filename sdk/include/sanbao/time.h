@@ -72,5 +72,13 @@ class TimeZone {
 /// Shorthand for TimeZone::Find(zone) then LocalDate(instant).
 StatusOr<CivilDate> LocalDate(Instant instant, std::string_view iana_zone);
 
+/// The IANA zone of a buyer known only by country (ISO 3166-1 alpha-2, "UK"
+/// and "GB" alike) and, for countries spanning several zones, region ("CA"
+/// in the US): the capital's or most populous zone, from the tz database's
+/// zone1970.tab (https://data.iana.org/time-zones/tzdb/). Empty when the
+/// country is not listed.
+std::string_view DefaultTimeZone(std::string_view country,
+                                 std::string_view region = {});
+
 }  // namespace v1
 }  // namespace sanbao

@@ -192,7 +192,52 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
   ShippingAllocation const& ship = alloc.shipping();
   std::int64_t ship_bucket = ship.RefundableMinor(rule);
   std::int64_t ship_tax_bucket = ship.RefundableTaxMinor(rule);
-  if (!completes) {
+  if (request.partial_shipping == PartialShipping::kPerLine) {
+    // Each refund carries the shipping of its own units only, whether or
+    // not it completes the order: a line's part split by units (the last
+    // units take the residue), under the rule's share of the charge. No
+    // refund makes up for what another line's refund did not get.
+    std::int64_t whole = 0;
+    std::int64_t own = 0;
+    for (std::size_t i = 0; i < order.lines.size(); ++i) {
+      auto const& line = order.lines[i];
+      if (!line.shipping || line.shipping->currency() != c ||
+          line.shipping->is_negative()) {
+        return RequestInvalid(
+            "per-line shipping needs every line's shipping "
+            "(line \"" +
+                line.id + "\")",
+            "partial_shipping");
+      }
+      std::int64_t const line_ship = line.shipping->minor_units();
+      whole += line_ship;
+      int const before = static_cast<int>(ledger.lines()[i].units);
+      for (auto const& r : request.lines) {
+        if (r.order_line_id != line.id) continue;
+        own +=
+            ProportionalShare(line_ship, before + r.quantity, line.quantity) -
+            ProportionalShare(line_ship, before, line.quantity);
+      }
+    }
+    if (whole != ship.charged_minor()) {
+      return RequestInvalid(
+          "the lines' shipping does not add up to the "
+          "order's shipping charge",
+          "partial_shipping");
+    }
+    std::int64_t const refunded = ledger.shipping_refunded_minor();
+    std::int64_t const refunded_tax = ledger.shipping_tax_refunded_minor();
+    ship_bucket =
+        whole > 0
+            ? std::min(ship_bucket,
+                       refunded + ProportionalShare(ship_bucket, own, whole))
+            : 0;
+    ship_tax_bucket =
+        whole > 0 ? std::min(ship_tax_bucket,
+                             refunded_tax +
+                                 ProportionalShare(ship_tax_bucket, own, whole))
+                  : 0;
+  } else if (!completes) {
     std::int64_t const whole = alloc.merchandise_paid_minor();
     if (request.partial_shipping == PartialShipping::kProportional &&
         whole > 0) {

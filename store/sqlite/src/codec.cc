@@ -259,6 +259,7 @@ std::string EncodeOrder(Order const& o) {
                                  {"tax", Enc(l.tax)},
                                  {"tax_included", l.tax_included},
                                  {"discounts", Enc(l.discounts)},
+                                 {"shipping", Enc(l.shipping)},
                                  {"attributes", EncStrings(l.attributes)}});
   }
   json::array tenders;
@@ -322,6 +323,7 @@ StatusOr<Order> DecodeOrder(std::string_view doc) {
       line.tax = DecMoney(At(l, "tax"));
       line.tax_included = Bool(l, "tax_included");
       line.discounts = DecDiscounts(Arr(l, "discounts"));
+      line.shipping = DecOptMoney(l, "shipping");
       line.attributes = DecStrings(Arr(l, "attributes"));
       o.lines.push_back(std::move(line));
     }

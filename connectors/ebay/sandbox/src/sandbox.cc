@@ -1811,6 +1811,11 @@ HttpResponse EbaySandbox::Impl::HandleGetOrder(std::string const& order_id) {
     w.Key("quantity").Int(l.quantity);
     w.Key("lineItemCost");
     WriteOrderAmount(w, l.ItemTotal(), buyer, true);
+    // LineItem.deliveryCost.shippingCost (getOrder reference,
+    // https://developer.ebay.com/api-docs/sell/fulfillment/resources/order/methods/getOrder).
+    w.Key("deliveryCost").BeginObject().Key("shippingCost");
+    WriteOrderAmount(w, l.shipping, buyer, false);
+    w.EndObject();
     w.Key("total");
     WriteOrderAmount(w, l.ItemTotal() + l.shipping, buyer, false);
     w.Key("lineItemFulfillmentStatus").String("FULFILLED");

@@ -49,6 +49,11 @@ struct OrderLine {
   Money tax{};
   bool tax_included = false;
   std::vector<Discount> discounts{};  ///< line-level discounts (all units)
+  /// The line's own part of the order's shipping charge (all units), where
+  /// the marketplace charges and refunds shipping per line; the lines'
+  /// parts then add up to OrderShipping::charged. None: shipping is charged
+  /// for the order as a whole.
+  std::optional<Money> shipping{};
   std::vector<std::string>
       attributes{};  ///< "personalised", "hygiene_sealed", ...
 };

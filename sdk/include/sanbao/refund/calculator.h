@@ -98,6 +98,14 @@ struct ReturnedUnits {
 enum class PartialShipping {
   kNone,          ///< nothing; the return that completes the order gets it
   kProportional,  ///< a share in proportion to the goods refunded so far
+  /// Every refund, partial or completing, gets the shipping of its own
+  /// units: each line's OrderLine::shipping split by units (the last units
+  /// take the residue), times the rule's share of the charge, never more
+  /// than the bucket leaves. Every line must carry its shipping and the
+  /// parts must add up to the order's charge (else REFUND_REQUEST_INVALID,
+  /// field "partial_shipping"). For a marketplace that charges and refunds
+  /// shipping per line (eBay): no return makes up for another's.
+  kPerLine,
 };
 
 /// Diminished value from handling beyond what was necessary to establish

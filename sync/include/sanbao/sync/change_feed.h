@@ -2,7 +2,7 @@
 
 // Returns the marketplace announced as changed, for the returns sync
 // (docs/guides/sync.md, "Announced changes"). A marketplace whose search
-// filters on creation date only (eBay) shows a change to an older return
+// filters on creation date only shows a change to an older return
 // only in its notification; the sync reads every announced return again
 // after its creation-date window, whatever its age.
 
@@ -41,12 +41,12 @@ class ReturnChangeFeed {
 };
 
 /// The return id a stored webhook event announces, empty when it announces
-/// none (e.g. ebay::ReturnIdOfPlatformEvent).
+/// none (each connector offers one for its notifications).
 using ReturnIdOfEvent = std::function<std::string(WebhookEvent const&)>;
 
 /// A feed over the webhook inbox: the unprocessed events of `source`
-/// ("ebay.platform") that `return_id_of` maps to a return; tokens are the
-/// events' seq, and Handled() marks them processed. Events that announce no
+/// (a connector's source name) that `return_id_of` maps to a return; tokens are
+/// the events' seq, and Handled() marks them processed. Events that announce no
 /// return are left unprocessed for other readers.
 std::shared_ptr<ReturnChangeFeed> MakeWebhookInboxChangeFeed(
     std::shared_ptr<WebhookInbox> inbox, std::string source,

@@ -37,7 +37,9 @@ struct SyncProgress {
 };
 
 struct SyncOptions {
-  std::string connector = "ebay";   ///< names the cursor and the ids
+  /// Names the cursor and prefixes the ids ("<connector>:<id>"); empty: the
+  /// connection's ReturnsCapabilities::marketplace.
+  std::string connector{};
   std::string account = "default";  ///< one cursor per account
   std::function<Instant()> now{};   ///< default: the system clock
   /// The first run looks this far back (capped by the marketplace's limit).
@@ -55,7 +57,7 @@ struct SyncOptions {
   /// Explained decisions kept in the summary (one per buyer country).
   int sample_decisions = 3;
   std::function<void(SyncProgress const&)> on_progress{};
-  /// Returns announced as changed (e.g. eBay Platform Notifications in the
+  /// Returns announced as changed (e.g. a marketplace's notifications in the
   /// webhook inbox, MakeWebhookInboxChangeFeed): after the creation-date
   /// window, each is read again and handled like a return of a page,
   /// however old. Null: none.

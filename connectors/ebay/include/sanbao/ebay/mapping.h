@@ -8,8 +8,10 @@
 // https://developer.ebay.com/devzone/post-order/types/ReturnStatusEnum.html).
 
 #include <span>
+#include <string>
 #include <string_view>
 
+#include "sanbao/connection.h"
 #include "sanbao/domain/return_case.h"
 
 namespace sanbao {
@@ -35,6 +37,33 @@ bool IsRefundIssuedState(std::string_view state);
 /// Sanbao's reason for eBay's ReturnReasonEnum value; anything else is
 /// ReturnReason::kOther.
 ReturnReason MapReturnReason(std::string_view reason);
+
+/// The eBay marketplace's return policy in the law data.
+inline constexpr std::string_view kMarketplacePolicy = "MP-EBAY";
+
+/// The site domain the marketplace policy names for an eBay marketplace id
+/// ("EBAY_DE" -> "ebay.de"; MarketplaceIdEnum,
+/// https://developer.ebay.com/api-docs/static/rest-request-components.html#marketpl);
+/// empty for an id not listed.
+std::string_view SiteDomain(std::string_view marketplace_id);
+
+/// Sanbao's kind for a refundFeeType (PURCHASE_PRICE -> kGoods,
+/// ORIGINAL_SHIPPING / DOMESTIC_SHIPPING / INTERNATIONAL_SHIPPING ->
+/// kOutboundShipping, ITEM_TAX -> kGoodsTax, SHIPPING_TAX -> kShippingTax,
+/// RETURN_SHIPPING -> kReturnShipping, anything else kOther), and the fee
+/// type a part of each kind is sent as.
+RefundPartKind MapRefundFeeType(std::string_view fee_type);
+std::string_view RefundFeeTypeFor(RefundPartKind kind);
+
+/// The typed actions of sellerAvailableOptions' actionType values (APPROVE,
+/// DECLINE, ISSUE_REFUND, OFFER_PARTIAL_REFUND, MARK_AS_RECEIVED). None
+/// listed: SellerActions::listed is false.
+SellerActions MapSellerOptions(std::span<std::string const> options);
+
+/// Fills the typed fields of a return read from eBay from its eBay
+/// vocabulary: mapped_state, mapped_reason, offered, the kinds of the
+/// estimated refund parts, marketplace_policy and marketplace_site.
+void MapReturn(MarketplaceReturn& r);
 
 }  // namespace ebay
 }  // namespace v1
