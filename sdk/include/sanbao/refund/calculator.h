@@ -48,29 +48,23 @@
 // under kAll refunds exactly Order::Total().
 //
 // Errors:
+// clang-format off
 //   reason                           code                 when
-//   REFUND_REQUEST_INVALID           kInvalidArgument     no lines, quantity <
-//   1,
-//                                                         a line or tender
-//                                                         listed twice, a
-//                                                         deduction that is not
-//                                                         positive, a
-//                                                         diminished value
-//                                                         without evidence
+//   REFUND_REQUEST_INVALID           kInvalidArgument     no lines, quantity < 1, a line or tender
+//                                                         listed twice, a deduction that is not
+//                                                         positive, a diminished value without
+//                                                         evidence, per-line shipping the order
+//                                                         cannot give (field "partial_shipping")
 //   REFUND_LINE_UNKNOWN              kInvalidArgument     no such order line
-//   REFUND_TENDER_UNKNOWN            kInvalidArgument     tender_order names no
-//   tender REFUND_LEDGER_MISMATCH           kInvalidArgument     the ledger is
-//   another order's REFUND_DEDUCTION_EXCEEDS_REFUND  kInvalidArgument
-//   deductions above the refund REFUND_DEDUCTION_NOT_ALLOWED
-//   kFailedPrecondition  see above; metadata "deduction" REFUND_EXCEEDS_PAID
-//   kFailedPrecondition  more units than remain
-//                                                         ("bucket":
-//                                                         "line_units"), or the
-//                                                         tenders cannot take
-//                                                         the total ("bucket":
-//                                                         "tender")
-//   CURRENCY_MISMATCH                kInvalidArgument     a deduction in
-//   another currency
+//   REFUND_TENDER_UNKNOWN            kInvalidArgument     tender_order names no tender
+//   REFUND_LEDGER_MISMATCH           kInvalidArgument     the ledger is another order's
+//   REFUND_DEDUCTION_EXCEEDS_REFUND  kInvalidArgument     deductions above the refund
+//   REFUND_DEDUCTION_NOT_ALLOWED     kFailedPrecondition  see above; metadata "deduction"
+//   REFUND_EXCEEDS_PAID              kFailedPrecondition  more units than remain ("bucket":
+//                                                         "line_units"), or the tenders cannot
+//                                                         take the total ("bucket": "tender")
+//   CURRENCY_MISMATCH                kInvalidArgument     a deduction in another currency
+// clang-format on
 
 #include <optional>
 #include <string>

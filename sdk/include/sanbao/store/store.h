@@ -13,33 +13,36 @@
 //
 // Errors are values. Stable reasons:
 //
-//   reason                     code                when
-//   STORE_LOCKED               kUnavailable        another connection held the
-//                                                  database past busy_timeout
-//   STORE_CORRUPT              kDataLoss           not a database, or a damaged
-//                                                  one; the file is left as is
-//   STORE_NOT_FOUND            kNotFound           no file and
-//   !create_if_missing STORE_CANNOT_OPEN          kUnavailable        the file
-//   cannot be opened STORE_READONLY             kFailedPrecondition the file or
-//   directory is
-//                                                  read-only
-//   STORE_FULL                 kResourceExhausted  disk full
-//   STORE_SCHEMA_TOO_NEW       kFailedPrecondition written by a newer Sanbao
-//   STORE_RECORD_INVALID       kDataLoss           a stored row cannot be read
-//   STORE_ERROR                kInternal           any other SQLite error
-//   ORDER_NOT_FOUND, RETURN_NOT_FOUND, REFUND_NOT_FOUND, EFFECT_NOT_FOUND
-//                              kNotFound
-//   RETURN_STALE               kFailedPrecondition UpsertReturn with a shorter
-//                                                  history than stored
-//   RETURN_HISTORY_CONFLICT    kFailedPrecondition the stored history differs
-//                                                  from the given one
-//   IDEMPOTENCY_KEY_REUSED     kFailedPrecondition the key was used for a
-//                                                  different payload
-//   IDEMPOTENCY_KEY_MISSING    kInvalidArgument    empty idempotency key
-//   REFUND_ID_TAKEN            kAlreadyExists      another refund has this id
-//   EFFECT_ALREADY_DONE        kFailedPrecondition marked done with another
-//                                                  remote reference
-//   STORE_ID_MISSING           kInvalidArgument    empty id
+// clang-format off
+//   reason                     code                 when
+//   STORE_LOCKED               kUnavailable         another connection held the
+//                                                   database past busy_timeout
+//   STORE_CORRUPT              kDataLoss            not a database, or a damaged
+//                                                   one; the file is left as is
+//   STORE_NOT_FOUND            kNotFound            no file and !create_if_missing
+//   STORE_CANNOT_OPEN          kUnavailable         the file cannot be opened
+//   STORE_READONLY             kFailedPrecondition  the file or directory is
+//                                                   read-only
+//   STORE_FULL                 kResourceExhausted   disk full
+//   STORE_SCHEMA_TOO_NEW       kFailedPrecondition  written by a newer Sanbao
+//   STORE_RECORD_INVALID       kDataLoss            a stored row cannot be read
+//   STORE_ERROR                kInternal            any other SQLite error
+//   ORDER_NOT_FOUND            kNotFound            no such order
+//   RETURN_NOT_FOUND           kNotFound            no such return
+//   REFUND_NOT_FOUND           kNotFound            no such refund
+//   EFFECT_NOT_FOUND           kNotFound            no such outbox entry
+//   RETURN_STALE               kFailedPrecondition  UpsertReturn with a shorter
+//                                                   history than stored
+//   RETURN_HISTORY_CONFLICT    kFailedPrecondition  the stored history differs
+//                                                   from the given one
+//   IDEMPOTENCY_KEY_REUSED     kFailedPrecondition  the key was used for a
+//                                                   different payload
+//   IDEMPOTENCY_KEY_MISSING    kInvalidArgument     empty idempotency key
+//   REFUND_ID_TAKEN            kAlreadyExists       another refund has this id
+//   EFFECT_ALREADY_DONE        kFailedPrecondition  marked done with another
+//                                                   remote reference
+//   STORE_ID_MISSING           kInvalidArgument     empty id
+// clang-format on
 //
 // Metadata carries "path" and, for SQLite errors, "sqlite_code" and
 // "sqlite_message".
