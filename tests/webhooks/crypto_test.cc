@@ -51,6 +51,58 @@ TEST(CryptoTest, Base64DecodeIsStrict) {
   }
 }
 
+TEST(CryptoTest, Base64EmptyInput) {
+  EXPECT_EQ(Base64Encode(""), "");
+  auto decoded = Base64Decode("");
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, "");
+}
+
+// One and two padding characters: the padding is not part of the decoded
+// length, and the bits it drops must be zero.
+TEST(CryptoTest, Base64PaddingLengths) {
+  EXPECT_EQ(Base64Encode(std::string("\xff", 1)), "/w==");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xff", 2)), "//8=");
+  EXPECT_EQ(*Base64Decode("/w=="), std::string("\xff", 1));
+  EXPECT_EQ(*Base64Decode("//8="), std::string("\xff\xff", 2));
+  EXPECT_EQ(*Base64Decode("AA=="), std::string("\0", 1));
+  EXPECT_EQ(*Base64Decode("AAA="), std::string("\0\0", 2));
+  for (char const* bad : {"/x==", "//9=", "Zm9=", "===="}) {
+    auto decoded = Base64Decode(bad);
+    ASSERT_FALSE(decoded.ok()) << bad;
+    EXPECT_EQ(decoded.status().reason(), "BASE64_INVALID");
+  }
+}
+
+// Inputs OpenSSL's EVP_DecodeBlock alone would accept or misread: invalid
+// characters (its "EOF character" '-' included, and the URL-safe alphabet),
+// padding in the middle, and whitespace anywhere.
+TEST(CryptoTest, Base64DecodeRejectsWhatOpenSslTolerates) {
+  std::string const bad[] = {
+      "Zm9!",         "Zm-v",      "Zm9v----", "Zm_v",
+      "Zm9vYm\x80y",  "Zg==Zg==",  "Zm=v",     "=Zm9",
+      "Zm9v====",     " Zm9",      "Zm9 ",     "Zm9v    ",
+      "Zm9v\r\n\r\n", "\tZm9vYmF", "Zm\n9",    std::string("Zm9\0", 4)};
+  for (auto const& text : bad) {
+    auto decoded = Base64Decode(text);
+    ASSERT_FALSE(decoded.ok()) << text;
+    EXPECT_EQ(decoded.status().reason(), "BASE64_INVALID");
+  }
+}
+
+TEST(CryptoTest, Base64RoundTripsEveryByteValueAndLength) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  for (std::size_t n = 0; n <= bytes.size(); ++n) {
+    std::string prefix = bytes.substr(0, n);
+    std::string encoded = Base64Encode(prefix);
+    EXPECT_EQ(encoded.size(), (n + 2) / 3 * 4);
+    auto decoded = Base64Decode(encoded);
+    ASSERT_TRUE(decoded.ok()) << n;
+    EXPECT_EQ(*decoded, prefix);
+  }
+}
+
 // FIPS 180-2 / RFC 1321 / RFC 3174 examples.
 TEST(CryptoTest, DigestsMatchPublishedVectors) {
   EXPECT_EQ(HexEncode(Md5("")), "d41d8cd98f00b204e9800998ecf8427e");

@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <memory>
@@ -16,16 +17,15 @@ namespace sanbao {
 inline namespace v1 {
 namespace {
 
-constexpr char kBase64Alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// Base64 goes through OpenSSL in chunks whose sizes fit its int lengths: a
+// multiple of 3 input bytes encodes without padding, and a multiple of 4
+// characters decodes to whole groups, so only the last chunk can be padded.
+constexpr std::size_t kEncodeChunk = std::size_t{3} << 20;
+constexpr std::size_t kDecodeChunk = std::size_t{4} << 20;
 
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
+bool IsBase64AlphabetChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
 // The digest named `name` from the default library context, fetched on
@@ -71,69 +71,75 @@ struct MdCtxDeleter {
 
 }  // namespace
 
+// EVP_EncodeBlock(3): "For every 3 bytes of input provided 4 bytes of output
+// data will be produced. If n is not divisible by 3 then the block is encoded
+// as a final block of data and the output is padded such that it is always
+// divisible by 4. Additionally a NUL terminator character will be added."
+// It returns the length without the NUL.
+// https://www.openssl.org/docs/man3.0/man3/EVP_EncodeBlock.html
 std::string Base64Encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  auto byte = [&](std::size_t k) {
-    return static_cast<unsigned>(static_cast<unsigned char>(bytes[k]));
-  };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    unsigned v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
-    out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 6) & 63]);
-    out.push_back(kBase64Alphabet[v & 63]);
+  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');  // and the NUL
+  std::size_t written = 0;
+  for (std::size_t pos = 0; pos < bytes.size(); pos += kEncodeChunk) {
+    std::size_t n = std::min(kEncodeChunk, bytes.size() - pos);
+    written += static_cast<std::size_t>(EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(out.data() + written),
+        reinterpret_cast<unsigned char const*>(bytes.data() + pos),
+        static_cast<int>(n)));
   }
-  if (bytes.size() - i == 1) {
-    unsigned v = byte(i) << 16;
-    out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-    out += "==";
-  } else if (bytes.size() - i == 2) {
-    unsigned v = byte(i) << 16 | byte(i + 1) << 8;
-    out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 6) & 63]);
-    out.push_back('=');
-  }
+  out.resize(written);
   return out;
 }
 
+// EVP_DecodeBlock(3) is more lenient than this decoder: "Any leading
+// whitespace will be trimmed as will any trailing whitespace, newlines,
+// carriage returns or EOF characters. After such trimming the length of the
+// data in f must be divisible by 4. For every 4 input bytes exactly 3 output
+// bytes will be produced. The output will be padded with 0 bits if necessary
+// to ensure that the output is always 3 bytes for every 4 input bytes."
+// https://www.openssl.org/docs/man3.0/man3/EVP_DecodeBlock.html
+// Its length counts the padding, and it does not reject a '=' inside the
+// data either (OpenSSL 3.0 decodes it as zero bits). So the text is checked
+// here first (alphabet characters, then at most two '=' at the very end) and
+// the bytes the padding stands for are dropped from its result.
 StatusOr<std::string> Base64Decode(std::string_view text) {
   auto invalid = [&](std::string why) {
     return InvalidArgumentError("invalid base64: " + why, "BASE64_INVALID",
                                 {{"length", std::to_string(text.size())}});
   };
   if (text.size() % 4 != 0) return invalid("length is not a multiple of 4");
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    bool last = i + 4 == text.size();
-    int v[4];
-    int padding = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = text[i + k];
-      if (c == '=' && last && k >= 2) {
-        v[k] = 0;
-        ++padding;
-        continue;
-      }
-      if (padding > 0) return invalid("data after padding");
-      v[k] = Base64Value(c);
-      if (v[k] < 0) return invalid("unexpected character");
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() &&
+         text[text.size() - 1 - padding] == '=') {
+    ++padding;
+  }
+  std::string_view data = text.substr(0, text.size() - padding);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (IsBase64AlphabetChar(data[i])) continue;
+    if (data[i] == '=' &&
+        data.find_first_not_of('=', i) != std::string_view::npos) {
+      return invalid("data after padding");
     }
-    unsigned bits =
-        static_cast<unsigned>(v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3]);
-    out.push_back(static_cast<char>((bits >> 16) & 0xff));
-    if (padding < 2) out.push_back(static_cast<char>((bits >> 8) & 0xff));
-    if (padding < 1) out.push_back(static_cast<char>(bits & 0xff));
-    // Canonical form: the bits dropped by the padding must be zero.
-    if ((padding == 2 && (bits & 0xffff) != 0) ||
-        (padding == 1 && (bits & 0xff) != 0)) {
-      return invalid("non-zero padding bits");
+    return invalid("unexpected character");
+  }
+  std::string out(text.size() / 4 * 3, '\0');
+  for (std::size_t pos = 0; pos < text.size(); pos += kDecodeChunk) {
+    std::size_t n = std::min(kDecodeChunk, text.size() - pos);
+    int length = EVP_DecodeBlock(
+        reinterpret_cast<unsigned char*>(out.data() + pos / 4 * 3),
+        reinterpret_cast<unsigned char const*>(text.data() + pos),
+        static_cast<int>(n));
+    if (length < 0 || static_cast<std::size_t>(length) != n / 4 * 3) {
+      return invalid("unexpected character");
     }
   }
+  // Canonical form: the bits the padding drops must be zero, and those are
+  // exactly the bytes EVP_DecodeBlock produced for the padding.
+  for (std::size_t k = 0; k < padding; ++k) {
+    if (out[out.size() - 1 - k] != '\0')
+      return invalid("non-zero padding bits");
+  }
+  out.resize(out.size() - padding);
   return out;
 }
 
