@@ -438,6 +438,90 @@ TEST(ParseRetryAfterTest, HttpDates) {
             std::nullopt);
 }
 
+// kNow is Mon, 23 Nov 2026 10:00:00 GMT. Each form of RFC 9110 §5.6.7 on its
+// own, 90 seconds later.
+TEST(ParseRetryAfterTest, EachHttpDateForm) {
+  EXPECT_EQ(ParseRetryAfter("Mon, 23 Nov 2026 10:01:30 GMT", kNow),
+            milliseconds(90000));
+  EXPECT_EQ(ParseRetryAfter("Monday, 23-Nov-26 10:01:30 GMT", kNow),
+            milliseconds(90000));
+  EXPECT_EQ(ParseRetryAfter("Mon Nov 23 10:01:30 2026", kNow),
+            milliseconds(90000));
+  // Leading and trailing whitespace of the field value does not count.
+  EXPECT_EQ(ParseRetryAfter(" \tMon, 23 Nov 2026 10:01:30 GMT\t ", kNow),
+            milliseconds(90000));
+}
+
+// "Recipients of timestamp values are encouraged to be robust in parsing
+// timestamps" (RFC 9110 §5.6.7): names in any case, any spacing.
+TEST(ParseRetryAfterTest, HttpDatesAreReadLeniently) {
+  for (char const* lenient : {
+           "mon, 23 NOV 2026 10:01:30 GMT",
+           "Mon,23 Nov 2026 10:01:30 GMT",
+           "Mon,  23  Nov  2026  10:01:30  GMT",
+           "Mon, 23 Nov 2026 10:1:30 GMT",
+           "Mon Nov 23 10:01:30  2026",
+       }) {
+    EXPECT_EQ(ParseRetryAfter(lenient, kNow), milliseconds(90000)) << lenient;
+  }
+}
+
+// RFC 9110 §5.6.7: a two-digit year that "appears to be more than 50 years
+// in the future" is "the most recent year in the past that had the same
+// last two digits".
+TEST(ParseRetryAfterTest, Rfc850TwoDigitYears) {
+  Instant const y2070 =
+      Instant(std::chrono::sys_days(std::chrono::year(2070) / 1 / 1)
+                  .time_since_epoch());
+  // 2070 is 44 years ahead of 2026: in the future.
+  EXPECT_EQ(ParseRetryAfter("Wednesday, 01-Jan-70 00:00:00 GMT", kNow),
+            std::chrono::duration_cast<milliseconds>(y2070 - kNow));
+  // 2077 would be 51 years ahead: 1977, in the past.
+  EXPECT_EQ(ParseRetryAfter("Saturday, 01-Jan-77 00:00:00 GMT", kNow),
+            milliseconds(0));
+  // The day name is checked in the century chosen (1 Jan 1970 was a
+  // Thursday).
+  EXPECT_EQ(ParseRetryAfter("Thursday, 01-Jan-70 00:00:00 GMT", kNow),
+            std::nullopt);
+}
+
+// "00:00:00 - 23:59:60 (leap second)" (RFC 9110 §5.6.7).
+TEST(ParseRetryAfterTest, LeapSecond) {
+  Instant const y2027 =
+      Instant(std::chrono::sys_days(std::chrono::year(2027) / 1 / 1)
+                  .time_since_epoch());
+  EXPECT_EQ(ParseRetryAfter("Thu, 31 Dec 2026 23:59:60 GMT", kNow),
+            std::chrono::duration_cast<milliseconds>(y2027 - kNow));
+}
+
+TEST(ParseRetryAfterTest, RejectsMalformedHttpDates) {
+  for (char const* bad : {
+           "garbage",
+           "Mon,",
+           ",",
+           "Mon, 23 Nov",
+           "Mon, 23 Nov 2026 10:01:30",           // no zone
+           "Mon, 23 Nov 2026 10:01:30 UTC",       // not GMT
+           "Mon, 23 Nov 2026 10:01:30 GMTX",      // trailing text
+           "Mon, 23 Nov 2026 10:01:30 GMT, Tue",  // two values
+           "Mon Nov 23 10:01:30 2026 GMT",        // asctime has no zone
+           "Mon 23 Nov 2026 10:01:30 GMT",        // no comma
+           "Tue, 23 Nov 2026 10:01:30 GMT",       // wrong day name
+           "Tuesday, 23-Nov-26 10:01:30 GMT",     // wrong day name
+           "Tue Nov 23 10:01:30 2026",            // wrong day name
+           "Mon, 23 Nov 2026 24:00:00 GMT",       // hour
+           "Mon, 23 Nov 2026 10:60:00 GMT",       // minute
+           "Mon, 23 Nov 2026 10:00:61 GMT",       // second
+           "Mon, 23 Nov 2026 10:01 GMT",          // no seconds
+           "Mon, 2026-11-23 10:01:30 GMT",        // ISO date
+           "Monday, 23-Nov-2026 10:01:30 GMT",    // four-digit year
+           "Mon Nov 31 10:00:00 2026",            // 31 November
+           "Monday, 31-Nov-26 10:00:00 GMT",      // 31 November
+       }) {
+    EXPECT_EQ(ParseRetryAfter(bad, kNow), std::nullopt) << bad;
+  }
+}
+
 TEST(ServerRetryDelayTest, RateLimitHeadersOnlyWhenExhausted) {
   EXPECT_EQ(ServerRetryDelay(Response(503, {{"RateLimit-Reset", "30"}}), kNow),
             std::nullopt);

@@ -1,14 +1,15 @@
 #include "sanbao/http/retry.h"
 
+#include <date/date.h>
+
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <span>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -65,111 +66,85 @@ std::optional<milliseconds> ParseDeltaSeconds(std::string_view s) {
   return milliseconds(seconds * 1000 + millis);
 }
 
-std::optional<int> ParseInt(std::string_view s) {
-  if (!IsDigits(s) || s.size() > 9) return std::nullopt;
-  int v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
+// RFC 9110 §5.6.7 (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.7):
+// "A recipient that parses a timestamp value in an HTTP field MUST accept all
+// three HTTP-date formats", and "Recipients of timestamp values are
+// encouraged to be robust in parsing timestamps unless otherwise restricted
+// by the field definition". The formats are read with date::parse
+// (https://howardhinnant.github.io/date/date.html, the parse flags of C++20
+// [time.parse], https://eel.is/c++draft/time.parse), which is a little more
+// lenient than the grammar: %a and %b are "case-insensitive", "Leading
+// zeroes are permitted but not required", and "A white space character
+// matches zero or more white space characters". A day name that does not
+// match the date is rejected, as is any text left over.
+using DateFields = date::fields<std::chrono::seconds>;
 
-std::optional<unsigned> MonthFromName(std::string_view name) {
-  static constexpr std::array<std::string_view, 12> kMonths{
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (unsigned i = 0; i < kMonths.size(); ++i) {
-    if (kMonths[i] == name) return i + 1;
+// Reads all of `text` with `format`; false when it does not match or leaves
+// characters over. GCC 12 warns that the seconds date.h reads (`long double S`)
+// may be used uninitialised: after a failed read they are converted before the
+// failure is checked, and the result is then discarded.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+bool ParseAll(std::string_view text, char const* format, DateFields& fields) {
+  std::istringstream in{std::string(text)};
+  in >> date::parse(format, fields);
+  return !in.fail() && in.peek() == std::istringstream::traits_type::eof();
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+// The instant `fields` names. The time of day may be 23:59:60, a leap
+// second: "time-of-day = hour ":" minute ":" second ; 00:00:00 - 23:59:60
+// (leap second)" (RFC 9110 §5.6.7); date::parse reads it into the fields but
+// would refuse it as a time point.
+std::optional<Instant> ToInstant(date::year_month_day ymd,
+                                 DateFields const& fields) {
+  using namespace std::chrono_literals;
+  auto const& tod = fields.tod;
+  if (!ymd.ok() || !fields.has_tod || tod.is_negative() || tod.hours() > 23h ||
+      tod.minutes() > 59min || tod.seconds() > 60s) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return Instant(date::sys_days(ymd).time_since_epoch() + tod.to_duration());
 }
 
-bool IsDayName(std::string_view name, bool long_form) {
-  static constexpr std::array<std::string_view, 7> kShort{
-      "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  static constexpr std::array<std::string_view, 7> kLong{
-      "Monday", "Tuesday",  "Wednesday", "Thursday",
-      "Friday", "Saturday", "Sunday"};
-  auto const& names = long_form ? kLong : kShort;
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-// "08:49:37"
-std::optional<std::chrono::seconds> ParseTimeOfDay(std::string_view s) {
-  if (s.size() != 8 || s[2] != ':' || s[5] != ':') return std::nullopt;
-  auto h = ParseInt(s.substr(0, 2));
-  auto m = ParseInt(s.substr(3, 2));
-  auto sec = ParseInt(s.substr(6, 2));
-  if (!h || !m || !sec || *h > 23 || *m > 59 || *sec > 60) return std::nullopt;
-  return std::chrono::hours(*h) + std::chrono::minutes(*m) +
-         std::chrono::seconds(*sec);
-}
-
-std::vector<std::string_view> SplitSpaces(std::string_view s) {
-  std::vector<std::string_view> parts;
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    while (pos < s.size() && s[pos] == ' ') ++pos;
-    std::size_t end = pos;
-    while (end < s.size() && s[end] != ' ') ++end;
-    if (end > pos) parts.push_back(s.substr(pos, end - pos));
-    pos = end;
-  }
-  return parts;
-}
-
-std::optional<Instant> MakeInstant(int year, unsigned month, int day,
-                                   std::chrono::seconds time_of_day) {
-  std::chrono::year_month_day date{
-      std::chrono::year(year), std::chrono::month(month),
-      std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok()) return std::nullopt;
-  return Instant(std::chrono::sys_days(date).time_since_epoch() + time_of_day);
-}
-
-// RFC 9110 §5.6.7: IMF-fixdate, RFC 850 and asctime.
 std::optional<Instant> ParseHttpDate(std::string_view s, Instant now) {
-  auto parts = SplitSpaces(s);
-  if (parts.size() == 6 && parts[0].size() == 4 && parts[0][3] == ',' &&
-      IsDayName(parts[0].substr(0, 3), false) && parts[5] == "GMT") {
-    // Sun, 06 Nov 1994 08:49:37 GMT
-    auto day = parts[1].size() == 2 ? ParseInt(parts[1]) : std::nullopt;
-    auto month = MonthFromName(parts[2]);
-    auto year = parts[3].size() == 4 ? ParseInt(parts[3]) : std::nullopt;
-    auto time = ParseTimeOfDay(parts[4]);
-    if (!day || !month || !year || !time) return std::nullopt;
-    return MakeInstant(*year, *month, *day, *time);
+  DateFields fields;
+  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  if (ParseAll(s, "%a, %d %b %Y %T GMT", fields)) {
+    return ToInstant(fields.ymd, fields);
   }
-  if (parts.size() == 4 && parts[0].size() > 1 && parts[0].back() == ',' &&
-      IsDayName(parts[0].substr(0, parts[0].size() - 1), true) &&
-      parts[3] == "GMT") {
-    // Sunday, 06-Nov-94 08:49:37 GMT
-    std::string_view date = parts[1];
-    if (date.size() != 9 || date[2] != '-' || date[6] != '-') {
-      return std::nullopt;
-    }
-    auto day = ParseInt(date.substr(0, 2));
-    auto month = MonthFromName(date.substr(3, 3));
-    auto yy = ParseInt(date.substr(7, 2));
-    auto time = ParseTimeOfDay(parts[2]);
-    if (!day || !month || !yy || !time) return std::nullopt;
-    // A two-digit year more than 50 years in the future is in the past
-    // century (RFC 9110 §5.6.7).
-    int current_year = static_cast<int>(
-        std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now))
-            .year());
-    int year = current_year / 100 * 100 + *yy;
-    if (year > current_year + 50) year -= 100;
-    return MakeInstant(year, *month, *day, *time);
+  // asctime-date: Sun Nov  6 08:49:37 1994
+  if (ParseAll(s, "%a %b %d %T %Y", fields)) {
+    return ToInstant(fields.ymd, fields);
   }
-  if (parts.size() == 5 && IsDayName(parts[0], false)) {
-    // Sun Nov  6 08:49:37 1994
-    auto month = MonthFromName(parts[1]);
-    auto day = parts[2].size() <= 2 ? ParseInt(parts[2]) : std::nullopt;
-    auto time = ParseTimeOfDay(parts[3]);
-    auto year = parts[4].size() == 4 ? ParseInt(parts[4]) : std::nullopt;
-    if (!day || !month || !year || !time) return std::nullopt;
-    return MakeInstant(*year, *month, *day, *time);
+  // rfc850-date: Sunday, 06-Nov-94 08:49:37 GMT. "Recipients of a timestamp
+  // value in rfc850-date format, which uses a two-digit year, MUST interpret
+  // a timestamp that appears to be more than 50 years in the future as
+  // representing the most recent year in the past that had the same last two
+  // digits." date::parse puts %y in 1969-2068, so the century is chosen here
+  // and the day name checked against the date in that century.
+  auto comma = s.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  DateFields day_name;
+  if (!ParseAll(s.substr(0, comma), "%A", day_name) ||
+      !ParseAll(s.substr(comma + 1), " %d-%b-%y %T GMT", fields)) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  int yy = static_cast<int>(fields.ymd.year()) % 100;
+  int current_year = static_cast<int>(
+      date::year_month_day(std::chrono::floor<date::days>(now)).year());
+  int year = current_year / 100 * 100 + yy;
+  if (year > current_year + 50) year -= 100;
+  date::year_month_day ymd{date::year(year), fields.ymd.month(),
+                           fields.ymd.day()};
+  if (!ymd.ok() || date::weekday(date::sys_days(ymd)) != day_name.wd) {
+    return std::nullopt;
+  }
+  return ToInstant(ymd, fields);
 }
 
 std::optional<std::int64_t> ParseWholeSeconds(std::string_view s) {

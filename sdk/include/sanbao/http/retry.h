@@ -59,8 +59,11 @@ RetryEnvironment DefaultRetryEnvironment();
 /// decimal such as "2.5" is accepted too, as some servers send it) or an
 /// HTTP-date in IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") or the
 /// obsolete RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime
-/// ("Sun Nov  6 08:49:37 1994") forms. A date in the past is a zero delay.
-/// nullopt for anything else.
+/// ("Sun Nov  6 08:49:37 1994") forms, read leniently as RFC 9110 §5.6.7
+/// encourages (day and month names in any case, any spacing between fields,
+/// fewer digits) but with a day name that matches the date; an RFC 850 year
+/// more than 50 years ahead is in the previous century. A date in the past
+/// is a zero delay. nullopt for anything else.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          Instant now);
 
