@@ -6,10 +6,14 @@ function(sanbao_set_warnings target)
                          -Wimplicit-fallthrough)
 endfunction()
 
-# sanbao_add_test(NAME name SOURCES ... [LIBS ...])
-# A GoogleTest executable whose tests ctest discovers one by one.
+# sanbao_add_test(NAME name SOURCES ... [LIBS ...] [LEVEL unit|contract|integration|conformance])
+# A GoogleTest executable whose tests ctest discovers one by one, each
+# labelled with its level (default unit): `ctest -L contract`.
 function(sanbao_add_test)
-  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;LEVEL" "SOURCES;LIBS" ${ARGN})
+  if(NOT T_LEVEL)
+    set(T_LEVEL unit)
+  endif()
   add_executable(${T_NAME} ${T_SOURCES})
   sanbao_set_warnings(${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE sanbao::core GTest::gmock_main ${T_LIBS})
@@ -17,7 +21,8 @@ function(sanbao_add_test)
   target_compile_definitions(${T_NAME} PRIVATE
     SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     SANBAO_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
-  gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS ${T_LEVEL})
 endfunction()
 
 # sanbao_install_library(target)

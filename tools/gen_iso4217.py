@@ -11,7 +11,7 @@ Usage:
   /usr/bin/python3 tools/gen_iso4217.py           # rewrite the .inc
   /usr/bin/python3 tools/gen_iso4217.py --check   # exit 1 if it is stale
 
-tests/unit/money_iso4217_test.cc re-reads the JSON and checks the compiled
+tests/core/money_iso4217_test.cc re-reads the JSON and checks the compiled
 table against it, so the two cannot drift apart.
 """
 

@@ -1,7 +1,7 @@
 // Generates tests/fixtures/money/dinero_allocate.json: what dinero.js
 // `allocate` returns for seeded random amounts and weight vectors across
 // JPY/EUR/KWD/CLF, plus hand-picked edge cases. The fixture is committed;
-// tests/unit/money_dinero_test.cc compares sanbao::Allocate against it.
+// tests/core/money_dinero_test.cc compares sanbao::Allocate against it.
 //
 //   cd tools && npm ci && node money/gen_dinero_fixture.mjs
 //

@@ -10,7 +10,7 @@
 // changes of tax rates or FX cannot make cumulative refunds drift.
 //
 // The rules (deterministic, golden vectors in
-// tests/unit/refund_allocation_test.cc):
+// tests/core/refund_allocation_test.cc):
 //
 //  1. Line net before order discounts = unit_price * quantity - sum of the
 //     line's discounts. It stays in the line's own convention: tax included
