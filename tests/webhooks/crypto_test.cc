@@ -1,4 +1,4 @@
-#include "sanbao/webhooks/crypto.h"
+#include "internal/crypto.h"
 
 #include <gtest/gtest.h>
 

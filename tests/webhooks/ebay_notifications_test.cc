@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "internal/crypto.h"
 #include "sanbao/ebay/notifications.h"
-#include "sanbao/webhooks/crypto.h"
 #include "sanbao/webhooks/webhook.h"
 
 namespace sanbao {

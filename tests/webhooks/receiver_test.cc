@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sanbao/webhooks/crypto.h"
+#include "internal/crypto.h"
 #include "sanbao/webhooks/webhook.h"
 
 namespace sanbao {

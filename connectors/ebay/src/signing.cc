@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "internal/crypto.h"
 #include "sanbao/ebay/connection.h"
-#include "sanbao/webhooks/crypto.h"
 #include "url.h"
 
 namespace sanbao {

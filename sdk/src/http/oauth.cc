@@ -4,8 +4,8 @@
 #include <exception>
 #include <utility>
 
+#include "internal/crypto.h"
 #include "sanbao/http/log.h"
-#include "sanbao/webhooks/crypto.h"
 
 namespace sanbao {
 inline namespace v1 {

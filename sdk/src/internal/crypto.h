@@ -3,6 +3,10 @@
 // Cryptographic building blocks for webhook signatures and request digests.
 // Std-only API; OpenSSL is a private detail of sanbao::core. Digests and MACs
 // are raw bytes in a std::string; HexEncode/Base64Encode turn them into text.
+//
+// Private to this tree: not installed, reached through sanbao::core_internal
+// (a BUILD_INTERFACE link) by the core, the eBay connector, its notification
+// verifiers and sandbox, and the tests.
 
 #include <string>
 #include <string_view>

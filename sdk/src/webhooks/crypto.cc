@@ -1,4 +1,4 @@
-#include "sanbao/webhooks/crypto.h"
+#include "internal/crypto.h"
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>

@@ -9,8 +9,8 @@
 #include <utility>
 
 #include "headers.h"
+#include "internal/crypto.h"
 #include "sanbao/ebay/notifications.h"
-#include "sanbao/webhooks/crypto.h"
 
 namespace sanbao {
 inline namespace v1 {

@@ -15,8 +15,8 @@
 #include <utility>
 
 #include "generator.h"
+#include "internal/crypto.h"
 #include "json_writer.h"
-#include "sanbao/webhooks/crypto.h"
 
 namespace sanbao {
 inline namespace v1 {
