@@ -9,8 +9,8 @@
 #include <string>
 
 #include "commands.h"
-#include "explain.h"
 #include "output.h"
+#include "sanbao/policy/day_count.h"
 
 namespace sanbao::cli {
 namespace {

@@ -224,10 +224,11 @@ TEST(DecisionRequest, ParsesAndDecides) {
   auto lines = Explain(*decision);
   EXPECT_THAT(lines, ::testing::Contains(HasSubstr(
                          "Last day 2026-12-25 (Fri) is a public holiday (1. "
-                         "Weihnachtstag) in DE-BE; "
-                         "2026-12-26 (Sat): public holiday (2. Weihnachtstag); "
-                         "2026-12-27 (Sun): "
-                         "weekend -> next working day 2026-12-28 (Mon)")));
+                         "Weihnachtstag / Christmas Day) in DE-BE; "
+                         "2026-12-26 (Sat) is a weekend day and a public "
+                         "holiday (2. Weihnachtstag / St Stephen's Day); "
+                         "2026-12-27 (Sun) is a weekend day -> next working "
+                         "day 2026-12-28 (Mon)")));
   auto json = DecisionToJson(*decision);
   EXPECT_THAT(json, HasSubstr(R"("deadline":"2026-12-28")"));
   EXPECT_THAT(json, HasSubstr(R"("basis":"statutory_withdrawal")"));

@@ -7,6 +7,7 @@
 #include "internal/decision_json.h"
 #include "internal/json_util.h"
 #include "sanbao/policy/calendar.h"
+#include "sanbao/policy/day_count.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -266,21 +267,6 @@ json::value MoneyJson(std::optional<Money> const& m) {
                       {"currency", std::string(m->currency().code())}};
 }
 
-// "public holiday (1. Weihnachtstag)", "weekend" or "non-working day".
-std::string WhyNotWorking(std::string_view calendar_id, CivilDate date) {
-  auto calendar = Calendar::Find(calendar_id);
-  if (!calendar) return "non-working day";
-  auto info = calendar->Describe(date);
-  if (!info) return "non-working day";
-  std::string names;
-  for (auto const& h : info->holidays) {
-    names += (names.empty() ? "" : "; ") + h.name;
-  }
-  if (!names.empty()) return "public holiday (" + names + ")";
-  if (info->weekend) return "weekend";
-  return "non-working day";
-}
-
 }  // namespace
 
 bool Item::Has(std::string_view attribute) const {
@@ -386,15 +372,14 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNoLapse:
       return "The buyer was not properly informed, so the right does not lapse";
     case TraceStep::Code::kRollover: {
-      std::string out = "Last day " + date(s.date) + " is a " +
-                        WhyNotWorking(text, s.date) + " in " + text;
-      for (auto d =
-               CivilDate{std::chrono::sys_days{s.date} + std::chrono::days{1}};
-           d != s.date2;
-           d = CivilDate{std::chrono::sys_days{d} + std::chrono::days{1}}) {
-        out += "; " + date(d) + ": " + WhyNotWorking(text, d);
+      // The same words as `sanbao calendar add-days` (ExplainRollover).
+      if (auto calendar = Calendar::Find(text); calendar.ok()) {
+        if (auto line = ExplainRollover(*calendar, s.date, s.date2)) {
+          return "Last day " + *line;
+        }
       }
-      return out + " -> next working day " + date(s.date2);
+      return "Last day " + date(s.date) + " is not a working day in " + text +
+             " -> next working day " + date(s.date2);
     }
     case TraceStep::Code::kNoRollover:
       return "No roll-over: the period ends on " + date(s.date) +

@@ -1,6 +1,7 @@
-#include "explain.h"
+#include "sanbao/policy/day_count.h"
 
-namespace sanbao::cli {
+namespace sanbao {
+inline namespace v1 {
 
 std::string WhyNotWorking(DayInfo const& info) {
   std::string names;
@@ -14,6 +15,19 @@ std::string WhyNotWorking(DayInfo const& info) {
     why = why.empty() ? "a weekend day" : "a weekend day and " + why;
   }
   return why;
+}
+
+StatusOr<std::string> ExplainRollover(Calendar const& calendar, CivilDate day,
+                                      CivilDate rolled) {
+  std::string line;
+  for (auto d = day; d != rolled; d = Calendar::AddDays(d, 1)) {
+    auto info = calendar.Describe(d);
+    if (!info) return std::move(info).status();
+    line += (line.empty() ? "" : "; ") + FormatCivilDateWithWeekday(d) +
+            " is " + WhyNotWorking(*info);
+    if (d == day) line += " in " + calendar.id();
+  }
+  return line + " -> next working day " + FormatCivilDateWithWeekday(rolled);
 }
 
 StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from, int days,
@@ -63,19 +77,12 @@ StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from, int days,
   }
   auto rolled = calendar.RollForward(day_n);
   if (!rolled) return std::move(rolled).status();
-  std::string line = FormatCivilDateWithWeekday(day_n) + " is " +
-                     WhyNotWorking(*info) + " in " + calendar.id();
-  for (auto d = Calendar::AddDays(day_n, 1); d != *rolled;
-       d = Calendar::AddDays(d, 1)) {
-    auto skipped = calendar.Describe(d);
-    if (!skipped) return std::move(skipped).status();
-    line +=
-        "; " + FormatCivilDateWithWeekday(d) + " is " + WhyNotWorking(*skipped);
-  }
-  out.trace.push_back(line + " -> next working day " +
-                      FormatCivilDateWithWeekday(*rolled));
+  auto line = ExplainRollover(calendar, day_n, *rolled);
+  if (!line) return std::move(line).status();
+  out.trace.push_back(*std::move(line));
   out.result = *rolled;
   return out;
 }
 
-}  // namespace sanbao::cli
+}  // namespace v1
+}  // namespace sanbao
