@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "internal/domain_json.h"
 #include "output.h"
 #include "sanbao/refund/calculator.h"
 #include "sanbao/refund/ledger.h"
@@ -39,79 +40,6 @@ StatusOr<std::shared_ptr<Store>> OpenExisting(std::string const& path) {
   return OpenSqliteStore({.path = path, .create_if_missing = false});
 }
 
-json::value MoneyJson(Money const& m) {
-  return json::object{{"amount", m.ToString()},
-                      {"currency", std::string(m.currency().code())}};
-}
-json::value MoneyJson(std::optional<Money> const& m) {
-  return m ? MoneyJson(*m) : json::value(nullptr);
-}
-
-json::object ReturnSummaryJson(ReturnCase const& rc) {
-  return {{"id", rc.id},
-          {"order_id", rc.order_id},
-          {"marketplace", rc.marketplace},
-          {"external_id", rc.external_id},
-          {"state", ReturnStateName(rc.state())},
-          {"resolution", ResolutionName(rc.resolution())},
-          {"requires_return", rc.requires_return},
-          {"created_at", FormatInstant(rc.created_at)},
-          {"updated_at", FormatInstant(rc.updated_at)}};
-}
-
-json::object ReturnJson(ReturnCase const& rc) {
-  auto out = ReturnSummaryJson(rc);
-  json::array lines;
-  for (auto const& l : rc.lines) {
-    lines.push_back(json::object{{"order_line_id", l.order_line_id},
-                                 {"requested_quantity", l.requested_quantity},
-                                 {"received_quantity", l.received_quantity},
-                                 {"accepted_quantity", l.accepted_quantity},
-                                 {"reason_note", l.reason_note}});
-  }
-  json::array history;
-  for (auto const& h : rc.history()) {
-    history.push_back(json::object{{"from", ReturnStateName(h.from)},
-                                   {"to", ReturnStateName(h.to)},
-                                   {"resolution", ResolutionName(h.resolution)},
-                                   {"actor", ActorKindName(h.actor.kind)},
-                                   {"actor_id", h.actor.id},
-                                   {"at", FormatInstant(h.at)},
-                                   {"reason", h.reason}});
-  }
-  out["lines"] = std::move(lines);
-  out["history"] = std::move(history);
-  return out;
-}
-
-json::object RefundJson(Refund const& r) {
-  json::array lines;
-  for (auto const& l : r.lines) {
-    lines.push_back(json::object{{"order_line_id", l.order_line_id},
-                                 {"quantity", l.quantity},
-                                 {"amount", MoneyJson(l.amount)},
-                                 {"tax", MoneyJson(l.tax)}});
-  }
-  json::array deductions;
-  for (auto const& d : r.deductions) {
-    deductions.push_back(json::object{{"amount", MoneyJson(d.amount)},
-                                      {"legal_basis", d.legal_basis}});
-  }
-  json::array tenders;
-  for (auto const& t : r.tenders) {
-    tenders.push_back(json::object{{"tender_id", t.tender_id},
-                                   {"amount", MoneyJson(t.amount)}});
-  }
-  return {{"order_id", r.order_id},
-          {"lines", std::move(lines)},
-          {"shipping", MoneyJson(r.shipping)},
-          {"shipping_tax", MoneyJson(r.shipping_tax)},
-          {"deductions", std::move(deductions)},
-          {"total", MoneyJson(r.total)},
-          {"tenders", std::move(tenders)},
-          {"loyalty_points_reversed", r.loyalty_points_reversed}};
-}
-
 // ---- returns list / show ----------------------------------------------------
 
 struct ListArgs {
@@ -135,7 +63,8 @@ int ListReturns(ListArgs const& a) {
   if (!page) return ReportError(page.status());
   if (a.store.json) {
     json::array items;
-    for (auto const& rc : page->items) items.push_back(ReturnSummaryJson(rc));
+    for (auto const& rc : page->items)
+      items.push_back(internal::ReturnSummaryJson(rc));
     PrintJson(std::cout,
               json::object{{"returns", std::move(items)},
                            {"next_page_token", page->next_page_token}});
@@ -170,7 +99,7 @@ int ShowReturn(ShowArgs const& a) {
   auto rc = (*store)->GetReturn(a.id);
   if (!rc) return ReportError(rc.status());
   if (a.store.json) {
-    PrintJson(std::cout, ReturnJson(*rc));
+    PrintJson(std::cout, json::value_from(*rc));
     return kExitOk;
   }
   std::cout << "Return " << rc->id << " for order " << rc->order_id;
@@ -301,9 +230,9 @@ int PreviewRefund(PreviewArgs a) {
                                                                     : code;
   }
   if (a.store.json) {
-    auto out = RefundJson(*refund);
+    auto out = json::value_from(*refund).as_object();
     out["previous_refunds"] = past->size();
-    out["already_refunded"] = MoneyJson(ledger->total_refunded());
+    out["already_refunded"] = json::value_from(ledger->total_refunded());
     PrintJson(std::cout, out);
     return kExitOk;
   }

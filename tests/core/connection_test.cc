@@ -4,6 +4,7 @@
 // time zone.
 
 #include "sanbao/connection.h"
+#include "sanbao/domain/json.h"
 
 #include <gtest/gtest.h>
 
@@ -128,6 +129,36 @@ TEST(DefaultTimeZone, ByCountryAndRegion) {
   EXPECT_EQ(DefaultTimeZone("US", "CA"), "America/Los_Angeles");
   EXPECT_EQ(DefaultTimeZone("US", "ZZ"), "America/New_York");
   EXPECT_EQ(DefaultTimeZone("XX"), "");
+}
+
+}  // namespace
+}  // namespace v1
+}  // namespace sanbao
+
+// The domain types as JSON (sanbao/domain/json.h), the shape the CLI prints.
+namespace sanbao {
+inline namespace v1 {
+namespace {
+
+TEST(DomainJson, MoneyAndRefundsAsTheCliPrintsThem) {
+  EXPECT_EQ(ToJson(*Money::Parse("84.90", "EUR")),
+            R"({"amount":"84.90","currency":"EUR"})");
+  Refund r;
+  r.order_id = "shop:1";
+  r.lines = {{"a", 1, Usd("10.00"), Usd("0.00")}};
+  r.total = Usd("10.00");
+  auto text = ToJson(r);
+  EXPECT_NE(text.find(R"("order_id":"shop:1")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("shipping":null)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("total":{"amount":"10.00","currency":"USD"})"),
+            std::string::npos)
+      << text;
+  ReturnCase rc;
+  rc.id = "shop:R1";
+  rc.order_id = "shop:1";
+  auto rtext = ToJson(rc);
+  EXPECT_NE(rtext.find(R"("state":"requested")"), std::string::npos) << rtext;
+  EXPECT_NE(rtext.find(R"("history":[])"), std::string::npos) << rtext;
 }
 
 }  // namespace
