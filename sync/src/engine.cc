@@ -268,7 +268,7 @@ struct Work {
   Action action = Action::kNone;
   /// The order behind the return, as the seller's books keep it; none when
   /// the marketplace could not give it (a refund then waits for a person).
-  std::optional<Order> order{};
+  std::shared_ptr<Order const> order{};  ///< shared by the order's returns
 };
 
 }  // namespace
@@ -341,7 +341,7 @@ struct ReturnsSync::State {
       work[fetch[k]].detail = *std::move(details[k]);
     }
     std::map<std::string, std::optional<MarketplaceOrder>> orders;
-    std::map<std::string, std::optional<Order>> books;
+    std::map<std::string, std::shared_ptr<Order const>> books;
     for (auto i : needed) {
       if (!work[i].detail->order_id.empty()) {
         orders.emplace(work[i].detail->order_id, std::nullopt);
@@ -362,7 +362,7 @@ struct ReturnsSync::State {
       }
       auto book = OrderFromMarketplace(*fetched[k], connector_);
       if (book) {
-        books[order_ids[k]] = *std::move(book);
+        books[order_ids[k]] = std::make_shared<Order const>(*std::move(book));
       } else {
         Error("order " + order_ids[k] + ": " + book.status().message());
       }
