@@ -181,6 +181,27 @@ TEST_F(StoreTest, MissingFileWithoutCreateIsNotFound) {
   EXPECT_FALSE(fs::exists(dir_ / "nope.db"));
 }
 
+TEST_F(StoreTest, PerLineShippingRoundTripsAndOlderOrdersStillRead) {
+  Order o = MakeOrder("O1");
+  o.lines[0].shipping = Eur(495);
+  ASSERT_TRUE(store_->UpsertOrder(o).ok());
+  auto got = store_->GetOrder("O1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->lines[0].shipping, std::optional<Money>(Eur(495)));
+  // An order written before lines had their own shipping has no such field.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE orders SET doc = "
+                         "json_remove(doc, '$.lines[0].shipping')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  got = store_->GetOrder("O1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_FALSE(got->lines[0].shipping.has_value());
+}
+
 TEST_F(StoreTest, OrderRoundTrip) {
   Order o = MakeOrder("O1");
   ASSERT_TRUE(store_->UpsertOrder(o).ok());

@@ -323,7 +323,8 @@ StatusOr<Order> DecodeOrder(std::string_view doc) {
       line.tax = DecMoney(At(l, "tax"));
       line.tax_included = Bool(l, "tax_included");
       line.discounts = DecDiscounts(Arr(l, "discounts"));
-      line.shipping = DecOptMoney(l, "shipping");
+      // Written since per-line shipping exists; older orders have none.
+      if (l.contains("shipping")) line.shipping = DecOptMoney(l, "shipping");
       line.attributes = DecStrings(Arr(l, "attributes"));
       o.lines.push_back(std::move(line));
     }
