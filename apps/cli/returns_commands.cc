@@ -174,33 +174,23 @@ StatusOr<std::vector<ReturnedUnits>> ParseLines(std::string const& text) {
 }
 
 int PreviewRefund(PreviewArgs a) {
+  // The arguments first, then the store, opened once.
   if (a.order_id.empty() == a.return_id.empty()) {
     return ReportError(InvalidArgumentError(
         "give an order id with --lines, or --return ID (not both)",
         "CLI_PREVIEW_TARGET"));
   }
+  if (!a.return_id.empty() && !a.lines.empty()) {
+    return ReportError(InvalidArgumentError(
+        "--lines comes from the return with --return; leave it out",
+        "CLI_PREVIEW_TARGET"));
+  }
+  if (a.return_id.empty() && a.lines.empty()) {
+    return ReportError(InvalidArgumentError(
+        "--lines is required with an order id", "CLI_LINES_INVALID"));
+  }
   RefundRequest request;
-  if (!a.return_id.empty()) {
-    // The units a stored return (a synced one, say) sends back, of its
-    // order.
-    auto store = OpenExisting(a.store.db);
-    if (!store) return ReportError(store.status());
-    auto rc = (*store)->GetReturn(a.return_id);
-    if (!rc) return ReportError(rc.status());
-    a.order_id = rc->order_id;
-    for (auto const& l : rc->lines) {
-      request.lines.push_back({l.order_line_id, l.requested_quantity});
-    }
-    if (!a.lines.empty()) {
-      return ReportError(InvalidArgumentError(
-          "--lines comes from the return with --return; leave it out",
-          "CLI_PREVIEW_TARGET"));
-    }
-  } else {
-    if (a.lines.empty()) {
-      return ReportError(InvalidArgumentError(
-          "--lines is required with an order id", "CLI_LINES_INVALID"));
-    }
+  if (a.return_id.empty()) {
     auto lines = ParseLines(a.lines);
     if (!lines) return ReportError(lines.status());
     request.lines = *std::move(lines);
@@ -216,6 +206,16 @@ int PreviewRefund(PreviewArgs a) {
   }
   auto store = OpenExisting(a.store.db);
   if (!store) return ReportError(store.status());
+  if (!a.return_id.empty()) {
+    // The units a stored return (a synced one, say) sends back, of its
+    // order.
+    auto rc = (*store)->GetReturn(a.return_id);
+    if (!rc) return ReportError(rc.status());
+    a.order_id = rc->order_id;
+    for (auto const& l : rc->lines) {
+      request.lines.push_back({l.order_line_id, l.requested_quantity});
+    }
+  }
   auto order = (*store)->GetOrder(a.order_id);
   if (!order) return ReportError(order.status());
   auto past = (*store)->ListRefunds(a.order_id);

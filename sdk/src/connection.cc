@@ -214,16 +214,14 @@ StatusOr<MarketplaceRefundRequest> RefundRequestFor(Refund const& refund,
     auto goods = *Money::FromMinorUnits(line.amount.minor_units() - take,
                                         line.amount.currency());
     to_deduct -= take;
-    if (!goods.is_zero() || take != 0) {
+    if (!goods.is_zero()) {
       RefundPart p{RefundPartKind::kGoods, {goods, {}}, {}, {}};
-      if (restocking && take > 0 && line.amount.is_positive()) {
-        auto scaled = restocking->minor_units() * 100;
-        if (scaled % line.amount.minor_units() == 0) {
-          p.restocking_fee_percent =
-              static_cast<int>(scaled / line.amount.minor_units());
-        }
+      if (restocking && take > 0 &&
+          restocking->minor_units() * 100 % line.amount.minor_units() == 0) {
+        p.restocking_fee_percent = static_cast<int>(
+            restocking->minor_units() * 100 / line.amount.minor_units());
       }
-      if (!goods.is_zero()) req.parts.push_back(std::move(p));
+      req.parts.push_back(std::move(p));
     }
     part(RefundPartKind::kGoodsTax, line.tax);
   }

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <thread>
 #include <utility>
 
@@ -460,13 +461,12 @@ struct ReturnsSync::State {
   // refunds over the order's returns pays back more than was paid. A
   // restocking fee where the decision allows one and the return does not
   // rest on a legal guarantee: the seller's percentage of the goods.
-  StatusOr<Refund> ComputeRefundFor(Store& store, Work const& w) const {
+  StatusOr<Refund> ComputeRefundFor(Work const& w,
+                                    std::span<Refund const> past) const {
     auto const& r = *w.detail;
     auto const& rules = sync.rules_;
     auto const& order = *w.order;
-    auto past = store.ListRefunds(order.id);
-    if (!past) return past.status();
-    auto ledger = RefundLedger::Build(order, *past);
+    auto ledger = RefundLedger::Build(order, past);
     if (!ledger) return ledger.status();
     RefundRequest req;
     std::string line_id = r.transaction_id;
@@ -477,42 +477,40 @@ struct ReturnsSync::State {
     // A return that rests on the seller's own policy follows that policy's
     // terms, the restocking fee among them (the rules are that policy); on
     // any other basis the engine says whether a statute permits one.
-    Decision decision = *w.decision;
-    if (decision.basis == Basis::kSellerPolicy) {
-      decision.restocking_fee_allowed = true;
+    Decision const* decision = &*w.decision;
+    std::optional<Decision> on_policy;
+    if (decision->basis == Basis::kSellerPolicy &&
+        !decision->restocking_fee_allowed) {
+      on_policy = *decision;
+      on_policy->restocking_fee_allowed = true;
+      decision = &*on_policy;
     }
-    req.decision = &decision;
-    // A marketplace that charges shipping per line refunds it per return.
-    bool per_line =
-        std::all_of(order.lines.begin(), order.lines.end(),
-                    [](OrderLine const& l) { return l.shipping.has_value(); });
-    if (per_line) req.partial_shipping = PartialShipping::kPerLine;
+    req.decision = decision;
+    // A marketplace that charges shipping per line refunds it per return
+    // (OrderFromMarketplace keeps per-line shipping on every line or none).
+    if (order.lines.front().shipping) {
+      req.partial_shipping = PartialShipping::kPerLine;
+    }
     req.refund_id = ReturnKey(connector_, r.external_id) + ":refund";
     req.return_id = ReturnKey(connector_, r.external_id);
     req.idempotency_key = req.refund_id;
     req.created_at = Now();
     auto refund = ComputeRefund(order, *ledger, req);
-    if (!refund) return refund;
-    bool fee_allowed = decision.restocking_fee_allowed &&
-                       decision.basis != Basis::kLegalGuarantee;
-    if (rules.restocking_fee_percent > 0 && fee_allowed) {
-      std::optional<Money> goods;
-      for (auto const& l : refund->lines) {
-        goods = goods ? *goods->Add(l.amount) : l.amount;
-      }
-      auto fee = goods ? goods->Multiply(*Decimal::FromMantissa(
-                                             rules.restocking_fee_percent, 2),
-                                         RoundingMode::kHalfUp)
-                       : StatusOr<Money>(Status());
-      if (goods && fee && fee->is_positive()) {
-        req.restocking_fee = RestockingFeeDeduction{
-            *fee,
-            "seller policy: " + std::to_string(rules.restocking_fee_percent) +
-                "% restocking fee"};
-        refund = ComputeRefund(order, *ledger, req);
-      }
+    if (!refund || rules.restocking_fee_percent <= 0 ||
+        !decision->restocking_fee_allowed ||
+        decision->basis == Basis::kLegalGuarantee) {
+      return refund;
     }
-    return refund;
+    // The fee is the seller's percentage of the goods this refund pays
+    // back, known once the calculator has allocated them.
+    auto fee = refund->lines.front().amount.Multiply(
+        *Decimal::FromMantissa(rules.restocking_fee_percent, 2),
+        RoundingMode::kHalfUp);
+    if (!fee || !fee->is_positive()) return refund;
+    req.restocking_fee = RestockingFeeDeduction{
+        *fee, "seller policy: " + std::to_string(rules.restocking_fee_percent) +
+                  "% restocking fee"};
+    return ComputeRefund(order, *ledger, req);
   }
 
   // Compares a return read from the marketplace with its stored case.
@@ -609,16 +607,13 @@ struct ReturnsSync::State {
                                         json::serialize(payload)});
           if (!e) return e.status();
         } else if (w.action == Action::kRefund) {
-          auto refund = ComputeRefundFor(store, w);
+          auto past = store.ListRefunds(w.order->id);
+          if (!past) return past.status();
+          auto refund = ComputeRefundFor(w, *past);
           if (!refund) {
-            // Not a store failure: what the law, the order and the refunds
-            // before allow does not make a refund (more than remains to be
-            // paid back, a deduction not allowed, ...). A person looks.
-            if (refund.status().code() == ErrorCode::kInternal ||
-                refund.status().code() == ErrorCode::kUnavailable ||
-                refund.status().code() == ErrorCode::kDataLoss) {
-              return refund.status();
-            }
+            // What the law, the order and the refunds before allow does not
+            // make a refund (more than remains to be paid back, a deduction
+            // not allowed, ...). A person looks.
             refund_errors.push_back(
                 "return " + r.external_id +
                 ": no refund: " + refund.status().message());

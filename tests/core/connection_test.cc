@@ -4,9 +4,10 @@
 // time zone.
 
 #include "sanbao/connection.h"
-#include "sanbao/domain/json.h"
 
 #include <gtest/gtest.h>
+
+#include "sanbao/domain/json.h"
 
 namespace sanbao {
 inline namespace v1 {

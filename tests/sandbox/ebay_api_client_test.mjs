@@ -159,6 +159,17 @@ try {
   assert.equal(order.orderId, shipped.orderId);
   assert.ok(order.lineItems.some((l) => l.lineItemId === shipped.creationInfo.item.transactionId));
   assert.equal(typeof order.pricingSummary.total.value, 'string');
+  // Each line's own delivery charge, LineItem.deliveryCost.shippingCost (the
+  // Fulfillment API's OpenAPI spec as shipped with this client,
+  // sell_fulfillment_v1_oas3: DeliveryCost.shippingCost is an Amount), adds up
+  // to the order's pricingSummary.deliveryCost.
+  const cents = (a) => Math.round(Number(a.value) * 100);
+  for (const l of order.lineItems) {
+    assert.equal(typeof l.deliveryCost.shippingCost.value, 'string');
+    assert.equal(l.deliveryCost.shippingCost.currency, order.pricingSummary.deliveryCost.currency);
+  }
+  assert.equal(order.lineItems.reduce((sum, l) => sum + cents(l.deliveryCost.shippingCost), 0),
+               cents(order.pricingSummary.deliveryCost));
 
   // Tokens expire: the next Post-Order call is 401, the client refreshes.
   await control(base, 'POST', 'faults', { expire_tokens: true });

@@ -464,8 +464,7 @@ TEST_F(SyncTest, RestockingFeeOnlyWhereTheLawAllowsIt) {
   tx.buyer_country = "US";
   tx.buyer_region = "TX";
   for (auto* r : {&de, &tx}) {
-    r->state = "ITEM_DELIVERED";
-    r->mapped_state = ReturnState::kReceived;
+    m.SetState(r->external_id, "ITEM_DELIVERED");
     r->estimated_refund = MarketplaceAmount{Usd("80.00"), std::nullopt};
     r->item_price = r->estimated_refund;  // the order's line price
     r->estimated_refund_parts = {
@@ -669,8 +668,7 @@ TEST_F(SyncTest, RefundsComeFromTheLedgerAndNeverExceedWhatWasPaid) {
     r.estimated_refund = r.item_price;
     r.buyer_country = "DE";
     r.buyer_region.clear();
-    r.state = "ITEM_DELIVERED";
-    r.mapped_state = ReturnState::kReceived;
+    m.SetState(r.external_id, "ITEM_DELIVERED");
   }
   m.one_line_per_order = true;
   auto s = Sync(m);
@@ -689,8 +687,7 @@ TEST_F(SyncTest, RefundsComeFromTheLedgerAndNeverExceedWhatWasPaid) {
 
 TEST_F(SyncTest, AReturnWhoseOrderCannotBeReadIsNotRefunded) {
   FakeMarketplace m(1);
-  m.returns_[0].state = "ITEM_DELIVERED";
-  m.returns_[0].mapped_state = ReturnState::kReceived;
+  m.SetState(m.returns_[0].external_id, "ITEM_DELIVERED");
   m.orders_missing = true;
   auto s = Sync(m);
   ASSERT_TRUE(s.ok()) << s.status();

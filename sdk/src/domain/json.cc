@@ -4,19 +4,15 @@
 
 namespace sanbao {
 inline namespace v1 {
-namespace {
 
 namespace json = boost::json;
+using internal::MoneyJson;
 
-json::value MoneyJson(Money const& m) {
-  return json::object{{"amount", m.ToString()},
-                      {"currency", std::string(m.currency().code())}};
+json::value internal::MoneyJson(std::optional<Money> const& m) {
+  if (!m) return nullptr;
+  return json::object{{"amount", m->ToString()},
+                      {"currency", std::string(m->currency().code())}};
 }
-json::value MoneyJson(std::optional<Money> const& m) {
-  return m ? MoneyJson(*m) : json::value(nullptr);
-}
-
-}  // namespace
 
 json::object internal::ReturnSummaryJson(ReturnCase const& rc) {
   return {{"id", rc.id},

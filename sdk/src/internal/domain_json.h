@@ -24,6 +24,9 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
 
 namespace internal {
 
+/// {"amount": "84.90", "currency": "EUR"}, or null for no amount.
+boost::json::value MoneyJson(std::optional<Money> const& m);
+
 /// id, order, marketplace, state, resolution and dates: a row of a list.
 boost::json::object ReturnSummaryJson(ReturnCase const& rc);
 

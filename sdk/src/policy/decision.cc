@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "internal/decision_json.h"
+#include "internal/domain_json.h"
 #include "internal/json_util.h"
 #include "sanbao/policy/calendar.h"
 #include "sanbao/policy/day_count.h"
@@ -261,12 +262,6 @@ json::value DateJson(std::optional<CivilDate> const& d) {
   return json::string(FormatCivilDate(*d));
 }
 
-json::value MoneyJson(std::optional<Money> const& m) {
-  if (!m) return nullptr;
-  return json::object{{"amount", m->ToString()},
-                      {"currency", std::string(m->currency().code())}};
-}
-
 }  // namespace
 
 bool Item::Has(std::string_view attribute) const {
@@ -456,7 +451,7 @@ std::string DecisionToJson(Decision const& d) {
                                       : json::value(nullptr)},
       {"statutory_deadline", DateJson(d.statutory_deadline)},
       {"refund_due_by", DateJson(d.refund_due_by)},
-      {"refund", MoneyJson(d.refund)},
+      {"refund", internal::MoneyJson(d.refund)},
       {"outbound_shipping_refund",
        d.outbound_shipping == OutboundRefund::kAll            ? "all"
        : d.outbound_shipping == OutboundRefund::kStandardPart ? "standard_part"

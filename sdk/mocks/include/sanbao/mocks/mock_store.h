@@ -34,8 +34,7 @@ class MockStore : public Store {
   MOCK_METHOD(Status, UpsertOrder, (Order const&), (override));
   MOCK_METHOD(StatusOr<Order>, GetOrder, (std::string_view), (override));
   MOCK_METHOD(Status, UpsertReturn, (ReturnCase const&), (override));
-  MOCK_METHOD(StatusOr<ReturnCase>, GetReturn, (std::string_view),
-              (override));
+  MOCK_METHOD(StatusOr<ReturnCase>, GetReturn, (std::string_view), (override));
   MOCK_METHOD(StatusOr<ReturnPage>, ListReturns,
               (ReturnFilter const&, PageRequest const&), (override));
   MOCK_METHOD(StatusOr<RecordedRefund>, RecordRefund, (Refund const&),
@@ -57,15 +56,16 @@ class MockStore : public Store {
   MOCK_METHOD(Status, SetCursor,
               (std::string_view, std::string_view, std::string_view),
               (override));
-  MOCK_METHOD(Status, WithTransaction,
-              (std::function<Status(Store&)> const&), (override));
+  MOCK_METHOD(Status, WithTransaction, (std::function<Status(Store&)> const&),
+              (override));
   MOCK_METHOD(int, SchemaVersion, (), (const, override));
 
   /// WithTransaction(fn) calls fn(*this) and returns what it returns.
   void RunTransactionsInline() {
     ON_CALL(*this, WithTransaction)
-        .WillByDefault(
-            [this](std::function<Status(Store&)> const& fn) { return fn(*this); });
+        .WillByDefault([this](std::function<Status(Store&)> const& fn) {
+          return fn(*this);
+        });
   }
 };
 
