@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <boost/json.hpp>
 #include <deque>
 #include <map>
@@ -10,12 +9,13 @@
 #include <optional>
 #include <set>
 #include <span>
-#include <thread>
 #include <utility>
+#include <variant>
 
 #include "decision_input.h"
 #include "sanbao/refund/calculator.h"
 #include "sanbao/refund/ledger.h"
+#include "sanbao/store/outbox.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -24,7 +24,6 @@ namespace {
 namespace json = boost::json;
 using internal::BuildDecisionRequest;
 
-constexpr std::string_view kEffectDecide = "decide";
 constexpr int kCursorVersion = 1;
 
 // ---- the cursor -------------------------------------------------------------
@@ -211,25 +210,6 @@ Status AdvanceTo(ReturnCase& rc, ReturnState target, Resolution resolution,
 
 // ---- small helpers ----------------------------------------------------------
 
-template <typename Fn>
-void ParallelFor(std::size_t n, int workers, Fn const& fn) {
-  if (n == 0) return;
-  auto count = static_cast<std::size_t>(std::max(1, workers));
-  count = std::min(count, n);
-  if (count == 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::jthread> threads;
-  threads.reserve(count);
-  for (std::size_t t = 0; t < count; ++t) {
-    threads.emplace_back([&] {
-      for (std::size_t i = next++; i < n; i = next++) fn(i);
-    });
-  }
-}
-
 std::string ReturnKey(std::string_view connector, std::string_view id) {
   return std::string(connector) + ":" + std::string(id);
 }
@@ -284,29 +264,11 @@ struct ReturnsSync::State {
   std::int64_t total = 0;
   std::int64_t done = 0;
   std::set<std::string> sampled_jurisdictions{};
-  // Effects that failed in this run: attempts and the last error. Each is
-  // tried up to kMaxEffectTries times per run; what still fails at the end
-  // counts as an error and stays queued for the next run.
-  std::map<std::int64_t, std::pair<int, std::string>> effect_failures{};
-  static constexpr int kMaxEffectTries = 3;
-
   void Error(std::string message) {
     ++summary.errors;
     if (summary.error_messages.size() < 20) {
       summary.error_messages.push_back(std::move(message));
     }
-  }
-
-  void Failed(std::int64_t effect, std::string message) {
-    auto& f = effect_failures[effect];
-    ++f.first;
-    f.second = std::move(message);
-  }
-
-  // Effects that never went through in this run.
-  void CountEffectFailures() {
-    for (auto& [id, f] : effect_failures) Error(std::move(f.second));
-    effect_failures.clear();
   }
 
   void Progress() {
@@ -595,17 +557,16 @@ struct ReturnsSync::State {
         }
         if (auto s = store.UpsertReturn(rc); !s.ok()) return s;
         if (w.action == Action::kApprove || w.action == Action::kDecline) {
-          json::object payload{
-              {"return_id", r.external_id},
-              {"decision",
-               w.action == Action::kApprove ? "APPROVE" : "DECLINE"},
-              {"comment", w.action == Action::kApprove
-                              ? sync.rules_.approve_comment
-                              : sync.rules_.decline_comment}};
-          auto e = store.EnqueueEffect({std::string(kEffectDecide),
-                                        rc.id + ":decide", rc.id,
-                                        json::serialize(payload)});
-          if (!e) return e.status();
+          DecisionEffect d;
+          d.return_id = rc.id;
+          d.external_return_id = r.external_id;
+          d.decision.kind = w.action == Action::kApprove
+                                ? ReturnDecisionRequest::Kind::kApprove
+                                : ReturnDecisionRequest::Kind::kDecline;
+          d.decision.comment = w.action == Action::kApprove
+                                   ? sync.rules_.approve_comment
+                                   : sync.rules_.decline_comment;
+          if (auto e = EnqueueDecision(store, d); !e) return e.status();
         } else if (w.action == Action::kRefund) {
           auto past = store.ListRefunds(w.order->id);
           if (!past) return past.status();
@@ -650,153 +611,122 @@ struct ReturnsSync::State {
                                std::string(ActionName(w.action)), text});
   }
 
-  // Sends what the outbox holds. Each effect is marked done together with
-  // the local state change it caused.
-  // Sends what the outbox holds, a batch at a time: the batch goes out in
-  // parallel, then every effect that went through is marked done together
-  // with the local state change it caused, in one transaction. A run killed
-  // between the two leaves the effects pending; they are sent again, and the
-  // connection finds them already applied.
+  // Sends what the outbox holds through the SDK's dispatcher, a batch at a
+  // time: the decisions and refunds go out in parallel, then each one that
+  // went through is marked done together with the step it moves its return
+  // case, in one transaction (Applied). A run killed between the two leaves
+  // them pending; they are sent again, flagged as maybe sent, and the
+  // connection reads back before resending.
   Status Deliver() {
-    auto const& connector = connector_;
-    Actor seller{Actor::Kind::kSeller, connector};
-    std::set<std::int64_t> tried;  // in this call: each at most once
-    for (;;) {
-      std::size_t exhausted_count = 0;
-      for (auto const& [id, f] : effect_failures) {
-        if (f.first >= kMaxEffectTries) ++exhausted_count;
+    auto outcomes = dispatcher.Drain();
+    if (!outcomes) return outcomes.status();
+    for (auto const& o : *outcomes) {
+      if (!o.status.ok()) continue;
+      if (std::holds_alternative<RefundEffect>(o.effect.payload)) {
+        ++summary.refunded;
+      } else if (auto const* d = std::get_if<DecisionEffect>(&o.effect.payload);
+                 d != nullptr &&
+                 d->decision.kind == ReturnDecisionRequest::Kind::kDecline) {
+        ++summary.declined;
+      } else {
+        ++summary.approved;
       }
-      auto pending = sync.store_.PendingEffects(
-          static_cast<int>(tried.size() + exhausted_count) + 64);
-      if (!pending) return pending.status();
-      std::vector<OutboxEntry> batch;
-      for (auto& e : *pending) {
-        auto f = effect_failures.find(e.id);
-        bool exhausted =
-            f != effect_failures.end() && f->second.first >= kMaxEffectTries;
-        if (!tried.contains(e.id) && !exhausted) {
-          batch.push_back(std::move(e));
-        }
-      }
-      if (batch.empty()) return Status();
+    }
+    return Status();
+  }
 
-      std::vector<Job> jobs(batch.size());
-      for (std::size_t k = 0; k < batch.size(); ++k) {
-        tried.insert(batch[k].id);
-        jobs[k] = Load(batch[k]);
-      }
-      ParallelFor(batch.size(), sync.options_.fetch_workers,
-                  [&](std::size_t k) {
-                    if (jobs[k].result.ok()) jobs[k].result = Send(jobs[k]);
-                  });
+  // Effects that never went through in this run.
+  void CountEffectFailures() {
+    for (auto const& f : dispatcher.Failures()) {
+      auto const& e = f.effect.entry;
+      Error(effects.Label(e.id) + ": " + f.status.message());
+    }
+  }
 
-      Instant at = Now();
-      auto s = sync.store_.WithTransaction([&](Store& store) -> Status {
-        for (std::size_t k = 0; k < batch.size(); ++k) {
-          auto const& e = batch[k];
-          if (!jobs[k].result.ok()) {
-            if (auto f =
-                    store.RecordEffectFailure(e.id, jobs[k].result.message());
-                !f.ok()) {
-              return f;
-            }
-            continue;
-          }
-          if (auto d = store.MarkEffectDone(e.id, e.kind); !d.ok()) return d;
-          ReturnCase updated = *jobs[k].rc;
-          auto target = jobs[k].target;
-          if (updated.state() != target && CanReach(updated.state(), target)) {
-            if (auto a = AdvanceTo(updated, target, Resolution::kRefunded,
-                                   seller, at, std::string(e.kind));
-                !a.ok()) {
-              return a;
-            }
-            if (auto u = store.UpsertReturn(updated); !u.ok()) return u;
-          }
-        }
+  // How the sync performs its effects on the marketplace.
+  struct Effects final : EffectHandler {
+    Effects(ReturnsSync& s, std::string const& name)
+        : sync(s), connector(name) {}
+
+    StatusOr<std::string> Send(Effect const& effect) override {
+      auto const& kind = effect.entry.kind;
+      if (auto const* d = std::get_if<DecisionEffect>(&effect.payload)) {
+        Name(effect.entry.id, d->external_return_id);
+        auto s = sync.connection_.Decide(d->external_return_id, d->decision);
+        if (!s.ok()) return s;
+        return kind;
+      }
+      if (auto const* r = std::get_if<RefundEffect>(&effect.payload)) {
+        auto rc = sync.store_.GetReturn(r->refund.return_id);
+        if (!rc) return rc.status();
+        Name(effect.entry.id, rc->external_id);
+        auto req = RefundRequestFor(r->refund, sync.rules_.refund_comment);
+        if (!req) return req.status();
+        req->maybe_sent_before = effect.maybe_sent_before();
+        auto result = sync.connection_.IssueRefund(rc->external_id, *req);
+        if (!result) return result.status();
+        return kind;
+      }
+      return InternalError("unknown effect kind " + kind, "SYNC_EFFECT_UNKNOWN",
+                           {{"kind", kind}});
+    }
+
+    // The return case moves on with the effect: approved, declined, or
+    // resolved by the refund. Read here, in the transaction, so that a
+    // change stored since the send is not overwritten.
+    Status Applied(Store& store, Effect const& effect, std::string_view,
+                   Instant at) override {
+      std::string return_id;
+      ReturnState target = ReturnState::kResolved;
+      if (auto const* d = std::get_if<DecisionEffect>(&effect.payload)) {
+        return_id = d->return_id;
+        target = d->decision.kind == ReturnDecisionRequest::Kind::kDecline
+                     ? ReturnState::kDeclined
+                     : ReturnState::kApproved;
+      } else if (auto const* r = std::get_if<RefundEffect>(&effect.payload)) {
+        return_id = r->refund.return_id;
+      } else {
         return Status();
-      });
-      if (!s.ok()) return s;
-      for (std::size_t k = 0; k < batch.size(); ++k) {
-        auto const& e = batch[k];
-        if (!jobs[k].result.ok()) {
-          Failed(e.id, (jobs[k].rc ? "return " + jobs[k].rc->external_id
-                                   : "effect " + std::to_string(e.id)) +
-                           ": " + jobs[k].result.message());
-          continue;
-        }
-        effect_failures.erase(e.id);
-        if (e.kind == kEffectIssueRefund) {
-          ++summary.refunded;
-        } else if (jobs[k].target == ReturnState::kDeclined) {
-          ++summary.declined;
-        } else {
-          ++summary.approved;
-        }
       }
+      auto rc = store.GetReturn(return_id);
+      if (!rc) return rc.status();
+      if (rc->state() == target || !CanReach(rc->state(), target)) {
+        return Status();
+      }
+      Actor seller{Actor::Kind::kSeller, connector};
+      if (auto a = AdvanceTo(*rc, target, Resolution::kRefunded, seller, at,
+                             effect.entry.kind);
+          !a.ok()) {
+        return a;
+      }
+      return store.UpsertReturn(*rc);
     }
-  }
 
-  // One outbox entry, read once: its return case, what to send and the
-  // local state it leads to. A failed read is the job's result.
-  struct Job {
-    std::optional<ReturnCase> rc{};
-    ReturnState target = ReturnState::kApproved;
-    std::optional<ReturnDecisionRequest> decision{};
-    std::optional<Refund> refund{};
-    Status result{};
+    // "return <marketplace id>" for messages, once Send has seen it.
+    std::string Label(std::int64_t id) {
+      std::lock_guard lock(mu);
+      auto n = names.find(id);
+      return n != names.end() ? "return " + n->second
+                              : "effect " + std::to_string(id);
+    }
+
+    void Name(std::int64_t id, std::string const& external_id) {
+      std::lock_guard lock(mu);
+      names[id] = external_id;
+    }
+
+    ReturnsSync& sync;
+    std::string const& connector;
+    std::mutex mu;
+    std::map<std::int64_t, std::string> names;
   };
-
-  Job Load(OutboxEntry const& e) {
-    Job job;
-    auto fail = [&](Status status) {
-      job.result = std::move(status);
-      return std::move(job);
-    };
-    std::string return_id = e.subject_id;
-    if (e.kind == kEffectDecide) {
-      boost::system::error_code ec;
-      auto v = json::parse(e.payload, ec);
-      auto const* o = ec ? nullptr : v.if_object();
-      auto const* decision = o ? o->if_contains("decision") : nullptr;
-      auto const* comment = o ? o->if_contains("comment") : nullptr;
-      if (decision == nullptr || !decision->is_string() || comment == nullptr ||
-          !comment->is_string()) {
-        return fail(InternalError("unreadable decide effect",
-                                  "SYNC_EFFECT_INVALID",
-                                  {{"effect_id", std::to_string(e.id)}}));
-      }
-      ReturnDecisionRequest d;
-      bool decline = decision->get_string() == "DECLINE";
-      d.kind = decline ? ReturnDecisionRequest::Kind::kDecline
-                       : ReturnDecisionRequest::Kind::kApprove;
-      d.comment = std::string(comment->get_string());
-      job.decision = std::move(d);
-      job.target = decline ? ReturnState::kDeclined : ReturnState::kApproved;
-    } else if (e.kind == kEffectIssueRefund) {
-      auto refund = sync.store_.GetRefund(e.subject_id);
-      if (!refund) return fail(refund.status());
-      return_id = refund->return_id;
-      job.refund = *std::move(refund);
-      job.target = ReturnState::kResolved;
-    } else {
-      return fail(InternalError("unknown effect kind " + e.kind,
-                                "SYNC_EFFECT_UNKNOWN", {{"kind", e.kind}}));
-    }
-    auto rc = sync.store_.GetReturn(return_id);
-    if (!rc) return fail(rc.status());
-    job.rc = *std::move(rc);
-    return job;
-  }
-
-  Status Send(Job const& job) {
-    auto const& external_id = job.rc->external_id;
-    if (job.decision)
-      return sync.connection_.Decide(external_id, *job.decision);
-    auto req = RefundRequestFor(*job.refund, sync.rules_.refund_comment);
-    if (!req) return req.status();
-    return sync.connection_.IssueRefund(external_id, *req).status();
-  }
+  Effects effects{sync, connector_};
+  OutboxDispatcher dispatcher{
+      sync.store_, effects,
+      DispatchOptions{.batch_size = 64,
+                      .workers = sync.options_.fetch_workers,
+                      .max_tries = 3,
+                      .now = [this] { return Now(); }}};
 };
 
 ReturnsSync::ReturnsSync(ReturnsConnection& connection, Store& store,

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ebay_test_support.h"
 #include "sanbao/ebay/connection.h"
@@ -178,6 +179,48 @@ std::pair<std::string, std::string> FreshRsaKey() {
   PEM_write_bio_PUBKEY(pub, key);
   EVP_PKEY_free(key);
   return {BioText(priv), BioText(pub)};
+}
+
+TEST(EbaySigning, TheSigningTransportSignsEachRequestItSends) {
+  auto inner = std::make_shared<testing::ScriptedTransport>();
+  inner->ThenRespond(testing::JsonResponse(200, "{}"));
+  inner->ThenRespond(testing::JsonResponse(200, "{}"));
+  SigningKey key{.private_key_pem = kEd25519Private,
+                 .signature_key_jwe = "jwe-value"};
+  Instant at(std::chrono::seconds(1740000000));
+  auto transport = MakeSigningTransport(inner, key, [at] { return at; });
+  std::vector<HttpRequest> requests{
+      {.method = "POST",
+       .url = "https://api.ebay.com/post-order/v2/return/1/decide",
+       .body = R"({"decision":"APPROVE"})"},
+      {.method = "POST", .url = "not a url", .body = "{}"},
+      {.method = "POST",
+       .url = "https://api.ebay.com/post-order/v2/return/2/issue_refund",
+       .body = R"({"refundDetail":{}})"},
+  };
+  auto results = transport->SendAll(requests);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].status().reason(), "EBAY_SIGNING_FAILED");
+  EXPECT_TRUE(results[2].ok());
+  // The unsignable request never left.
+  ASSERT_EQ(inner->requests.size(), 2u);
+  for (auto const& sent : inner->requests) {
+    auto header = std::string(FindHeader(sent.headers, "Signature").value());
+    auto parts = internal::SplitUrl(sent.url).value();
+    SignatureComponents c{.content_digest = ContentDigest(sent.body),
+                          .signature_key = "jwe-value",
+                          .method = "POST",
+                          .path = parts.path,
+                          .authority = parts.authority,
+                          .created = 1740000000};
+    EXPECT_TRUE(VerifyBase(SignatureBase(c),
+                           header.substr(6, header.size() - 7), kEd25519Public)
+                    .ok())
+        << sent.url;
+  }
+  // The caller's requests are left as they were.
+  EXPECT_FALSE(FindHeader(requests[0].headers, "Signature").has_value());
 }
 
 TEST(EbaySigning, RsaPkcs1Sha256SignsAndVerifies) {

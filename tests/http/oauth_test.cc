@@ -309,6 +309,101 @@ TEST(OAuthTokenFetcherTest, WorksUnderTheTokenProvider) {
   EXPECT_EQ(transport->calls(), 2u);
 }
 
+// ---- the token transport --------------------------------------------------
+
+// Answers 401 to any request whose Authorization is not "<scheme> <good>".
+class TokenCheckingTransport : public HttpTransport {
+ public:
+  explicit TokenCheckingTransport(std::string good) : good_(std::move(good)) {}
+  StatusOr<HttpResponse> Send(HttpRequest const& request) override {
+    seen.push_back(
+        std::string(FindHeader(request.headers, "Authorization").value_or("")));
+    return Response(seen.back() == good_ ? 200 : 401);
+  }
+  void set_good(std::string good) { good_ = std::move(good); }
+  std::vector<std::string> seen;
+
+ private:
+  std::string good_;
+};
+
+TEST(TokenTransportTest, SetsTheSchemeAndTokenReplacingAnyAuthorization) {
+  Clock clock;
+  CountingFetcher fetcher{&clock};
+  auto tokens = std::make_shared<TokenProvider>(fetcher.Make(), clock.Now());
+  auto inner = std::make_shared<TokenCheckingTransport>("IAF token-1");
+  auto transport = MakeTokenTransport(inner, tokens, "IAF");
+  HttpRequest request;
+  request.url = "https://api.example.test/x";
+  request.headers = {{"authorization", "Basic stale"}};
+  auto r = transport->Send(request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(inner->seen, (std::vector<std::string>{"IAF token-1"}));
+  EXPECT_EQ(fetcher.calls, 1);
+}
+
+TEST(TokenTransportTest, A401IsSentOnceMoreWithARefreshedTokenPostsToo) {
+  Clock clock;
+  CountingFetcher fetcher{&clock};
+  auto tokens = std::make_shared<TokenProvider>(fetcher.Make(), clock.Now());
+  ASSERT_TRUE(tokens->Token().ok());  // token-1 cached, revoked remotely
+  auto inner = std::make_shared<TokenCheckingTransport>("Bearer token-2");
+  auto transport = MakeTokenTransport(inner, tokens);
+  std::vector<HttpRequest> requests(3);
+  for (auto& q : requests) {
+    q.method = "POST";
+    q.url = "https://api.example.test/refund";
+    q.body = "{}";
+  }
+  auto results = transport->SendAll(requests);
+  ASSERT_EQ(results.size(), 3u);
+  for (auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_EQ(fetcher.calls, 2);  // one refresh for the whole batch
+  EXPECT_EQ(inner->seen.size(), 6u);
+}
+
+TEST(TokenTransportTest, ASecond401IsReturnedAsItIs) {
+  Clock clock;
+  CountingFetcher fetcher{&clock};
+  auto tokens = std::make_shared<TokenProvider>(fetcher.Make(), clock.Now());
+  auto inner = std::make_shared<TokenCheckingTransport>("Bearer never");
+  auto transport = MakeTokenTransport(inner, tokens);
+  auto r = transport->Send(HttpRequest{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(inner->seen,
+            (std::vector<std::string>{"Bearer token-1", "Bearer token-2"}));
+}
+
+TEST(TokenTransportTest, NoTokenIsEveryRequestsErrorAndNothingIsSent) {
+  Clock clock;
+  auto tokens = std::make_shared<TokenProvider>(
+      []() -> StatusOr<AccessToken> {
+        return UnavailableError("identity down", "OAUTH_DOWN");
+      },
+      clock.Now());
+  auto inner = std::make_shared<TokenCheckingTransport>("Bearer x");
+  auto transport = MakeTokenTransport(inner, tokens);
+  std::vector<HttpRequest> requests(2);
+  auto results = transport->SendAll(requests);
+  ASSERT_EQ(results.size(), 2u);
+  for (auto& r : results) EXPECT_EQ(r.status().reason(), "OAUTH_DOWN");
+  EXPECT_TRUE(inner->seen.empty());
+}
+
+TEST(TokenTransportTest, WithoutAnInnerTransportItSaysSo) {
+  Clock clock;
+  CountingFetcher fetcher{&clock};
+  auto tokens = std::make_shared<TokenProvider>(fetcher.Make(), clock.Now());
+  auto transport = MakeTokenTransport(nullptr, tokens);
+  EXPECT_EQ(transport->Send(HttpRequest{}).status().reason(),
+            "HTTP_NO_TRANSPORT");
+}
+
 }  // namespace
 }  // namespace v1
 }  // namespace sanbao

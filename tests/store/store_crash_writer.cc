@@ -20,6 +20,7 @@
 #include <cstring>
 #include <string>
 
+#include "sanbao/store/outbox.h"
 #include "sanbao/store/sqlite_store.h"
 
 namespace {
@@ -116,8 +117,9 @@ int main(int argc, char** argv) {
       start = std::max(0, std::atoi((*cursor)->c_str()) - 20);
   }
 
-  EffectSender sender =
-      [remote](OutboxEntry const& e) -> StatusOr<std::string> {
+  OutboxDispatcher::SendFunction sender =
+      [remote](Effect const& effect) -> StatusOr<std::string> {
+    auto const& e = effect.entry;
     std::string line = e.idempotency_key + "\n";
     if (::write(remote, line.data(), line.size()) !=
         static_cast<ssize_t>(line.size())) {
@@ -153,14 +155,14 @@ int main(int argc, char** argv) {
     });
     if (!s.ok()) Die(s, "resolve and refund " + rc.id);
     if (i % 5 == 4) {
-      if (auto done = DeliverPendingEffects(store, sender, 10); !done)
-        Die(done.status(), "send");
+      OutboxDispatcher dispatcher(store, sender, {.batch_size = 10});
+      if (auto done = dispatcher.Drain(); !done) Die(done.status(), "send");
     }
   }
   for (;;) {
-    auto done = DeliverPendingEffects(store, sender, 100);
-    if (!done) Die(done.status(), "send");
-    if (*done == 0 && store.PendingEffects(1)->empty()) break;
+    OutboxDispatcher dispatcher(store, sender, {.batch_size = 100});
+    if (auto done = dispatcher.Drain(); !done) Die(done.status(), "send");
+    if (store.PendingEffects(1)->empty()) break;
   }
   ::close(remote);
   return 0;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sanbao/store/outbox.h"
 #include "sanbao/store/sqlite_store.h"
 #include "sanbao/store/store.h"
 
@@ -420,24 +421,39 @@ TEST_F(StoreTest, OutboxSenderMarksDoneAndRetriesFailures) {
       "IDEMPOTENCY_KEY_REUSED");
 
   int calls = 0;
-  EffectSender flaky = [&](OutboxEntry const& e) -> StatusOr<std::string> {
+  std::vector<bool> maybe_sent;
+  OutboxDispatcher::SendFunction flaky =
+      [&](Effect const& effect) -> StatusOr<std::string> {
+    auto const& e = effect.entry;
     ++calls;
+    maybe_sent.push_back(effect.maybe_sent_before());
     if (e.kind == kEffectBuyLabel && e.attempts == 0) {
       return UnavailableError("carrier down", "CARRIER_UNAVAILABLE");
     }
     return "remote-" + e.idempotency_key;
   };
-  auto done = DeliverPendingEffects(*store_, flaky);
+  OutboxDispatcher first(*store_, flaky);
+  auto done = first.Drain();
   ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_EQ(*done, 1);
+  ASSERT_EQ(done->size(), 2u);  // each tried once per Drain
+  EXPECT_TRUE((*done)[0].status.ok());
+  EXPECT_EQ((*done)[1].status.reason(), "CARRIER_UNAVAILABLE");
+  ASSERT_EQ(first.Failures().size(), 1u);
+  EXPECT_EQ(first.Failures()[0].effect.entry.id, label->effect_id);
   auto pending = store_->PendingEffects(10);
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].attempts, 1);
+  EXPECT_EQ((*pending)[0].sends, 1);
   EXPECT_THAT((*pending)[0].last_error, ::testing::HasSubstr("carrier down"));
-  done = DeliverPendingEffects(*store_, flaky);
-  EXPECT_EQ(*done, 1);
+  done = first.Drain();
+  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_TRUE((*done)[0].status.ok());
+  EXPECT_TRUE(first.Failures().empty());
   EXPECT_TRUE(store_->PendingEffects(10)->empty());
   EXPECT_EQ(calls, 3);
+  // The label's second send knows the first may have gone through.
+  EXPECT_EQ(maybe_sent, (std::vector<bool>{false, false, true}));
 
   auto effect = store_->GetEffect(label->effect_id);
   ASSERT_TRUE(effect.ok());

@@ -190,9 +190,15 @@ class FakeMarketplace : public ReturnsConnection {
     std::lock_guard lock(mu_);
     auto* r = Find(id);
     if (r == nullptr) return NotFoundError("no return", "EBAY_NOT_FOUND");
-    // As the eBay connection does: read first, never refund twice.
-    if (!r->refund_status.empty()) {
-      return MarketplaceRefundResult{r->refund_status, true};
+    // As the eBay connection does: read back first when an earlier send
+    // may have gone through, and only then. A resend without the flag
+    // would refund twice here, as on a marketplace without idempotency keys.
+    ++refund_calls_;
+    if (req.maybe_sent_before) {
+      ++read_backs_;
+      if (!r->refund_status.empty()) {
+        return MarketplaceRefundResult{r->refund_status, true};
+      }
     }
     ++refunds_[r->external_id];
     last_refund_total_[r->external_id] = req.total;
@@ -225,6 +231,8 @@ class FakeMarketplace : public ReturnsConnection {
   std::map<std::string, int> refunds_;
   std::map<std::string, int> decisions_;
   std::map<std::string, Money> last_refund_total_;
+  int refund_calls_ = 0;
+  int read_backs_ = 0;  // refund calls flagged maybe_sent_before
   int list_calls_ = 0;
   int order_calls_ = 0;
   std::mutex mu_;
@@ -417,6 +425,39 @@ TEST_F(SyncTest, ALostRefundAnswerNeverBecomesASecondRefund) {
   auto pending = store_->PendingEffects(10);
   ASSERT_TRUE(pending.ok());
   EXPECT_TRUE(pending->empty());
+  // Only the two retries read back; first attempts do not.
+  EXPECT_EQ(m.read_backs_, 2);
+  EXPECT_EQ(m.refund_calls_, first->refunded + 2);
+}
+
+TEST_F(SyncTest, ARunKilledAfterSendingReadsBackBeforeSendingAgain) {
+  FakeMarketplace m(40);
+  rules_.refund_on_receipt = false;  // nothing refunded in the first run
+  ASSERT_TRUE(Sync(m).ok());
+  // A refund decided and sent, and the run killed before the answer was
+  // recorded: the marketplace has it, the outbox still holds it, counted as
+  // sent.
+  auto& r = m.returns_[0];
+  Refund refund;
+  refund.id = "ebay:" + r.external_id + ":refund";
+  refund.order_id = "ebay:" + r.order_id;
+  refund.return_id = "ebay:" + r.external_id;
+  refund.lines.push_back(
+      RefundLine{r.transaction_id, 1, Usd("10.00"), Usd("0.00")});
+  refund.total = Usd("10.00");
+  refund.idempotency_key = refund.id;
+  auto recorded = store_->RecordRefund(refund);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  std::vector<std::int64_t> ids{recorded->effect_id};
+  ASSERT_TRUE(store_->MarkEffectsSending(ids).ok());
+  ++m.refunds_[r.external_id];
+  r.refund_status = "PENDING";
+  auto second = Sync(m);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(m.refunds_.at(r.external_id), 1);
+  EXPECT_EQ(m.read_backs_, 1);
+  EXPECT_EQ(second->refunded, 1);
+  EXPECT_TRUE(store_->PendingEffects(10)->empty());
 }
 
 TEST_F(SyncTest, FailedDecisionsStayQueuedUntilSent) {

@@ -11,6 +11,7 @@
 #include "sanbao/ebay/mapping.h"
 #include "sanbao/ebay/signing.h"
 #include "sanbao/ebay/windows.h"
+#include "sanbao/http/oauth.h"
 #include "url.h"
 #include "wire.h"
 
@@ -74,6 +75,17 @@ class EbayConnection final : public ReturnsConnection {
             std::chrono::system_clock::now());
       };
     }
+    // The Post-Order API takes the user token as "IAF", the Fulfillment API
+    // as "Bearer"; writes are signed when a key is configured.
+    iaf_ = MakeTokenTransport(options_.transport, options_.user_tokens, "IAF");
+    bearer_ =
+        MakeTokenTransport(options_.transport, options_.user_tokens, "Bearer");
+    iaf_signed_ = options_.signing
+                      ? MakeTokenTransport(MakeSigningTransport(
+                                               options_.transport,
+                                               *options_.signing, options_.now),
+                                           options_.user_tokens, "IAF")
+                      : iaf_;
   }
 
   ReturnsCapabilities Capabilities() const override {
@@ -210,11 +222,14 @@ class EbayConnection final : public ReturnsConnection {
     }
     auto body = internal::RefundBody(refund);
     if (!body) return std::move(body).status();
-    // No idempotency key in Post-Order ([refund]): read first, and never
-    // send a refund for a return eBay already refunds.
-    auto before = Read(id);
-    if (!before) return std::move(before).status();
-    if (RefundIssued(before->record)) return AlreadyIssued(before->record);
+    // No idempotency key in Post-Order ([refund]): when an earlier attempt
+    // may have gone through unanswered, read first, and never send a refund
+    // for a return eBay already refunds.
+    if (refund.maybe_sent_before) {
+      auto before = Read(id);
+      if (!before) return std::move(before).status();
+      if (RefundIssued(before->record)) return AlreadyIssued(before->record);
+    }
     auto applied = [](Snapshot const& s) { return RefundIssued(s.record); };
     auto result = Write(id, "/issue_refund", *std::move(body),
                         options_.signing.has_value(), applied);
@@ -406,62 +421,19 @@ class EbayConnection final : public ReturnsConnection {
     return results;
   }
 
-  // Sends `requests` together with the user token (signed when `sign`), and
-  // those answered 401 once more with a refreshed token, signed again: the
-  // request never reached business logic, so this is safe for a POST too
-  // (Post-Order signals an expired IAF token as a plain 401, errorId
-  // 21917053; [ebay-api]).
+  // Sends `requests` together through the transport for `auth` (the token
+  // transport refreshes the user token once after a 401; the signing one
+  // signs each request, again on a resend).
   std::vector<StatusOr<HttpResponse>> Send(Auth auth,
                                            std::vector<HttpRequest> requests,
                                            bool sign) {
-    std::vector<StatusOr<HttpResponse>> results(requests.size());
-    std::vector<std::size_t> pending(requests.size());
-    for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
-    auto token = options_.user_tokens->Token();
-    for (int attempt = 0; !pending.empty(); ++attempt) {
-      if (!token) {
-        for (auto i : pending) results[i] = token.status();
-        break;
-      }
-      std::vector<HttpRequest> batch;
-      std::vector<std::size_t> sent;
-      for (auto i : pending) {
-        auto& request = requests[i];
-        SetHeader(request.headers, "Authorization",
-                  AuthScheme(auth) + token->value);
-        if (sign) {
-          if (auto s = SignRequest(request, *options_.signing, options_.now());
-              !s.ok()) {
-            results[i] = std::move(s);
-            continue;
-          }
-        }
-        // Lent to the batch, not copied; back below for a resend.
-        batch.push_back(std::move(request));
-        sent.push_back(i);
-      }
-      auto responses = options_.transport->SendAll(batch);
-      for (std::size_t k = 0; k < sent.size(); ++k) {
-        requests[sent[k]] = std::move(batch[k]);
-      }
-      pending.clear();
-      for (std::size_t k = 0; k < sent.size(); ++k) {
-        if (attempt == 0 && responses[k] && responses[k]->status == 401) {
-          pending.push_back(sent[k]);
-        } else {
-          results[sent[k]] = std::move(responses[k]);
-        }
-      }
-      if (!pending.empty()) token = options_.user_tokens->Refresh(token->value);
-    }
-    return results;
+    auto& transport = auth == Auth::kBearer ? *bearer_
+                      : sign                ? *iaf_signed_
+                                            : *iaf_;
+    return transport.SendAll(requests);
   }
 
-  static std::string AuthScheme(Auth auth) {
-    return auth == Auth::kIaf ? "IAF " : "Bearer ";
-  }
-
-  // Without Authorization: Send() sets it.
+  // Without Authorization: the token transport sets it.
   HttpRequest NewRequest(std::string method, std::string url,
                          std::string body) const {
     HttpRequest request;
@@ -478,6 +450,9 @@ class EbayConnection final : public ReturnsConnection {
 
   EbayOptions options_;
   std::string post_order_;
+  std::shared_ptr<HttpTransport> iaf_;
+  std::shared_ptr<HttpTransport> iaf_signed_;
+  std::shared_ptr<HttpTransport> bearer_;
 };
 
 }  // namespace

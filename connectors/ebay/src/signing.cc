@@ -4,8 +4,12 @@
 #include <openssl/pem.h>
 
 #include <cctype>
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "internal/crypto.h"
@@ -161,6 +165,63 @@ Status SignRequest(HttpRequest& request, SigningKey const& key,
   SetHeader(request.headers, "Signature-Input", SignatureInput(components));
   SetHeader(request.headers, "Signature", "sig1=:" + *signature + ":");
   return Status();
+}
+
+namespace {
+
+class SigningTransport final : public HttpTransport {
+ public:
+  SigningTransport(std::shared_ptr<HttpTransport> inner, SigningKey key,
+                   std::function<Instant()> now)
+      : inner_(std::move(inner)), key_(std::move(key)), now_(std::move(now)) {}
+
+  StatusOr<HttpResponse> Send(HttpRequest const& request) override {
+    return std::move(SendAll(std::span(&request, 1)).front());
+  }
+
+  std::vector<StatusOr<HttpResponse>> SendAll(
+      std::span<HttpRequest const> requests) override {
+    std::vector<StatusOr<HttpResponse>> results(requests.size());
+    std::vector<HttpRequest> signed_requests;
+    std::vector<std::size_t> index;
+    signed_requests.reserve(requests.size());
+    Instant created = now_();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      HttpRequest request = requests[i];
+      if (auto s = SignRequest(request, key_, created); !s.ok()) {
+        results[i] = std::move(s);
+        continue;
+      }
+      signed_requests.push_back(std::move(request));
+      index.push_back(i);
+    }
+    if (signed_requests.empty()) return results;
+    auto responses = inner_->SendAll(signed_requests);
+    for (std::size_t k = 0; k < index.size(); ++k) {
+      results[index[k]] = std::move(responses[k]);
+    }
+    return results;
+  }
+
+ private:
+  std::shared_ptr<HttpTransport> inner_;
+  SigningKey key_;
+  std::function<Instant()> now_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpTransport> MakeSigningTransport(
+    std::shared_ptr<HttpTransport> inner, SigningKey const& key,
+    std::function<Instant()> now) {
+  if (!now) {
+    now = [] {
+      return std::chrono::floor<std::chrono::seconds>(
+          std::chrono::system_clock::now());
+    };
+  }
+  return std::make_shared<SigningTransport>(std::move(inner), key,
+                                            std::move(now));
 }
 
 }  // namespace ebay

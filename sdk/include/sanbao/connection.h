@@ -243,6 +243,11 @@ struct MarketplaceRefundRequest {
   /// does not, the connection reads the return before any resend so an
   /// unknown outcome never becomes a second refund.
   std::string idempotency_key{};
+  /// An earlier attempt at this refund may have reached the marketplace
+  /// without its answer coming back (the outbox handed it out before: see
+  /// OutboxEntry::sends). A connection whose API takes no idempotency key
+  /// reads the return back first then, and only then.
+  bool maybe_sent_before = false;
 };
 
 struct MarketplaceRefundResult {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -121,6 +122,11 @@ CREATE TABLE sync_cursors (
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (connector, account)
 ) WITHOUT ROWID;
+)sql"},
+    // Times each entry was handed to a sender: the dispatcher reads back
+    // first only what may have gone through unanswered.
+    {2, R"sql(
+ALTER TABLE outbox ADD COLUMN sends INTEGER NOT NULL DEFAULT 0;
 )sql"},
 };
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
@@ -300,14 +306,16 @@ constexpr char const kEffectByKey[] =
 constexpr char const kPendingEffects[] =
     "SELECT id, kind, idempotency_key, subject_id, payload, attempts, "
     "last_error, created_at, "
-    "done_at, remote_ref FROM outbox WHERE done_at IS NULL ORDER BY id LIMIT "
-    "?1";
+    "done_at, remote_ref, sends FROM outbox WHERE done_at IS NULL ORDER BY id "
+    "LIMIT ?1";
 constexpr char const kGetEffect[] =
     "SELECT id, kind, idempotency_key, subject_id, payload, attempts, "
     "last_error, created_at, "
-    "done_at, remote_ref FROM outbox WHERE id = ?1";
+    "done_at, remote_ref, sends FROM outbox WHERE id = ?1";
 constexpr char const kMarkDone[] =
     "UPDATE outbox SET done_at = ?2, remote_ref = ?3 WHERE id = ?1";
+constexpr char const kMarkSending[] =
+    "UPDATE outbox SET sends = sends + 1 WHERE id = ?1";
 constexpr char const kRecordFailure[] =
     "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1";
 
@@ -665,6 +673,23 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status MarkEffectsSending(std::span<std::int64_t const> ids) override {
+    return InTx(true, [&]() -> Status {
+      for (auto id : ids) {
+        auto q = Prepare(sql::kMarkSending, "count an effect's send");
+        if (!q) return q.status();
+        q->Bind(1, id);
+        if (auto s = q->Run(); !s.ok()) return s;
+        if (sqlite3_changes(db_.get()) == 0) {
+          return NotFoundError(
+              "no effect " + std::to_string(id) + " in the outbox",
+              "EFFECT_NOT_FOUND", {{"effect_id", std::to_string(id)}});
+        }
+      }
+      return Status();
+    });
+  }
+
   // ---- sync cursors ---------------------------------------------------------
 
   StatusOr<std::optional<std::string>> GetCursor(
@@ -920,6 +945,7 @@ class SqliteStore final : public Store {
     e.done = !q.IsNull(8);
     if (e.done) e.done_at = q.Time(8);
     e.remote_ref = q.Str(9);
+    e.sends = static_cast<int>(q.Int(10));
     return e;
   }
 

@@ -76,6 +76,18 @@ class TokenProvider {
   StatusOr<AccessToken> last_result_;
 };
 
+/// A transport that sends every request through `inner` with
+/// `Authorization: <scheme> <token>` from `tokens` (any Authorization the
+/// request carries is replaced), and sends the requests answered 401 once
+/// more with a refreshed token. A 401 means the request never reached the
+/// API's business logic (RFC 6750 §3.1, invalid_token; RFC 9110 §15.5.2), so
+/// this is safe for a POST too. A second 401 is returned as it is; a token
+/// that cannot be had is every pending request's error. Decorators compose:
+/// a signing transport goes inside this one, so a resend is signed again.
+std::shared_ptr<HttpTransport> MakeTokenTransport(
+    std::shared_ptr<HttpTransport> inner, std::shared_ptr<TokenProvider> tokens,
+    std::string scheme = "Bearer");
+
 struct OAuthClientOptions {
   std::string token_url{};  ///< https://api.ebay.com/identity/v1/oauth2/token
   std::string client_id{};

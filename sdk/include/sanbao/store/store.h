@@ -51,6 +51,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,6 +96,9 @@ struct OutboxEntry {
   std::string subject_id;       ///< the refund id, return id, ...
   std::string payload;          ///< JSON; for issue_refund the refund
   int attempts = 0;             ///< failed attempts so far
+  /// Times handed to a sender (MarkEffectsSending). More than zero on a
+  /// pending entry: an earlier send may have gone through unanswered.
+  int sends = 0;
   std::string last_error;
   Instant created_at{};
   bool done = false;
@@ -174,6 +178,10 @@ class Store {
   /// A send failed; the entry stays pending and counts the attempt.
   virtual Status RecordEffectFailure(std::int64_t id,
                                      std::string_view error) = 0;
+  /// The entries are about to be sent: counts a send on each, in one
+  /// transaction, before anything leaves (OutboxEntry::sends).
+  /// EFFECT_NOT_FOUND, and nothing counted, when an id is unknown.
+  virtual Status MarkEffectsSending(std::span<std::int64_t const> ids) = 0;
 
   /// The position a connector reached in an account's feed, if any.
   virtual StatusOr<std::optional<std::string>> GetCursor(
@@ -189,16 +197,6 @@ class Store {
   /// The schema version of the open database.
   virtual int SchemaVersion() const = 0;
 };
-
-/// Performs one effect remotely with entry.idempotency_key and returns the
-/// remote side's reference for it.
-using EffectSender = std::function<StatusOr<std::string>(OutboxEntry const&)>;
-
-/// Sends up to `limit` pending effects through `sender`, marking each done
-/// on success and recording the failure otherwise. Returns how many were
-/// done; a store error stops it.
-StatusOr<int> DeliverPendingEffects(Store& store, EffectSender const& sender,
-                                    int limit = 100);
 
 }  // namespace v1
 }  // namespace sanbao

@@ -14,9 +14,10 @@
 //   * Post-Order has no idempotency key (eBay Post-Order API: Issue Return
 //     Refund,
 //     https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html):
-//     IssueRefund reads the return before it sends, and after any answer it
-//     did not get it reads again instead of resending blindly, so an unknown
-//     outcome never becomes a second refund.
+//     IssueRefund reads the return before it sends when an earlier attempt
+//     may have gone through (MarketplaceRefundRequest::maybe_sent_before),
+//     and after any answer it did not get it reads again instead of
+//     resending blindly, so an unknown outcome never becomes a second refund.
 //   * EU/UK-domiciled sellers sign decide and issue_refund with RFC 9421 HTTP
 //     message signatures (sanbao/ebay/signing.h).
 

@@ -10,6 +10,8 @@
 // with Ed25519 or RSASSA-PKCS1-v1_5 SHA-256.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -64,6 +66,15 @@ Status VerifyBase(std::string_view base, std::string_view signature_base64,
 /// `created`.
 Status SignRequest(HttpRequest& request, SigningKey const& key,
                    Instant created);
+
+/// A transport that signs every request with `key` at now() (SignRequest)
+/// and sends it through `inner`. A request that cannot be signed is not
+/// sent: its result is the signing error. Place it inside the token
+/// transport (MakeTokenTransport), so that a request resent after a token
+/// refresh is signed again.
+std::shared_ptr<HttpTransport> MakeSigningTransport(
+    std::shared_ptr<HttpTransport> inner, SigningKey const& key,
+    std::function<Instant()> now);
 
 }  // namespace ebay
 }  // namespace v1

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,8 @@ class MockStore : public Store {
   MOCK_METHOD(Status, MarkEffectDone, (std::int64_t, std::string_view),
               (override));
   MOCK_METHOD(Status, RecordEffectFailure, (std::int64_t, std::string_view),
+              (override));
+  MOCK_METHOD(Status, MarkEffectsSending, (std::span<std::int64_t const>),
               (override));
   MOCK_METHOD(StatusOr<std::optional<std::string>>, GetCursor,
               (std::string_view, std::string_view), (override));
