@@ -204,6 +204,19 @@ class Decider {
   StatusOr<CivilDate> RollForward(CivilDate date);
   StatusOr<CivilDate> End(CivilDate start, Length const& length,
                           bool count_start_day) const;
+  // Information supplied late (after the contract) starts the ordinary
+  // period afresh from its receipt, bounded by the longest period `end`
+  // (extended or capped). The period "does not begin before" the buyer is
+  // informed (BGB §356(3), CRD Art. 10(2)): it runs from the later of the
+  // ordinary start and the information, so it never ends before the
+  // ordinary period would have.
+  void LateInformation(Instant informed_at, Length const& length,
+                       CivilDate ordinary, CivilDate& end) const {
+    auto fresh = End(zone_->LocalDate(informed_at), length, false);
+    if (!fresh) return;
+    auto candidate = Max(*fresh, ordinary);
+    if (Before(candidate, end)) end = candidate;
+  }
   std::optional<CivilDate> StartDate(StartEvent event, bool each_item) const;
   std::optional<CivilDate> HistoryDate(HistoryEvent::Type type) const;
   int FailedRepairs() const;
@@ -275,8 +288,18 @@ StatusOr<CivilDate> Decider::End(CivilDate start, Length const& length,
   switch (length.unit) {
     case Unit::kCalendarDays:
       return Plus(start, length.value - shift);
-    case Unit::kBusinessDays:
-      return calendar_->AddBusinessDays(Plus(start, -shift), length.value);
+    case Unit::kBusinessDays: {
+      // Working days of the buyer's calendar, less the request's extra
+      // non-working days (settings.extra_non_working_days).
+      CivilDate d = Plus(start, -shift);
+      for (int left = length.value; left > 0;) {
+        d = Plus(d, 1);
+        auto off = NonWorking(d);
+        if (!off) return std::move(off).status();
+        if (!*off) --left;
+      }
+      return d;
+    }
     case Unit::kMonths:
       return Plus(AddMonths(start, length.value), -shift);
     case Unit::kYears:
@@ -592,6 +615,18 @@ StatusOr<TrackResult> Decider::Withdrawal(
         t.refund_due = *due;
       }
     }
+    // The refund period is a period of the same law: its last day rolls over
+    // as the withdrawal period's does (Reg. 1182/71 Art. 3(4) covers every
+    // period of the Directive), and the request's settings (rollover, extra
+    // non-working days) apply to it too.
+    if (t.refund_due && Setting("rollover", rule.rollover)) {
+      auto rolled = RollForward(*t.refund_due);
+      if (!rolled) return std::move(rolled).status();
+      if (*rolled != *t.refund_due) {
+        Trace(Code::kRollover, *t.refund_due, *rolled, 0, calendar_->id());
+      }
+      t.refund_due = *rolled;
+    }
   }
 
   auto start = StartDate(rule.start, rule.each_item);
@@ -637,10 +672,10 @@ StatusOr<TrackResult> Decider::Withdrawal(
       case internal::NotInformedRule::kExtend: {
         auto extended = End(*end, ni.length, false);
         if (!extended) return std::move(extended).status();
+        CivilDate const ordinary = *end;
         *end = *extended;
         if (auto at = req_.seller.withdrawal_info.received_at) {
-          auto fresh = End(zone_->LocalDate(*at), *rule.length, false);
-          if (fresh && Before(*fresh, *end)) *end = *fresh;
+          LateInformation(*at, *rule.length, ordinary, *end);
         }
         Trace(Code::kNotInformed, *end, {}, 0, "extend");
         break;
@@ -648,10 +683,10 @@ StatusOr<TrackResult> Decider::Withdrawal(
       case internal::NotInformedRule::kCap: {
         auto cap = End(*start, ni.length, false);
         if (!cap) return std::move(cap).status();
+        CivilDate const ordinary = *end;
         *end = *cap;
         if (auto at = req_.seller.withdrawal_info.received_at) {
-          auto fresh = End(zone_->LocalDate(*at), *rule.length, false);
-          if (fresh && Before(*fresh, *end)) *end = *fresh;
+          LateInformation(*at, *rule.length, ordinary, *end);
         }
         Trace(Code::kNotInformed, *end, {}, 0, "cap");
         break;
