@@ -483,6 +483,11 @@ bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
     case W::kActivatedConfirmed:
       return item.Has("activated") &&
              item.Has("activation_exclusion_confirmed");
+    case W::kDigitalPerformanceConsented:
+      // Digital content whose supply began (activated) after the buyer
+      // consented and acknowledged losing the right (CRD Art. 16(m)).
+      return item.Has("digital") && item.Has("activated") &&
+             item.Has("activation_exclusion_confirmed");
     case W::kActivated:
       return item.Has("activated");
     case W::kUsedOrDamaged:

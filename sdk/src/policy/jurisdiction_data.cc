@@ -190,6 +190,8 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
            {"hygiene_seal_broken", ExemptionWhen::kHygieneSealBroken},
            {"sealed_media_unsealed", ExemptionWhen::kSealedMediaUnsealed},
            {"activated_confirmed", ExemptionWhen::kActivatedConfirmed},
+           {"digital_performance_consented",
+            ExemptionWhen::kDigitalPerformanceConsented},
            {"activated", ExemptionWhen::kActivated},
            {"used_or_damaged", ExemptionWhen::kUsedOrDamaged}});
       ex.exclusion = e.String("exclusion");

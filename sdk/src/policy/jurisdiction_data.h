@@ -56,6 +56,7 @@ enum class ExemptionWhen {
   kHygieneSealBroken,
   kSealedMediaUnsealed,
   kActivatedConfirmed,
+  kDigitalPerformanceConsented,
   kActivated,
   kUsedOrDamaged,
 };
