@@ -385,6 +385,14 @@ TEST(DecisionProperties, RolloverNeverMovesADeadlineEarlier) {
     auto rolled = engine.Decide(request);
     ASSERT_TRUE(strict.ok() && rolled.ok());
     if (!strict->statutory_deadline || !rolled->statutory_deadline) continue;
+    // A guarantee's deadline is the end of the remedies stage the claim is
+    // in (CN 三包: refund within 7 days, exchange within 15, ...): a stage
+    // extended by roll-over can hold the claim in an earlier, wider stage
+    // with an earlier end, so only the withdrawal track is monotone here.
+    if (rolled->basis == Basis::kLegalGuarantee ||
+        strict->basis == Basis::kLegalGuarantee) {
+      continue;
+    }
     EXPECT_GE(std::chrono::sys_days{*rolled->statutory_deadline},
               std::chrono::sys_days{*strict->statutory_deadline})
         << rolled->jurisdiction << " seed " << kSeed + 1;
@@ -441,6 +449,78 @@ TEST(DecisionProperties, ASellerPolicyNeverMakesAnEligibleClaimIneligible) {
     ++compared;
   }
   EXPECT_GT(compared, 300);
+}
+
+bool Later(std::optional<CivilDate> const& a,
+           std::optional<CivilDate> const& b) {
+  return std::chrono::sys_days{*a} > std::chrono::sys_days{*b};
+}
+
+// An extension or delay never ends earlier than the ordinary period:
+// withdrawal information supplied late, at any moment after the contract,
+// never ends the statutory period before it would end had the information
+// come with the contract (BGB §356(3), CRD Art. 10(2)).
+TEST(DecisionProperties, LateInformationNeverEndsBeforeTheOrdinaryPeriod) {
+  auto engine = *PolicyEngine::Create();
+  std::mt19937 rng(kSeed + 3);
+  std::uniform_int_distribution<int> hours(0, 24 * 60);
+  int compared = 0;
+  for (auto request : Generated(kSeed + 3, 20)) {
+    if (request.claim.kind != ClaimKind::kWithdrawal) continue;
+    request.seller.withdrawal_info = WithdrawalInfo{};  // given
+    auto informed = engine.Decide(request);
+    ASSERT_TRUE(informed.ok());
+    if (!informed->statutory_deadline) continue;
+    request.seller.withdrawal_info.kind = WithdrawalInfo::Kind::kLate;
+    request.seller.withdrawal_info.received_at =
+        request.contract.concluded_at + std::chrono::hours(hours(rng));
+    auto late = engine.Decide(request);
+    ASSERT_TRUE(late.ok());
+    if (!late->statutory_deadline) continue;  // no lapse while uninformed
+    EXPECT_FALSE(Later(informed->statutory_deadline, late->statutory_deadline))
+        << late->jurisdiction << ": informed "
+        << FormatCivilDate(*informed->statutory_deadline) << ", late "
+        << FormatCivilDate(*late->statutory_deadline) << ", seed " << kSeed + 3;
+    if (informed->statutory_withdrawal) {
+      EXPECT_TRUE(late->statutory_withdrawal) << late->jurisdiction;
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 300);
+}
+
+// Every setting applies to every date it should: with roll-over on, a
+// computed last day declared non-working (settings.extra_non_working_days)
+// moves later, whether it is the withdrawal deadline or the refund due date;
+// and no extra non-working day ever moves a date earlier.
+TEST(DecisionProperties, ExtraNonWorkingDaysMoveEveryComputedDate) {
+  auto engine = *PolicyEngine::Create();
+  int moved_deadlines = 0;
+  int moved_refunds = 0;
+  for (auto request : Generated(kSeed + 4, 20)) {
+    request.settings.rollover = true;
+    auto before = engine.Decide(request);
+    ASSERT_TRUE(before.ok());
+    auto check = [&](std::optional<CivilDate> Decision::*field, int& moved) {
+      auto const& computed = (*before).*field;
+      if (!computed) return;
+      auto day = *computed;
+      auto probe = request;
+      probe.settings.extra_non_working_days.push_back(day);
+      auto after = engine.Decide(probe);
+      ASSERT_TRUE(after.ok());
+      if (!((*after).*field)) return;
+      EXPECT_TRUE(Later((*after).*field, computed))
+          << after->jurisdiction << ": " << FormatCivilDate(day)
+          << " declared non-working, still "
+          << FormatCivilDate(*((*after).*field)) << ", seed " << kSeed + 4;
+      ++moved;
+    };
+    check(&Decision::statutory_deadline, moved_deadlines);
+    check(&Decision::refund_due_by, moved_refunds);
+  }
+  EXPECT_GT(moved_deadlines, 300);
+  EXPECT_GT(moved_refunds, 10);
 }
 
 }  // namespace

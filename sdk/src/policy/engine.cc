@@ -775,9 +775,20 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   auto from = StartDate(rule.liability_from, false);
   CivilDate discovered = zone_->LocalDate(
       req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
+  // Guarantee and stage periods end like the record's other periods: rolled
+  // over where its withdrawal period is (Reg. 1182/71 covers Directive
+  // 2019/771's periods too) or where the request's settings say so.
+  bool const roll =
+      Setting("rollover", record_->withdrawal && record_->withdrawal->rollover);
+  auto period_end = [&](CivilDate start,
+                        Length const& length) -> StatusOr<CivilDate> {
+    auto end = End(start, length, false);
+    if (!end || !roll) return end;
+    return RollForward(*end);
+  };
   std::optional<CivilDate> liability_end;
   if (from && rule.liability) {
-    auto end = End(*from, *rule.liability, false);
+    auto end = period_end(*from, *rule.liability);
     if (!end) return std::move(end).status();
     liability_end = *end;
     if (Before(*end, discovered)) {
@@ -796,7 +807,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     if (stage.within) {
       auto start = StartDate(stage.from, false);
       if (!start) continue;
-      auto end = End(*start, *stage.within, false);
+      auto end = period_end(*start, *stage.within);
       if (!end) return std::move(end).status();
       if (Before(*end, discovered)) continue;
       stage_end = *end;
