@@ -364,6 +364,10 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNotInformed:
       return "The buyer was not properly informed of the right (rule: " + text +
              "): the last day becomes " + date(s.date);
+    case TraceStep::Code::kAgreedPeriod:
+      return "The statute adopts the longer period the parties agreed (" +
+             std::to_string(s.number) + " days): the last day is " +
+             date(s.date);
     case TraceStep::Code::kNoLapse:
       return "The buyer was not properly informed, so the right does not lapse";
     case TraceStep::Code::kRollover: {

@@ -658,11 +658,20 @@ StatusOr<TrackResult> Decider::Withdrawal(
     return t;
   }
   bool count_start = Setting("count_delivery_day", rule.count_start_day);
-  auto end = End(*start, *rule.length, count_start);
+  Length length = *rule.length;
+  auto const& agreed = req_.seller.posted_policy;
+  bool const adopts_agreed = rule.longer_agreed_period && agreed &&
+                             length.unit == Unit::kCalendarDays &&
+                             agreed->return_days > length.value;
+  if (adopts_agreed) length = Length{agreed->return_days, Unit::kCalendarDays};
+  auto end = End(*start, length, count_start);
   if (!end) return std::move(end).status();
-  Trace(Code::kPeriod, *end, {}, rule.length->value,
-        UnitName(rule.length->unit),
-        count_start ? "counting the start day as day 1" : "");
+  if (adopts_agreed) {
+    Trace(Code::kAgreedPeriod, *end, {}, length.value);
+  } else {
+    Trace(Code::kPeriod, *end, {}, length.value, UnitName(length.unit),
+          count_start ? "counting the start day as day 1" : "");
+  }
 
   if (!informed) {
     auto const& ni = rule.not_informed;
@@ -680,7 +689,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
         CivilDate const ordinary = *end;
         *end = *extended;
         if (auto at = req_.seller.withdrawal_info.received_at) {
-          LateInformation(*at, *rule.length, ordinary, *end);
+          LateInformation(*at, length, ordinary, *end);
         }
         Trace(Code::kNotInformed, *end, {}, 0, "extend");
         break;
@@ -691,7 +700,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
         CivilDate const ordinary = *end;
         *end = *cap;
         if (auto at = req_.seller.withdrawal_info.received_at) {
-          LateInformation(*at, *rule.length, ordinary, *end);
+          LateInformation(*at, length, ordinary, *end);
         }
         Trace(Code::kNotInformed, *end, {}, 0, "cap");
         break;

@@ -158,6 +158,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
                                      {{"sent", false}, {"received", true}});
   }
   w.rollover = r.Bool("rollover", false);
+  w.longer_agreed_period = r.Bool("longer_agreed_period", false);
   if (auto n = r.OptionalObject("not_informed")) {
     w.not_informed.rule =
         EnumAt<NotInformedRule>(n->Require("rule"), n->PathOf("rule"),

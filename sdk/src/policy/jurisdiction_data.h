@@ -106,6 +106,10 @@ struct WithdrawalRule {
   bool before_delivery = false;
   bool met_by_received = false;
   bool rollover = false;
+  /// The statute's period is `length` "or the longer period the parties
+  /// agreed" (KR ECPA Art. 17(1)): a longer posted policy period becomes
+  /// the statutory period, with the statute's refund clock and protections.
+  bool longer_agreed_period = false;
   NotInformed not_informed;
   std::vector<Exemption> exemptions;
   std::vector<Variant> variants;

@@ -188,6 +188,7 @@ struct TraceStep {
     kBeforeDelivery,    //
     kNotStarted,        // text: event that has not happened
     kPeriod,            // date: last day, number: length, text: unit
+    kAgreedPeriod,      // date: last day, number: the agreed days
     kNoFixedPeriod,     // the statute sets no number of days
     kNotInformed,       // date: new last day, text: rule
     kNoLapse,           //
