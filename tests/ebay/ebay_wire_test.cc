@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "ebay_test_support.h"
 #include "sanbao/ebay/mapping.h"
@@ -234,6 +235,114 @@ TEST(EbayBodies, DecideAndRefundValidation) {
             R"({"refundDetail":{"itemizedRefundDetail":[],"totalAmount":)"
             R"({"value":1500,"currency":"JPY"}},"relistItem":false})");
   EXPECT_EQ(internal::RefundBody({}).status().reason(), "EBAY_REFUND_INVALID");
+}
+
+// Comments no hand-written escaper would get right by accident: quotes,
+// backslashes, every control character, DEL, non-ASCII UTF-8, and text that
+// looks like JSON or like an amount.
+std::vector<std::string> HardComments() {
+  std::string controls;
+  for (char c = 1; c < 0x20; ++c) controls += c;
+  return {"Quote \"this\" and \\ that",
+          controls + "\x7f",
+          std::string("nul \0 inside", 12),
+          "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x93\xa6",
+          R"({"value":"12.00","currency":"USD"})",
+          R"(","currency":"USD"},"relistItem":true,"x":")",
+          "12.00",
+          "\\u0022 </script> \u2028"};
+}
+
+std::string Text(json::value const& v) {
+  return json::value_to<std::string>(v);
+}
+
+TEST(EbayBodies, CommentsRoundTrip) {
+  for (auto const& comment : HardComments()) {
+    SCOPED_TRACE(json::serialize(json::value(comment)));
+    auto decide = internal::DecideBody(
+        {.kind = ReturnDecisionRequest::Kind::kDecline, .comment = comment});
+    ASSERT_TRUE(decide.ok()) << decide.status();
+    auto parsed = json::parse(*decide);
+    EXPECT_EQ(parsed.at("decision").as_string(), "DECLINE");
+    EXPECT_EQ(Text(parsed.at("comments").at("content")), comment);
+    EXPECT_EQ(parsed.as_object().size(), 2u);
+
+    MarketplaceRefundRequest refund{.total = M("5.00", "USD"),
+                                    .comment = comment};
+    auto body = internal::RefundBody(refund);
+    ASSERT_TRUE(body.ok()) << body.status();
+    parsed = json::parse(*body);
+    EXPECT_EQ(Text(parsed.at("comments").at("content")), comment);
+    EXPECT_FALSE(parsed.at("relistItem").as_bool());
+    EXPECT_EQ(parsed.at("refundDetail")
+                  .at("totalAmount")
+                  .at("value")
+                  .to_number<double>(),
+              5.0);
+    EXPECT_EQ(parsed.as_object().size(), 3u);
+
+    parsed = json::parse(internal::MarkReceivedBody(comment));
+    EXPECT_EQ(Text(parsed.at("comments").at("content")), comment);
+    EXPECT_EQ(parsed.as_object().size(), 1u);
+  }
+  EXPECT_EQ(internal::MarkReceivedBody(""), R"({"comments":{"content":""}})");
+  // An RMA number is a string whatever it looks like.
+  auto rma =
+      internal::DecideBody({.kind = ReturnDecisionRequest::Kind::kProvideRma,
+                            .rma_number = "20.00"});
+  EXPECT_EQ(rma.value(), R"({"decision":"PROVIDE_RMA","RMANumber":"20.00"})");
+}
+
+TEST(EbayBodies, AmountsAreExactJsonNumbers) {
+  ReturnDecisionRequest offer{
+      .kind = ReturnDecisionRequest::Kind::kOfferPartialRefund,
+      .comment = "Keep it",
+      .partial_refund = M("20.00", "USD"),
+      .keep_item = true};
+  EXPECT_EQ(internal::DecideBody(offer).value(),
+            R"({"decision":"OFFER_PARTIAL_REFUND","keepOriginalItem":true,)"
+            R"("partialRefundAmount":{"value":20.00,"currency":"USD"},)"
+            R"("comments":{"content":"Keep it"}})");
+
+  // More digits than a double holds, and a three-decimal currency.
+  MarketplaceRefundRequest big{
+      .parts = {{.kind = RefundPartKind::kGoods,
+                 .amount = {.amount = M("92233720368547758.07", "USD")},
+                 .restocking_fee_percent = 10}},
+      .total = M("92233720368547758.07", "USD"),
+      .comment = "Refund minus 10% restocking fee"};
+  EXPECT_EQ(
+      internal::RefundBody(big).value(),
+      R"({"refundDetail":{"itemizedRefundDetail":[{"refundAmount":)"
+      R"({"value":92233720368547758.07,"currency":"USD"},)"
+      R"("refundFeeType":"PURCHASE_PRICE","restockingFeePercentage":"10"}],)"
+      R"("totalAmount":{"value":92233720368547758.07,"currency":"USD"}},)"
+      R"("comments":{"content":"Refund minus 10% restocking fee"},)"
+      R"("relistItem":false})");
+  MarketplaceRefundRequest dinar{
+      .parts = {{.kind = RefundPartKind::kGoods,
+                 .amount = {.amount = M("1.005", "KWD")},
+                 .fee_type = "OTHER_FEE"},
+                {.kind = RefundPartKind::kOutboundShipping,
+                 .amount = {.amount = M("0.100", "KWD")}}},
+      .total = M("1.105", "KWD")};
+  auto body = internal::RefundBody(dinar).value();
+  EXPECT_EQ(
+      body,
+      R"({"refundDetail":{"itemizedRefundDetail":[)"
+      R"({"refundAmount":{"value":1.005,"currency":"KWD"},)"
+      R"("refundFeeType":"OTHER_FEE"},)"
+      R"({"refundAmount":{"value":0.100,"currency":"KWD"},)"
+      R"("refundFeeType":"ORIGINAL_SHIPPING"}],)"
+      R"("totalAmount":{"value":1.105,"currency":"KWD"}},"relistItem":false})");
+  // Read back through the connector's own amount reader.
+  auto parsed = json::parse(body);
+  EXPECT_EQ(internal::ParseAmount(parsed.at("refundDetail").at("totalAmount"),
+                                  "totalAmount")
+                .value()
+                .amount,
+            M("1.105", "KWD"));
 }
 
 TEST(EbayMapping, EveryStateHasAMapping) {

@@ -138,14 +138,16 @@ class EbayConnection final : public ReturnsConnection {
     std::string sort = query.order == ReturnsOrder::kNewestFirst
                            ? "-FILING_DATE"
                            : "+FILING_DATE";
-    std::string url = post_order_ + "/search?role=SELLER";
-    url += "&creation_date_range_from=" +
-           internal::FormatEbayInstant(query.created_from);
-    url += "&creation_date_range_to=" +
-           internal::FormatEbayInstant(query.created_to);
-    url += "&sort=" + internal::PercentEncode(sort);
-    url += "&limit=" + std::to_string(limit);
-    url += "&offset=" + std::to_string(offset);
+    std::string url =
+        internal::BuildUrl(post_order_, {"search"},
+                           {{"role", "SELLER"},
+                            {"creation_date_range_from",
+                             internal::FormatEbayInstant(query.created_from)},
+                            {"creation_date_range_to",
+                             internal::FormatEbayInstant(query.created_to)},
+                            {"sort", sort},
+                            {"limit", std::to_string(limit)},
+                            {"offset", std::to_string(offset)}});
 
     auto response = Call(Auth::kIaf, "GET", std::move(url), {}, false);
     if (!response) return std::move(response).status();
@@ -295,14 +297,13 @@ class EbayConnection final : public ReturnsConnection {
   }
 
   std::string ReturnUrl(std::string_view id) const {
-    return post_order_ + "/" + internal::PercentEncode(id) +
-           "?fieldgroups=FULL";
+    return internal::BuildUrl(post_order_, {id}, {{"fieldgroups", "FULL"}});
   }
 
   // The Fulfillment API takes the user token as Bearer.
   std::string OrderUrl(std::string_view order_id) const {
-    return options_.api_base + "/sell/fulfillment/v1/order/" +
-           internal::PercentEncode(order_id);
+    return internal::BuildUrl(options_.api_base,
+                              {"sell", "fulfillment", "v1", "order", order_id});
   }
 
   static StatusOr<Snapshot> SnapshotFrom(StatusOr<HttpResponse> response) {

@@ -4,8 +4,11 @@
 #include <charconv>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "sanbao/ebay/mapping.h"
 
@@ -181,55 +184,160 @@ Status AmountError(std::string message, std::string_view field,
 
 // --- writing ---------------------------------------------------------------
 
-void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
+// The Post-Order request bodies, typed; strings are views of the Sanbao
+// request they are built from. json::value_from turns each into an object
+// (tag_invoke below) with the keys in the fixtures' order
+// (return_decide_*.json, return_issue_refund_*.json); WriteBody writes it.
+namespace post_order {
+
+// Amount (https://developer.ebay.com/devzone/post-order/types/Amount.html):
+// the value is a JSON number, written from the exact decimal (WriteBody).
+struct Amount {
+  Money money;
+};
+
+// Text, the comments container ({content, language, ...}; payload model in
+// https://developer.ebay.com/devzone/post-order/post-order_v2_return-returnid_mark_as_received__post.html):
+// the seller's comment; only its content is sent.
+struct Text {
+  std::string_view content;
+};
+
+// DecideReturnRequest
+// (https://developer.ebay.com/devzone/post-order/types/DecideReturnRequest.html).
+struct DecideReturnRequest {
+  std::string_view decision;  // DecisionEnum
+  std::optional<bool> keep_original_item{};
+  std::optional<Amount> partial_refund_amount{};
+  std::optional<std::string_view> rma_number{};
+  std::optional<Text> comments{};
+};
+
+// ItemizedRefundDetailType
+// (https://developer.ebay.com/devzone/post-order/types/ItemizedRefundDetailType.html).
+struct ItemizedRefundDetail {
+  Amount refund_amount;
+  std::string_view refund_fee_type;  // RefundFeeTypeEnum
+  // A string on the wire, as in return_issue_refund_partial.json.
+  std::optional<int> restocking_fee_percentage{};
+};
+
+// RefundDetailType
+// (https://developer.ebay.com/devzone/post-order/types/RefundDetailType.html).
+struct RefundDetail {
+  std::vector<ItemizedRefundDetail> itemized_refund_detail;
+  Amount total_amount;
+};
+
+// IssueRefundRequest
+// (https://developer.ebay.com/devzone/post-order/types/IssueRefundRequest.html).
+struct IssueRefundRequest {
+  RefundDetail refund_detail;
+  std::optional<Text> comments{};
+  bool relist_item = false;
+};
+
+// MarkAsReceivedRequest
+// (https://developer.ebay.com/Devzone/post-order/types/MarkAsReceivedRequest.html).
+struct MarkAsReceivedRequest {
+  Text comments;
+};
+
+// An optional field is left out when empty (never written as null).
+template <typename T>
+void PutIf(json::object& o, std::string_view key, std::optional<T> const& v) {
+  if (v) o.emplace(key, json::value_from(*v, o.storage()));
+}
+
+void tag_invoke(json::value_from_tag, json::value& out, Amount const& a) {
+  // The exact decimal as a string here; WriteBody writes it as a number.
+  auto& o = out.emplace_object();
+  o.emplace("value", a.money.ToString());
+  o.emplace("currency", a.money.currency().code());
+}
+
+void tag_invoke(json::value_from_tag, json::value& out, Text const& t) {
+  out.emplace_object().emplace("content", t.content);
+}
+
+void tag_invoke(json::value_from_tag, json::value& out,
+                DecideReturnRequest const& r) {
+  auto& o = out.emplace_object();
+  o.emplace("decision", r.decision);
+  PutIf(o, "keepOriginalItem", r.keep_original_item);
+  PutIf(o, "partialRefundAmount", r.partial_refund_amount);
+  PutIf(o, "RMANumber", r.rma_number);
+  PutIf(o, "comments", r.comments);
+}
+
+void tag_invoke(json::value_from_tag, json::value& out,
+                ItemizedRefundDetail const& d) {
+  auto& o = out.emplace_object();
+  o.emplace("refundAmount", json::value_from(d.refund_amount, o.storage()));
+  o.emplace("refundFeeType", d.refund_fee_type);
+  if (d.restocking_fee_percentage) {
+    o.emplace("restockingFeePercentage",
+              std::to_string(*d.restocking_fee_percentage));
+  }
+}
+
+void tag_invoke(json::value_from_tag, json::value& out, RefundDetail const& d) {
+  auto& o = out.emplace_object();
+  o.emplace("itemizedRefundDetail",
+            json::value_from(d.itemized_refund_detail, o.storage()));
+  o.emplace("totalAmount", json::value_from(d.total_amount, o.storage()));
+}
+
+void tag_invoke(json::value_from_tag, json::value& out,
+                IssueRefundRequest const& r) {
+  auto& o = out.emplace_object();
+  o.emplace("refundDetail", json::value_from(r.refund_detail, o.storage()));
+  PutIf(o, "comments", r.comments);
+  o.emplace("relistItem", r.relist_item);
+}
+
+void tag_invoke(json::value_from_tag, json::value& out,
+                MarkAsReceivedRequest const& r) {
+  out.emplace_object().emplace("comments",
+                               json::value_from(r.comments, out.storage()));
+}
+
+}  // namespace post_order
+
+// Boost.JSON writes a number from its double, in the shortest form that
+// reads back the same (12.00 as 1.2E1), and a double does not hold every
+// decimal; the Post-Order Amount.value is a number. So an Amount's value
+// goes into the tree as the exact decimal string (Money::ToString()) and
+// this drops its quotes: {"value":"12.00","currency":"USD"} goes out as
+// {"value":12.00,"currency":"USD"}. Only an object can hold `{"value":"`:
+// inside a serialized string every '"' is escaped.
+std::string AmountsAsNumbers(std::string body) {
+  static constexpr std::string_view kValue = R"({"value":")";
+  static constexpr std::string_view kCurrency = R"(","currency":)";
+  for (auto at = body.find(kValue); at != std::string::npos;
+       at = body.find(kValue, at + 1)) {
+    auto open = at + kValue.size() - 1;  // the value's opening quote
+    auto close = body.find('"', open + 1);
+    if (close == std::string::npos) break;
+    auto decimal = std::string_view(body).substr(open + 1, close - open - 1);
+    if (!decimal.empty() &&
+        decimal.find_first_not_of("-.0123456789") == std::string_view::npos &&
+        body.compare(close, kCurrency.size(), kCurrency) == 0) {
+      body.erase(close, 1);
+      body.erase(open, 1);
     }
   }
-  out += '"';
+  return body;
 }
 
-// {"value":20.00,"currency":"USD"}: the exact decimal as a JSON number (the
-// Post-Order Amount.value is a number,
-// https://developer.ebay.com/devzone/post-order/types/Amount.html).
-void AppendAmount(std::string& out, Money const& money) {
-  out += "{\"value\":";
-  out += money.ToString();
-  out += ",\"currency\":";
-  AppendJsonString(out, money.currency().code());
-  out += '}';
-}
-
-void AppendComments(std::string& out, std::string_view comment) {
-  out += "\"comments\":{\"content\":";
-  AppendJsonString(out, comment);
-  out += '}';
+template <typename Request>
+std::string WriteBody(Request const& request) {
+  // A body is usually well under 2 KiB: its tree lives in this arena (the
+  // resource takes blocks from the heap beyond it).
+  unsigned char arena[2048];
+  json::monotonic_resource resource(arena, sizeof arena);
+  return AmountsAsNumbers(
+      json::serialize(json::value_from(request, json::storage_ptr(&resource))));
 }
 
 bool Usable(Money const& money) { return money.currency().code() != "XXX"; }
@@ -722,18 +830,18 @@ Status ErrorFromResponse(HttpResponse const& response) {
 }
 
 StatusOr<std::string> DecideBody(ReturnDecisionRequest const& decision) {
-  // DecideReturnRequest (eBay Post-Order API: Process Return Request,
-  // https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_decide__post.html);
+  // Process Return Request
+  // (https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_decide__post.html);
   // key order as in return_decide_approve.json /
   // return_decide_partial_refund_offer.json.
   using Kind = ReturnDecisionRequest::Kind;
-  std::string out = "{\"decision\":";
+  post_order::DecideReturnRequest request;
   switch (decision.kind) {
     case Kind::kApprove:
-      out += "\"APPROVE\"";
+      request.decision = "APPROVE";
       break;
     case Kind::kDecline:
-      out += "\"DECLINE\"";
+      request.decision = "DECLINE";
       break;
     case Kind::kOfferPartialRefund:
       if (!decision.partial_refund || !Usable(*decision.partial_refund) ||
@@ -742,10 +850,10 @@ StatusOr<std::string> DecideBody(ReturnDecisionRequest const& decision) {
             "a partial refund offer needs a positive amount",
             "EBAY_DECISION_INVALID", {{"field", "partial_refund"}});
       }
-      out += "\"OFFER_PARTIAL_REFUND\",\"keepOriginalItem\":";
-      out += decision.keep_item ? "true" : "false";
-      out += ",\"partialRefundAmount\":";
-      AppendAmount(out, *decision.partial_refund);
+      request.decision = "OFFER_PARTIAL_REFUND";
+      request.keep_original_item = decision.keep_item;
+      request.partial_refund_amount =
+          post_order::Amount{*decision.partial_refund};
       break;
     case Kind::kProvideRma:
       if (decision.rma_number.empty()) {
@@ -753,21 +861,19 @@ StatusOr<std::string> DecideBody(ReturnDecisionRequest const& decision) {
                                     "EBAY_DECISION_INVALID",
                                     {{"field", "rma_number"}});
       }
-      out += "\"PROVIDE_RMA\",\"RMANumber\":";
-      AppendJsonString(out, decision.rma_number);
+      request.decision = "PROVIDE_RMA";
+      request.rma_number = decision.rma_number;
       break;
   }
   if (!decision.comment.empty()) {
-    out += ',';
-    AppendComments(out, decision.comment);
+    request.comments = post_order::Text{decision.comment};
   }
-  out += '}';
-  return out;
+  return WriteBody(request);
 }
 
 StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
-  // PostOrderIssueRefundRequest (eBay Post-Order API: Issue Return Refund,
-  // https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html);
+  // Issue Return Refund
+  // (https://developer.ebay.com/Devzone/post-order/post-order_v2_return-returnid_issue_refund__post.html);
   // key order as in return_issue_refund_partial.json.
   if (!Usable(refund.total) || !refund.total.is_positive()) {
     return InvalidArgumentError("a refund needs a positive total",
@@ -775,14 +881,14 @@ StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
   }
   auto sum = Money::Zero(refund.total.currency());
   if (!sum) return std::move(sum).status();
-  std::string out = "{\"refundDetail\":{\"itemizedRefundDetail\":[";
+  post_order::IssueRefundRequest request{
+      .refund_detail = {.itemized_refund_detail = {},
+                        .total_amount = {refund.total}}};
+  auto& items = request.refund_detail.itemized_refund_detail;
+  items.reserve(refund.parts.size());
   for (std::size_t i = 0; i < refund.parts.size(); ++i) {
     auto const& part = refund.parts[i];
     auto const field = "parts[" + std::to_string(i) + "]";
-    // A part read from eBay keeps its own fee type; one Sanbao composed is
-    // named by its kind.
-    std::string_view fee_type =
-        part.fee_type.empty() ? RefundFeeTypeFor(part.kind) : part.fee_type;
     if (part.restocking_fee_percent && (*part.restocking_fee_percent < 0 ||
                                         *part.restocking_fee_percent > 100)) {
       return InvalidArgumentError("a restocking fee is a percentage 0..100",
@@ -795,17 +901,13 @@ StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
           "EBAY_REFUND_INVALID", {{"field", field}});
     }
     sum = std::move(next);
-    if (i != 0) out += ',';
-    out += "{\"refundAmount\":";
-    AppendAmount(out, part.amount.amount);
-    out += ",\"refundFeeType\":";
-    AppendJsonString(out, fee_type);
-    if (part.restocking_fee_percent) {
-      // A string in the request, as in return_issue_refund_partial.json.
-      out += ",\"restockingFeePercentage\":";
-      AppendJsonString(out, std::to_string(*part.restocking_fee_percent));
-    }
-    out += '}';
+    // A part read from eBay keeps its own fee type; one Sanbao composed is
+    // named by its kind.
+    items.push_back({.refund_amount = {part.amount.amount},
+                     .refund_fee_type = part.fee_type.empty()
+                                            ? RefundFeeTypeFor(part.kind)
+                                            : part.fee_type,
+                     .restocking_fee_percentage = part.restocking_fee_percent});
   }
   if (!refund.parts.empty() && !(*sum == refund.total)) {
     return InvalidArgumentError(
@@ -813,22 +915,14 @@ StatusOr<std::string> RefundBody(MarketplaceRefundRequest const& refund) {
             ", not the total " + refund.total.ToStringWithCode(),
         "EBAY_REFUND_INVALID", {{"field", "total"}});
   }
-  out += "],\"totalAmount\":";
-  AppendAmount(out, refund.total);
-  out += '}';
   if (!refund.comment.empty()) {
-    out += ',';
-    AppendComments(out, refund.comment);
+    request.comments = post_order::Text{refund.comment};
   }
-  out += ",\"relistItem\":false}";
-  return out;
+  return WriteBody(request);
 }
 
 std::string MarkReceivedBody(std::string_view comment) {
-  std::string out = "{";
-  AppendComments(out, comment);
-  out += '}';
-  return out;
+  return WriteBody(post_order::MarkAsReceivedRequest{{comment}});
 }
 
 std::string FormatEbayInstant(Instant instant) {
