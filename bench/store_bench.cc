@@ -75,11 +75,12 @@ std::vector<ReturnCase> MakeBatch(std::int64_t first, std::int64_t count) {
   return out;
 }
 
-void BM_StoreUpsertReturns(benchmark::State& state) {
+void UpsertReturns(benchmark::State& state, bool coalesce) {
   auto const batch = state.range(0);
   std::string path = FreshDb("store");
   {
-    auto store = OpenSqliteStore({.path = path});
+    auto store =
+        OpenSqliteStore({.path = path, .coalesce_wal_writes = coalesce});
     if (!store.ok()) {
       state.SkipWithError(store.status().ToString().c_str());
       return;
@@ -105,7 +106,24 @@ void BM_StoreUpsertReturns(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * batch);
   RemoveDb(path);
 }
+
+void BM_StoreUpsertReturns(benchmark::State& state) {
+  UpsertReturns(state, StoreOptions{}.coalesce_wal_writes);
+}
 BENCHMARK(BM_StoreUpsertReturns)->Arg(100)->Arg(1000)->UseRealTime();
+
+// The same with each option of StoreOptions::coalesce_wal_writes.
+void BM_StoreUpsertReturnsCoalesced(benchmark::State& state) {
+  UpsertReturns(state, true);
+}
+BENCHMARK(BM_StoreUpsertReturnsCoalesced)->Arg(100)->Arg(1000)->UseRealTime();
+void BM_StoreUpsertReturnsSqliteWrites(benchmark::State& state) {
+  UpsertReturns(state, false);
+}
+BENCHMARK(BM_StoreUpsertReturnsSqliteWrites)
+    ->Arg(100)
+    ->Arg(1000)
+    ->UseRealTime();
 
 /// The rows Store::UpsertReturn writes for `rc`, ready to bind.
 struct RawRow {

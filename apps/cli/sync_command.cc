@@ -40,7 +40,9 @@ struct SyncArgs {
   int page_size = 200;
   int workers = 4;
   int timeout_ms = 30000;
-  std::string http = "http1";
+  std::string http = "libcurl";
+  std::string search_parser = "dom";
+  std::string wal_writes = "coalesced";
   int explain = 0;
   std::string now;
   bool json = false;
@@ -137,7 +139,8 @@ int RunSync(SyncArgs const& a) {
   }
   auto engine = PolicyEngine::Create();
   if (!engine) return ReportError(engine.status());
-  auto store = OpenSqliteStore({.path = a.db});
+  auto store = OpenSqliteStore(
+      {.path = a.db, .coalesce_wal_writes = a.wal_writes == "coalesced"});
   if (!store) return ReportError(store.status());
 
   CurlOptions curl;
@@ -176,6 +179,7 @@ int RunSync(SyncArgs const& a) {
   options.user_tokens = tokens;
   options.now = clock;
   options.page_size = a.page_size;
+  options.streaming_search_parser = a.search_parser == "streaming";
   auto connection = ebay::MakeEbayConnection(options);
   if (!connection) return ReportError(connection.status());
 
@@ -189,7 +193,8 @@ int RunSync(SyncArgs const& a) {
   if (!a.no_notifications) {
     // What `sanbao webhooks serve` kept from eBay's Platform Notifications
     // in this store: changes to returns older than the search window.
-    auto inbox = OpenSqliteWebhookInbox(a.db);
+    auto inbox = OpenSqliteWebhookInbox(WebhookInboxOptions{
+        .path = a.db, .coalesce_wal_writes = a.wal_writes == "coalesced"});
     if (!inbox) return ReportError(inbox.status());
     // With --ebay-user, only that seller's events: the others stay for
     // their own syncs.
@@ -258,11 +263,19 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
   cmd->add_option("--http", args->http,
-                  "Who speaks HTTP: http1 (libcurl connects, Sanbao frames "
-                  "HTTP/1.1 requests: fewer system calls) or libcurl (its "
-                  "own HTTP, with HTTP/2 and compression). Proxies from the "
+                  "Who speaks HTTP: libcurl (its own HTTP, with HTTP/2 and "
+                  "compression) or http1 (libcurl connects, Sanbao frames "
+                  "HTTP/1.1 requests: fewer system calls). Proxies from the "
                   "environment always go through libcurl")
-      ->check(CLI::IsMember({"http1", "libcurl"}))
+      ->check(CLI::IsMember({"libcurl", "http1"}))
+      ->capture_default_str();
+  cmd->add_option("--search-parser", args->search_parser,
+                  "How eBay's search pages are read: dom or streaming")
+      ->check(CLI::IsMember({"dom", "streaming"}))
+      ->capture_default_str();
+  cmd->add_option("--wal-writes", args->wal_writes,
+                  "coalesced (one write per commit) or sqlite (two per page)")
+      ->check(CLI::IsMember({"coalesced", "sqlite"}))
       ->capture_default_str();
   cmd->add_option("--explain", args->explain,
                   "Print this many explained decisions (one per country)")

@@ -396,8 +396,8 @@ TEST_F(CoalescingVfsTest, OffersWhatTheWrappedFileOffers) {
 }
 
 TEST_F(CoalescingVfsTest, OpenDatabaseUsesIt) {
-  auto db =
-      internal::OpenDatabase(path_, true, std::chrono::seconds(1), "test");
+  auto db = internal::OpenDatabase(path_, true, std::chrono::seconds(1), "test",
+                                   true);
   ASSERT_TRUE(db.ok()) << db.status();
   sqlite3_vfs* vfs = nullptr;
   ASSERT_EQ(

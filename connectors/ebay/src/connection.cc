@@ -140,7 +140,9 @@ class EbayConnection final : public ReturnsConnection {
     if (!Is2xx(response->status)) {
       return internal::ErrorFromResponse(*response);
     }
-    auto page = internal::ParseSearchPage(response->body);
+    auto page = options_.streaming_search_parser
+                    ? internal::ParseSearchPage(response->body)
+                    : internal::ParseSearchPageDom(response->body);
     if (!page) return page;
     if (offset < page->total_pages) {
       page->next_page_token = std::to_string(offset + 1);

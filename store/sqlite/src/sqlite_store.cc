@@ -1042,7 +1042,8 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
     }
   }
   auto db = internal::OpenDatabase(options.path, options.create_if_missing,
-                                   options.busy_timeout, "store");
+                                   options.busy_timeout, "store",
+                                   options.coalesce_wal_writes);
   if (!db) return db.status();
   auto store = std::make_shared<SqliteStore>(*std::move(db), options.path);
   if (auto s = store->Init(); !s.ok()) return s;

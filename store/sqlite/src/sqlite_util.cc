@@ -60,13 +60,13 @@ Status SqliteError(sqlite3* db, int rc, std::string const& path,
 
 StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
                              std::chrono::milliseconds busy_timeout,
-                             std::string_view subject) {
+                             std::string_view subject, bool coalesce) {
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (create) flags |= SQLITE_OPEN_CREATE;
   // One write per commit to the WAL instead of two per page
   // (coalescing_vfs.h); the default VFS if it could not be registered.
-  sqlite3_vfs* vfs = CoalescingVfs();
+  sqlite3_vfs* vfs = coalesce ? CoalescingVfs() : nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags,
                            vfs != nullptr ? vfs->zName : nullptr);
   DbPtr db(raw);
