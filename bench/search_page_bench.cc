@@ -1,11 +1,12 @@
 // eBay's return search page as a sync reads it: 200 members built from the
 // fixture tests/fixtures/marketplaces/ebay/return_search_page1.json, every
 // one with its own id and amount, read into a ReturnsPage (parsed and
-// mapped). CPU time; items are returns.
+// mapped). CPU time; items are returns. docs/adr/0007-search-page-parser.md
+// has this against the streaming reader that was removed.
 #include <benchmark/benchmark.h>
 
 #include <boost/json.hpp>
-#include <cstdlib>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -42,11 +43,10 @@ std::string const& FullPage() {
   return page;
 }
 
-template <class Parse>
-void Run(benchmark::State& state, Parse parse) {
+void BM_SearchPage(benchmark::State& state) {
   auto const& body = FullPage();
   for (auto _ : state) {
-    auto page = parse(body);
+    auto page = ebay::internal::ParseSearchPage(body);
     if (!page.ok() || page->items.size() != kMembers) {
       state.SkipWithError("the page did not parse");
       break;
@@ -57,18 +57,6 @@ void Run(benchmark::State& state, Parse parse) {
   state.SetBytesProcessed(state.iterations() *
                           static_cast<std::int64_t>(body.size()));
 }
-
-void BM_SearchPageDom(benchmark::State& state) {
-  Run(state, [](std::string const& b) {
-    return ebay::internal::ParseSearchPageDom(b);
-  });
-}
-BENCHMARK(BM_SearchPageDom);
-
-void BM_SearchPageStreaming(benchmark::State& state) {
-  Run(state,
-      [](std::string const& b) { return ebay::internal::ParseSearchPage(b); });
-}
-BENCHMARK(BM_SearchPageStreaming);
+BENCHMARK(BM_SearchPage);
 
 }  // namespace

@@ -75,12 +75,11 @@ std::vector<ReturnCase> MakeBatch(std::int64_t first, std::int64_t count) {
   return out;
 }
 
-void UpsertReturns(benchmark::State& state, bool coalesce) {
+void BM_StoreUpsertReturns(benchmark::State& state) {
   auto const batch = state.range(0);
   std::string path = FreshDb("store");
   {
-    auto store =
-        OpenSqliteStore({.path = path, .coalesce_wal_writes = coalesce});
+    auto store = OpenSqliteStore({.path = path});
     if (!store.ok()) {
       state.SkipWithError(store.status().ToString().c_str());
       return;
@@ -106,24 +105,7 @@ void UpsertReturns(benchmark::State& state, bool coalesce) {
   state.SetItemsProcessed(state.iterations() * batch);
   RemoveDb(path);
 }
-
-void BM_StoreUpsertReturns(benchmark::State& state) {
-  UpsertReturns(state, StoreOptions{}.coalesce_wal_writes);
-}
 BENCHMARK(BM_StoreUpsertReturns)->Arg(100)->Arg(1000)->UseRealTime();
-
-// The same with each option of StoreOptions::coalesce_wal_writes.
-void BM_StoreUpsertReturnsCoalesced(benchmark::State& state) {
-  UpsertReturns(state, true);
-}
-BENCHMARK(BM_StoreUpsertReturnsCoalesced)->Arg(100)->Arg(1000)->UseRealTime();
-void BM_StoreUpsertReturnsSqliteWrites(benchmark::State& state) {
-  UpsertReturns(state, false);
-}
-BENCHMARK(BM_StoreUpsertReturnsSqliteWrites)
-    ->Arg(100)
-    ->Arg(1000)
-    ->UseRealTime();
 
 /// The rows Store::UpsertReturn writes for `rc`, ready to bind.
 struct RawRow {

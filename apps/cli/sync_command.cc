@@ -41,8 +41,6 @@ struct SyncArgs {
   int workers = 4;
   int timeout_ms = 30000;
   std::string http = "libcurl";
-  std::string search_parser = "dom";
-  std::string wal_writes = "coalesced";
   int explain = 0;
   std::string now;
   bool json = false;
@@ -139,8 +137,7 @@ int RunSync(SyncArgs const& a) {
   }
   auto engine = PolicyEngine::Create();
   if (!engine) return ReportError(engine.status());
-  auto store = OpenSqliteStore(
-      {.path = a.db, .coalesce_wal_writes = a.wal_writes == "coalesced"});
+  auto store = OpenSqliteStore({.path = a.db});
   if (!store) return ReportError(store.status());
 
   CurlOptions curl;
@@ -179,7 +176,6 @@ int RunSync(SyncArgs const& a) {
   options.user_tokens = tokens;
   options.now = clock;
   options.page_size = a.page_size;
-  options.streaming_search_parser = a.search_parser == "streaming";
   auto connection = ebay::MakeEbayConnection(options);
   if (!connection) return ReportError(connection.status());
 
@@ -193,8 +189,7 @@ int RunSync(SyncArgs const& a) {
   if (!a.no_notifications) {
     // What `sanbao webhooks serve` kept from eBay's Platform Notifications
     // in this store: changes to returns older than the search window.
-    auto inbox = OpenSqliteWebhookInbox(WebhookInboxOptions{
-        .path = a.db, .coalesce_wal_writes = a.wal_writes == "coalesced"});
+    auto inbox = OpenSqliteWebhookInbox(a.db);
     if (!inbox) return ReportError(inbox.status());
     // With --ebay-user, only that seller's events: the others stay for
     // their own syncs.
@@ -268,14 +263,6 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
                   "HTTP/1.1 requests: fewer system calls). Proxies from the "
                   "environment always go through libcurl")
       ->check(CLI::IsMember({"libcurl", "http1"}))
-      ->capture_default_str();
-  cmd->add_option("--search-parser", args->search_parser,
-                  "How eBay's search pages are read: dom or streaming")
-      ->check(CLI::IsMember({"dom", "streaming"}))
-      ->capture_default_str();
-  cmd->add_option("--wal-writes", args->wal_writes,
-                  "coalesced (one write per commit) or sqlite (two per page)")
-      ->check(CLI::IsMember({"coalesced", "sqlite"}))
       ->capture_default_str();
   cmd->add_option("--explain", args->explain,
                   "Print this many explained decisions (one per country)")

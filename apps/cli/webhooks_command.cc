@@ -38,7 +38,6 @@ struct ServeArgs {
   std::string client_id;
   std::string client_secret;
   bool quiet = false;
-  std::string wal_writes = "coalesced";
 };
 
 Instant Now() {
@@ -98,8 +97,7 @@ int Serve(ServeArgs a) {
   // any thread starts so that every thread inherits the mask.
   sigset_t signals = BlockStopSignals();
 
-  auto inbox = OpenSqliteWebhookInbox(WebhookInboxOptions{
-      .path = a.store, .coalesce_wal_writes = a.wal_writes == "coalesced"});
+  auto inbox = OpenSqliteWebhookInbox(a.store);
   if (!inbox.ok()) return ReportError(inbox.status());
 
   WebhookReceiver receiver(*inbox,
@@ -240,11 +238,6 @@ void AddWebhooksCommands(CLI::App& app, int& exit_code) {
   serve->add_option("--client-secret", args->client_secret,
                     "OAuth client secret (or SANBAO_EBAY_CLIENT_SECRET)");
   serve->add_flag("--quiet", args->quiet, "Do not log refused requests");
-  serve
-      ->add_option("--wal-writes", args->wal_writes,
-                   "coalesced (one write per commit) or sqlite (two per page)")
-      ->check(CLI::IsMember({"coalesced", "sqlite"}))
-      ->capture_default_str();
   serve->callback([args, &exit_code] { exit_code = Serve(*args); });
 }
 

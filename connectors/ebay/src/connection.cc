@@ -140,9 +140,7 @@ class EbayConnection final : public ReturnsConnection {
     if (!Is2xx(response->status)) {
       return internal::ErrorFromResponse(*response);
     }
-    auto page = options_.streaming_search_parser
-                    ? internal::ParseSearchPage(response->body)
-                    : internal::ParseSearchPageDom(response->body);
+    auto page = internal::ParseSearchPage(response->body);
     if (!page) return page;
     if (offset < page->total_pages) {
       page->next_page_token = std::to_string(offset + 1);

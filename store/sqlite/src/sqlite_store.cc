@@ -1042,8 +1042,7 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
     }
   }
   auto db = internal::OpenDatabase(options.path, options.create_if_missing,
-                                   options.busy_timeout, "store",
-                                   options.coalesce_wal_writes);
+                                   options.busy_timeout, "store");
   if (!db) return db.status();
   auto store = std::make_shared<SqliteStore>(*std::move(db), options.path);
   if (auto s = store->Init(); !s.ok()) return s;

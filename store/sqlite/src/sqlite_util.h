@@ -40,11 +40,11 @@ Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view subject, std::string_view what);
 
 /// Opens `path` for reading and writing (creating it when `create`) with
-/// extended result codes and `busy_timeout`, through the coalescing VFS
-/// when `coalesce` (coalescing_vfs.h); errors as SqliteError with `subject`.
+/// extended result codes and `busy_timeout`; errors as SqliteError with
+/// `subject`.
 StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
                              std::chrono::milliseconds busy_timeout,
-                             std::string_view subject, bool coalesce);
+                             std::string_view subject);
 
 }  // namespace internal
 }  // namespace v1

@@ -427,9 +427,8 @@ StatusOr<std::shared_ptr<SqliteWebhookInbox>> OpenSqliteWebhookInbox(
     return InvalidArgumentError("max_batch must be at least 1",
                                 "STORE_BAD_OPTIONS");
   }
-  auto db =
-      internal::OpenDatabase(options.path, true, options.busy_timeout,
-                             "webhook inbox", options.coalesce_wal_writes);
+  auto db = internal::OpenDatabase(options.path, true, options.busy_timeout,
+                                   "webhook inbox");
   if (!db) return db.status();
   auto inbox =
       std::make_shared<SqliteWebhookInboxImpl>(*std::move(db), options);

@@ -63,9 +63,6 @@ struct EbayOptions {
   /// lost connection, 5xx) is sent again after a fresh read showed it had
   /// not been applied. 0: never resend; report the error.
   int max_write_resends = 2;
-  /// Read ListReturns' pages with the streaming (SAX) reader instead of the
-  /// DOM reader GetReturn uses (docs/adr/0007-search-page-parser.md).
-  bool streaming_search_parser = false;
 };
 
 /// The connection keeps no per-call state: one instance may serve several

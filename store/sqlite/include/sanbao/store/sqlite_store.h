@@ -21,10 +21,6 @@ struct StoreOptions {
   /// Create the file (and the schema) when there is none; otherwise
   /// STORE_NOT_FOUND.
   bool create_if_missing = true;
-  /// Hand each commit's WAL frames to the operating system as one write
-  /// (a VFS shim over SQLite's default VFS) instead of two writes per page
-  /// (docs/adr/0008-coalescing-vfs.md).
-  bool coalesce_wal_writes = true;
 };
 
 /// The schema version this build writes.

@@ -26,8 +26,6 @@ struct WebhookInboxOptions {
   std::chrono::milliseconds busy_timeout{5000};
   /// At most this many concurrent Record() calls share one transaction.
   std::size_t max_batch = 512;
-  /// As StoreOptions::coalesce_wal_writes.
-  bool coalesce_wal_writes = true;
 };
 
 /// Record() is durable when it returns (WAL, synchronous=FULL). Concurrent
