@@ -40,7 +40,7 @@ struct SyncArgs {
   int page_size = 200;
   int workers = 4;
   int timeout_ms = 30000;
-  std::string http = "http1";
+  std::string http = "libcurl";
   int explain = 0;
   std::string now;
   bool json = false;
@@ -258,11 +258,11 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
   cmd->add_option("--http", args->http,
-                  "Who speaks HTTP: http1 (libcurl connects, Sanbao frames "
-                  "HTTP/1.1 requests: fewer system calls) or libcurl (its "
-                  "own HTTP, with HTTP/2 and compression). Proxies from the "
+                  "Who speaks HTTP: libcurl (its own HTTP, with HTTP/2 and "
+                  "compression) or http1 (libcurl connects, Sanbao frames "
+                  "HTTP/1.1 requests: fewer system calls). Proxies from the "
                   "environment always go through libcurl")
-      ->check(CLI::IsMember({"http1", "libcurl"}))
+      ->check(CLI::IsMember({"libcurl", "http1"}))
       ->capture_default_str();
   cmd->add_option("--explain", args->explain,
                   "Print this many explained decisions (one per country)")

@@ -264,6 +264,7 @@ def test_corrupt_store_exits_1_and_is_left_alone(tmp_path):
     (["sandbox", "ebay", "--returns", "-5"], "returns"),
     (["sync", "--ebay-user", ""], "--ebay-user"),
     (["sync", "--no-notifications", "--ebay-user", "seller"], "excludes"),
+    (["sync", "--http", "http2"], "--http"),
 ])
 def test_sync_and_sandbox_bad_arguments_exit_2(args, needle, monkeypatch):
     for name in ("SANBAO_EBAY_CLIENT_ID", "SANBAO_EBAY_CLIENT_SECRET",
@@ -408,6 +409,27 @@ def test_sync_reads_the_returns_announced_by_stored_notifications(tmp_path):
         assert sync()["notices"] == 0  # handled: not read again
     finally:
         stop(sandbox)
+
+
+# Both transports of `sync --http` sync every return (libcurl's own HTTP is
+# the default; docs/adr/0006-http1-transport.md).
+@pytest.mark.parametrize("http", ["libcurl", "http1"])
+def test_sync_over_either_http_transport(tmp_path, http):
+    db = str(tmp_path / "sanbao.db")
+    sandbox, printed = start(tmp_path, "sandbox", "sandbox", "ebay", "--returns", "30",
+                             "--seed", "5", lines=2)
+    env = {**os.environ, **sandbox_credentials(printed)}
+    try:
+        r = subprocess.run([CLI, "sync", "--ebay-url", url_of(printed), "--db", db,
+                            "--json", "--no-progress", "--http", http],
+                           capture_output=True, text=True, timeout=60, env=env)
+        assert r.returncode == 0, r.stderr
+        summary = json.loads(r.stdout)
+        assert summary["errors"] == 0, summary["error_messages"]
+        assert summary["fetched"] == 30, summary
+    finally:
+        stop(sandbox)
+    assert len(run_json("returns", "list", "--db", db, "--limit", "100")["returns"]) == 30
 
 
 # The sync keeps the order behind every return and refunds through the refund

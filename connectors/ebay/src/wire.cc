@@ -573,7 +573,7 @@ StatusOr<Instant> ParseDate(json::value const& date, std::string_view field) {
   return instant;
 }
 
-StatusOr<ReturnsPage> ParseSearchPageDom(std::string_view body) {
+StatusOr<ReturnsPage> ParseSearchPage(std::string_view body) {
   return Guard([&]() -> StatusOr<ReturnsPage> {
     auto doc = ParseBody(body, PageStorage(body.size()));
     auto const* root = Obj(&doc, "body");

@@ -69,13 +69,9 @@ struct ReturnExtras {
   std::string rma_number{};
 };
 
-/// GET /return/search -> page (next_page_token left empty). A streaming
-/// (SAX) reader straight into the result: no DOM, amounts from the number's
-/// own text (search_page.cc).
+/// GET /return/search -> page (next_page_token left empty): a Boost.JSON
+/// DOM read by the summary reader GetReturn uses.
 StatusOr<ReturnsPage> ParseSearchPage(std::string_view body);
-/// The same through a Boost.JSON DOM and the GetReturn summary reader; the
-/// tests check the two agree.
-StatusOr<ReturnsPage> ParseSearchPageDom(std::string_view body);
 /// GET /return/{id}?fieldgroups=FULL -> the full record.
 StatusOr<MarketplaceReturn> ParseReturnDetail(std::string_view body,
                                               ReturnExtras* extras = nullptr);

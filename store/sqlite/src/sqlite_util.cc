@@ -5,8 +5,6 @@
 #include <map>
 #include <utility>
 
-#include "coalescing_vfs.h"
-
 namespace sanbao {
 inline namespace v1 {
 namespace internal {
@@ -64,11 +62,7 @@ StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (create) flags |= SQLITE_OPEN_CREATE;
-  // One write per commit to the WAL instead of two per page
-  // (coalescing_vfs.h); the default VFS if it could not be registered.
-  sqlite3_vfs* vfs = CoalescingVfs();
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags,
-                           vfs != nullptr ? vfs->zName : nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
     return SqliteError(db.get(), db ? sqlite3_extended_errcode(db.get()) : rc,
