@@ -391,6 +391,9 @@ std::string ExplainStep(TraceStep const& s) {
              date(s.date2) + ": too late";
     case TraceStep::Code::kLiability:
       return "The seller is liable for defects until " + date(s.date);
+    case TraceStep::Code::kLiabilityExtended:
+      return "A repair extends the liability by " + std::to_string(s.number) +
+             " " + text + ": from " + date(s.date2) + " to " + date(s.date);
     case TraceStep::Code::kLiabilityEnded:
       return "The liability period ended on " + date(s.date) +
              ", before the defect was discovered on " + date(s.date2);

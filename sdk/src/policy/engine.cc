@@ -220,6 +220,7 @@ class Decider {
   std::optional<CivilDate> StartDate(StartEvent event, bool each_item) const;
   std::optional<CivilDate> HistoryDate(HistoryEvent::Type type) const;
   int FailedRepairs() const;
+  bool Repaired() const { return FailedRepairs() > 0; }
   bool AllItemsClaimed() const { return claimed_.size() == req_.items.size(); }
   StatusOr<std::optional<Money>> Refund(
       internal::OutboundShipping outbound) const;
@@ -241,6 +242,9 @@ class Decider {
   std::vector<Item const*> claimed_;
   CivilDate sent_date_{};
   CivilDate received_date_{};
+  /// The date that picks the law in force: the contract's conclusion, in
+  /// the buyer's calendar (the transitional provisions name it).
+  CivilDate law_date_{};
   Instant as_of_{};
 };
 
@@ -460,6 +464,7 @@ Status Decider::Resolve() {
   received_date_ =
       zone_->LocalDate(req_.claim.received_at.value_or(req_.claim.sent_at));
   as_of_ = req_.as_of.value_or(req_.claim.sent_at);
+  law_date_ = zone_->LocalDate(req_.contract.concluded_at);
   return {};
 }
 
@@ -536,7 +541,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
   }
   for (auto const* item : claimed_) {
     for (auto const& ex : rule.exemptions) {
-      if (ExemptionHolds(ex.when, *item)) {
+      if (ex.validity.Covers(law_date_) && ExemptionHolds(ex.when, *item)) {
         Cite(r, ex.source);
         Trace(Code::kExcluded, {}, {}, 0, ex.exclusion, item->id);
         t.exclusion = ex.exclusion;
@@ -797,8 +802,29 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   };
   std::optional<CivilDate> liability_end;
   if (from && rule.liability) {
-    auto end = period_end(*from, *rule.liability);
+    auto end = End(*from, *rule.liability, false);
     if (!end) return std::move(end).status();
+    // A repair the seller made extends the liability, by the law in force
+    // for the contract (Directive 2024/1799: once, by 12 months, for
+    // contracts concluded from 2026-07-31); the period then ends once.
+    std::optional<CivilDate> before_extension;
+    if (Repaired()) {
+      for (auto const& ext : rule.after_repair) {
+        if (!ext.validity.Covers(law_date_)) continue;
+        auto extended = End(*end, ext.length, false);
+        if (!extended) return std::move(extended).status();
+        Cite(*record_, ext.source);
+        before_extension = *end;
+        *end = *extended;
+        Trace(Code::kLiabilityExtended, *end, *before_extension,
+              ext.length.value, UnitName(ext.length.unit));
+        break;  // extended once
+      }
+    }
+    if (roll) {
+      end = RollForward(*end);
+      if (!end) return std::move(end).status();
+    }
     liability_end = *end;
     if (Before(*end, discovered)) {
       Trace(Code::kLiabilityEnded, *end, discovered);
@@ -812,6 +838,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   t.shipping = rule.return_shipping;
   int repairs = FailedRepairs();
   for (auto const& stage : rule.stages) {
+    if (!stage.validity.Covers(law_date_)) continue;
     std::optional<CivilDate> stage_end;
     if (stage.within) {
       auto start = StartDate(stage.from, false);

@@ -115,6 +115,24 @@ std::vector<std::string> StringList(ObjectReader& r, std::string_view key) {
   return out;
 }
 
+// "valid_from" / "valid_to" (YYYY-MM-DD) of a rule element.
+Validity ParseValidity(ObjectReader& r) {
+  Validity v;
+  for (auto [key, out] :
+       {std::pair{"valid_from", &v.from}, std::pair{"valid_to", &v.to}}) {
+    auto text = r.OptionalString(key);
+    if (!text) continue;
+    auto date = ParseCivilDate(*text);
+    if (!date) FailAt(r.PathOf(key), "not a YYYY-MM-DD date");
+    *out = *date;
+  }
+  if (v.from && v.to &&
+      std::chrono::sys_days{*v.to} <= std::chrono::sys_days{*v.from}) {
+    FailAt(r.PathOf("valid_to"), "must be after valid_from");
+  }
+  return v;
+}
+
 WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
   WithdrawalRule w;
   auto const& exists = r.Require("exists");
@@ -197,6 +215,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
            {"used_or_damaged", ExemptionWhen::kUsedOrDamaged}});
       ex.exclusion = e.String("exclusion");
       ex.source = sc.Optional(e, "source");
+      ex.validity = ParseValidity(e);
       e.Finish();
       w.exemptions.push_back(std::move(ex));
     }
@@ -336,10 +355,22 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       }
     }
     stage.source = sc.Optional(s, "source");
+    stage.validity = ParseValidity(s);
     s.Finish();
     g.stages.push_back(std::move(stage));
   }
   if (g.stages.empty()) FailAt(r.PathOf("stages"), "needs at least one stage");
+  if (auto const* arr = r.OptionalArray("after_repair")) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      ObjectReader x((*arr)[i], ElementPath(r.PathOf("after_repair"), i));
+      LiabilityExtension ext;
+      ext.length = ParseLength(x.Require("extend_by"), x.PathOf("extend_by"));
+      ext.source = sc.Optional(x, "source");
+      ext.validity = ParseValidity(x);
+      x.Finish();
+      g.after_repair.push_back(std::move(ext));
+    }
+  }
   g.sources = sc.List(r, "sources");
   r.Finish();
   return g;

@@ -61,10 +61,24 @@ enum class ExemptionWhen {
   kUsedOrDamaged,
 };
 
+/// The dates a rule is in force: it applies to contracts concluded on or
+/// after `from` and before `to` (the date the law itself names: usually the
+/// contract date). Unset ends are open.
+struct Validity {
+  std::optional<CivilDate> from;
+  std::optional<CivilDate> to;  ///< exclusive
+  bool Covers(CivilDate date) const {
+    using std::chrono::sys_days;
+    return (!from || sys_days{date} >= sys_days{*from}) &&
+           (!to || sys_days{date} < sys_days{*to});
+  }
+};
+
 struct Exemption {
   ExemptionWhen when;
   std::string exclusion;
   std::string source;
+  Validity validity;
 };
 
 struct AppliesWhen {
@@ -131,6 +145,15 @@ struct Stage {
   std::optional<Length> deduction_after;
   bool deadline_stage_end = false;
   std::string source;
+  Validity validity;
+};
+
+/// An extension of the liability period after an event (Directive
+/// 2024/1799: a repair extends the seller's liability once by 12 months).
+struct LiabilityExtension {
+  Length length;
+  std::string source;
+  Validity validity;
 };
 
 struct GuaranteeRule {
@@ -141,6 +164,7 @@ struct GuaranteeRule {
   std::optional<Length> presumption;
   Party return_shipping = Party::kSeller;
   std::vector<Stage> stages;
+  std::vector<LiabilityExtension> after_repair;
   std::vector<std::string> sources;
 };
 

@@ -198,6 +198,7 @@ struct TraceStep {
     kClaimLate,        // date: claim date, date2: deadline, text: sent/received
     kLiability,        // date: liability end
     kLiabilityEnded,   // date: liability end, date2: discovery
+    kLiabilityExtended,  // date: new end, date2: old end, number+text: length
     kStage,            // text: stage name
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
