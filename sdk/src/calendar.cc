@@ -68,6 +68,46 @@ StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
                 .http_status = 404});
 }
 
+StatusOr<CalendarMatch> FindCalendarForCode(CalendarSet const& calendars,
+                                            SubdivisionSet const& subdivisions,
+                                            std::string_view code) {
+  auto key = Upper(code);
+  if (key == "GB" || key.starts_with("GB-")) key.replace(0, 2, "UK");
+  if (calendars.calendars.contains(key))
+    return CalendarMatch{*FindCalendar(calendars, key)};
+  auto dash = key.find('-');
+  auto country = key.substr(0, dash);
+  auto national = calendars.calendars.find(country);
+  if (dash == std::string::npos || national == calendars.calendars.end()) {
+    return FindCalendar(calendars, code).status();
+  }
+  auto sub = subdivisions.parent.find(key);
+  if (sub == subdivisions.parent.end()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "\"" + std::string(code) +
+                      "\" is not an ISO 3166-2 subdivision of " + country,
+                  ErrorInfo{.reason = "SUBDIVISION_UNKNOWN",
+                            .metadata = {{"code", std::string(code)}},
+                            .http_status = 400});
+  }
+  // The nearest parent subdivision with a calendar of its own.
+  for (auto parent = sub->second; !parent.empty();) {
+    if (calendars.calendars.contains(parent))
+      return CalendarMatch{*FindCalendar(calendars, parent)};
+    auto up = subdivisions.parent.find(parent);
+    parent = up == subdivisions.parent.end() ? std::string() : up->second;
+  }
+  return CalendarMatch{*FindCalendar(calendars, country), sub->first};
+}
+
+StatusOr<CalendarMatch> CalendarForCode(std::string_view code) {
+  auto const& calendars = BuiltinCalendars();
+  if (!calendars) return calendars.status();
+  auto const& subdivisions = BuiltinSubdivisions();
+  if (!subdivisions) return subdivisions.status();
+  return FindCalendarForCode(**calendars, **subdivisions, code);
+}
+
 }  // namespace internal
 
 StatusOr<Calendar> Calendar::Find(std::string_view id) {

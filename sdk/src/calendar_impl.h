@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "embedded_files.h"
@@ -60,6 +61,44 @@ StatusOr<std::shared_ptr<CalendarSet const>> const& BuiltinCalendars();
 
 /// Finds `id` in `set` (used by Calendar::Find and by tests of custom data).
 StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id);
+
+/// The ISO 3166-2 subdivisions of the countries that have a calendar, by
+/// upper-case code with our country id ("FR-57", "UK-LND"), each mapped to
+/// its parent subdivision ("FR-GES", "UK-ENG") or "" at the top level.
+struct SubdivisionSet {
+  std::map<std::string, std::string, std::less<>> parent;
+};
+
+/// Parses sdk/data/subdivisions/*.json. Errors: kInvalidArgument, reason
+/// SUBDIVISION_DATA_INVALID, naming the file and the field.
+StatusOr<std::shared_ptr<SubdivisionSet const>> LoadSubdivisions(
+    std::span<const EmbeddedFile> files);
+
+/// The subdivisions compiled into the library, loaded once on first use.
+StatusOr<std::shared_ptr<SubdivisionSet const>> const& BuiltinSubdivisions();
+
+/// The calendar for a jurisdiction code, and whether it stands in for a
+/// subdivision that has none of its own.
+struct CalendarMatch {
+  Calendar calendar;
+  /// Set when `calendar` is the national one because the code is a
+  /// subdivision with no calendar of its own (nor one of a parent
+  /// subdivision): the subdivision's code, viewing into `subdivisions`.
+  std::string_view missing_region{};
+};
+
+/// The calendar of `code`: its own (`DE-BY`), else that of its nearest ISO
+/// 3166-2 parent that has one (`ES-B` -> `ES-CT`), else the national one with
+/// `missing_region` set. Errors: kNotFound (reason CALENDAR_UNKNOWN) when
+/// the code's country has no calendar; kInvalidArgument (reason
+/// SUBDIVISION_UNKNOWN) when the country has one but the code is no
+/// subdivision of it.
+StatusOr<CalendarMatch> FindCalendarForCode(CalendarSet const& calendars,
+                                            SubdivisionSet const& subdivisions,
+                                            std::string_view code);
+
+/// FindCalendarForCode over the built-in data.
+StatusOr<CalendarMatch> CalendarForCode(std::string_view code);
 
 }  // namespace internal
 }  // namespace v1

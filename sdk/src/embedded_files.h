@@ -16,6 +16,9 @@ struct EmbeddedFile {
 /// sdk/data/holidays/*.json
 std::span<const EmbeddedFile> EmbeddedHolidayFiles();
 
+/// sdk/data/subdivisions/*.json
+std::span<const EmbeddedFile> EmbeddedSubdivisionFiles();
+
 }  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

@@ -725,6 +725,58 @@ StatusOr<std::shared_ptr<CalendarSet const>> LoadCalendars(
   return std::shared_ptr<CalendarSet const>(std::move(set));
 }
 
+StatusOr<std::shared_ptr<SubdivisionSet const>> LoadSubdivisions(
+    std::span<const EmbeddedFile> files) {
+  auto set = std::make_shared<SubdivisionSet>();
+  for (auto const& file : files) {
+    try {
+      auto doc = ParseJson(file.content);
+      ObjectReader r(doc, "");
+      {
+        auto source = r.Object("source");
+        source.String("title");
+        source.String("where");
+        source.Finish();
+      }
+      auto countries = r.Object("countries");
+      for (auto const& country : countries.Keys()) {
+        auto codes = countries.Object(country);
+        for (auto const& code : codes.Keys()) {
+          auto parent = codes.String(code);
+          if (!parent.empty() && !codes.Has(parent)) {
+            FailAt(
+                codes.PathOf(code),
+                "parent \"" + parent + "\" is not a subdivision of " + country);
+          }
+          set->parent.emplace(country + "-" + code,
+                              parent.empty() ? "" : country + "-" + parent);
+        }
+        codes.Finish();
+      }
+      countries.Finish();
+      r.Finish();
+    } catch (DataError const& e) {
+      std::string where = "sdk/data/subdivisions/" + std::string(file.name);
+      return InvalidArgumentError(
+          where + (e.path.empty() ? "" : ": " + e.path) + ": " + e.message,
+          "SUBDIVISION_DATA_INVALID", {{"file", where}, {"field", e.path}});
+    }
+  }
+  return std::shared_ptr<SubdivisionSet const>(std::move(set));
+}
+
+StatusOr<std::shared_ptr<SubdivisionSet const>> const& BuiltinSubdivisions() {
+  static auto const* const kSubdivisions =
+      new StatusOr<std::shared_ptr<SubdivisionSet const>>([] {
+        auto loaded = LoadSubdivisions(EmbeddedSubdivisionFiles());
+        if (loaded) return loaded;
+        return StatusOr<std::shared_ptr<SubdivisionSet const>>(
+            Status(ErrorCode::kInternal, loaded.status().message(),
+                   loaded.status().error_info()));
+      }());
+  return *kSubdivisions;
+}
+
 StatusOr<std::shared_ptr<CalendarSet const>> const& BuiltinCalendars() {
   static auto const* const kCalendars =
       new StatusOr<std::shared_ptr<CalendarSet const>>([] {

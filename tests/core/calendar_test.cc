@@ -292,6 +292,144 @@ TEST(CalendarLookup, UnknownIdSuggestsRegions) {
   EXPECT_THAT(missing.status().message(), HasSubstr("XX, XX-N, XX-S"));
 }
 
+std::shared_ptr<internal::SubdivisionSet const> Subdivisions(
+    std::string const& json) {
+  internal::EmbeddedFile file{"ISO3166-2.json", json};
+  auto set = internal::LoadSubdivisions(std::span(&file, 1));
+  EXPECT_TRUE(set.ok()) << set.status();
+  return set.ok() ? *set : nullptr;
+}
+
+constexpr char kSubdivisions[] =
+    R"({"source": {"title": "t", "where": "https://example.org"},
+        "countries": {"XX": {"N": "", "S": "", "N1": "N", "N11": "N1",
+                             "E": "", "E1": "E"}}})";
+
+TEST(CalendarLookup, SubdivisionsUseTheirOwnTheirParentsOrTheNationalCalendar) {
+  auto set =
+      Load("XX.json", File(R"({"name": "A", "rule": {"fixed": "01-01"}})"));
+  auto subs = Subdivisions(kSubdivisions);
+  ASSERT_TRUE(set && subs);
+  auto own = internal::FindCalendarForCode(*set, *subs, "xx-n");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->calendar.id(), "XX-N");
+  EXPECT_TRUE(own->missing_region.empty());
+  // A district of region N uses N's calendar, however deep.
+  auto parent = internal::FindCalendarForCode(*set, *subs, "XX-N11");
+  ASSERT_TRUE(parent.ok()) << parent.status();
+  EXPECT_EQ(parent->calendar.id(), "XX-N");
+  EXPECT_TRUE(parent->missing_region.empty());
+  // A subdivision with no calendar in its line: the national one, flagged.
+  auto national = internal::FindCalendarForCode(*set, *subs, "XX-E1");
+  ASSERT_TRUE(national.ok()) << national.status();
+  EXPECT_EQ(national->calendar.id(), "XX");
+  EXPECT_EQ(national->missing_region, "XX-E1");
+  auto country = internal::FindCalendarForCode(*set, *subs, "XX");
+  ASSERT_TRUE(country.ok()) << country.status();
+  EXPECT_TRUE(country->missing_region.empty());
+  // No subdivision of XX, and no country at all.
+  auto bad = internal::FindCalendarForCode(*set, *subs, "XX-Q");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().reason(), "SUBDIVISION_UNKNOWN");
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("\"XX-Q\" is not an ISO 3166-2 subdivision of XX"));
+  auto unknown = internal::FindCalendarForCode(*set, *subs, "YY-N");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kNotFound);
+}
+
+TEST(CalendarLookup, SubdivisionDataIsValidated) {
+  internal::EmbeddedFile file{"ISO3166-2.json",
+                              R"({"source": {"title": "t", "where": "w"},
+          "countries": {"XX": {"N1": "N"}}})"};
+  auto set = internal::LoadSubdivisions(std::span(&file, 1));
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().reason(), "SUBDIVISION_DATA_INVALID");
+  EXPECT_THAT(set.status().message(),
+              HasSubstr("countries.XX.N1: parent \"N\" is not a subdivision "
+                        "of XX"));
+}
+
+// --- the shipped regional calendars -----------------------------------------
+
+bool Holiday(std::string_view calendar, std::string_view date) {
+  auto c = Calendar::Find(calendar);
+  EXPECT_TRUE(c.ok()) << c.status();
+  if (!c.ok()) return false;
+  auto working = c->IsWorkingDay(D(date));
+  EXPECT_TRUE(working.ok()) << working.status();
+  return working.ok() && !*working;
+}
+
+TEST(RegionalCalendars, AlsaceMoselleHasGoodFridayAndStStephensDay) {
+  // Code du travail L3134-13: Good Friday 2026-04-03 and Friday 2025-12-26.
+  for (auto const* id : {"FR-57", "FR-67", "FR-68", "FR-6AE"}) {
+    EXPECT_TRUE(Holiday(id, "2026-04-03")) << id;
+    EXPECT_TRUE(Holiday(id, "2025-12-26")) << id;
+    EXPECT_TRUE(Holiday(id, "2026-07-14")) << id << " keeps the national days";
+  }
+  EXPECT_FALSE(Holiday("FR", "2026-04-03"));
+  EXPECT_FALSE(Holiday("FR", "2025-12-26"));
+  EXPECT_FALSE(Holiday("FR-GP", "2025-12-26"));
+  EXPECT_TRUE(Holiday("FR-GP", "2026-05-27"));  // abolition of slavery
+}
+
+TEST(RegionalCalendars, GermanLaenderDiffer) {
+  EXPECT_TRUE(Holiday("DE-BY", "2026-01-06"));  // Epiphany
+  EXPECT_FALSE(Holiday("DE-BE", "2026-01-06"));
+  EXPECT_FALSE(Holiday("DE-NI", "2026-01-06"));
+}
+
+TEST(RegionalCalendars, NorthAmerica) {
+  EXPECT_TRUE(Holiday("US-MA", "2026-04-20"));  // Patriots' Day
+  EXPECT_FALSE(Holiday("US-TX", "2026-04-20"));
+  EXPECT_FALSE(Holiday("US", "2026-04-20"));
+  EXPECT_TRUE(Holiday("US-MA", "2026-10-12"));  // Columbus Day (federal)
+  EXPECT_TRUE(Holiday("CA-QC", "2026-06-24"));  // Fête nationale
+  EXPECT_FALSE(Holiday("CA-ON", "2026-06-24"));
+  EXPECT_TRUE(Holiday("CA-BC", "2026-08-03"));  // British Columbia Day
+  EXPECT_FALSE(Holiday("CA", "2026-08-03"));
+}
+
+TEST(RegionalCalendars, CantonsLaenderCommunitiesStates) {
+  // Sechseläuten (third Monday of April, 2026-04-20) is a Zurich custom on
+  // which shops close in the afternoon, not a public holiday.
+  EXPECT_FALSE(Holiday("CH-ZH", "2026-04-20"));
+  EXPECT_TRUE(Holiday("CH-ZH", "2026-04-03"));   // Good Friday
+  EXPECT_FALSE(Holiday("CH-TI", "2026-04-03"));  // not in Ticino
+  EXPECT_TRUE(Holiday("CH-TI", "2026-06-29"));   // Saints Peter and Paul
+  EXPECT_TRUE(Holiday("ES-CT", "2026-09-11"));   // Diada
+  EXPECT_FALSE(Holiday("ES-MD", "2026-09-11"));
+  EXPECT_TRUE(Holiday("ES-MD", "2026-04-02"));  // Maundy Thursday
+  EXPECT_FALSE(Holiday("ES-CT", "2026-04-02"));
+  EXPECT_TRUE(Holiday("AU-NSW", "2026-06-08"));  // King's Birthday
+  EXPECT_FALSE(Holiday("AU-QLD", "2026-06-08"));
+  EXPECT_TRUE(Holiday("BR-SP", "2026-07-09"));  // Revolução Constitucionalista
+  EXPECT_FALSE(Holiday("BR-RJ", "2026-07-09"));
+  EXPECT_TRUE(Holiday("IT-BZ", "2026-05-25"));  // Whit Monday in South Tyrol
+  EXPECT_FALSE(Holiday("IT", "2026-05-25"));
+  EXPECT_TRUE(Holiday("AT-9", "2026-12-08"));  // as the national calendar
+}
+
+TEST(RegionalCalendars, BuiltInSubdivisions) {
+  auto barcelona = internal::CalendarForCode("ES-B");
+  ASSERT_TRUE(barcelona.ok()) << barcelona.status();
+  EXPECT_EQ(barcelona->calendar.id(), "ES-CT");
+  auto london = internal::CalendarForCode("GB-LND");
+  ASSERT_TRUE(london.ok()) << london.status();
+  EXPECT_EQ(london->calendar.id(), "UK-ENG");
+  auto marne = internal::CalendarForCode("FR-51");
+  ASSERT_TRUE(marne.ok()) << marne.status();
+  EXPECT_EQ(marne->calendar.id(), "FR");
+  EXPECT_EQ(marne->missing_region, "FR-51");
+  auto jalisco = internal::CalendarForCode("MX-JAL");
+  ASSERT_TRUE(jalisco.ok()) << jalisco.status();
+  EXPECT_EQ(jalisco->missing_region, "MX-JAL");
+  EXPECT_EQ(internal::CalendarForCode("FR-ZZZ").status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 struct BadFile {
   std::string json;
   std::string expected;  // a substring of the error message

@@ -234,6 +234,76 @@ TEST(DecisionRequest, ParsesAndDecides) {
   EXPECT_THAT(json, HasSubstr(R"("basis":"statutory_withdrawal")"));
 }
 
+// --- regional calendars
+
+// kRequest for a buyer in `jurisdiction`, the parcel delivered on 2025-12-23
+// (Tue), so that day 14 is Tuesday 2026-01-06, Epiphany: a holiday in
+// Bavaria (BayFTG Art. 1) but not in Lower Saxony or Berlin.
+StatusOr<Decision> DecideAtEpiphany(std::string const& jurisdiction) {
+  auto text = Replace(kRequest, R"("jurisdiction": "DE-BE")",
+                      R"("jurisdiction": ")" + jurisdiction + R"(")");
+  text =
+      Replace(text, "2026-12-08T12:00:00+01:00", "2025-12-20T12:00:00+01:00");
+  text =
+      Replace(text, "2026-12-11T14:00:00+01:00", "2025-12-23T14:00:00+01:00");
+  text =
+      Replace(text, "2026-12-28T10:00:00+01:00", "2026-01-07T10:00:00+01:00");
+  auto request = ParseDecisionRequest(text);
+  if (!request) return request.status();
+  return PolicyEngine::Create()->Decide(*request);
+}
+
+TEST(RegionalCalendars, EpiphanyMovesABavarianDeadlineOnly) {
+  auto bavaria = DecideAtEpiphany("DE-BY");
+  ASSERT_TRUE(bavaria.ok()) << bavaria.status();
+  EXPECT_EQ(bavaria->calendar, "DE-BY");
+  EXPECT_EQ(FormatCivilDate(*bavaria->deadline), "2026-01-07");
+  EXPECT_TRUE(bavaria->eligible);
+  EXPECT_TRUE(bavaria->warnings.empty());
+  EXPECT_THAT(Explain(*bavaria),
+              ::testing::Contains(HasSubstr("is a public holiday (Heilige Drei "
+                                            "Könige / Epiphany) in DE-BY")));
+
+  auto saxony = DecideAtEpiphany("DE-NI");
+  ASSERT_TRUE(saxony.ok()) << saxony.status();
+  EXPECT_EQ(saxony->calendar, "DE-NI");
+  EXPECT_EQ(FormatCivilDate(*saxony->statutory_deadline), "2026-01-06");
+  EXPECT_FALSE(saxony->statutory_withdrawal) << "sent a day late";
+  EXPECT_TRUE(saxony->warnings.empty());
+}
+
+TEST(RegionalCalendars, ASubdivisionWithoutACalendarIsNamedInAWarning) {
+  // Marne (FR-51) is a département without holidays of its own in our data:
+  // the national calendar is used, and the decision says so.
+  auto marne = DecideAtEpiphany("FR-51");
+  ASSERT_TRUE(marne.ok()) << marne.status();
+  EXPECT_EQ(marne->jurisdiction, "FR");
+  EXPECT_EQ(marne->calendar, "FR");
+  ASSERT_EQ(marne->warnings.size(), 1U);
+  EXPECT_THAT(marne->warnings[0],
+              HasSubstr("regional_calendar_missing: FR-51 has no holiday "
+                        "calendar of its own, so the national calendar FR was "
+                        "used; public holidays that apply only in FR-51 are "
+                        "not counted"));
+  EXPECT_THAT(Explain(*marne),
+              ::testing::Contains("Warning: FR-51: no holiday calendar of its "
+                                  "own; the national calendar was used"));
+  EXPECT_THAT(DecisionToJson(*marne),
+              HasSubstr(R"("warnings":["regional_calendar_missing: FR-51)"));
+  // Moselle has its own calendar, and Barcelona's is Catalonia's: no warning.
+  for (auto const& [code, calendar] :
+       std::vector<std::pair<std::string, std::string>>{{"FR-57", "FR-57"},
+                                                        {"fr-57", "FR-57"},
+                                                        {"ES-B", "ES-CT"},
+                                                        {"GB-ENG", "UK-ENG"},
+                                                        {"US-MA", "US-MA"}}) {
+    auto d = DecideAtEpiphany(code);
+    ASSERT_TRUE(d.ok()) << code << ": " << d.status();
+    EXPECT_EQ(d->calendar, calendar) << code;
+    EXPECT_TRUE(d->warnings.empty()) << code;
+  }
+}
+
 struct BadRequest {
   std::string from;
   std::string to;
@@ -273,6 +343,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequest{R"("jurisdiction": "DE-BE")",
                    R"("jurisdiction": "ATLANTIS")",
                    "buyer.jurisdiction: no law known for \"ATLANTIS\""},
+        BadRequest{R"("jurisdiction": "DE-BE")", R"("jurisdiction": "DE-XX")",
+                   "buyer.jurisdiction: \"DE-XX\" is not an ISO 3166-2 "
+                   "subdivision of DE"},
         BadRequest{"Europe/Berlin", "Europe/Atlantis",
                    "unknown time zone \"Europe/Atlantis\""},
         BadRequest{R"("item_ids": ["item-1"])", R"("item_ids": ["item-9"])",

@@ -18,19 +18,20 @@ const EU = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'G
   'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
 const OTHERS = ['UK', 'NO', 'CH', 'CN', 'HK', 'TW', 'JP', 'KR', 'SG', 'MY', 'ID', 'TH', 'VN', 'IN',
   'SA', 'AE', 'EG', 'TR', 'RU', 'US', 'CA', 'AU', 'NZ', 'BR', 'MX', 'AR', 'CL'];
-const REGIONS = {
-  DE: ['BB', 'BE', 'BW', 'BY', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SH', 'SL', 'SN', 'ST', 'TH'],
-  UK: ['ENG', 'NIR', 'SCT', 'WLS'],
-  US: ['CA', 'FL', 'HI', 'MN', 'NJ', 'NY'],
-  CA: ['ON', 'QC'],
-};
+// Every region of a shipped calendar file (sdk/data/holidays/<ID>.json).
+const REGIONS = Object.fromEntries([...EU, ...OTHERS].map((c) => {
+  const doc = JSON.parse(readFileSync(join(root, 'sdk', 'data', 'holidays', `${c}.json`), 'utf8'));
+  return [c, Object.keys(doc.regions ?? {})];
+}));
+// Our region code -> date-holidays' where they differ (see gen_regions.mjs).
+const ORACLE_REGION = { 'FR-6AE': '67', 'IT-BZ': '32' };
 // Our ids follow sdk/data/jurisdictions ("UK"); date-holidays uses ISO 3166-1 ("GB").
 const ORACLE_COUNTRY = { UK: 'GB' };
 const FIRST = 2020, LAST = 2035;
 
 const calendars = {};
 for (const country of [...EU, ...OTHERS].sort()) {
-  const ids = [[country, null], ...(REGIONS[country] ?? []).map((r) => [`${country}-${r}`, r])];
+  const ids = [[country, null], ...(REGIONS[country] ?? []).map((r) => [`${country}-${r}`, ORACLE_REGION[`${country}-${r}`] ?? r])];
   for (const [id, region] of ids) {
     const hd = region ? new Holidays(ORACLE_COUNTRY[country] ?? country, region)
                       : new Holidays(ORACLE_COUNTRY[country] ?? country);
@@ -59,5 +60,9 @@ const out = {
   calendars,
 };
 const file = join(root, 'tests', 'fixtures', 'holidays', 'oracle.json');
-writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+// One line per calendar and year keeps the file small and its diffs readable.
+const body = Object.entries(calendars).map(([id, years]) => ` ${JSON.stringify(id)}: {\n${
+  Object.entries(years).map(([y, list]) => `  ${JSON.stringify(y)}: ${JSON.stringify(list)}`).join(',\n')}\n }`).join(',\n');
+const head = JSON.stringify({ ...out, calendars: undefined }, null, 1).replace(/\n}$/, '');
+writeFileSync(file, `${head},\n "calendars": {\n${body}\n }\n}\n`);
 console.log(`wrote ${file}: ${Object.keys(calendars).length} calendars`);

@@ -424,7 +424,7 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kReturnShipping:
       return "Return shipping is paid by the " + text;
     case TraceStep::Code::kWarning:
-      return "Warning: " + text;
+      return "Warning: " + (text2.empty() ? text : text2 + ": " + text);
   }
   return "";
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 
+#include "calendar_impl.h"
 #include "policy/jurisdiction_data.h"
 #include "sanbao/policy/calendar.h"
 
@@ -20,7 +21,13 @@ namespace {
 struct Resolved {
   internal::Jurisdiction const* record = nullptr;
   std::optional<Calendar> calendar;
+  /// A subdivision with no calendar of its own, whose country's calendar
+  /// stands in (views into the built-in subdivision data).
+  std::string_view missing_region{};
 };
+
+constexpr std::string_view kNoRegionalCalendar =
+    "no holiday calendar of its own; the national calendar was used";
 }  // namespace
 
 struct PolicyEngine::Impl {
@@ -153,8 +160,19 @@ StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data,
   if (out.record == nullptr || out.record->kind == "marketplace_policy") {
     return UnknownJurisdiction(input);
   }
-  auto calendar = Calendar::Find(code);
-  if (!calendar) calendar = Calendar::Find(country);
+  // The code's own calendar, a parent subdivision's, or the country's with
+  // a warning; a code that is no subdivision of its country is an error.
+  StatusOr<Calendar> calendar = Status(ErrorCode::kNotFound, "");
+  if (auto match = internal::CalendarForCode(code)) {
+    calendar = match->calendar;
+    out.missing_region = match->missing_region;
+  } else if (match.status().code() == ErrorCode::kInvalidArgument) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "buyer.jurisdiction: " + match.status().message(),
+                  ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                            .metadata = {{"field", "buyer.jurisdiction"}},
+                            .http_status = 400});
+  }
   for (auto const* r = out.record; !calendar && r != nullptr;) {
     if (!r->calendar.empty()) calendar = Calendar::Find(r->calendar);
     auto it = data.records.find(r->parent);
@@ -428,6 +446,16 @@ Status Decider::Resolve() {
   calendar_ = resolved->calendar;
   d_.calendar = calendar_->id();
   Trace(Code::kCalendar, {}, {}, 0, calendar_->id());
+  if (!resolved->missing_region.empty()) {
+    auto region = std::string(resolved->missing_region);
+    d_.warnings.push_back(
+        "regional_calendar_missing: " + region +
+        " has no holiday calendar of its own, so the national calendar " +
+        calendar_->id() + " was used; public holidays that apply only in " +
+        region + " are not counted, and a deadline may end on one of them");
+    Trace(Code::kWarning, {}, {}, 0, kNoRegionalCalendar,
+          resolved->missing_region);
+  }
 
   if (auto it = impl_.zones.find(req_.buyer.timezone);
       it != impl_.zones.end()) {

@@ -208,7 +208,7 @@ struct TraceStep {
     kRefundDue,            // date: due
     kRefundWithheld,       // date: due
     kReturnShipping,       // text: party
-    kWarning,              // text: warning
+    kWarning,              // text: warning, text2: what it concerns
   };
   Code code{};
   CivilDate date{};
