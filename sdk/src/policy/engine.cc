@@ -557,8 +557,23 @@ StatusOr<TrackResult> Decider::Withdrawal(
           "the seller displayed its own return policy at checkout");
     return t;
   }
-  if (a.withdrawal_info_missing &&
-      req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven) {
+  // No copy of the contract within the statute's time: a right of its own,
+  // counted from the conclusion (whatever the disclosure).
+  std::optional<CivilDate> no_copy_from;
+  if (rule.no_copy) {
+    auto grace = End(law_date_, rule.no_copy->within, false);
+    if (!grace) return std::move(grace).status();
+    auto copy = HistoryDate(HistoryEvent::Type::kContractCopyReceived);
+    CivilDate now = zone_->LocalDate(as_of_);
+    if (copy ? Before(*grace, *copy) : Before(*grace, now)) {
+      no_copy_from = law_date_;
+      Cite(r, rule.no_copy->source);
+    }
+  }
+  bool const only_no_copy =
+      a.withdrawal_info_missing &&
+      req_.seller.withdrawal_info.kind == WithdrawalInfo::Kind::kGiven;
+  if (only_no_copy && !no_copy_from) {
     Trace(Code::kConditionNotMet, {}, {}, 0,
           "the required pre-contract information was given");
     return t;
@@ -668,6 +683,8 @@ StatusOr<TrackResult> Decider::Withdrawal(
   }
 
   auto start = StartDate(rule.start, rule.each_item);
+  bool const from_conclusion = no_copy_from && (only_no_copy || !start);
+  if (from_conclusion) start = no_copy_from;
   if (!start) {
     if (rule.start == StartEvent::kDelivery && rule.before_delivery) {
       Trace(Code::kBeforeDelivery);
@@ -679,10 +696,12 @@ StatusOr<TrackResult> Decider::Withdrawal(
     t.eligible = true;  // the period has not begun, so it has not ended
     return t;
   }
-  std::string_view event = rule.start == StartEvent::kPurchase ? "purchase"
-                           : rule.start == StartEvent::kContractCopyReceived
-                               ? "receipt of the contract copy"
-                               : "delivery";
+  std::string_view event =
+      from_conclusion ? "conclusion of the contract (no copy of it in time)"
+      : rule.start == StartEvent::kPurchase ? "purchase"
+      : rule.start == StartEvent::kContractCopyReceived
+          ? "receipt of the contract copy"
+          : "delivery";
   Trace(Code::kStartEvent, *start, {}, 0, event);
   if (!rule.length) {
     // The statute sets no number of days ("a reasonable time").
@@ -691,7 +710,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
     return t;
   }
   bool count_start = Setting("count_delivery_day", rule.count_start_day);
-  Length length = *rule.length;
+  Length length = from_conclusion ? rule.no_copy->length : *rule.length;
   auto const& agreed = req_.seller.posted_policy;
   bool const adopts_agreed = rule.longer_agreed_period && agreed &&
                              length.unit == Unit::kCalendarDays &&
@@ -699,6 +718,12 @@ StatusOr<TrackResult> Decider::Withdrawal(
   if (adopts_agreed) length = Length{agreed->return_days, Unit::kCalendarDays};
   auto end = End(*start, length, count_start);
   if (!end) return std::move(end).status();
+  if (no_copy_from && !from_conclusion) {
+    // A copy came, but late: the later of the two periods.
+    auto fallback = End(*no_copy_from, rule.no_copy->length, false);
+    if (!fallback) return std::move(fallback).status();
+    *end = Max(*end, *fallback);
+  }
   if (adopts_agreed) {
     Trace(Code::kAgreedPeriod, *end, {}, length.value);
   } else {

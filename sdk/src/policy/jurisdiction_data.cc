@@ -177,6 +177,14 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
   }
   w.rollover = r.Bool("rollover", false);
   w.longer_agreed_period = r.Bool("longer_agreed_period", false);
+  if (auto n = r.OptionalObject("no_copy")) {
+    WithdrawalRule::NoCopy nc;
+    nc.within = ParseLength(n->Require("within"), n->PathOf("within"));
+    nc.length = ParseLength(n->Require("length"), n->PathOf("length"));
+    nc.source = sc.Optional(*n, "source");
+    n->Finish();
+    w.no_copy = std::move(nc);
+  }
   if (auto n = r.OptionalObject("not_informed")) {
     w.not_informed.rule =
         EnumAt<NotInformedRule>(n->Require("rule"), n->PathOf("rule"),

@@ -124,6 +124,15 @@ struct WithdrawalRule {
   /// agreed" (KR ECPA Art. 17(1)): a longer posted policy period becomes
   /// the statutory period, with the statute's refund clock and protections.
   bool longer_agreed_period = false;
+  /// No copy of the contract received within `within` of its conclusion:
+  /// the buyer may cancel within `length` of the conclusion, whatever the
+  /// disclosure (CA-ON CPA 2002, CA-QC CPA).
+  struct NoCopy {
+    Length within;
+    Length length;
+    std::string source;
+  };
+  std::optional<NoCopy> no_copy;
   NotInformed not_informed;
   std::vector<Exemption> exemptions;
   std::vector<Variant> variants;
