@@ -207,7 +207,9 @@ class Decider {
       if (c.id == id) return;
     }
     auto it = record.sources.find(id);
-    if (it == record.sources.end()) return;
+    // A secondary source (commentary, summary) is a note, never the
+    // citation shown to a buyer.
+    if (it == record.sources.end() || it->second.secondary) return;
     d_.citations.push_back(
         Citation{it->first, it->second.title, it->second.where});
   }

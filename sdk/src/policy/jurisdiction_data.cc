@@ -493,7 +493,8 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
     auto sources = r.Object("sources");
     for (auto const& key : sources.Keys()) {
       auto s = sources.Object(key);
-      j.sources.emplace(key, SourceInfo{s.String("title"), s.String("where")});
+      j.sources.emplace(key, SourceInfo{s.String("title"), s.String("where"),
+                                        s.Bool("secondary", false)});
       s.Finish();
     }
   }
@@ -529,7 +530,54 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   return j;
 }
 
+std::vector<OfficialHost> ParseOfficialHosts(json::value const& doc) {
+  ObjectReader r(doc, "");
+  std::vector<OfficialHost> out;
+  auto const& hosts = r.Array("hosts");
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    ObjectReader h(hosts[i], ElementPath("hosts", i));
+    OfficialHost host;
+    host.host = h.String("host");
+    host.path = h.OptionalString("path").value_or("");
+    host.publisher = h.String("publisher");
+    host.marketplace = h.Bool("marketplace", false);
+    (void)h.OptionalString("note");
+    if (host.host.empty() || host.host.find('/') != std::string::npos) {
+      FailAt(h.PathOf("host"), "expected a host name without a path");
+    }
+    if (!host.path.empty() && host.path.front() != '/') {
+      FailAt(h.PathOf("path"), "expected a path starting with /");
+    }
+    h.Finish();
+    out.push_back(std::move(host));
+  }
+  r.Finish();
+  return out;
+}
+
 }  // namespace
+
+OfficialHost const* JurisdictionSet::OfficialHostOf(
+    std::string_view url, std::string_view kind) const {
+  constexpr std::string_view kScheme = "https://";
+  if (!url.starts_with(kScheme)) return nullptr;
+  url.remove_prefix(kScheme.size());
+  auto slash = url.find_first_of("/?#");
+  std::string_view host = url.substr(0, slash);
+  std::string_view path =
+      slash == std::string_view::npos ? "/" : url.substr(slash);
+  for (auto const& h : official_hosts) {
+    if (h.marketplace && kind != "marketplace_policy") continue;
+    if (host != h.host) continue;
+    if (!h.path.empty() &&
+        !(path.starts_with(h.path) &&
+          (path.size() == h.path.size() || path[h.path.size()] == '/'))) {
+      continue;
+    }
+    return &h;
+  }
+  return nullptr;
+}
 
 StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
     std::span<const EmbeddedFile> files) {
@@ -540,10 +588,15 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
         "JURISDICTION_DATA_INVALID", {{"file", where}, {"field", e.path}});
   };
   std::map<std::string, RawFile, std::less<>> raw;
+  std::vector<OfficialHost> official_hosts;
   for (auto const& file : files) {
     std::string name(file.name);
     std::string id = name.substr(0, name.rfind('.'));
     try {
+      if (name == kOfficialHostsFile) {
+        official_hosts = ParseOfficialHosts(ParseJson(file.content));
+        continue;
+      }
       RawFile rf{name, ParseJson(file.content), ""};
       ObjectReader r(rf.doc, "");
       if (auto const* p = r.Find("parent"); p != nullptr && !p->is_null()) {
@@ -584,6 +637,7 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
     return merged.emplace(id, std::move(m)).first->second;
   };
   auto set = std::make_shared<JurisdictionSet>();
+  set->official_hosts = std::move(official_hosts);
   for (auto const& [id, rf] : raw) {
     try {
       std::vector<std::string> chain;

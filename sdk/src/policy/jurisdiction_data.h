@@ -203,6 +203,18 @@ struct MarketplacePolicy {
 struct SourceInfo {
   std::string title;
   std::string where;
+  /// A commentary or summary kept as a note: never shown as a citation.
+  bool secondary = false;
+};
+
+/// A host that publishes the official text of the law (official_hosts.json):
+/// a primary source's `where` must be on one of them.
+struct OfficialHost {
+  std::string host;  ///< "www.gesetze-im-internet.de"
+  std::string path;  ///< a path prefix ("/laws"), or empty for the whole host
+  std::string publisher;
+  /// Counts only for marketplace_policy records (the marketplace's own site).
+  bool marketplace = false;
 };
 
 struct Jurisdiction {
@@ -226,7 +238,14 @@ struct JurisdictionSet {
   std::map<std::string, Jurisdiction, std::less<>> records;
   // ISO code (upper case) -> record ids whose applies_to names it
   std::map<std::string, std::vector<std::string>, std::less<>> by_code;
+  std::vector<OfficialHost> official_hosts;
+  /// The official host `url` is on (for a record of `kind`), or null.
+  OfficialHost const* OfficialHostOf(std::string_view url,
+                                     std::string_view kind) const;
 };
+
+/// The file of official hosts among the jurisdiction files.
+inline constexpr std::string_view kOfficialHostsFile = "official_hosts.json";
 
 /// Parses, validates, merges parents. Errors: kInvalidArgument, reason
 /// JURISDICTION_DATA_INVALID, naming the file and field.
