@@ -9,6 +9,8 @@ namespace sanbao::cli {
 void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddDeadlineCommand(CLI::App& app, int& exit_code);
 void AddDecideCommand(CLI::App& app, int& exit_code);
+/// law list|show: the jurisdiction records, their rules and sources.
+void AddLawCommands(CLI::App& app, int& exit_code);
 /// returns list|show, refund preview (and the hidden store seed-demo).
 void AddReturnsCommands(CLI::App& app, int& exit_code);
 /// sandbox ebay: the local eBay simulator.

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   sanbao::cli::AddCalendarCommands(app, exit_code);
   sanbao::cli::AddDeadlineCommand(app, exit_code);
   sanbao::cli::AddDecideCommand(app, exit_code);
+  sanbao::cli::AddLawCommands(app, exit_code);
   sanbao::cli::AddReturnsCommands(app, exit_code);
   sanbao::cli::AddSandboxCommands(app, exit_code);
   sanbao::cli::AddSyncCommand(app, exit_code);

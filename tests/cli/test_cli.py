@@ -170,6 +170,117 @@ def test_decide_missing_file_exits_2():
     assert "cannot read" in r.stderr
 
 
+# ---- the law: law list|show ----------------------------------------------
+
+def test_law_list_text_and_json():
+    r = run("law", "list")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:2] == ["ID", "NAME"]
+    de = next(line for line in lines if line.startswith("DE "))
+    assert "statute" in de and "EU" in de and "mixed" in de
+    assert any(line.startswith("MP-EBAY ") and "marketplace policy" in line
+               for line in lines)
+    data = run_json("law", "list")
+    by_id = {j["id"]: j for j in data}
+    assert [j["id"] for j in data] == sorted(by_id)
+    assert set(data[0]) == {"id", "name", "kind", "parent", "applies_to",
+                            "calendar", "confidence"}
+    assert by_id["DE"] == {**by_id["DE"], "kind": "statute", "parent": "EU",
+                           "calendar": "DE", "applies_to": ["DE"]}
+    assert by_id["EU"]["parent"] is None and by_id["EU"]["calendar"] is None
+    assert by_id["EU"]["kind"] == "statute_baseline"
+    assert "DE" in by_id["EU"]["applies_to"]
+    assert by_id["MP-EBAY"]["kind"] == "marketplace_policy"
+    assert len(r.stdout.splitlines()) == len(data) + 2  # header and count
+
+
+def test_law_show_text_lists_rules_sources_and_confidence():
+    r = run("law", "show", "DE")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("DE  Germany\n")
+    assert "confidence  mixed" in out
+    assert "parent EU" in out
+    assert "\nwithdrawal  [DE-356-HAUFE" in out
+    assert "14 calendar days from delivery" in out
+    assert "\nguarantee  [EU-CONFORMITY-NOTES]" in out
+    assert re.search(r"after repair +a repair extends liability by 12 months"
+                     r"  \(from 2026-07-31\)  \[EU-RTR\]", out), out
+    assert "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024L1799" in out
+    assert "left out" not in out  # without --as-of nothing is left out
+
+
+def test_law_show_as_of_keeps_or_leaves_out_the_repair_extension():
+    after = run_json("law", "show", "DE", "--as-of", "2026-08-01")
+    assert after["as_of"] == "2026-08-01" and after["left_out"] == []
+    guarantee = next(r for r in after["rules"] if r["rule"] == "guarantee")
+    ext = [e for e in guarantee["elements"] if e["key"] == "after_repair"]
+    assert ext == [{"key": "after_repair", "label": "after repair",
+                    "text": "a repair extends liability by 12 months",
+                    "sources": ["EU-RTR"], "valid_from": "2026-07-31",
+                    "valid_to": None}]
+    assert "EU-RTR" in [s["id"] for s in after["sources"]]
+
+    before = run_json("law", "show", "EU", "--as-of", "2026-07-01")
+    guarantee = next(r for r in before["rules"] if r["rule"] == "guarantee")
+    assert "after_repair" not in [e["key"] for e in guarantee["elements"]]
+    assert [(e["rule"], e["key"], e["valid_from"]) for e in before["left_out"]] \
+        == [("guarantee", "after_repair", "2026-07-31")]
+    text = run("law", "show", "DE", "--as-of", "2026-07-01").stdout
+    assert "left out, not in force on 2026-07-01" in text
+    assert "as of       2026-07-01" in text
+
+
+def test_law_show_json_shape():
+    data = run_json("law", "show", "MP-EBAY")
+    assert set(data) == {"query", "record", "resolution", "jurisdiction", "as_of",
+                         "rules", "left_out", "sources", "notes"}
+    assert data["record"] == "MP-EBAY" and data["resolution"] is None
+    assert data["as_of"] is None
+    assert [r["rule"] for r in data["rules"]] == ["policy"]
+    for rule in data["rules"]:
+        assert set(rule) == {"rule", "sources", "elements"}
+        for e in rule["elements"]:
+            assert set(e) == {"key", "label", "text", "sources", "valid_from",
+                              "valid_to"}
+    cited = {s for r in data["rules"] for s in r["sources"]}
+    assert cited <= {s["id"] for s in data["sources"]}
+    assert all(set(s) == {"id", "title", "where"} for s in data["sources"])
+
+
+def test_law_show_gb_and_subdivisions_say_which_record_is_used():
+    gb = run_json("law", "show", "GB")
+    assert gb["record"] == "UK" and gb["query"] == "GB"
+    assert gb["resolution"] == "GB is recorded as UK"
+    assert "GB is recorded as UK" in run("law", "show", "gb").stdout
+    by = run_json("law", "show", "DE-BY")
+    assert by["record"] == "DE"
+    assert "DE-BY has no record of its own; DE applies" in by["resolution"]
+    assert "calendar DE-BY" in by["resolution"]
+    assert run_json("law", "show", "US-CA")["record"] == "US-CA"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("law", "show", "DX"), "no law known for \"DX\"; did you mean"),
+    (("law", "show", "ATLANTIS"), "no law known for \"ATLANTIS\""),
+    (("law", "show", "DE", "--as-of", "2026-13-01"), "2026-13-01"),
+    (("law", "show"), "jurisdiction"),
+])
+def test_law_show_bad_input_exits_2_with_one_line(args, needle):
+    r = run(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], r.stderr
+    assert r.stdout == ""
+
+
+def test_law_show_unknown_id_lists_near_matches():
+    r = run("law", "show", "DX")
+    near = r.stderr.split("did you mean ")[1]
+    assert "DE" in near and "DK" in near
+
+
 # ---- the store: returns list|show, refund preview ---------------------------
 
 @pytest.fixture

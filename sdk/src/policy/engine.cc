@@ -187,6 +187,17 @@ StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data,
   return out;
 }
 
+}  // namespace
+
+StatusOr<internal::ResolvedCode> internal::ResolveJurisdictionCode(
+    JurisdictionSet const& data, std::string_view code) {
+  auto resolved = ResolveSlow(data, code);
+  if (!resolved) return resolved.status();
+  return ResolvedCode{resolved->record->id, resolved->calendar->id()};
+}
+
+namespace {
+
 class Decider {
  public:
   Decider(PolicyEngine::Impl const& impl, DecisionRequest const& req,

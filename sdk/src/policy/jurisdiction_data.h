@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "embedded_files.h"
@@ -253,6 +254,16 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
     std::span<const EmbeddedFile> files);
 
 std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
+
+/// What the engine applies to a buyer in `code` (engine.cc): the record id
+/// and the holiday calendar id. Errors as PolicyEngine::Decide gives for an
+/// unusable buyer.jurisdiction (kInvalidArgument).
+struct ResolvedCode {
+  std::string record;
+  std::string calendar;
+};
+StatusOr<ResolvedCode> ResolveJurisdictionCode(JurisdictionSet const& data,
+                                               std::string_view code);
 
 }  // namespace internal
 }  // namespace v1
