@@ -202,9 +202,9 @@ def test_law_show_text_lists_rules_sources_and_confidence():
     assert out.startswith("DE  Germany\n")
     assert "confidence  mixed" in out
     assert "parent EU" in out
-    assert "\nwithdrawal  [DE-356-HAUFE" in out
+    assert "\nwithdrawal  [DE-BGB-355" in out  # the official text first
     assert "14 calendar days from delivery" in out
-    assert "\nguarantee  [EU-CONFORMITY-NOTES]" in out
+    assert "\nguarantee  [EU-SGD-ART10-11" in out
     assert re.search(r"after repair +a repair extends liability by 12 months"
                      r"  \(from 2026-07-31\)  \[EU-RTR\]", out), out
     assert "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024L1799" in out
