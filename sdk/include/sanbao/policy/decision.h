@@ -194,12 +194,12 @@ struct TraceStep {
     kNoLapse,           //
     kRollover,          // date: last day, date2: rolled, text: why
     kNoRollover,        // date: last day
-    kClaimInTime,      // date: claim date, date2: deadline, text: sent/received
-    kClaimLate,        // date: claim date, date2: deadline, text: sent/received
-    kLiability,        // date: liability end
-    kLiabilityEnded,   // date: liability end, date2: discovery
+    kClaimInTime,     // date: claim date, date2: deadline, text: sent/received
+    kClaimLate,       // date: claim date, date2: deadline, text: sent/received
+    kLiability,       // date: liability end
+    kLiabilityEnded,  // date: liability end, date2: discovery
     kLiabilityExtended,  // date: new end, date2: old end, number+text: length
-    kStage,            // text: stage name
+    kStage,              // text: stage name
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
     kPolicyNotApplicable,  // text: who, text2: why
