@@ -1191,15 +1191,7 @@ Status Decider::Run() {
 }  // namespace
 
 StatusOr<PolicyEngine> PolicyEngine::Create() {
-  static auto const* const kLoaded =
-      new StatusOr<std::shared_ptr<internal::JurisdictionSet const>>([] {
-        auto loaded =
-            internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
-        if (loaded) return loaded;
-        return StatusOr<std::shared_ptr<internal::JurisdictionSet const>>(
-            Status(ErrorCode::kInternal, loaded.status().message(),
-                   loaded.status().error_info()));
-      }());
+  static auto const* const kLoaded = &internal::BuiltInJurisdictions();
   if (!*kLoaded) return kLoaded->status();
   static auto const* const kImpl = [] {
     auto impl = std::make_shared<Impl>();

@@ -654,6 +654,18 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
   return std::shared_ptr<JurisdictionSet const>(std::move(set));
 }
 
+StatusOr<std::shared_ptr<JurisdictionSet const>> const& BuiltInJurisdictions() {
+  static auto const* const kLoaded =
+      new StatusOr<std::shared_ptr<JurisdictionSet const>>([] {
+        auto loaded = LoadJurisdictions(EmbeddedJurisdictionFiles());
+        if (loaded) return loaded;
+        return StatusOr<std::shared_ptr<JurisdictionSet const>>(
+            Status(ErrorCode::kInternal, loaded.status().message(),
+                   loaded.status().error_info()));
+      }());
+  return *kLoaded;
+}
+
 }  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

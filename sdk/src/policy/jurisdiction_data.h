@@ -255,6 +255,10 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
 
 std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
 
+/// The built-in records, loaded once per process and shared by the engine
+/// and the law listing; a load error is kInternal (the data ships with us).
+StatusOr<std::shared_ptr<JurisdictionSet const>> const& BuiltInJurisdictions();
+
 /// What the engine applies to a buyer in `code` (engine.cc): the record id
 /// and the holiday calendar id. Errors as PolicyEngine::Decide gives for an
 /// unusable buyer.jurisdiction (kInvalidArgument).

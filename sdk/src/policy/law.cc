@@ -19,19 +19,6 @@ using internal::StartEvent;
 using internal::Unit;
 using internal::Validity;
 
-StatusOr<std::shared_ptr<internal::JurisdictionSet const>> const& Data() {
-  static auto const* const kLoaded =
-      new StatusOr<std::shared_ptr<internal::JurisdictionSet const>>([] {
-        auto loaded =
-            internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
-        if (loaded) return loaded;
-        return StatusOr<std::shared_ptr<internal::JurisdictionSet const>>(
-            Status(ErrorCode::kInternal, loaded.status().message(),
-                   loaded.status().error_info()));
-      }());
-  return *kLoaded;
-}
-
 std::string Join(std::vector<std::string> const& parts, std::string_view sep) {
   std::string out;
   for (auto const& p : parts) {
@@ -425,7 +412,7 @@ Status Unknown(internal::JurisdictionSet const& data, std::string_view input,
 }  // namespace
 
 StatusOr<std::vector<JurisdictionSummary>> ListJurisdictions() {
-  auto const& data = Data();
+  auto const& data = internal::BuiltInJurisdictions();
   if (!data) return data.status();
   std::vector<JurisdictionSummary> out;
   for (auto const& [id, record] : (*data)->records) {
@@ -436,7 +423,7 @@ StatusOr<std::vector<JurisdictionSummary>> ListJurisdictions() {
 
 StatusOr<JurisdictionView> DescribeJurisdiction(
     std::string_view code, std::optional<CivilDate> as_of) {
-  auto const& loaded = Data();
+  auto const& loaded = internal::BuiltInJurisdictions();
   if (!loaded) return loaded.status();
   auto const& data = **loaded;
   std::string id = Upper(code);
