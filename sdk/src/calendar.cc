@@ -49,7 +49,7 @@ StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
   auto key = Upper(id);
   if (key == "GB" || key.starts_with("GB-")) key.replace(0, 2, "UK");
   auto it = set.calendars.find(key);
-  if (it != set.calendars.end()) return Calendar(it->second);
+  if (it != set.calendars.end()) return Calendar(it->second.Get());
   // Suggest the calendars of the same country, if there are any.
   auto country = key.substr(0, key.find('-'));
   std::string suggestions;

@@ -2,8 +2,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,10 +46,32 @@ struct Calendar::Impl {
 
 namespace internal {
 
-/// All calendars built from a set of data files, by upper-case id.
+/// A calendar built on first use: a process that looks up three countries
+/// does not build the several hundred regional calendars (start-up time and
+/// memory). Thread-safe.
+class LazyCalendar {
+ public:
+  using Builder = std::function<std::shared_ptr<Calendar::Impl const>()>;
+  explicit LazyCalendar(Builder build) : build_(std::move(build)) {}
+
+  std::shared_ptr<Calendar::Impl const> Get() const {
+    std::call_once(once_, [this] {
+      impl_ = build_();
+      build_ = nullptr;
+    });
+    return impl_;
+  }
+
+ private:
+  mutable Builder build_;
+  mutable std::once_flag once_;
+  mutable std::shared_ptr<Calendar::Impl const> impl_;
+};
+
+/// All calendars of a set of data files, by upper-case id; each is built
+/// from its parsed (and validated) data when first asked for.
 struct CalendarSet {
-  std::map<std::string, std::shared_ptr<Calendar::Impl const>, std::less<>>
-      calendars;
+  std::map<std::string, LazyCalendar, std::less<>> calendars;
 };
 
 /// Parses, validates and builds every calendar in `files`. Errors:

@@ -708,18 +708,21 @@ StatusOr<std::shared_ptr<CalendarSet const>> LoadCalendars(
           where + (e.path.empty() ? "" : ": " + e.path) + ": " + e.message,
           "HOLIDAY_DATA_INVALID", {{"file", where}, {"field", e.path}});
     }
-    auto add = [&](std::shared_ptr<Calendar::Impl const> impl) {
-      auto id = impl->id;
-      set->calendars.emplace(std::move(id), std::move(impl));
-    };
     if (set->calendars.contains(country.id)) {
       return InvalidArgumentError("calendar " + country.id + " defined twice",
                                   "HOLIDAY_DATA_INVALID",
                                   {{"file", std::string(file.name)}});
     }
-    add(Build(country, nullptr, ""));
-    for (auto const& [code, name] : country.regions) {
-      add(Build(country, &code, name));
+    auto shared = std::make_shared<CountryData const>(std::move(country));
+    set->calendars.try_emplace(
+        shared->id,
+        LazyCalendar::Builder([shared] { return Build(*shared, nullptr, ""); }));
+    for (auto const& [code, name] : shared->regions) {
+      set->calendars.try_emplace(
+          shared->id + "-" + code,
+          LazyCalendar::Builder([shared, code = code, name = name] {
+            return Build(*shared, &code, name);
+          }));
     }
   }
   return std::shared_ptr<CalendarSet const>(std::move(set));

@@ -1196,7 +1196,10 @@ StatusOr<PolicyEngine> PolicyEngine::Create() {
   static auto const* const kImpl = [] {
     auto impl = std::make_shared<Impl>();
     impl->data = **kLoaded;
-    std::vector<std::string> codes = Calendar::Ids();
+    // The codes the records name are resolved once here; any other (a
+    // region with a calendar of its own, "FR-57") when a decision asks for
+    // it, so that start-up builds only the calendars the records use.
+    std::vector<std::string> codes;
     for (auto const& [id, record] : impl->data->records) {
       codes.push_back(id);
       for (auto const& c : record.applies_to) codes.push_back(c);

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,42 @@ std::string UrlWithoutQuery(std::string const& url);
 /// left.
 Status TransportError(HttpRequest const& request, CURLcode code, bool connected,
                       char const* detail);
+
+/// Where a request goes: its origin (the connection key), the request
+/// target, and the Host header.
+struct RequestTarget {
+  std::string origin{};       ///< scheme://host:port/, what libcurl connects to
+  std::string request_uri{};  ///< path?query
+  std::string host{};         ///< host[:port], as in the URL
+
+  bool operator==(RequestTarget const&) const = default;
+};
+
+/// The target of an http(s) URL as libcurl's own URL parser reads it, so
+/// that a URL means the same to the HTTP/1.1 transport as to the libcurl
+/// one; nullopt for a URL libcurl refuses, another scheme, or credentials
+/// in the URL (they are refused, not silently dropped).
+std::optional<RequestTarget> ParseRequestTargetWithCurl(std::string const& url);
+
+/// The same answer as ParseRequestTargetWithCurl, faster: a URL that is
+/// already in the form libcurl would leave unchanged (an RFC 3986 absolute
+/// URI, http or https, a registered-name or IPv4 host in lower case, a
+/// path without dot segments, no user information) is read with Boost.URL;
+/// any other goes to libcurl.
+std::optional<RequestTarget> ParseRequestTarget(std::string const& url);
+
+/// ParseRequestTarget for a run of URLs, most of them on one origin (a
+/// SendAll batch): after a URL read on the fast path, a URL that is the
+/// same scheme://authority followed by a path and query ParseRequestTarget
+/// would read unchanged reuses the origin instead of parsing it again.
+class RequestTargetReader {
+ public:
+  std::optional<RequestTarget> Read(std::string const& url);
+
+ private:
+  std::string prefix_{};  // scheme://authority of the last fast-path URL
+  RequestTarget last_{};
+};
 
 /// HTTP_RESPONSE_TOO_LARGE.
 Status TooLargeError(HttpRequest const& request, CURLcode code,

@@ -47,58 +47,6 @@ constexpr auto kIdleCheckAfter = std::chrono::seconds(1);
 // Bytes asked of the connection per receive.
 constexpr std::size_t kReadChunk = 32 * 1024;
 
-// Where a request goes: its origin (the connection key), the request
-// target, and the Host header.
-struct Target {
-  std::string origin{};       // scheme://host:port/, what libcurl connects to
-  std::string request_uri{};  // path?query
-  std::string host{};         // host[:port], as in the URL
-};
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-
-// One part of `url`, or nullopt.
-std::optional<std::string> UrlPart(CURLU* url, CURLUPart part,
-                                   unsigned flags = 0) {
-  char* value = nullptr;
-  if (curl_url_get(url, part, &value, flags) != CURLUE_OK) return std::nullopt;
-  std::string out(value);
-  curl_free(value);
-  return out;
-}
-
-// The URL is read with libcurl's own parser, so it means the same here as
-// to the libcurl transport.
-std::optional<Target> ParseTarget(std::string const& text) {
-  if (!HasHttpScheme(text)) return std::nullopt;
-  std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
-  if (!url ||
-      curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-    return std::nullopt;
-  }
-  auto scheme = UrlPart(url.get(), CURLUPART_SCHEME);
-  auto host = UrlPart(url.get(), CURLUPART_HOST);
-  auto port = UrlPart(url.get(), CURLUPART_PORT);  // as written, if at all
-  auto path = UrlPart(url.get(), CURLUPART_PATH);
-  if (!scheme || !host || host->empty() || !path) return std::nullopt;
-  // Credentials in the URL are refused, not silently dropped: send them
-  // in an Authorization header.
-  if (UrlPart(url.get(), CURLUPART_USER)) return std::nullopt;
-  Target t;
-  bool const tls = EqualsIgnoreAsciiCase(*scheme, "https");
-  t.origin =
-      *scheme + "://" + *host + ":" + port.value_or(tls ? "443" : "80") + "/";
-  t.request_uri = path->empty() ? "/" : *path;
-  if (auto query = UrlPart(url.get(), CURLUPART_QUERY)) {
-    t.request_uri += "?" + *query;
-  }
-  t.host = *host;
-  if (port) t.host += ":" + *port;
-  return t;
-}
-
 // RFC 9110 §9.2.2.
 bool Idempotent(std::string const& method) {
   for (char const* m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}) {
@@ -120,7 +68,7 @@ bool ProxyConfigured() {
 
 // The request as it goes on the wire. The caller's headers are checked
 // (CheckHeaders) before this; framing headers are this transport's own.
-std::string Serialize(HttpRequest const& request, Target const& target,
+std::string Serialize(HttpRequest const& request, RequestTarget const& target,
                       std::string const& user_agent) {
   std::string out;
   out.reserve(256 + request.body.size());
@@ -190,7 +138,7 @@ class Http1Transport final : public HttpTransport {
   struct Flight {
     std::size_t index = 0;
     HttpRequest const* request = nullptr;
-    Target target{};
+    RequestTarget target{};
     std::string out{};
     std::size_t sent = 0;
     ConnectionPtr conn{};
@@ -271,7 +219,7 @@ class Http1Transport final : public HttpTransport {
                            {{"transport_code", CodeName(transport_.init_)}}));
         return false;
       }
-      auto target = ParseTarget(request.url);
+      auto target = targets_.Read(request.url);
       if (!target) {
         Done(f, TransportError(request, CURLE_URL_MALFORMAT, false, nullptr));
         return false;
@@ -527,6 +475,7 @@ class Http1Transport final : public HttpTransport {
     Http1Transport& transport_;
     std::span<HttpRequest const> requests_;
     std::size_t next_ = 0;
+    RequestTargetReader targets_;
     std::vector<ConnectionPtr> spare_;  // free connections of this call
     std::vector<char> buffer_ = std::vector<char>(kReadChunk);
   };
@@ -534,7 +483,7 @@ class Http1Transport final : public HttpTransport {
   // A new connection to `target`, set up by libcurl; HTTP_NOT_SENT (or
   // HTTP_BAD_URL) if it could not be.
   StatusOr<ConnectionPtr> Connect(HttpRequest const& request,
-                                  Target const& target,
+                                  RequestTarget const& target,
                                   Clock::time_point deadline) {
     auto conn = std::make_unique<Connection>();
     conn->easy.reset(curl_easy_init());
