@@ -200,19 +200,11 @@ TEST(JurisdictionData, BuiltInDataLoadsAndCoversEveryRecord) {
 // CONVERTED: this list only shrinks. Convert a record (official article-level
 // source first, old pages marked "secondary"), then remove it here; the test
 // fails while a listed record already passes, so the list cannot go stale.
-constexpr std::array<std::string_view, 12> kNotYetOnOfficialHosts = {
+constexpr std::array<std::string_view, 4> kNotYetOnOfficialHosts = {
     "EG",
     "MP-ALIEXPRESS",
     "RU",
-    "SA",
-    "SG",
     "TH",
-    "TR",
-    "US",
-    "US-FL",
-    "US-HI",
-    "US-NJ",
-    "VN",
 };
 
 // The source ids each rule of a record cites, by rule.
