@@ -9,9 +9,11 @@ endfunction()
 # sanbao_test_settings(target)
 # What every test executable and the shared test precompiled header are built
 # with. They must agree, or GCC would reject the precompiled header.
-# Outside Debug builds the tests' own code is compiled at -O1: the code under
+# Outside Debug builds the tests' own code is compiled at -Og: the code under
 # test keeps the build type's optimisation, and the test files (GoogleTest
-# macros, large tables) compile about twice as fast as at -O2.
+# macros, large tables) compile more than twice as fast as at -O2, and
+# without the false -Warray-bounds that GCC 12 reports at -O1 on some
+# std::string concatenations.
 function(sanbao_test_settings target)
   sanbao_set_warnings(${target})
   target_link_libraries(${target} PRIVATE sanbao::core GTest::gmock_main Boost::json)
@@ -19,7 +21,7 @@ function(sanbao_test_settings target)
   target_compile_definitions(${target} PRIVATE
     SANBAO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     SANBAO_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
-  target_compile_options(${target} PRIVATE $<$<NOT:$<CONFIG:Debug>>:-O1>)
+  target_compile_options(${target} PRIVATE $<$<NOT:$<CONFIG:Debug>>:-Og>)
 endfunction()
 
 # sanbao_add_test(NAME name SOURCES ... [LIBS ...] [LEVEL unit|contract|integration|conformance])
