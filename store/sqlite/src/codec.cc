@@ -361,7 +361,7 @@ class Fields {
   template <class T>
   json::result<Stored<T>> Finish(T value) const {
     if (failed()) return {in_place_error, error_};
-    return {boost::system::in_place_value, std::move(value)};
+    return {boost::system::in_place_value, Stored<T>{std::move(value)}};
   }
 
  private:

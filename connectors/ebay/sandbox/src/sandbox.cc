@@ -1934,7 +1934,10 @@ HttpResponse EbaySandbox::Impl::HandleControl(
   }
   if (parts.size() == 3 && parts[2] == "faults" &&
       (method == "POST" || method == "GET")) {
-    for (auto const& [key, value] : body) {
+    for (auto const& [key, field] : body) {
+      // Named, not captured as a structured binding (C++20; clang 14, which
+      // the fuzz build uses, does not have it).
+      json::value const& value = field;
       auto number = [&]() -> std::optional<double> {
         if (value.is_int64()) return static_cast<double>(value.get_int64());
         if (value.is_uint64()) return static_cast<double>(value.get_uint64());
