@@ -56,18 +56,30 @@ std::string BuildUrl(std::string_view base,
   auto parsed = urls::parse_uri(base);
   if (!parsed) return {};
   urls::url url(*parsed);
-  auto path = url.encoded_segments();
+  // The path and the query are composed as encoded text and set once each
+  // (a segment or parameter at a time costs a re-layout of the URL each).
+  // Each segment and parameter is percent-encoded here, so a '/' in an id
+  // stays inside its segment, and a '+' is not left bare (a server would
+  // read it as a space).
+  std::string path(url.encoded_path());
+  if (path == "/") path.clear();
   for (auto segment : segments) {
-    path.push_back(urls::pct_string_view(PercentEncode(segment)));
+    path += '/';
+    urls::encode(segment, urls::unreserved_chars, {},
+                 urls::string_token::append_to(path));
   }
-  // encoded_params() takes the text as encoded here: params().append would
-  // leave a '+' bare, which a server reads as a space.
-  auto params = url.encoded_params();
-  for (auto const& param : query) {
-    auto name = PercentEncode(param.name, true);
-    auto value = PercentEncode(param.value, true);
-    params.append(urls::param_pct_view(urls::pct_string_view(name),
-                                       urls::pct_string_view(value)));
+  url.set_encoded_path(path);
+  if (query.size() != 0) {
+    std::string q(url.encoded_query());
+    for (auto const& param : query) {
+      if (!q.empty() || url.has_query()) q += '&';
+      urls::encode(param.name, kQueryChars, {},
+                   urls::string_token::append_to(q));
+      q += '=';
+      urls::encode(param.value, kQueryChars, {},
+                   urls::string_token::append_to(q));
+    }
+    url.set_encoded_query(q);
   }
   return std::string(url.buffer());
 }

@@ -44,9 +44,9 @@ class TokenTransport final : public HttpTransport {
       }
       std::vector<HttpRequest> round;
       round.reserve(pending.size());
+      std::string const authorization = scheme_ + " " + token->value;
       for (auto i : pending) {
-        SetHeader(batch[i].headers, "Authorization",
-                  scheme_ + " " + token->value);
+        SetHeader(batch[i].headers, "Authorization", authorization);
         // Lent to the round, back below for a resend.
         round.push_back(std::move(batch[i]));
       }

@@ -369,7 +369,7 @@ class SqliteStore final : public Store {
   Status UpsertOrder(Order const& order) override {
     if (order.id.empty()) return Missing("order id");
     std::string doc = EncodeOrder(order);
-    return InTx(true, [&]() -> Status {
+    return InOneStatement([&]() -> Status {
       auto q = Prepare(sql::kUpsertOrder, "upsert order");
       if (!q) return q.status();
       q->Bind(1, order.id)
@@ -780,6 +780,20 @@ class SqliteStore final : public Store {
       (void)Exec(sql::kRollbackTo, "roll back a savepoint");
       (void)Exec(sql::kRelease, "release a savepoint");
     }
+  }
+
+  /// Runs `f`, which changes the database with one statement, in a
+  /// transaction of its own, or as it is inside WithTransaction: SQLite
+  /// makes every statement atomic (https://sqlite.org/lang_transaction.html,
+  /// "statement journal"), so a savepoint around it would add two statements
+  /// and guard nothing.
+  template <typename F>
+  auto InOneStatement(F&& f) -> decltype(f()) {
+    {
+      std::lock_guard lock(mu_);
+      if (depth_ > 0) return f();
+    }
+    return InTx(true, std::forward<F>(f));
   }
 
   /// Runs `f` (returning Status or StatusOr) in a transaction, or a
