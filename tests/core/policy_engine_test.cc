@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "policy/jurisdiction_data.h"
@@ -240,6 +241,7 @@ std::map<std::string, std::vector<std::string>> CitedByRule(
     auto& ids = out["withdrawal"];
     ids = w->sources;
     ids.push_back(w->not_informed.source);
+    ids.push_back(w->refund.source);
     for (auto const& e : w->exemptions) ids.push_back(e.source);
     for (auto const& v : w->variants) ids.push_back(v.source);
   }
@@ -387,6 +389,29 @@ TEST(DecisionRequest, ParsesAndDecides) {
                 c.where.starts_with("https://eur-lex.europa.eu/"))
         << c.id << " " << c.where;
   }
+}
+
+TEST(DecisionRequest, AWithholdingThatDelaysTheRefundIsExplainedAndCited) {
+  // Notice 2026-12-28: the refund is due at the latest 14 days later,
+  // 2027-01-11 (Mon); the goods come back only on 2027-01-20, and the seller
+  // may withhold the refund until then (CRD Art. 13(3), BGB §357(4)).
+  auto text = Replace(kRequest, R"("item_ids": ["item-1"]})",
+                      R"("item_ids": ["item-1"]},
+      "as_of": "2027-01-21T10:00:00+01:00",
+      "history": [{"type": "goods_received_by_seller",
+                   "at": "2027-01-20T10:00:00+01:00"}])");
+  auto request = ParseDecisionRequest(text);
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  EXPECT_EQ(FormatCivilDate(*decision->refund_due_by), "2027-01-20");
+  EXPECT_THAT(Explain(*decision),
+              ::testing::Contains(HasSubstr(
+                  "[EU-CRD-ART13-14]: they arrived on 2027-01-20 (Wed), after "
+                  "the refund period ended on 2027-01-11 (Mon)")));
+  EXPECT_TRUE(
+      std::any_of(decision->citations.begin(), decision->citations.end(),
+                  [](Citation const& c) { return c.id == "EU-CRD-ART13-14"; }));
 }
 
 // --- regional calendars
@@ -749,6 +774,174 @@ TEST(DecisionProperties, ExtraNonWorkingDaysMoveEveryComputedDate) {
   }
   EXPECT_GT(moved_deadlines, 300);
   EXPECT_GT(moved_refunds, 10);
+}
+
+// A lawful withholding never makes the refund due earlier. Where the statute
+// says the refund is due at the latest N days after the notice and lets the
+// seller withhold it until the goods or proof of their sending arrive (CRD
+// Art. 13(1),(3), BGB §357(1),(4)), the goods or the proof arriving, at any
+// time, never move the due date before those N days. And for every record,
+// the goods reaching the seller later never make the refund due earlier
+// (a refund clock from the goods, CRPL Art. 25, ECPA Art. 18; the earlier of
+// the goods and the proof, UK CCR reg. 34(4)-(5)).
+TEST(DecisionProperties, ALawfulWithholdingNeverMakesTheRefundDueEarlier) {
+  auto engine = *PolicyEngine::Create();
+  auto data =
+      internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+  ASSERT_TRUE(data.ok());
+  using Type = HistoryEvent::Type;
+  std::mt19937 rng(kSeed + 5);
+  std::uniform_int_distribution<int> hours(-5 * 24, 40 * 24);
+  std::uniform_int_distribution<int> later(1, 30 * 24);
+  int withheld = 0;
+  int delayed = 0;
+  for (auto request : Generated(kSeed + 5, 20)) {
+    if (request.claim.kind != ClaimKind::kWithdrawal) continue;
+    std::erase_if(request.history, [](HistoryEvent const& h) {
+      return h.type == Type::kGoodsReceivedBySeller ||
+             h.type == Type::kProofOfDispatchReceived;
+    });
+    Instant const notice =
+        request.claim.received_at.value_or(request.claim.sent_at);
+    Instant const goods = notice + std::chrono::hours(hours(rng));
+    Instant const proof = notice + std::chrono::hours(hours(rng));
+    Instant const goods_later = goods + std::chrono::hours(later(rng));
+    // Decided when every event has happened, so that none is in the future.
+    request.as_of = std::max({request.as_of.value_or(request.claim.sent_at),
+                              goods_later, proof}) +
+                    std::chrono::hours(24);
+    auto with = [&](std::vector<HistoryEvent> events) {
+      auto r = request;
+      r.history.insert(r.history.end(), events.begin(), events.end());
+      auto d = engine.Decide(r);
+      EXPECT_TRUE(d.ok()) << d.status();
+      return d.ok() ? d->refund_due_by : std::nullopt;
+    };
+    auto none = engine.Decide(request);
+    ASSERT_TRUE(none.ok()) << none.status();
+    if (none->basis != Basis::kStatutoryWithdrawal &&
+        none->basis != Basis::kStatutoryReturn) {
+      continue;
+    }
+    auto const& record = (*data)->records.at(none->jurisdiction);
+    bool const withholding =
+        record.withdrawal && record.withdrawal->refund.withholding ==
+                                 internal::Withholding::kUntilGoodsOrProof;
+    HistoryEvent const g{.type = Type::kGoodsReceivedBySeller, .at = goods};
+    HistoryEvent const p{.type = Type::kProofOfDispatchReceived, .at = proof};
+    if (withholding && none->refund_due_by) {
+      for (auto const& events :
+           std::vector<std::vector<HistoryEvent>>{{g}, {p}, {g, p}}) {
+        auto due = with(events);
+        ASSERT_TRUE(due.has_value()) << none->jurisdiction;
+        EXPECT_FALSE(Later(none->refund_due_by, due))
+            << none->jurisdiction << ": due "
+            << FormatCivilDate(*none->refund_due_by) << " without the goods, "
+            << FormatCivilDate(*due) << " once they or the proof arrived, seed "
+            << kSeed + 5;
+      }
+      ++withheld;
+    }
+    HistoryEvent g2 = g;
+    g2.at = goods_later;
+    for (auto const& proofs : std::vector<std::vector<HistoryEvent>>{{}, {p}}) {
+      auto early = proofs;
+      early.push_back(g);
+      auto late = proofs;
+      late.push_back(g2);
+      auto due_early = with(early);
+      auto due_late = with(late);
+      if (!due_early || !due_late) continue;
+      EXPECT_FALSE(Later(due_early, due_late))
+          << none->jurisdiction << ": goods back later, refund due earlier ("
+          << FormatCivilDate(*due_late) << " instead of "
+          << FormatCivilDate(*due_early) << "), seed " << kSeed + 5;
+      ++delayed;
+    }
+  }
+  EXPECT_GT(withheld, 100);
+  EXPECT_GT(delayed, 200);
+}
+
+// The law in force by date: a decision on a contract concluded before a rule
+// element's valid_from (or on or after its valid_to) neither applies nor
+// cites it. Checked on the citations and the explanation of every decision:
+// a source that only dated elements out of force cite is never cited, an
+// out-of-force stage never decides, an out-of-force extension never extends,
+// an out-of-force exemption never excludes.
+TEST(DecisionProperties, ARuleNotInForceIsNeitherAppliedNorCited) {
+  auto engine = *PolicyEngine::Create();
+  auto data =
+      internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+  ASSERT_TRUE(data.ok());
+  int out_of_force = 0;
+  int decided = 0;
+  for (auto const& request : Generated(kSeed + 6, 30)) {
+    auto d = engine.Decide(request);
+    ASSERT_TRUE(d.ok()) << d.status();
+    ++decided;
+    auto const& record = (*data)->records.at(d->jurisdiction);
+    auto zone = TimeZone::Find(request.buyer.timezone);
+    ASSERT_TRUE(zone.ok());
+    CivilDate const law_date = zone->LocalDate(request.contract.concluded_at);
+    std::set<std::string> in_force;  // sources something in force cites
+    std::set<std::string> dated_out;
+    std::set<std::string> stages_in, stages_out, exclusions_in, exclusions_out;
+    bool extension_in_force = false;
+    auto element = [&](std::string const& source, internal::Validity const& v) {
+      if (source.empty()) return;
+      (v.Covers(law_date) ? in_force : dated_out).insert(source);
+    };
+    if (auto const& w = record.withdrawal) {
+      in_force.insert(w->sources.begin(), w->sources.end());
+      in_force.insert(w->not_informed.source);
+      if (w->no_copy) in_force.insert(w->no_copy->source);
+      for (auto const& v : w->variants) in_force.insert(v.source);
+      for (auto const& e : w->exemptions) {
+        element(e.source, e.validity);
+        (e.validity.Covers(law_date) ? exclusions_in : exclusions_out)
+            .insert(e.exclusion);
+      }
+    }
+    if (auto const& g = record.guarantee) {
+      in_force.insert(g->sources.begin(), g->sources.end());
+      for (auto const& s : g->stages) {
+        element(s.source, s.validity);
+        (s.validity.Covers(law_date) ? stages_in : stages_out).insert(s.name);
+      }
+      for (auto const& x : g->after_repair) {
+        element(x.source, x.validity);
+        extension_in_force |= x.validity.Covers(law_date);
+      }
+    }
+    if (dated_out.empty() && stages_out.empty() && exclusions_out.empty()) {
+      continue;
+    }
+    ++out_of_force;
+    std::string const where = d->jurisdiction + " contract of " +
+                              FormatCivilDate(law_date) + ", seed " +
+                              std::to_string(kSeed + 6);
+    for (auto const& c : d->citations) {
+      std::string id(c.id);
+      EXPECT_FALSE(dated_out.contains(id) && !in_force.contains(id))
+          << where << ": cites " << id << ", not in force";
+    }
+    for (auto const& step : d->trace) {
+      std::string text(step.text);
+      if (step.code == TraceStep::Code::kStage) {
+        EXPECT_FALSE(stages_out.contains(text) && !stages_in.contains(text))
+            << where << ": stage not in force decided: " << text;
+      }
+      if (step.code == TraceStep::Code::kLiabilityExtended) {
+        EXPECT_TRUE(extension_in_force) << where << ": " << ExplainStep(step);
+      }
+    }
+    EXPECT_FALSE(exclusions_out.contains(d->exclusion) &&
+                 !exclusions_in.contains(d->exclusion))
+        << where << ": excluded by " << d->exclusion << ", not in force";
+  }
+  EXPECT_GT(decided, 1000);
+  EXPECT_GT(out_of_force, 100);
 }
 
 }  // namespace

@@ -421,6 +421,13 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kRefundWithheld:
       return "Refund due by " + date(s.date) +
              ", unless withheld until the goods or proof of dispatch arrive";
+    case TraceStep::Code::kRefundReleased:
+      return "The seller may withhold the refund until the goods or proof of "
+             "their sending arrive" +
+             (text.empty() ? std::string() : " [" + text + "]") +
+             ": they arrived on " + date(s.date) +
+             ", after the refund period ended on " + date(s.date2) +
+             ", so the refund is due then, not earlier";
     case TraceStep::Code::kReturnShipping:
       return "Return shipping is paid by the " + text;
     case TraceStep::Code::kWarning:

@@ -230,6 +230,9 @@ class Decider {
   }
 
   Status Resolve();
+  // Whether `id` is cited only by rule elements (exemptions, stages,
+  // extensions) that are not in force for this contract.
+  bool OnlyOutOfForce(std::string_view id) const;
   bool Setting(std::string_view name, bool fallback) const;
   StatusOr<bool> NonWorking(CivilDate date) const;
   StatusOr<CivilDate> RollForward(CivilDate date);
@@ -280,6 +283,42 @@ class Decider {
 };
 
 // --- helpers ---------------------------------------------------------------
+
+bool Decider::OnlyOutOfForce(std::string_view id) const {
+  bool dated_out = false;
+  auto element = [&](std::string const& source,
+                     internal::Validity const& validity) {
+    if (source != id) return false;
+    if (validity.Covers(law_date_)) return true;
+    dated_out = true;
+    return false;
+  };
+  auto listed = [&](std::vector<std::string> const& ids) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  if (auto const& w = record_->withdrawal) {
+    if (listed(w->sources) || w->not_informed.source == id ||
+        w->refund.source == id || (w->no_copy && w->no_copy->source == id)) {
+      return false;
+    }
+    for (auto const& v : w->variants) {
+      if (v.source == id) return false;
+    }
+    for (auto const& e : w->exemptions) {
+      if (element(e.source, e.validity)) return false;
+    }
+  }
+  if (auto const& g = record_->guarantee) {
+    if (listed(g->sources)) return false;
+    for (auto const& s : g->stages) {
+      if (element(s.source, s.validity)) return false;
+    }
+    for (auto const& x : g->after_repair) {
+      if (element(x.source, x.validity)) return false;
+    }
+  }
+  return dated_out;
+}
 
 bool Decider::Setting(std::string_view name, bool fallback) const {
   auto const& s = req_.settings;
@@ -662,6 +701,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
       }
     }
     if (start) {
+      Cite(r, rule.refund.source);
       auto due = End(*start, *rule.refund.length, false);
       if (!due) return std::move(due).status();
       if (rule.refund.withholding ==
@@ -672,7 +712,13 @@ StatusOr<TrackResult> Decider::Withdrawal(
         if (goods) release = goods;
         if (proof) release = release ? Min(*release, *proof) : *proof;
         if (release) {
+          // A lawful withholding only ever delays the refund: it is due at
+          // the end of the period, or when the goods or proof arrive if
+          // that is later (CRD Art. 13(3)), never before the period ends.
           t.refund_due = Max(*due, *release);
+          if (Before(*due, *release)) {
+            Trace(Code::kRefundReleased, *release, *due, 0, rule.refund.source);
+          }
         } else {
           t.refund_due = *due;
           t.refund_may_be_withheld = true;
@@ -1100,7 +1146,11 @@ Status Decider::Run() {
     }
   }
   if (d_.citations.empty()) {
-    for (auto const& [id, unused] : r.sources) Cite(r, id);
+    // No rule decided: the record's sources, but never one that only a rule
+    // element out of force for this contract cites.
+    for (auto const& [id, unused] : r.sources) {
+      if (!OnlyOutOfForce(id)) Cite(r, id);
+    }
   }
   if (statute.basis == Basis::kStatutoryWithdrawal ||
       statute.basis == Basis::kStatutoryReturn) {

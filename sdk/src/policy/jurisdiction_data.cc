@@ -289,6 +289,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     if (auto const* v = f->Find("outbound_shipping")) {
       w.refund.outbound = ParseOutbound(*v, f->PathOf("outbound_shipping"));
     }
+    w.refund.source = sc.Optional(*f, "source");
     f->Finish();
   }
   w.sources = sc.List(r, "sources");

@@ -108,6 +108,8 @@ struct RefundRule {
   RefundStart start = RefundStart::kNoticeReceived;
   Withholding withholding = Withholding::kNone;
   OutboundShipping outbound = OutboundShipping::kAll;
+  /// The article on the refund (clock, withholding), cited with it.
+  std::string source;
 };
 
 struct WithdrawalRule {

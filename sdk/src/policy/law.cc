@@ -250,7 +250,7 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
     refund.emplace_back("may be withheld until the goods or proof arrive");
   }
   refund.push_back("outbound shipping refunded: " + OutboundText(f.outbound));
-  add("refund", "refund", Join(refund, "; "));
+  add("refund", "refund", Join(refund, "; "), f.source);
   return rule;
 }
 

@@ -207,6 +207,8 @@ struct TraceStep {
     kBasis,                // text: basis name
     kRefundDue,            // date: due
     kRefundWithheld,       // date: due
+    kRefundReleased,       // date: goods or proof arrived, date2: end of the
+                           // refund period, text: source id
     kReturnShipping,       // text: party
     kWarning,              // text: warning, text2: what it concerns
   };
