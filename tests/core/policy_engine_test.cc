@@ -250,6 +250,7 @@ std::map<std::string, std::vector<std::string>> CitedByRule(
     ids = g->sources;
     for (auto const& s : g->stages) ids.push_back(s.source);
     for (auto const& x : g->after_repair) ids.push_back(x.source);
+    if (g->restart) ids.push_back(g->restart->source);
   }
   if (auto const& p = r.policy) out["policy"] = p->sources;
   for (auto& [rule, ids] : out) std::erase(ids, std::string());
@@ -412,6 +413,110 @@ TEST(DecisionRequest, AWithholdingThatDelaysTheRefundIsExplainedAndCited) {
   EXPECT_TRUE(
       std::any_of(decision->citations.begin(), decision->citations.end(),
                   [](Citation const& c) { return c.id == "EU-CRD-ART13-14"; }));
+}
+
+// --- format features on test records
+// ------------------------------------------
+
+// An engine over one test record "CN" (calendar CN), with `extra` keys.
+PolicyEngine EngineWith(std::string const& extra) {
+  std::string record =
+      R"({"id": "CN", "name": "Testland", "kind": "statute",
+          "applies_to": ["CN"], "calendar": "CN", "confidence": "confirmed",
+          "sources": {"LAW": {"title": "Consumer Act", "where": "https://example.org"}})" +
+      extra + "}";
+  std::vector<internal::EmbeddedFile> files{{"CN.json", record}};
+  auto set = internal::LoadJurisdictions(files);
+  EXPECT_TRUE(set.ok()) << set.status();
+  return internal::EngineOver(*set);
+}
+
+constexpr char kRestartGuarantee[] =
+    R"(, "guarantee": {"claims": ["defect"],
+        "liability": {"length": {"value": 1, "unit": "years"}, "from": "sale"},
+        "stages": [
+          {"name": "two repairs", "when": {"failed_repairs_at_least": 2},
+           "remedies": ["replace", "refund"], "source": "LAW"},
+          {"name": "repair", "when": {}, "remedies": ["repair"], "source": "LAW"}],
+        "restart": {"on": "replacement", "source": "LAW"RESTART_VALIDITY},
+        "sources": ["LAW"]})";
+
+// Sold 2026-03-02, repaired twice, replaced 2026-08-05; a new defect of the
+// replacement on 2027-05-10: after a year from the sale, within a year of
+// the replacement.
+constexpr char kReplacedRequest[] = R"({
+  "buyer": {"jurisdiction": "CN", "timezone": "Asia/Shanghai"},
+  "seller": {"jurisdiction": "CN"},
+  "contract": {"kind": "single", "concluded_at": "2026-03-02T12:00:00+08:00"},
+  "items": [{"id": "tv", "category": "tv", "price": {"amount": "2999.00", "currency": "CNY"},
+             "deliveries": ["2026-03-04T12:00:00+08:00"]},
+            {"id": "remote", "category": "accessory", "deliveries": ["2026-03-04T12:00:00+08:00"]}],
+  "claim": {"kind": "defect", "sent_at": "2027-05-11T12:00:00+08:00",
+            "defect_discovered_at": "2027-05-10T12:00:00+08:00", "item_ids": ["tv"]},
+  "history": [{"type": "repair", "completed_at": "2026-05-10T12:00:00+08:00", "item_id": "tv"},
+              {"type": "repair", "completed_at": "2026-07-20T12:00:00+08:00", "item_id": "tv"},
+              {"type": "replacement", "completed_at": "2026-08-05T12:00:00+08:00", "item_id": "tv"}]
+})";
+
+StatusOr<Decision> DecideReplaced(std::string const& validity,
+                                  std::string const& request_text) {
+  auto engine =
+      EngineWith(Replace(kRestartGuarantee, "RESTART_VALIDITY", validity));
+  auto request = ParseDecisionRequest(request_text);
+  if (!request) return request.status();
+  return engine.Decide(*request);
+}
+
+TEST(GuaranteeRestart, AReplacementRestartsThePeriodAndTheRepairCount) {
+  auto d = DecideReplaced("", kReplacedRequest);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_TRUE(d->eligible);
+  EXPECT_EQ(FormatCivilDate(*d->deadline), "2027-08-05");
+  EXPECT_THAT(d->remedies, ::testing::ElementsAre(Remedy::kRepair));
+  EXPECT_THAT(Explain(*d),
+              ::testing::Contains(
+                  "The goods were replaced on 2026-08-05 (Wed): the guarantee "
+                  "period runs afresh from that day [LAW]; the 2 repair(s) "
+                  "before it concerned the replaced goods and no longer "
+                  "count"));
+
+  // Without the replacement the year from the sale ended on 2027-03-02.
+  auto no_replacement =
+      DecideReplaced("", Replace(kReplacedRequest, R"("type": "replacement")",
+                                 R"("type": "repair")"));
+  ASSERT_TRUE(no_replacement.ok()) << no_replacement.status();
+  EXPECT_FALSE(no_replacement->eligible);
+
+  // A replacement of another item of the order restarts nothing.
+  auto other = DecideReplaced(
+      "",
+      Replace(
+          kReplacedRequest,
+          R"("completed_at": "2026-08-05T12:00:00+08:00", "item_id": "tv")",
+          R"("completed_at": "2026-08-05T12:00:00+08:00", "item_id": "remote")"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_FALSE(other->eligible);
+
+  // Repairs after the replacement count again: two of them -> replace or
+  // refund.
+  auto again = DecideReplaced("", Replace(kReplacedRequest, R"("item_id": "tv"}]
+})",
+                                          R"("item_id": "tv"},
+              {"type": "repair", "completed_at": "2026-11-20T12:00:00+08:00", "item_id": "tv"},
+              {"type": "repair", "completed_at": "2027-01-15T12:00:00+08:00", "item_id": "tv"}]
+})"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_THAT(again->remedies, ::testing::UnorderedElementsAre(
+                                   Remedy::kReplace, Remedy::kRefund));
+}
+
+TEST(GuaranteeRestart, ARestartNotYetInForceIsNotApplied) {
+  auto d = DecideReplaced(R"(, "valid_from": "2026-06-01")", kReplacedRequest);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_FALSE(d->eligible) << "the contract of 2026-03-02 predates it";
+  for (auto const& step : d->trace) {
+    EXPECT_NE(step.code, TraceStep::Code::kGuaranteeRestarted);
+  }
 }
 
 // --- regional calendars
@@ -888,6 +993,7 @@ TEST(DecisionProperties, ARuleNotInForceIsNeitherAppliedNorCited) {
     std::set<std::string> dated_out;
     std::set<std::string> stages_in, stages_out, exclusions_in, exclusions_out;
     bool extension_in_force = false;
+    bool restart_in_force = false;
     auto element = [&](std::string const& source, internal::Validity const& v) {
       if (source.empty()) return;
       (v.Covers(law_date) ? in_force : dated_out).insert(source);
@@ -913,6 +1019,10 @@ TEST(DecisionProperties, ARuleNotInForceIsNeitherAppliedNorCited) {
         element(x.source, x.validity);
         extension_in_force |= x.validity.Covers(law_date);
       }
+      if (g->restart) {
+        element(g->restart->source, g->restart->validity);
+        restart_in_force = g->restart->validity.Covers(law_date);
+      }
     }
     if (dated_out.empty() && stages_out.empty() && exclusions_out.empty()) {
       continue;
@@ -934,6 +1044,9 @@ TEST(DecisionProperties, ARuleNotInForceIsNeitherAppliedNorCited) {
       }
       if (step.code == TraceStep::Code::kLiabilityExtended) {
         EXPECT_TRUE(extension_in_force) << where << ": " << ExplainStep(step);
+      }
+      if (step.code == TraceStep::Code::kGuaranteeRestarted) {
+        EXPECT_TRUE(restart_in_force) << where << ": " << ExplainStep(step);
       }
     }
     EXPECT_FALSE(exclusions_out.contains(d->exclusion) &&

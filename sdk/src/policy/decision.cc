@@ -224,8 +224,10 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
            {"proof_of_dispatch_received",
             HistoryEvent::Type::kProofOfDispatchReceived},
            {"contract_copy_received",
-            HistoryEvent::Type::kContractCopyReceived}});
-      if (e.type == HistoryEvent::Type::kRepair) {
+            HistoryEvent::Type::kContractCopyReceived},
+           {"replacement", HistoryEvent::Type::kReplacement}});
+      if (e.type == HistoryEvent::Type::kRepair ||
+          e.type == HistoryEvent::Type::kReplacement) {
         e.at = InstantAt(hr.Require("completed_at"), hr.PathOf("completed_at"));
         e.item_id = hr.OptionalString("item_id").value_or("");
       } else {
@@ -394,6 +396,14 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kLiabilityExtended:
       return "A repair extends the liability by " + std::to_string(s.number) +
              " " + text + ": from " + date(s.date2) + " to " + date(s.date);
+    case TraceStep::Code::kGuaranteeRestarted:
+      return "The goods were replaced on " + date(s.date) +
+             ": the guarantee period runs afresh from that day" +
+             (text.empty() ? std::string() : " [" + text + "]") +
+             (s.number > 0 ? "; the " + std::to_string(s.number) +
+                                 " repair(s) before it concerned the replaced "
+                                 "goods and no longer count"
+                           : "");
     case TraceStep::Code::kLiabilityEnded:
       return "The liability period ended on " + date(s.date) +
              ", before the defect was discovered on " + date(s.date2);

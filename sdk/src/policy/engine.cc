@@ -36,6 +36,9 @@ struct PolicyEngine::Impl {
   // string work for them; other codes take the slow path each time.
   std::map<std::string, Resolved, std::less<>> resolved;
   std::map<std::string, TimeZone, std::less<>> zones;
+  static PolicyEngine Engine(std::shared_ptr<Impl const> impl) {
+    return PolicyEngine(std::move(impl));
+  }
 };
 
 namespace {
@@ -253,6 +256,7 @@ class Decider {
   }
   std::optional<CivilDate> StartDate(StartEvent event, bool each_item) const;
   std::optional<CivilDate> HistoryDate(HistoryEvent::Type type) const;
+  bool Claimed(std::string const& item_id) const;  // empty: the whole order
   int FailedRepairs() const;
   bool Repaired() const { return FailedRepairs() > 0; }
   bool AllItemsClaimed() const { return claimed_.size() == req_.items.size(); }
@@ -280,6 +284,8 @@ class Decider {
   /// the buyer's calendar (the transitional provisions name it).
   CivilDate law_date_{};
   Instant as_of_{};
+  /// The replacement from which the guarantee period runs afresh (Restart).
+  std::optional<Instant> restarted_at_;
 };
 
 // --- helpers ---------------------------------------------------------------
@@ -310,6 +316,9 @@ bool Decider::OnlyOutOfForce(std::string_view id) const {
   }
   if (auto const& g = record_->guarantee) {
     if (listed(g->sources)) return false;
+    if (g->restart && element(g->restart->source, g->restart->validity)) {
+      return false;
+    }
     for (auto const& s : g->stages) {
       if (element(s.source, s.validity)) return false;
     }
@@ -392,16 +401,20 @@ std::optional<CivilDate> Decider::HistoryDate(HistoryEvent::Type type) const {
   return out;
 }
 
+bool Decider::Claimed(std::string const& item_id) const {
+  return item_id.empty() ||
+         std::any_of(claimed_.begin(), claimed_.end(),
+                     [&](Item const* i) { return i->id == item_id; });
+}
+
 int Decider::FailedRepairs() const {
   int n = 0;
   for (auto const& h : req_.history) {
     if (h.type != HistoryEvent::Type::kRepair || h.at > req_.claim.sent_at)
       continue;
-    bool claimed =
-        h.item_id.empty() ||
-        std::any_of(claimed_.begin(), claimed_.end(),
-                    [&](Item const* i) { return i->id == h.item_id; });
-    if (claimed) ++n;
+    // Repairs of goods since replaced belong to the old guarantee period.
+    if (restarted_at_ && h.at <= *restarted_at_) continue;
+    if (Claimed(h.item_id)) ++n;
   }
   return n;
 }
@@ -899,6 +912,30 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     return t;
   }
   auto from = StartDate(rule.liability_from, false);
+  // A replacement restarts the guarantee period (三包: counted again from
+  // the replacement date): it runs from the latest replacement of a claimed
+  // item before the claim, and repairs of the replaced goods no longer
+  // count. A restart only ever starts the period later.
+  if (auto const& restart = rule.restart;
+      restart && restart->validity.Covers(law_date_)) {
+    std::optional<Instant> latest;
+    for (auto const& h : req_.history) {
+      if (h.type != HistoryEvent::Type::kReplacement ||
+          h.at > req_.claim.sent_at || !Claimed(h.item_id)) {
+        continue;
+      }
+      if (!latest || h.at > *latest) latest = h.at;
+    }
+    if (latest) {
+      int const all_repairs = FailedRepairs();
+      restarted_at_ = latest;
+      CivilDate const replaced = zone_->LocalDate(*latest);
+      from = from ? Max(*from, replaced) : replaced;
+      Cite(*record_, restart->source);
+      Trace(Code::kGuaranteeRestarted, replaced, {},
+            all_repairs - FailedRepairs(), restart->source);
+    }
+  }
   CivilDate discovered = zone_->LocalDate(
       req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
   // Guarantee and stage periods end like the record's other periods: rolled
@@ -1262,6 +1299,12 @@ StatusOr<PolicyEngine> PolicyEngine::Create() {
     return new std::shared_ptr<Impl const>(std::move(impl));
   }();
   return PolicyEngine(*kImpl);
+}
+
+PolicyEngine internal::EngineOver(std::shared_ptr<JurisdictionSet const> data) {
+  auto impl = std::make_shared<PolicyEngine::Impl>();
+  impl->data = std::move(data);
+  return PolicyEngine::Impl::Engine(std::move(impl));
 }
 
 StatusOr<Decision> PolicyEngine::Decide(DecisionRequest const& request) const {

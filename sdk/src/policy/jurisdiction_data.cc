@@ -380,6 +380,16 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       g.after_repair.push_back(std::move(ext));
     }
   }
+  if (auto x = r.OptionalObject("restart")) {
+    Restart restart;
+    restart.on =
+        EnumAt<Restart::On>(x->Require("on"), x->PathOf("on"),
+                            {{"replacement", Restart::On::kReplacement}});
+    restart.source = sc.Optional(*x, "source");
+    restart.validity = ParseValidity(*x);
+    x->Finish();
+    g.restart = std::move(restart);
+  }
   g.sources = sc.List(r, "sources");
   r.Finish();
   return g;

@@ -15,6 +15,7 @@
 
 #include "embedded_files.h"
 #include "sanbao/policy/decision.h"
+#include "sanbao/policy/engine.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -168,6 +169,15 @@ struct LiabilityExtension {
   Validity validity;
 };
 
+/// The guarantee period runs afresh after an event (三包: after a
+/// replacement the period is counted again from the replacement date).
+struct Restart {
+  enum class On { kReplacement };
+  On on = On::kReplacement;
+  std::string source;
+  Validity validity;
+};
+
 struct GuaranteeRule {
   std::set<ClaimKind> claims;
   bool seller_is_business = true;  // consumer-sale guarantees bind traders only
@@ -177,6 +187,7 @@ struct GuaranteeRule {
   Party return_shipping = Party::kSeller;
   std::vector<Stage> stages;
   std::vector<LiabilityExtension> after_repair;
+  std::optional<Restart> restart;
   std::vector<std::string> sources;
 };
 
@@ -260,6 +271,10 @@ std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
 /// The built-in records, loaded once per process and shared by the engine
 /// and the law listing; a load error is kInternal (the data ships with us).
 StatusOr<std::shared_ptr<JurisdictionSet const>> const& BuiltInJurisdictions();
+
+/// An engine over other records than the built-in ones (tests of format
+/// features no built-in record uses yet).
+PolicyEngine EngineOver(std::shared_ptr<JurisdictionSet const> data);
 
 /// What the engine applies to a buyer in `code` (engine.cc): the record id
 /// and the holiday calendar id. Errors as PolicyEngine::Decide gives for an

@@ -309,6 +309,12 @@ LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
         "a repair extends liability by " + LengthText(x.length), x.source,
         x.validity);
   }
+  if (auto const& r = g.restart) {
+    add("restart", "restart",
+        "a replacement restarts the guarantee period from the replacement "
+        "date; repairs of the replaced goods no longer count",
+        r->source, r->validity);
+  }
   return rule;
 }
 

@@ -99,11 +99,14 @@ struct HistoryEvent {
     kRepair,
     kGoodsReceivedBySeller,
     kProofOfDispatchReceived,
-    kContractCopyReceived
+    kContractCopyReceived,
+    /// Replacement goods handed over to the buyer (`completed_at`), for the
+    /// item `item_id`: a 三包 replacement restarts the guarantee period.
+    kReplacement,
   };
   Type type = Type::kRepair;
   Instant at{};
-  std::string item_id{};  ///< for repairs
+  std::string item_id{};  ///< for repairs and replacements
 };
 
 /// Explicit engine options where the law is unsettled. An unset option takes
@@ -198,8 +201,10 @@ struct TraceStep {
     kClaimLate,       // date: claim date, date2: deadline, text: sent/received
     kLiability,       // date: liability end
     kLiabilityEnded,  // date: liability end, date2: discovery
-    kLiabilityExtended,  // date: new end, date2: old end, number+text: length
-    kStage,              // text: stage name
+    kLiabilityExtended,   // date: new end, date2: old end, number+text: length
+    kGuaranteeRestarted,  // date: replacement, number: earlier repairs no
+                          // longer counted, text: source id
+    kStage,               // text: stage name
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
     kPolicyNotApplicable,  // text: who, text2: why
