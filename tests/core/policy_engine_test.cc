@@ -251,6 +251,7 @@ std::map<std::string, std::vector<std::string>> CitedByRule(
     for (auto const& s : g->stages) ids.push_back(s.source);
     for (auto const& x : g->after_repair) ids.push_back(x.source);
     if (g->restart) ids.push_back(g->restart->source);
+    for (auto const& n : g->notice) ids.push_back(n.source);
   }
   if (auto const& p = r.policy) out["policy"] = p->sources;
   for (auto& [rule, ids] : out) std::erase(ids, std::string());
@@ -517,6 +518,44 @@ TEST(GuaranteeRestart, ARestartNotYetInForceIsNotApplied) {
   for (auto const& step : d->trace) {
     EXPECT_NE(step.code, TraceStep::Code::kGuaranteeRestarted);
   }
+}
+
+// CDC art. 26: goods count as durable (90 days) unless every claimed item
+// is marked non-durable, so that an unmarked item is never refused too
+// early; without a discovery date the defect counts as apparent (from
+// delivery), and the trace says which.
+TEST(NoticePeriods, BrazilDurableUnlessMarkedAndApparentWithoutDiscovery) {
+  std::ifstream in(fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance" /
+                   "own" / "O49_BR_apparent_defect_non_durable_late.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto request = ParseDecisionRequest(text.str());
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto engine = *PolicyEngine::Create();
+  auto late = engine.Decide(*request);
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->eligible);
+
+  auto unmarked = *request;
+  unmarked.items[0].attributes.clear();
+  auto durable = engine.Decide(unmarked);
+  ASSERT_TRUE(durable.ok());
+  EXPECT_TRUE(durable->eligible);
+  EXPECT_EQ(FormatCivilDate(*durable->deadline), "2026-06-01");
+  EXPECT_THAT(Explain(*durable),
+              ::testing::Contains(
+                  "The defect must be notified within 90 calendar days "
+                  "[BR-CDC-ART26-18]: the last day is 2026-05-31 (Sun)"));
+
+  auto undated = *request;
+  undated.claim.defect_discovered_at.reset();
+  auto apparent = engine.Decide(undated);
+  ASSERT_TRUE(apparent.ok());
+  EXPECT_FALSE(apparent->eligible);
+  EXPECT_THAT(Explain(*apparent),
+              ::testing::Contains(HasSubstr(
+                  "The period starts with delivery (the defect counts as "
+                  "apparent: evident on delivery) on 2026-03-02 (Mon)")));
 }
 
 // --- regional calendars
@@ -881,6 +920,50 @@ TEST(DecisionProperties, ExtraNonWorkingDaysMoveEveryComputedDate) {
   EXPECT_GT(moved_refunds, 10);
 }
 
+// A deadline that starts when the buyer learns never ends earlier because he
+// learned later: a hidden defect that shows later (CDC art. 26 §3), a
+// non-conformity learned of later (Civil Code (JP) Art. 566), goods found
+// not as described later (ECPA Art. 17(3)) keep at least the period they
+// had. Over generated defect and not-as-described claims with two discovery
+// dates between the delivery and the claim.
+TEST(DecisionProperties, ALaterDiscoveryNeverEndsTheClaimEarlier) {
+  auto engine = *PolicyEngine::Create();
+  std::mt19937 rng(kSeed + 7);
+  int compared = 0;
+  for (auto request : Generated(kSeed + 7, 20)) {
+    if (request.claim.kind == ClaimKind::kWithdrawal) continue;
+    std::optional<Instant> delivered;
+    for (auto const& item : request.items) {
+      for (auto const& t : item.deliveries) {
+        if (!delivered || t > *delivered) delivered = t;
+      }
+    }
+    if (!delivered || request.claim.sent_at <= *delivered) continue;
+    auto const span = std::chrono::duration_cast<std::chrono::hours>(
+                          request.claim.sent_at - *delivered)
+                          .count();
+    std::uniform_int_distribution<long> at(0, span);
+    auto first = at(rng), second = at(rng);
+    if (first > second) std::swap(first, second);
+    auto decide = [&](long hours) {
+      auto r = request;
+      r.claim.defect_discovered_at = *delivered + std::chrono::hours(hours);
+      auto d = engine.Decide(r);
+      EXPECT_TRUE(d.ok()) << d.status();
+      return d.ok() ? d->deadline : std::nullopt;
+    };
+    auto early = decide(first);
+    auto late = decide(second);
+    if (!early || !late) continue;
+    EXPECT_FALSE(Later(early, late))
+        << request.buyer.jurisdiction << ": learned later, last day "
+        << FormatCivilDate(*late) << " instead of " << FormatCivilDate(*early)
+        << ", seed " << kSeed + 7;
+    ++compared;
+  }
+  EXPECT_GT(compared, 100);
+}
+
 // A lawful withholding never makes the refund due earlier. Where the statute
 // says the refund is due at the latest N days after the notice and lets the
 // seller withhold it until the goods or proof of their sending arrive (CRD
@@ -1019,6 +1102,7 @@ TEST(DecisionProperties, ARuleNotInForceIsNeitherAppliedNorCited) {
         element(x.source, x.validity);
         extension_in_force |= x.validity.Covers(law_date);
       }
+      for (auto const& n : g->notice) element(n.source, n.validity);
       if (g->restart) {
         element(g->restart->source, g->restart->validity);
         restart_in_force = g->restart->validity.Covers(law_date);

@@ -391,6 +391,11 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kClaimLate:
       return "The notice was " + text + " on " + date(s.date) + ", after " +
              date(s.date2) + ": too late";
+    case TraceStep::Code::kNoticePeriod:
+      if (s.number == 1 && text.ends_with('s')) text.pop_back();
+      return "The defect must be notified within " + std::to_string(s.number) +
+             " " + text + (text2.empty() ? std::string() : " [" + text2 + "]") +
+             ": the last day is " + date(s.date);
     case TraceStep::Code::kLiability:
       return "The seller is liable for defects until " + date(s.date);
     case TraceStep::Code::kLiabilityExtended:

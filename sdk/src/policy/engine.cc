@@ -100,6 +100,19 @@ struct TrackResult {
   std::string exclusion;
 };
 
+// How a notice period's start reads in the trace.
+std::string_view NoticeStartText(StartEvent start) {
+  switch (start) {
+    case StartEvent::kDefectDiscovered:
+      return "the buyer learning of the defect";
+    case StartEvent::kSale:
+    case StartEvent::kPurchase:
+      return "the sale";
+    default:
+      return "delivery";
+  }
+}
+
 OutboundRefund ToOutbound(internal::OutboundShipping o) {
   switch (o) {
     case internal::OutboundShipping::kStandardPart:
@@ -319,6 +332,9 @@ bool Decider::OnlyOutOfForce(std::string_view id) const {
     if (g->restart && element(g->restart->source, g->restart->validity)) {
       return false;
     }
+    for (auto const& n : g->notice) {
+      if (element(n.source, n.validity)) return false;
+    }
     for (auto const& s : g->stages) {
       if (element(s.source, s.validity)) return false;
     }
@@ -434,6 +450,22 @@ std::optional<CivilDate> Decider::StartDate(StartEvent event,
       auto delivered = StartDate(StartEvent::kDelivery, each_item);
       if (!delivered) return std::nullopt;
       return Max(*delivered, zone_->LocalDate(req_.contract.concluded_at));
+    }
+    case StartEvent::kLaterOfDeliveryAndContractCopy: {
+      // From the contract document, or from the supply if it came later
+      // (KR ECPA Art. 17(1)); never before the goods arrived.
+      auto delivered = StartDate(StartEvent::kDelivery, each_item);
+      if (!delivered) return std::nullopt;
+      auto copy = HistoryDate(HistoryEvent::Type::kContractCopyReceived);
+      return copy ? Max(*delivered, *copy) : *delivered;
+    }
+    case StartEvent::kDefectEvident: {
+      // An apparent defect is evident on delivery (CDC art. 26 §1); a hidden
+      // one when it shows (§3): the discovery, never before delivery.
+      auto delivered = StartDate(StartEvent::kDelivery, each_item);
+      if (!req_.claim.defect_discovered_at) return delivered;
+      auto shown = zone_->LocalDate(*req_.claim.defect_discovered_at);
+      return delivered ? Max(*delivered, shown) : shown;
     }
     case StartEvent::kDelivery:
       break;
@@ -758,7 +790,11 @@ StatusOr<TrackResult> Decider::Withdrawal(
   bool const from_conclusion = no_copy_from && (only_no_copy || !start);
   if (from_conclusion) start = no_copy_from;
   if (!start) {
-    if (rule.start == StartEvent::kDelivery && rule.before_delivery) {
+    bool const from_delivery =
+        rule.start == StartEvent::kDelivery ||
+        rule.start == StartEvent::kLaterOfDeliveryAndContractCopy ||
+        rule.start == StartEvent::kLaterOfDeliveryAndPurchase;
+    if (from_delivery && rule.before_delivery) {
       Trace(Code::kBeforeDelivery);
       t.eligible = true;
       return t;
@@ -773,6 +809,10 @@ StatusOr<TrackResult> Decider::Withdrawal(
       : rule.start == StartEvent::kPurchase ? "purchase"
       : rule.start == StartEvent::kContractCopyReceived
           ? "receipt of the contract copy"
+      : rule.start == StartEvent::kLaterOfDeliveryAndContractCopy
+          ? "the later of delivery and receipt of the contract document"
+      : rule.start == StartEvent::kLaterOfDeliveryAndPurchase
+          ? "the later of delivery and purchase"
           : "delivery";
   Trace(Code::kStartEvent, *start, {}, 0, event);
   if (!rule.length) {
@@ -982,6 +1022,57 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     }
     Trace(Code::kLiability, *end);
   }
+  // The buyer must notify the defect within a period from when it became
+  // evident or known (CDC art. 26, Civil Code (JP) Art. 566): a notice
+  // after its end loses the claim.
+  std::optional<CivilDate> notice_end;
+  for (auto const& n : rule.notice) {
+    if (!n.validity.Covers(law_date_)) continue;
+    bool const fits =
+        std::all_of(claimed_.begin(), claimed_.end(), [&](Item const* item) {
+          return n.items_with.empty() ||
+                 std::any_of(
+                     n.items_with.begin(), n.items_with.end(),
+                     [&](std::string const& a) { return item->Has(a); });
+        });
+    if (!fits) continue;
+    auto start = StartDate(n.start, false);
+    if (!start) break;  // not started, so not ended
+    auto end = End(*start, n.length, false);
+    if (!end) return std::move(end).status();
+    Cite(*record_, n.source);
+    std::string_view start_text = NoticeStartText(n.start);
+    if (n.start == StartEvent::kDefectEvident) {
+      auto delivered = StartDate(StartEvent::kDelivery, false);
+      start_text = delivered && Before(*delivered, *start)
+                       ? "the defect becoming evident after delivery (a "
+                         "hidden defect)"
+                       : "delivery (the defect counts as apparent: evident "
+                         "on delivery)";
+    }
+    Trace(Code::kStartEvent, *start, {}, 0, start_text);
+    Trace(Code::kNoticePeriod, *end, {}, n.length.value,
+          UnitName(n.length.unit), n.source);
+    if (roll) {
+      auto rolled = RollForward(*end);
+      if (!rolled) return std::move(rolled).status();
+      if (*rolled != *end) {
+        Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
+      }
+      end = *rolled;
+    }
+    CivilDate const claim_date =
+        n.met_by_received ? received_date_ : sent_date_;
+    bool const in_time = !Before(*end, claim_date);
+    Trace(in_time ? Code::kClaimInTime : Code::kClaimLate, claim_date, *end, 0,
+          n.met_by_received ? "received" : "sent");
+    if (!in_time) {
+      t.deadline = *end;
+      return t;
+    }
+    notice_end = *end;
+    break;
+  }
   t.applies = true;
   t.eligible = true;
   t.shipping = rule.return_shipping;
@@ -1021,6 +1112,10 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     }
     t.deadline = stage.deadline_stage_end ? stage_end : liability_end;
     break;
+  }
+  // The last day to claim is also the end of the notice period.
+  if (notice_end && (!t.deadline || Before(*notice_end, *t.deadline))) {
+    t.deadline = notice_end;
   }
   if (std::find(t.remedies.begin(), t.remedies.end(), Remedy::kRefund) !=
       t.remedies.end()) {

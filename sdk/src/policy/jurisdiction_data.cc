@@ -45,7 +45,10 @@ StartEvent ParseStart(json::value const& v, std::string const& path) {
        {"later_of_delivery_and_purchase",
         StartEvent::kLaterOfDeliveryAndPurchase},
        {"defect_discovered", StartEvent::kDefectDiscovered},
-       {"sale", StartEvent::kSale}});
+       {"sale", StartEvent::kSale},
+       {"defect_evident", StartEvent::kDefectEvident},
+       {"later_of_delivery_and_contract_copy",
+        StartEvent::kLaterOfDeliveryAndContractCopy}});
 }
 
 Party ParseParty(json::value const& v, std::string const& path) {
@@ -378,6 +381,24 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       ext.validity = ParseValidity(x);
       x.Finish();
       g.after_repair.push_back(std::move(ext));
+    }
+  }
+  if (auto const* arr = r.OptionalArray("notice")) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      ObjectReader n((*arr)[i], ElementPath(r.PathOf("notice"), i));
+      NoticePeriod period;
+      period.length = ParseLength(n.Require("length"), n.PathOf("length"));
+      period.start = ParseStart(n.Require("start"), n.PathOf("start"));
+      period.items_with = StringList(n, "items_with");
+      if (auto const* v = n.Find("deadline_met_by")) {
+        period.met_by_received =
+            EnumAt<bool>(*v, n.PathOf("deadline_met_by"),
+                         {{"sent", false}, {"received", true}});
+      }
+      period.source = sc.Optional(n, "source");
+      period.validity = ParseValidity(n);
+      n.Finish();
+      g.notice.push_back(std::move(period));
     }
   }
   if (auto x = r.OptionalObject("restart")) {

@@ -35,6 +35,14 @@ enum class StartEvent {
   kLaterOfDeliveryAndPurchase,
   kDefectDiscovered,
   kSale,
+  /// When the defect became evident (CDC art. 26 §1, §3): the claim's
+  /// defect_discovered_at, never before delivery; without it, delivery (an
+  /// apparent defect is evident on delivery).
+  kDefectEvident,
+  /// The later of delivery and the receipt of the contract document
+  /// (history contract_copy_received; without one, delivery): KR ECPA
+  /// Art. 17(1).
+  kLaterOfDeliveryAndContractCopy,
 };
 
 enum class Exists { kYes, kNo, kConditional };
@@ -169,6 +177,20 @@ struct LiabilityExtension {
   Validity validity;
 };
 
+/// A period within which the buyer must notify the defect (BR CDC art. 26:
+/// 30 days for non-durable, 90 for durable goods, from delivery or, for a
+/// hidden defect, from when it became evident; JP Civil Code Art. 566: one
+/// year from learning of it). The first entry whose `items_with` holds for
+/// every claimed item applies.
+struct NoticePeriod {
+  Length length;
+  StartEvent start = StartEvent::kDefectDiscovered;
+  std::vector<std::string> items_with;  ///< any of these item attributes
+  bool met_by_received = false;
+  std::string source;
+  Validity validity;
+};
+
 /// The guarantee period runs afresh after an event (三包: after a
 /// replacement the period is counted again from the replacement date).
 struct Restart {
@@ -188,6 +210,7 @@ struct GuaranteeRule {
   std::vector<Stage> stages;
   std::vector<LiabilityExtension> after_repair;
   std::optional<Restart> restart;
+  std::vector<NoticePeriod> notice;
   std::vector<std::string> sources;
 };
 

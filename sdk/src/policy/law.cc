@@ -69,6 +69,10 @@ std::string StartText(StartEvent s) {
       return "discovery of the defect";
     case StartEvent::kSale:
       return "the sale";
+    case StartEvent::kDefectEvident:
+      return "the defect becoming evident (delivery for an apparent defect)";
+    case StartEvent::kLaterOfDeliveryAndContractCopy:
+      return "the later of delivery and receipt of the contract document";
   }
   return "";
 }
@@ -308,6 +312,16 @@ LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
     add("after_repair", "after repair",
         "a repair extends liability by " + LengthText(x.length), x.source,
         x.validity);
+  }
+  for (auto const& n : g.notice) {
+    std::string text = "notify the defect within " + LengthText(n.length) +
+                       " from " + StartText(n.start);
+    if (!n.items_with.empty()) {
+      text += " (goods marked " + Join(n.items_with, " or ") + ")";
+    }
+    text += n.met_by_received ? "; met when the notice arrives"
+                              : "; met when the notice is sent";
+    add("notice", "notice", text, n.source, n.validity);
   }
   if (auto const& r = g.restart) {
     add("restart", "restart",

@@ -199,6 +199,8 @@ struct TraceStep {
     kNoRollover,        // date: last day
     kClaimInTime,     // date: claim date, date2: deadline, text: sent/received
     kClaimLate,       // date: claim date, date2: deadline, text: sent/received
+    kNoticePeriod,    // date: last day to notify the defect, number+text:
+                      // length, text2: source id
     kLiability,       // date: liability end
     kLiabilityEnded,  // date: liability end, date2: discovery
     kLiabilityExtended,   // date: new end, date2: old end, number+text: length
