@@ -558,6 +558,51 @@ TEST(NoticePeriods, BrazilDurableUnlessMarkedAndApparentWithoutDiscovery) {
                   "apparent: evident on delivery) on 2026-03-02 (Mon)")));
 }
 
+// KR ECPA Art. 17(2): the exceptions Nos. 2-5 (value reduced by use,
+// reproducible goods unsealed, digital content started) bind only where the
+// seller clearly disclosed them (Art. 17(6)); No. 1 (goods damaged by the
+// consumer) needs no disclosure.
+TEST(Disclosure, KoreanExceptionsBindOnlyOnceDisclosed) {
+  std::ifstream in(fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance" /
+                   "own" /
+                   "O53_KR_unsealed_software_exception_not_disclosed.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto request = ParseDecisionRequest(text.str());
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto engine = *PolicyEngine::Create();
+  auto decide = [&](std::vector<std::string> attributes,
+                    ItemCondition condition) {
+    auto r = *request;
+    r.items[0].attributes = std::move(attributes);
+    r.items[0].seal_broken = false;
+    r.items[0].condition = condition;
+    auto d = engine.Decide(r);
+    EXPECT_TRUE(d.ok()) << d.status();
+    return *d;
+  };
+  auto worn = decide({}, ItemCondition::kWorn);
+  EXPECT_TRUE(worn.statutory_withdrawal);
+  EXPECT_THAT(Explain(worn),
+              ::testing::Contains(
+                  "Item item-1 would be exempt from the withdrawal right "
+                  "(used_or_damaged), but the seller did not clearly disclose "
+                  "that exception [KR-ECPA-ART17]: the right stands"));
+  auto worn_disclosed = decide({"exclusion_disclosed"}, ItemCondition::kWorn);
+  EXPECT_FALSE(worn_disclosed.statutory_withdrawal);
+  EXPECT_EQ(worn_disclosed.exclusion, "used_or_damaged");
+  auto damaged = decide({}, ItemCondition::kDamaged);
+  EXPECT_FALSE(damaged.statutory_withdrawal);
+  EXPECT_EQ(damaged.exclusion, "used_or_damaged");
+  auto streamed = decide({"digital", "activated"}, ItemCondition::kNew);
+  EXPECT_TRUE(streamed.statutory_withdrawal);
+  auto streamed_confirmed =
+      decide({"digital", "activated", "activation_exclusion_confirmed"},
+             ItemCondition::kNew);
+  EXPECT_FALSE(streamed_confirmed.statutory_withdrawal);
+  EXPECT_EQ(streamed_confirmed.exclusion, "digital");
+}
+
 // --- regional calendars
 
 // kRequest for a buyer in `jurisdiction`, the parcel delivered on 2025-12-23

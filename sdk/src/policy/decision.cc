@@ -328,6 +328,8 @@ std::string_view PartyName(Party party) {
 std::string ExplainStep(TraceStep const& s) {
   auto date = [](CivilDate d) { return FormatCivilDateWithWeekday(d); };
   std::string text(s.text), text2(s.text2);
+  std::string const source =
+      s.source.empty() ? std::string() : " [" + std::string(s.source) + "]";
   switch (s.code) {
     case TraceStep::Code::kJurisdiction:
       return "The buyer's law: " + text2 + " (record " + text + ")";
@@ -348,6 +350,11 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kExcluded:
       return "Item " + text2 + " is exempt from the withdrawal right (" + text +
              ")";
+    case TraceStep::Code::kNotDisclosed:
+      return "Item " + text2 + " would be exempt from the withdrawal right (" +
+             text +
+             "), but the seller did not clearly disclose that exception" +
+             source + ": the right stands";
     case TraceStep::Code::kStartEvent:
       return "The period starts with " + text + " on " + date(s.date);
     case TraceStep::Code::kBeforeDelivery:
@@ -394,8 +401,7 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kNoticePeriod:
       if (s.number == 1 && text.ends_with('s')) text.pop_back();
       return "The defect must be notified within " + std::to_string(s.number) +
-             " " + text + (text2.empty() ? std::string() : " [" + text2 + "]") +
-             ": the last day is " + date(s.date);
+             " " + text + source + ": the last day is " + date(s.date);
     case TraceStep::Code::kLiability:
       return "The seller is liable for defects until " + date(s.date);
     case TraceStep::Code::kLiabilityExtended:
@@ -403,8 +409,7 @@ std::string ExplainStep(TraceStep const& s) {
              " " + text + ": from " + date(s.date2) + " to " + date(s.date);
     case TraceStep::Code::kGuaranteeRestarted:
       return "The goods were replaced on " + date(s.date) +
-             ": the guarantee period runs afresh from that day" +
-             (text.empty() ? std::string() : " [" + text + "]") +
+             ": the guarantee period runs afresh from that day" + source +
              (s.number > 0 ? "; the " + std::to_string(s.number) +
                                  " repair(s) before it concerned the replaced "
                                  "goods and no longer count"
@@ -439,8 +444,7 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kRefundReleased:
       return "The seller may withhold the refund until the goods or proof of "
              "their sending arrive" +
-             (text.empty() ? std::string() : " [" + text + "]") +
-             ": they arrived on " + date(s.date) +
+             source + ": they arrived on " + date(s.date) +
              ", after the refund period ended on " + date(s.date2) +
              ", so the refund is due then, not earlier";
     case TraceStep::Code::kReturnShipping:

@@ -225,8 +225,9 @@ class Decider {
  private:
   void Trace(Code code, CivilDate date = {}, CivilDate date2 = {},
              int number = 0, std::string_view text = {},
-             std::string_view text2 = {}) {
-    d_.trace.push_back(TraceStep{code, date, date2, number, text, text2});
+             std::string_view text2 = {}, std::string_view source = {}) {
+    d_.trace.push_back(
+        TraceStep{code, date, date2, number, text, text2, source});
   }
   void Cite(Jurisdiction const& record, std::string const& id) {
     if (id.empty()) return;
@@ -623,6 +624,12 @@ bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
     case W::kUsedOrDamaged:
       return item.condition == ItemCondition::kWorn ||
              item.condition == ItemCondition::kDamaged;
+    case W::kWorn:
+      return item.condition == ItemCondition::kWorn;
+    case W::kDamaged:
+      return item.condition == ItemCondition::kDamaged;
+    case W::kDigitalStarted:
+      return item.Has("digital") && item.Has("activated");
   }
   return false;
 }
@@ -682,6 +689,15 @@ StatusOr<TrackResult> Decider::Withdrawal(
   for (auto const* item : claimed_) {
     for (auto const& ex : rule.exemptions) {
       if (ex.validity.Covers(law_date_) && ExemptionHolds(ex.when, *item)) {
+        // An exception that binds only once disclosed (KR ECPA Art. 17(6)):
+        // undisclosed, the buyer keeps the right.
+        if (ex.requires_disclosure && !item->Has("exclusion_disclosed") &&
+            !item->Has("activation_exclusion_confirmed")) {
+          Cite(r, ex.source);
+          Trace(Code::kNotDisclosed, {}, {}, 0, ex.exclusion, item->id,
+                ex.source);
+          continue;
+        }
         Cite(r, ex.source);
         Trace(Code::kExcluded, {}, {}, 0, ex.exclusion, item->id);
         t.exclusion = ex.exclusion;
@@ -762,7 +778,8 @@ StatusOr<TrackResult> Decider::Withdrawal(
           // that is later (CRD Art. 13(3)), never before the period ends.
           t.refund_due = Max(*due, *release);
           if (Before(*due, *release)) {
-            Trace(Code::kRefundReleased, *release, *due, 0, rule.refund.source);
+            Trace(Code::kRefundReleased, *release, *due, 0, {}, {},
+                  rule.refund.source);
           }
         } else {
           t.refund_due = *due;
@@ -973,7 +990,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
       from = from ? Max(*from, replaced) : replaced;
       Cite(*record_, restart->source);
       Trace(Code::kGuaranteeRestarted, replaced, {},
-            all_repairs - FailedRepairs(), restart->source);
+            all_repairs - FailedRepairs(), {}, {}, restart->source);
     }
   }
   CivilDate discovered = zone_->LocalDate(
@@ -1052,7 +1069,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     }
     Trace(Code::kStartEvent, *start, {}, 0, start_text);
     Trace(Code::kNoticePeriod, *end, {}, n.length.value,
-          UnitName(n.length.unit), n.source);
+          UnitName(n.length.unit), {}, n.source);
     if (roll) {
       auto rolled = RollForward(*end);
       if (!rolled) return std::move(rolled).status();

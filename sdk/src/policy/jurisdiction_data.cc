@@ -223,8 +223,12 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
            {"digital_performance_consented",
             ExemptionWhen::kDigitalPerformanceConsented},
            {"activated", ExemptionWhen::kActivated},
-           {"used_or_damaged", ExemptionWhen::kUsedOrDamaged}});
+           {"used_or_damaged", ExemptionWhen::kUsedOrDamaged},
+           {"worn", ExemptionWhen::kWorn},
+           {"damaged", ExemptionWhen::kDamaged},
+           {"digital_started", ExemptionWhen::kDigitalStarted}});
       ex.exclusion = e.String("exclusion");
+      ex.requires_disclosure = e.Bool("requires_disclosure", false);
       ex.source = sc.Optional(e, "source");
       ex.validity = ParseValidity(e);
       e.Finish();

@@ -69,6 +69,9 @@ enum class ExemptionWhen {
   kDigitalPerformanceConsented,
   kActivated,
   kUsedOrDamaged,
+  kWorn,            ///< condition worn: value reduced by use
+  kDamaged,         ///< condition damaged
+  kDigitalStarted,  ///< attributes digital and activated: supply began
 };
 
 /// The dates a rule is in force: it applies to contracts concluded on or
@@ -89,6 +92,10 @@ struct Exemption {
   std::string exclusion;
   std::string source;
   Validity validity;
+  /// The exemption holds only if the seller clearly disclosed it (item
+  /// attribute exclusion_disclosed, or activation_exclusion_confirmed);
+  /// otherwise the buyer keeps the right (KR ECPA Art. 17(2) proviso, (6)).
+  bool requires_disclosure = false;
 };
 
 struct AppliesWhen {

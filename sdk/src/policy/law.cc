@@ -77,6 +77,39 @@ std::string StartText(StartEvent s) {
   return "";
 }
 
+std::string WhenToken(internal::ExemptionWhen w) {
+  using W = internal::ExemptionWhen;
+  switch (w) {
+    case W::kPersonalised:
+      return "personalised";
+    case W::kCustomMade:
+      return "custom_made";
+    case W::kPerishable:
+      return "perishable";
+    case W::kDigital:
+      return "digital";
+    case W::kHygieneSealBroken:
+      return "hygiene_seal_broken";
+    case W::kSealedMediaUnsealed:
+      return "sealed_media_unsealed";
+    case W::kActivatedConfirmed:
+      return "activated_confirmed";
+    case W::kDigitalPerformanceConsented:
+      return "digital_performance_consented";
+    case W::kActivated:
+      return "activated";
+    case W::kUsedOrDamaged:
+      return "used_or_damaged";
+    case W::kWorn:
+      return "worn";
+    case W::kDamaged:
+      return "damaged";
+    case W::kDigitalStarted:
+      return "digital_started";
+  }
+  return "";
+}
+
 std::string ClaimText(ClaimKind c) {
   switch (c) {
     case ClaimKind::kWithdrawal:
@@ -190,6 +223,12 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
   if (!ni.empty()) add("not_informed", "not informed", ni, n.source);
   for (auto const& e : w.exemptions) {
     std::string text = Words(e.exclusion);
+    if (auto when = WhenToken(e.when); when != e.exclusion) {
+      text += " (when " + Words(when) + ")";
+    }
+    if (e.requires_disclosure) {
+      text += " (only if the seller clearly disclosed it)";
+    }
     add("exemption", "exempt", text, e.source, e.validity);
   }
   for (auto const& v : w.variants) {

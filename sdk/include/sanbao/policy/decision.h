@@ -187,6 +187,8 @@ struct TraceStep {
     kNotAConsumer,      //
     kConditionNotMet,   // text: condition
     kExcluded,          // text: exclusion, text2: item id
+    kNotDisclosed,      // text: exclusion, text2: item id, source: the rule
+                        // that makes the exception depend on disclosure
     kStartEvent,        // date: start, text: event
     kBeforeDelivery,    //
     kNotStarted,        // text: event that has not happened
@@ -200,12 +202,12 @@ struct TraceStep {
     kClaimInTime,     // date: claim date, date2: deadline, text: sent/received
     kClaimLate,       // date: claim date, date2: deadline, text: sent/received
     kNoticePeriod,    // date: last day to notify the defect, number+text:
-                      // length, text2: source id
+                      // length, source
     kLiability,       // date: liability end
     kLiabilityEnded,  // date: liability end, date2: discovery
     kLiabilityExtended,   // date: new end, date2: old end, number+text: length
     kGuaranteeRestarted,  // date: replacement, number: earlier repairs no
-                          // longer counted, text: source id
+                          // longer counted, source
     kStage,               // text: stage name
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
@@ -215,7 +217,7 @@ struct TraceStep {
     kRefundDue,            // date: due
     kRefundWithheld,       // date: due
     kRefundReleased,       // date: goods or proof arrived, date2: end of the
-                           // refund period, text: source id
+                           // refund period, source
     kReturnShipping,       // text: party
     kWarning,              // text: warning, text2: what it concerns
   };
@@ -225,6 +227,8 @@ struct TraceStep {
   int number = 0;
   std::string_view text{};
   std::string_view text2{};
+  /// The source id the step rests on, where it names one ("KR-ECPA-ART17").
+  std::string_view source{};
 };
 
 struct Decision {
