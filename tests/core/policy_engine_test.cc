@@ -114,6 +114,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "XX",
                   R"(, "guarantee": {"claims": ["defect"], "stages": []})")}},
             "guarantee.stages: needs at least one stage"},
+        BadData{
+            {{"XX.json",
+              Record(
+                  "XX",
+                  R"(, "withdrawal": {"exists": true, "confidence": "sure"})")}},
+            "withdrawal.confidence: \"sure\" is not one of"},
         BadData{{{"XX.json", "[1, 2"}}, "invalid JSON"}));
 
 TEST(JurisdictionData, ChildInheritsAndOverridesItsParent) {
@@ -132,6 +138,36 @@ TEST(JurisdictionData, ChildInheritsAndOverridesItsParent) {
   EXPECT_EQ(cc.withdrawal->length->value, 30);               // overridden
   EXPECT_EQ(cc.withdrawal->exists, internal::Exists::kYes);  // inherited
   EXPECT_EQ(cc.withdrawal->sources, std::vector<std::string>{"LAW"});
+}
+
+// Confidence belongs to the rule as checked for one record: a child record
+// never inherits its parent's rule or element confidence (a directive read
+// in its own text says nothing about a transposition not re-read).
+TEST(JurisdictionData, RuleConfidenceIsNeverInherited) {
+  std::string parent =
+      Record("PP",
+             R"(, "withdrawal": {"exists": true, "confidence": "confirmed",
+          "length": {"value": 14, "unit": "calendar_days"}, "start": "delivery",
+          "exemptions": [{"when": "perishable", "exclusion": "perishable",
+                          "confidence": "confirmed"}],
+          "sources": ["LAW"]})");
+  std::string child = Record(
+      "CC",
+      R"(, "withdrawal": {"length": {"value": 30, "unit": "calendar_days"}},
+          "guarantee": {"claims": ["defect"], "stages": [{"when": {}, "remedies": ["repair"]}],
+                        "confidence": "memory"})",
+      "PP");
+  std::vector<internal::EmbeddedFile> files{{"PP.json", parent},
+                                            {"CC.json", child}};
+  auto set = internal::LoadJurisdictions(files);
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto const& pp = (*set)->records.at("PP");
+  EXPECT_EQ(pp.withdrawal->confidence, "confirmed");
+  auto const& cc = (*set)->records.at("CC");
+  EXPECT_EQ(cc.withdrawal->confidence, "");
+  ASSERT_EQ(cc.withdrawal->exemptions.size(), 1U);
+  EXPECT_EQ(cc.withdrawal->exemptions[0].confidence, "");
+  EXPECT_EQ(cc.guarantee->confidence, "memory");
 }
 
 TEST(JurisdictionData, BuiltInDataLoadsAndCoversEveryRecord) {
@@ -601,6 +637,23 @@ TEST(Disclosure, KoreanExceptionsBindOnlyOnceDisclosed) {
              ItemCondition::kNew);
   EXPECT_FALSE(streamed_confirmed.statutory_withdrawal);
   EXPECT_EQ(streamed_confirmed.exclusion, "digital");
+}
+
+// A decision says how the law that decided it was checked: the lowest
+// confidence of the rule and the elements applied.
+TEST(DecisionConfidence, IsThatOfTheRuleAndElementsApplied) {
+  auto engine = *PolicyEngine::Create();
+  auto withdrawal = engine.Decide(*ParseDecisionRequest(kRequest));
+  ASSERT_TRUE(withdrawal.ok());
+  EXPECT_EQ(withdrawal->confidence, "confirmed");  // DE withdrawal
+  EXPECT_THAT(DecisionToJson(*withdrawal),
+              HasSubstr(R"("confidence":"confirmed")"));
+  auto text =
+      Replace(kRequest, R"("kind": "withdrawal")", R"("kind": "defect")");
+  auto defect = engine.Decide(*ParseDecisionRequest(text));
+  ASSERT_TRUE(defect.ok());
+  EXPECT_EQ(defect->basis, Basis::kLegalGuarantee);
+  EXPECT_EQ(defect->confidence, "memory");  // the German guarantee
 }
 
 // --- regional calendars

@@ -503,6 +503,7 @@ std::string DecisionToJson(Decision const& d) {
                         : json::value(json::string(d.exclusion))},
       {"jurisdiction", d.jurisdiction},
       {"calendar", d.calendar},
+      {"confidence", d.confidence},
       {"citations", std::move(citations)},
       {"trace", std::move(trace)},
       {"warnings", std::move(warnings)},

@@ -98,7 +98,26 @@ struct TrackResult {
   std::optional<CivilDate> refund_due;
   bool refund_may_be_withheld = false;  // until the goods or proof arrive
   std::string exclusion;
+  /// The lowest confidence of the rule and the elements that decided.
+  std::string_view confidence;
 };
+
+// Confidence levels, lowest first; "mixed" may hide parts from memory.
+int ConfidenceRank(std::string_view c) {
+  if (c == "memory") return 0;
+  if (c == "mixed") return 1;
+  if (c == "secondary") return 2;
+  return 3;  // confirmed
+}
+// An element's own confidence, else its rule's (or a rule's, else its
+// record's).
+std::string_view Own(std::string const& own, std::string_view enclosing) {
+  return own.empty() ? enclosing : std::string_view(own);
+}
+void Lower(std::string_view& acc, std::string_view c) {
+  if (!c.empty() && (acc.empty() || ConfidenceRank(c) < ConfidenceRank(acc)))
+    acc = c;
+}
 
 // How a notice period's start reads in the trace.
 std::string_view NoticeStartText(StartEvent start) {
@@ -638,6 +657,9 @@ StatusOr<TrackResult> Decider::Withdrawal(
     internal::WithdrawalRule const& rule) {
   TrackResult t;
   t.basis = rule.basis;
+  std::string_view const rule_confidence =
+      Own(rule.confidence, record_->confidence);
+  t.confidence = rule_confidence;
   auto const& r = *record_;
   CiteAll(r, rule.sources);
   if (rule.exists == internal::Exists::kNo) {
@@ -694,11 +716,13 @@ StatusOr<TrackResult> Decider::Withdrawal(
         if (ex.requires_disclosure && !item->Has("exclusion_disclosed") &&
             !item->Has("activation_exclusion_confirmed")) {
           Cite(r, ex.source);
+          Lower(t.confidence, Own(ex.confidence, rule_confidence));
           Trace(Code::kNotDisclosed, {}, {}, 0, ex.exclusion, item->id,
                 ex.source);
           continue;
         }
         Cite(r, ex.source);
+        Lower(t.confidence, Own(ex.confidence, rule_confidence));
         Trace(Code::kExcluded, {}, {}, 0, ex.exclusion, item->id);
         t.exclusion = ex.exclusion;
         return t;
@@ -763,6 +787,7 @@ StatusOr<TrackResult> Decider::Withdrawal(
     }
     if (start) {
       Cite(r, rule.refund.source);
+      Lower(t.confidence, Own(rule.refund.confidence, rule_confidence));
       auto due = End(*start, *rule.refund.length, false);
       if (!due) return std::move(due).status();
       if (rule.refund.withholding ==
@@ -922,6 +947,8 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
                                        internal::Variant const& variant) {
   TrackResult t;
   t.basis = rule.basis;
+  t.confidence =
+      Own(variant.confidence, Own(rule.confidence, record_->confidence));
   CiteAll(*record_, rule.sources);
   Cite(*record_, variant.source);
   t.applies = true;
@@ -963,6 +990,9 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
 StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   TrackResult t;
   t.basis = Basis::kLegalGuarantee;
+  std::string_view const rule_confidence =
+      Own(rule.confidence, record_->confidence);
+  t.confidence = rule_confidence;
   CiteAll(*record_, rule.sources);
   if (rule.seller_is_business && !req_.seller.is_business) {
     Trace(Code::kNotATrader);
@@ -989,6 +1019,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
       CivilDate const replaced = zone_->LocalDate(*latest);
       from = from ? Max(*from, replaced) : replaced;
       Cite(*record_, restart->source);
+      Lower(t.confidence, Own(restart->confidence, rule_confidence));
       Trace(Code::kGuaranteeRestarted, replaced, {},
             all_repairs - FailedRepairs(), {}, {}, restart->source);
     }
@@ -1020,6 +1051,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
         auto extended = End(*end, ext.length, false);
         if (!extended) return std::move(extended).status();
         Cite(*record_, ext.source);
+        Lower(t.confidence, Own(ext.confidence, rule_confidence));
         before_extension = *end;
         *end = *extended;
         Trace(Code::kLiabilityExtended, *end, *before_extension,
@@ -1058,6 +1090,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     auto end = End(*start, n.length, false);
     if (!end) return std::move(end).status();
     Cite(*record_, n.source);
+    Lower(t.confidence, Own(n.confidence, rule_confidence));
     std::string_view start_text = NoticeStartText(n.start);
     if (n.start == StartEvent::kDefectEvident) {
       auto delivered = StartDate(StartEvent::kDelivery, false);
@@ -1110,6 +1143,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
       continue;
     if (stage.claim && *stage.claim != req_.claim.kind) continue;
     Cite(*record_, stage.source);
+    Lower(t.confidence, Own(stage.confidence, rule_confidence));
     Trace(Code::kStage, stage_end.value_or(CivilDate{}), {}, repairs,
           stage.name);
     t.remedies = stage.remedies;
@@ -1173,6 +1207,7 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
     return t;
   }
   for (auto const& id : policy.sources) Cite(mp, id);
+  t.confidence = Own(policy.confidence, mp.confidence);
   if (!window->requires_attribute.empty()) {
     for (auto const* item : claimed_) {
       if (!item->Has(window->requires_attribute)) {
@@ -1308,6 +1343,9 @@ Status Decider::Run() {
     d_.statutory_deadline = statute.deadline;
   }
 
+  // No rule decided: the record's own confidence.
+  if (statute.confidence.empty()) statute.confidence = r.confidence;
+
   // 2. Marketplace policy.
   TrackResult marketplace;
   if (req_.marketplace) {
@@ -1355,6 +1393,7 @@ Status Decider::Run() {
   d_.exclusion = statute.exclusion;
   if (chosen == nullptr) {
     d_.eligible = false;
+    d_.confidence = std::string(statute.confidence);
     d_.basis = Basis::kNone;
     Trace(Code::kBasis, {}, {}, 0, BasisName(Basis::kNone));
     if (statute.applies) {
@@ -1364,6 +1403,8 @@ Status Decider::Run() {
     return {};
   }
   d_.eligible = true;
+  d_.confidence = std::string(chosen->confidence.empty() ? statute.confidence
+                                                         : chosen->confidence);
   d_.basis = chosen->basis;
   d_.deadline = chosen->deadline;
   if (chosen->deadline) d_.deadline_end = zone_->EndOfDay(*chosen->deadline);

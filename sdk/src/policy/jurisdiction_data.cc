@@ -118,6 +118,18 @@ std::vector<std::string> StringList(ObjectReader& r, std::string_view key) {
   return out;
 }
 
+// "confidence" of a rule or element: how it was checked; empty when not
+// given (then its rule's, or the record's).
+std::string OptionalConfidence(ObjectReader& r) {
+  auto const* v = r.Find("confidence");
+  if (v == nullptr) return "";
+  return EnumAt<std::string>(*v, r.PathOf("confidence"),
+                             {{"confirmed", "confirmed"},
+                              {"secondary", "secondary"},
+                              {"memory", "memory"},
+                              {"mixed", "mixed"}});
+}
+
 // "valid_from" / "valid_to" (YYYY-MM-DD) of a rule element.
 Validity ParseValidity(ObjectReader& r) {
   Validity v;
@@ -229,6 +241,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
            {"digital_started", ExemptionWhen::kDigitalStarted}});
       ex.exclusion = e.String("exclusion");
       ex.requires_disclosure = e.Bool("requires_disclosure", false);
+      ex.confidence = OptionalConfidence(e);
       ex.source = sc.Optional(e, "source");
       ex.validity = ParseValidity(e);
       e.Finish();
@@ -258,6 +271,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
         variant.return_shipping = ParseParty(*p, v.PathOf("return_shipping"));
       }
       variant.source = sc.Optional(v, "source");
+      variant.confidence = OptionalConfidence(v);
       v.Finish();
       w.variants.push_back(std::move(variant));
     }
@@ -297,9 +311,11 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
       w.refund.outbound = ParseOutbound(*v, f->PathOf("outbound_shipping"));
     }
     w.refund.source = sc.Optional(*f, "source");
+    w.refund.confidence = OptionalConfidence(*f);
     f->Finish();
   }
   w.sources = sc.List(r, "sources");
+  w.confidence = OptionalConfidence(r);
   r.Finish();
   return w;
 }
@@ -372,6 +388,7 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
     }
     stage.source = sc.Optional(s, "source");
     stage.validity = ParseValidity(s);
+    stage.confidence = OptionalConfidence(s);
     s.Finish();
     g.stages.push_back(std::move(stage));
   }
@@ -383,6 +400,7 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       ext.length = ParseLength(x.Require("extend_by"), x.PathOf("extend_by"));
       ext.source = sc.Optional(x, "source");
       ext.validity = ParseValidity(x);
+      ext.confidence = OptionalConfidence(x);
       x.Finish();
       g.after_repair.push_back(std::move(ext));
     }
@@ -401,6 +419,7 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       }
       period.source = sc.Optional(n, "source");
       period.validity = ParseValidity(n);
+      period.confidence = OptionalConfidence(n);
       n.Finish();
       g.notice.push_back(std::move(period));
     }
@@ -412,10 +431,12 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
                             {{"replacement", Restart::On::kReplacement}});
     restart.source = sc.Optional(*x, "source");
     restart.validity = ParseValidity(*x);
+    restart.confidence = OptionalConfidence(*x);
     x->Finish();
     g.restart = std::move(restart);
   }
   g.sources = sc.List(r, "sources");
+  g.confidence = OptionalConfidence(r);
   r.Finish();
   return g;
 }
@@ -470,8 +491,22 @@ MarketplacePolicy ParsePolicy(ObjectReader r, SourceChecker const& sc) {
   p.not_as_described = window("not_as_described");
   p.defect = window("defect");
   p.sources = sc.List(r, "sources");
+  p.confidence = OptionalConfidence(r);
   r.Finish();
   return p;
+}
+
+// A parent's `confidence` keys, at every depth, removed: how a rule was
+// checked for one record says nothing about its transposition in another,
+// so rule and element confidence is never inherited.
+json::value WithoutConfidence(json::value v) {
+  if (auto* o = v.if_object()) {
+    o->erase("confidence");
+    for (auto& [key, value] : *o) value = WithoutConfidence(value);
+  } else if (auto* a = v.if_array()) {
+    for (auto& value : *a) value = WithoutConfidence(value);
+  }
+  return v;
 }
 
 // Deep merge: keys of `child` replace those of `parent`, objects merge
@@ -663,7 +698,7 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
     chain.push_back(id);
     auto const& parent = resolve(rf.parent, chain);
     chain.pop_back();
-    json::value m = Merge(parent, rf.doc);
+    json::value m = Merge(WithoutConfidence(parent), rf.doc);
     // Identity fields never inherit.
     auto& o = m.as_object();
     for (auto const* key : {"id", "name", "kind", "applies_to", "calendar",

@@ -96,6 +96,9 @@ struct Exemption {
   /// attribute exclusion_disclosed, or activation_exclusion_confirmed);
   /// otherwise the buyer keeps the right (KR ECPA Art. 17(2) proviso, (6)).
   bool requires_disclosure = false;
+  /// How this element was checked (confirmed, secondary, memory); empty:
+  /// its rule's confidence. Never inherited from a parent record.
+  std::string confidence;
 };
 
 struct AppliesWhen {
@@ -111,6 +114,7 @@ struct Variant {
   std::vector<std::pair<Length, StartEvent>> earliest_of;
   std::optional<Party> return_shipping;
   std::string source;
+  std::string confidence;
 };
 
 struct NotInformed {
@@ -126,6 +130,7 @@ struct RefundRule {
   OutboundShipping outbound = OutboundShipping::kAll;
   /// The article on the refund (clock, withholding), cited with it.
   std::string source;
+  std::string confidence;
 };
 
 struct WithdrawalRule {
@@ -160,6 +165,8 @@ struct WithdrawalRule {
   bool restocking_fee = false;
   RefundRule refund;
   std::vector<std::string> sources;
+  /// How the rule was checked; empty: the record's confidence.
+  std::string confidence;
 };
 
 struct Stage {
@@ -174,6 +181,7 @@ struct Stage {
   bool deadline_stage_end = false;
   std::string source;
   Validity validity;
+  std::string confidence;
 };
 
 /// An extension of the liability period after an event (Directive
@@ -182,6 +190,7 @@ struct LiabilityExtension {
   Length length;
   std::string source;
   Validity validity;
+  std::string confidence;
 };
 
 /// A period within which the buyer must notify the defect (BR CDC art. 26:
@@ -196,6 +205,7 @@ struct NoticePeriod {
   bool met_by_received = false;
   std::string source;
   Validity validity;
+  std::string confidence;
 };
 
 /// The guarantee period runs afresh after an event (三包: after a
@@ -205,6 +215,7 @@ struct Restart {
   On on = On::kReplacement;
   std::string source;
   Validity validity;
+  std::string confidence;
 };
 
 struct GuaranteeRule {
@@ -219,6 +230,7 @@ struct GuaranteeRule {
   std::optional<Restart> restart;
   std::vector<NoticePeriod> notice;
   std::vector<std::string> sources;
+  std::string confidence;
 };
 
 struct HolidayWindow {
@@ -242,6 +254,7 @@ struct MarketplacePolicy {
   std::optional<PolicyWindow> not_as_described;
   std::optional<PolicyWindow> defect;
   std::vector<std::string> sources;
+  std::string confidence;
 };
 
 struct SourceInfo {

@@ -138,25 +138,36 @@ std::string OutboundText(internal::OutboundShipping o) {
 
 LawElement Element(std::string rule, std::string key, std::string label,
                    std::string text, std::string const& source = {},
-                   Validity const& validity = {}) {
+                   Validity const& validity = {}, std::string confidence = {}) {
   LawElement e{.rule = std::move(rule),
                .key = std::move(key),
                .label = std::move(label),
                .text = std::move(text),
                .sources = {},
                .valid_from = validity.from,
-               .valid_to = validity.to};
+               .valid_to = validity.to,
+               .confidence = std::move(confidence)};
   if (!source.empty()) e.sources.push_back(source);
   return e;
 }
 
-LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
-  LawRule rule{.name = "withdrawal", .sources = w.sources, .elements = {}};
+// A rule's or element's own confidence, else the enclosing one.
+std::string Confidence(std::string const& own, std::string const& enclosing) {
+  return own.empty() ? enclosing : own;
+}
+
+LawRule DescribeWithdrawal(internal::WithdrawalRule const& w,
+                           std::string const& record_confidence) {
+  LawRule rule{.name = "withdrawal",
+               .sources = w.sources,
+               .elements = {},
+               .confidence = Confidence(w.confidence, record_confidence)};
   auto add = [&](std::string key, std::string label, std::string text,
-                 std::string const& source = {}, Validity const& v = {}) {
-    rule.elements.push_back(Element("withdrawal", std::move(key),
-                                    std::move(label), std::move(text), source,
-                                    v));
+                 std::string const& source = {}, Validity const& v = {},
+                 std::string const& confidence = {}) {
+    rule.elements.push_back(
+        Element("withdrawal", std::move(key), std::move(label), std::move(text),
+                source, v, Confidence(confidence, rule.confidence)));
   };
   std::vector<std::string> conditions;
   auto const& a = w.applies_when;
@@ -229,7 +240,7 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
     if (e.requires_disclosure) {
       text += " (only if the seller clearly disclosed it)";
     }
-    add("exemption", "exempt", text, e.source, e.validity);
+    add("exemption", "exempt", text, e.source, e.validity, e.confidence);
   }
   for (auto const& v : w.variants) {
     std::vector<std::string> periods;
@@ -243,7 +254,7 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
       text +=
           "; return shipping: " + std::string(PartyName(*v.return_shipping));
     }
-    add("variant", "variant", text, v.source);
+    add("variant", "variant", text, v.source, {}, v.confidence);
   }
   switch (w.return_shipping) {
     case internal::ReturnShippingRule::kBuyerIfInformed:
@@ -293,17 +304,22 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
     refund.emplace_back("may be withheld until the goods or proof arrive");
   }
   refund.push_back("outbound shipping refunded: " + OutboundText(f.outbound));
-  add("refund", "refund", Join(refund, "; "), f.source);
+  add("refund", "refund", Join(refund, "; "), f.source, {}, f.confidence);
   return rule;
 }
 
-LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
-  LawRule rule{.name = "guarantee", .sources = g.sources, .elements = {}};
+LawRule DescribeGuarantee(internal::GuaranteeRule const& g,
+                          std::string const& record_confidence) {
+  LawRule rule{.name = "guarantee",
+               .sources = g.sources,
+               .elements = {},
+               .confidence = Confidence(g.confidence, record_confidence)};
   auto add = [&](std::string key, std::string label, std::string text,
-                 std::string const& source = {}, Validity const& v = {}) {
-    rule.elements.push_back(Element("guarantee", std::move(key),
-                                    std::move(label), std::move(text), source,
-                                    v));
+                 std::string const& source = {}, Validity const& v = {},
+                 std::string const& confidence = {}) {
+    rule.elements.push_back(
+        Element("guarantee", std::move(key), std::move(label), std::move(text),
+                source, v, Confidence(confidence, rule.confidence)));
   };
   std::vector<std::string> claims;
   for (auto c : g.claims) claims.push_back(ClaimText(c));
@@ -345,12 +361,12 @@ LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
     if (!s.name.empty() && s.name != Join(remedies, " or ")) {
       stage += ": " + s.name;
     }
-    add("stage", "remedy", stage, s.source, s.validity);
+    add("stage", "remedy", stage, s.source, s.validity, s.confidence);
   }
   for (auto const& x : g.after_repair) {
     add("after_repair", "after repair",
         "a repair extends liability by " + LengthText(x.length), x.source,
-        x.validity);
+        x.validity, x.confidence);
   }
   for (auto const& n : g.notice) {
     std::string text = "notify the defect within " + LengthText(n.length) +
@@ -360,19 +376,23 @@ LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
     }
     text += n.met_by_received ? "; met when the notice arrives"
                               : "; met when the notice is sent";
-    add("notice", "notice", text, n.source, n.validity);
+    add("notice", "notice", text, n.source, n.validity, n.confidence);
   }
   if (auto const& r = g.restart) {
     add("restart", "restart",
         "a replacement restarts the guarantee period from the replacement "
         "date; repairs of the replaced goods no longer count",
-        r->source, r->validity);
+        r->source, r->validity, r->confidence);
   }
   return rule;
 }
 
-LawRule DescribePolicy(internal::MarketplacePolicy const& p) {
-  LawRule rule{.name = "policy", .sources = p.sources, .elements = {}};
+LawRule DescribePolicy(internal::MarketplacePolicy const& p,
+                       std::string const& record_confidence) {
+  LawRule rule{.name = "policy",
+               .sources = p.sources,
+               .elements = {},
+               .confidence = Confidence(p.confidence, record_confidence)};
   auto window = [&](std::string key, std::string label,
                     std::optional<internal::PolicyWindow> const& w) {
     if (!w) return;
@@ -400,8 +420,9 @@ LawRule DescribePolicy(internal::MarketplacePolicy const& p) {
     }
     parts.push_back("outbound shipping refunded: " +
                     OutboundText(w->refund_outbound));
-    rule.elements.push_back(
-        Element("policy", std::move(key), std::move(label), Join(parts, "; ")));
+    rule.elements.push_back(Element("policy", std::move(key), std::move(label),
+                                    Join(parts, "; "), {}, {},
+                                    rule.confidence));
   };
   window("withdrawal", "change of mind", p.withdrawal);
   window("not_as_described", "not as described", p.not_as_described);
@@ -509,10 +530,15 @@ StatusOr<JurisdictionView> DescribeJurisdiction(
   view.jurisdiction = Summary(record);
   view.notes = record.notes;
   std::vector<LawRule> rules;
-  if (record.withdrawal)
-    rules.push_back(DescribeWithdrawal(*record.withdrawal));
-  if (record.guarantee) rules.push_back(DescribeGuarantee(*record.guarantee));
-  if (record.policy) rules.push_back(DescribePolicy(*record.policy));
+  if (record.withdrawal) {
+    rules.push_back(DescribeWithdrawal(*record.withdrawal, record.confidence));
+  }
+  if (record.guarantee) {
+    rules.push_back(DescribeGuarantee(*record.guarantee, record.confidence));
+  }
+  if (record.policy) {
+    rules.push_back(DescribePolicy(*record.policy, record.confidence));
+  }
   std::set<std::string> cited;
   for (auto& rule : rules) {
     cited.insert(rule.sources.begin(), rule.sources.end());

@@ -255,6 +255,10 @@ struct Decision {
   std::string exclusion{};  ///< "personalised", ... when an exemption applies
   std::string jurisdiction{};  ///< the record that decided ("DE", "EU", "UK")
   std::string calendar{};      ///< the holiday calendar used ("DE-BE")
+  /// How the law that decided was checked: the lowest confidence of the
+  /// rule and the elements applied ("confirmed", "secondary", "memory", or
+  /// "mixed" for a rule whose parts differ and are not told apart).
+  std::string confidence{};
   std::vector<Citation> citations{};
   std::vector<TraceStep> trace{};
   std::vector<std::string> warnings{};
