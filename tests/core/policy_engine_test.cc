@@ -289,6 +289,11 @@ std::map<std::string, std::vector<std::string>> CitedByRule(
     if (g->restart) ids.push_back(g->restart->source);
     for (auto const& n : g->notice) ids.push_back(n.source);
   }
+  if (auto const& l = r.late_delivery) {
+    auto& ids = out["late_delivery"];
+    ids = l->sources;
+    ids.push_back(l->source);
+  }
   if (auto const& p = r.policy) out["policy"] = p->sources;
   for (auto& [rule, ids] : out) std::erase(ids, std::string());
   return out;
@@ -809,6 +814,7 @@ DecisionRequest Shifted(DecisionRequest r, std::chrono::days shift,
                         std::chrono::days claim_shift) {
   auto move = [&](Instant& t) { t += shift; };
   move(r.contract.concluded_at);
+  if (r.contract.delivery_due) move(*r.contract.delivery_due);
   for (auto& item : r.items) {
     for (auto& d : item.deliveries) move(d);
   }
@@ -1062,6 +1068,41 @@ TEST(DecisionProperties, ALaterDiscoveryNeverEndsTheClaimEarlier) {
   EXPECT_GT(compared, 100);
 }
 
+// Goods that come later never lose the buyer a late-delivery right (SA
+// E-Commerce Law, IN E-Commerce Rules r.6(5)): over generated late-delivery
+// claims, each delivery moved later (or not made at all before the claim).
+TEST(DecisionProperties, LaterGoodsNeverLoseTheLateDeliveryRight) {
+  auto engine = *PolicyEngine::Create();
+  std::mt19937 rng(kSeed + 8);
+  std::uniform_int_distribution<int> hours(0, 30 * 24);
+  int compared = 0;
+  for (auto request : Generated(kSeed + 8, 30)) {
+    if (request.claim.kind != ClaimKind::kLateDelivery) continue;
+    auto before = engine.Decide(request);
+    ASSERT_TRUE(before.ok()) << before.status();
+    auto later = request;
+    for (auto& item : later.items) {
+      for (auto& t : item.deliveries) t += std::chrono::hours(hours(rng));
+    }
+    auto after = engine.Decide(later);
+    ASSERT_TRUE(after.ok()) << after.status();
+    if (before->eligible) {
+      EXPECT_TRUE(after->eligible)
+          << before->jurisdiction << ": the goods came later and the "
+          << "late-delivery right went, seed " << kSeed + 8;
+    }
+    auto undelivered = request;
+    for (auto& item : undelivered.items) item.deliveries.clear();
+    auto none = engine.Decide(undelivered);
+    ASSERT_TRUE(none.ok()) << none.status();
+    if (before->eligible) {
+      EXPECT_TRUE(none->eligible) << none->jurisdiction;
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 30);
+}
+
 // A lawful withholding never makes the refund due earlier. Where the statute
 // says the refund is due at the latest N days after the notice and lets the
 // seller withhold it until the goods or proof of their sending arrive (CRD
@@ -1189,6 +1230,10 @@ TEST(DecisionProperties, ARuleNotInForceIsNeitherAppliedNorCited) {
         (e.validity.Covers(law_date) ? exclusions_in : exclusions_out)
             .insert(e.exclusion);
       }
+    }
+    if (auto const& l = record.late_delivery) {
+      in_force.insert(l->sources.begin(), l->sources.end());
+      in_force.insert(l->source);
     }
     if (auto const& g = record.guarantee) {
       in_force.insert(g->sources.begin(), g->sources.end());

@@ -145,6 +145,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
                               {"service", ContractKind::kService}});
     req.contract.concluded_at =
         InstantAt(c.Require("concluded_at"), c.PathOf("concluded_at"));
+    req.contract.delivery_due = OptionalInstant(c, "delivery_due");
     c.Finish();
   }
   {
@@ -200,7 +201,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
                           {{"withdrawal", ClaimKind::kWithdrawal},
                            {"defect", ClaimKind::kDefect},
                            {"not_as_described", ClaimKind::kNotAsDescribed},
-                           {"repair_failed", ClaimKind::kRepairFailed}});
+                           {"repair_failed", ClaimKind::kRepairFailed},
+                           {"late_delivery", ClaimKind::kLateDelivery}});
     req.claim.sent_at = InstantAt(c.Require("sent_at"), c.PathOf("sent_at"));
     req.claim.received_at = OptionalInstant(c, "received_at");
     req.claim.defect_discovered_at = OptionalInstant(c, "defect_discovered_at");
@@ -447,6 +449,15 @@ std::string ExplainStep(TraceStep const& s) {
              source + ": they arrived on " + date(s.date) +
              ", after the refund period ended on " + date(s.date2) +
              ", so the refund is due then, not earlier";
+    case TraceStep::Code::kLateDelivery:
+      return "The goods had to arrive by " + date(s.date) + source + "; they " +
+             (text == "arrived" ? "came on " : "had not come by ") +
+             date(s.date2) +
+             (s.number == 1 ? ": late, so the buyer may cancel and be refunded"
+                            : ": in time, so there is no late-delivery right");
+    case TraceStep::Code::kNoDeliveryDate:
+      return "No delivery date was stated or agreed, so the late-delivery "
+             "rule has nothing to run from";
     case TraceStep::Code::kReturnShipping:
       return "Return shipping is paid by the " + text;
     case TraceStep::Code::kWarning:

@@ -300,6 +300,7 @@ class Decider {
   StatusOr<TrackResult> Variant(internal::WithdrawalRule const& rule,
                                 internal::Variant const& variant);
   StatusOr<TrackResult> Guarantee(internal::GuaranteeRule const& rule);
+  StatusOr<TrackResult> LateDelivery(internal::LateDeliveryRule const& rule);
   StatusOr<TrackResult> Marketplace(Jurisdiction const& mp);
   TrackResult SellerPolicy();
 
@@ -346,6 +347,9 @@ bool Decider::OnlyOutOfForce(std::string_view id) const {
     for (auto const& e : w->exemptions) {
       if (element(e.source, e.validity)) return false;
     }
+  }
+  if (auto const& l = record_->late_delivery) {
+    if (listed(l->sources) || l->source == id) return false;
   }
   if (auto const& g = record_->guarantee) {
     if (listed(g->sources)) return false;
@@ -1178,6 +1182,51 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   return t;
 }
 
+// --- late delivery ----------------------------------------------------------
+
+StatusOr<TrackResult> Decider::LateDelivery(
+    internal::LateDeliveryRule const& rule) {
+  TrackResult t;
+  t.basis = Basis::kStatutoryReturn;
+  t.confidence = Own(rule.confidence, record_->confidence);
+  CiteAll(*record_, rule.sources);
+  Cite(*record_, rule.source);
+  if (!req_.seller.is_business) {
+    Trace(Code::kNotATrader);
+    return t;
+  }
+  // Due on the stated or agreed date, else (where the statute says so) the
+  // contract's date; late once the grace has passed with no goods.
+  std::optional<CivilDate> due;
+  if (req_.contract.delivery_due) {
+    due = zone_->LocalDate(*req_.contract.delivery_due);
+  } else if (rule.due_from_purchase) {
+    due = law_date_;
+  }
+  if (!due) {
+    Trace(Code::kNoDeliveryDate);
+    return t;
+  }
+  auto limit = End(*due, rule.grace, false);
+  if (!limit) return std::move(limit).status();
+  auto delivered = StartDate(StartEvent::kDelivery, false);
+  bool const arrived = delivered && !Before(sent_date_, *delivered);
+  CivilDate const seen = arrived ? *delivered : sent_date_;
+  bool const late = Before(*limit, seen);
+  Trace(Code::kLateDelivery, *limit, seen, late ? 1 : 0,
+        arrived ? "arrived" : "not arrived", {}, rule.source);
+  if (!late) return t;
+  t.applies = true;
+  t.eligible = true;
+  t.remedies = rule.remedies;
+  t.shipping = rule.return_shipping;
+  auto refund = Refund(rule.refund_outbound);
+  if (!refund) return std::move(refund).status();
+  t.refund = *refund;
+  t.outbound = ToOutbound(rule.refund_outbound);
+  return t;
+}
+
 // --- policies
 // ------------------------------------------------------------------
 
@@ -1200,6 +1249,8 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
                : policy.not_as_described ? &*policy.not_as_described
                                          : nullptr;
       break;
+    case ClaimKind::kLateDelivery:
+      break;  // no policy modelled for it
   }
   if (window == nullptr) {
     Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id,
@@ -1315,6 +1366,16 @@ Status Decider::Run() {
       if (!t) return std::move(t).status();
       statute = *t;
       d_.statutory_withdrawal = statute.applies && statute.eligible;
+    } else {
+      Trace(Code::kNoStatutoryRight, {}, {}, 0, r.id);
+    }
+    decided = true;
+  }
+  if (!decided && kind == ClaimKind::kLateDelivery) {
+    if (r.late_delivery) {
+      auto t = LateDelivery(*r.late_delivery);
+      if (!t) return std::move(t).status();
+      statute = *t;
     } else {
       Trace(Code::kNoStatutoryRight, {}, {}, 0, r.id);
     }

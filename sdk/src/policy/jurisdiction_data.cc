@@ -61,7 +61,8 @@ ClaimKind ParseClaimKind(json::value const& v, std::string const& path) {
                            {{"withdrawal", ClaimKind::kWithdrawal},
                             {"defect", ClaimKind::kDefect},
                             {"not_as_described", ClaimKind::kNotAsDescribed},
-                            {"repair_failed", ClaimKind::kRepairFailed}});
+                            {"repair_failed", ClaimKind::kRepairFailed},
+                            {"late_delivery", ClaimKind::kLateDelivery}});
 }
 
 Remedy ParseRemedy(json::value const& v, std::string const& path) {
@@ -441,6 +442,31 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
   return g;
 }
 
+LateDeliveryRule ParseLateDelivery(ObjectReader r, SourceChecker const& sc) {
+  LateDeliveryRule l;
+  l.grace = ParseLength(r.Require("grace"), r.PathOf("grace"));
+  if (auto const* v = r.Find("due_without_agreement")) {
+    l.due_from_purchase = EnumAt<bool>(*v, r.PathOf("due_without_agreement"),
+                                       {{"purchase", true}, {"none", false}});
+  }
+  auto const& remedies = r.Array("remedies");
+  for (std::size_t k = 0; k < remedies.size(); ++k) {
+    l.remedies.push_back(
+        ParseRemedy(remedies[k], ElementPath(r.PathOf("remedies"), k)));
+  }
+  if (auto const* v = r.Find("return_shipping")) {
+    l.return_shipping = ParseParty(*v, r.PathOf("return_shipping"));
+  }
+  if (auto const* v = r.Find("refund_outbound_shipping")) {
+    l.refund_outbound = ParseOutbound(*v, r.PathOf("refund_outbound_shipping"));
+  }
+  l.source = sc.Optional(r, "source");
+  l.sources = sc.List(r, "sources");
+  l.confidence = OptionalConfidence(r);
+  r.Finish();
+  return l;
+}
+
 std::pair<unsigned, unsigned> MonthDay(json::value const& v,
                                        std::string const& path) {
   auto text = AsString(v, path);
@@ -589,6 +615,9 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   }
   if (auto const* v = r.Find("guarantee"); v != nullptr && !v->is_null()) {
     j.guarantee = ParseGuarantee(ObjectReader(*v, "guarantee"), sc);
+  }
+  if (auto const* v = r.Find("late_delivery"); v != nullptr && !v->is_null()) {
+    j.late_delivery = ParseLateDelivery(ObjectReader(*v, "late_delivery"), sc);
   }
   if (auto const* v = r.Find("policy"); v != nullptr && !v->is_null()) {
     if (j.kind != "marketplace_policy") {

@@ -233,6 +233,23 @@ struct GuaranteeRule {
   std::string confidence;
 };
 
+/// A right to cancel (or return) with a refund when the goods come late
+/// (SA E-Commerce Law: more than 15 days after the agreed date or the
+/// contract; IN E-Commerce Rules r.6(5): after the stated delivery date).
+struct LateDeliveryRule {
+  /// How late delivery must be, after the due date, to open the right.
+  Length grace;
+  /// Without a stated or agreed delivery date, the due date is the
+  /// contract's conclusion (SA); false: no right without one (IN).
+  bool due_from_purchase = false;
+  std::vector<Remedy> remedies;
+  Party return_shipping = Party::kSeller;
+  OutboundShipping refund_outbound = OutboundShipping::kAll;
+  std::string source;
+  std::vector<std::string> sources;
+  std::string confidence;
+};
+
 struct HolidayWindow {
   std::string setting;
   unsigned from_month = 0, from_day = 0, to_month = 0, to_day = 0;
@@ -287,6 +304,7 @@ struct Jurisdiction {
   std::map<std::string, bool, std::less<>> bool_settings;
   std::optional<WithdrawalRule> withdrawal;
   std::optional<GuaranteeRule> guarantee;
+  std::optional<LateDeliveryRule> late_delivery;
   std::optional<MarketplacePolicy> policy;
   std::vector<std::string> notes;
 };

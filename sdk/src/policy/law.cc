@@ -120,6 +120,8 @@ std::string ClaimText(ClaimKind c) {
       return "not as described";
     case ClaimKind::kRepairFailed:
       return "repair failed";
+    case ClaimKind::kLateDelivery:
+      return "late delivery";
   }
   return "";
 }
@@ -387,6 +389,36 @@ LawRule DescribeGuarantee(internal::GuaranteeRule const& g,
   return rule;
 }
 
+LawRule DescribeLateDelivery(internal::LateDeliveryRule const& l,
+                             std::string const& record_confidence) {
+  LawRule rule{.name = "late_delivery",
+               .sources = l.sources,
+               .elements = {},
+               .confidence = Confidence(l.confidence, record_confidence)};
+  auto add = [&](std::string key, std::string label, std::string text,
+                 std::string const& source = {}) {
+    rule.elements.push_back(Element("late_delivery", std::move(key),
+                                    std::move(label), std::move(text), source,
+                                    {}, rule.confidence));
+  };
+  std::vector<std::string> remedies;
+  for (auto r : l.remedies) remedies.push_back(Words(RemedyName(r)));
+  std::string when = l.grace.value == 0
+                         ? "when the goods come after the delivery date"
+                         : "when the goods come more than " +
+                               LengthText(l.grace) + " after the delivery date";
+  add("right", "right",
+      Join(remedies, " or ") + " " + when + " (the stated or agreed date" +
+          (l.due_from_purchase ? ", else the contract date)"
+                               : "; none without one)"),
+      l.source);
+  add("return_shipping", "return shipping",
+      std::string(PartyName(l.return_shipping)));
+  add("refund", "refund",
+      "outbound shipping refunded: " + OutboundText(l.refund_outbound));
+  return rule;
+}
+
 LawRule DescribePolicy(internal::MarketplacePolicy const& p,
                        std::string const& record_confidence) {
   LawRule rule{.name = "policy",
@@ -535,6 +567,10 @@ StatusOr<JurisdictionView> DescribeJurisdiction(
   }
   if (record.guarantee) {
     rules.push_back(DescribeGuarantee(*record.guarantee, record.confidence));
+  }
+  if (record.late_delivery) {
+    rules.push_back(
+        DescribeLateDelivery(*record.late_delivery, record.confidence));
   }
   if (record.policy) {
     rules.push_back(DescribePolicy(*record.policy, record.confidence));

@@ -59,6 +59,9 @@ enum class ContractKind {
 struct Contract {
   ContractKind kind = ContractKind::kSingle;
   Instant concluded_at{};
+  /// The delivery date the seller stated or the parties agreed, if any
+  /// (late-delivery rights run from it).
+  std::optional<Instant> delivery_due{};
 };
 
 enum class ItemCondition { kNew, kUsedForTesting, kWorn, kDamaged };
@@ -84,7 +87,15 @@ struct Shipping {
   bool free_outbound = false;
 };
 
-enum class ClaimKind { kWithdrawal, kDefect, kNotAsDescribed, kRepairFailed };
+enum class ClaimKind {
+  kWithdrawal,
+  kDefect,
+  kNotAsDescribed,
+  kRepairFailed,
+  /// The buyer cancels or returns because the goods came late, or have not
+  /// come, after the delivery date.
+  kLateDelivery,
+};
 
 struct Claim {
   ClaimKind kind = ClaimKind::kWithdrawal;
@@ -218,8 +229,13 @@ struct TraceStep {
     kRefundWithheld,       // date: due
     kRefundReleased,       // date: goods or proof arrived, date2: end of the
                            // refund period, source
-    kReturnShipping,       // text: party
-    kWarning,              // text: warning, text2: what it concerns
+    kLateDelivery,         // date: last day delivery was due (with the grace),
+                    // date2: arrival, or the claim when none yet, number:
+                    // 1 late / 0 in time, text: "arrived"/"not arrived",
+                    // source
+    kNoDeliveryDate,  // no delivery date was stated or agreed
+    kReturnShipping,  // text: party
+    kWarning,         // text: warning, text2: what it concerns
   };
   Code code{};
   CivilDate date{};
