@@ -91,6 +91,7 @@ json::object ElementJson(LawElement const& e, bool with_rule) {
   o["sources"] = Strings(e.sources);
   o["valid_from"] = DateOrNull(e.valid_from);
   o["valid_to"] = DateOrNull(e.valid_to);
+  o["confidence"] = e.confidence;
   return o;
 }
 
@@ -103,9 +104,14 @@ std::string ValidityText(LawElement const& e) {
   return out + ")";
 }
 
-std::string ElementLine(LawElement const& e, std::size_t label_width) {
+// `rule_confidence`: the element's confidence is shown where it differs.
+std::string ElementLine(LawElement const& e, std::size_t label_width,
+                        std::string const& rule_confidence = {}) {
   std::string line = Pad(e.label, label_width) + "  " + e.text;
   if (auto v = ValidityText(e); !v.empty()) line += "  " + v;
+  if (!e.confidence.empty() && e.confidence != rule_confidence) {
+    line += "  (confidence " + e.confidence + ")";
+  }
   if (!e.sources.empty()) {
     std::string refs;
     for (auto const& s : e.sources) refs += (refs.empty() ? "" : ", ") + s;
@@ -179,6 +185,7 @@ int Show(ShowArgs const& args) {
       }
       rules.push_back(json::object{{"rule", rule.name},
                                    {"sources", Strings(rule.sources)},
+                                   {"confidence", rule.confidence},
                                    {"elements", std::move(elements)}});
     }
     json::array left_out;
@@ -227,9 +234,10 @@ int Show(ShowArgs const& args) {
     std::string refs;
     for (auto const& s : rule.sources) refs += (refs.empty() ? "" : ", ") + s;
     std::cout << "\n"
-              << rule.name << (refs.empty() ? "" : "  [" + refs + "]") << "\n";
+              << rule.name << (refs.empty() ? "" : "  [" + refs + "]")
+              << "  (confidence " << rule.confidence << ")\n";
     for (auto const& e : rule.elements) {
-      std::cout << "  " << ElementLine(e, label_width) << "\n";
+      std::cout << "  " << ElementLine(e, label_width, rule.confidence) << "\n";
     }
   }
   if (view->rules.empty()) std::cout << "\nno rules of its own\n";

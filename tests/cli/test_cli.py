@@ -203,6 +203,10 @@ def test_law_show_text_lists_rules_sources_and_confidence():
     assert "confidence  mixed" in out
     assert "parent EU" in out
     assert "\nwithdrawal  [DE-BGB-355" in out  # the official text first
+    # confidence per rule, not only per record
+    assert re.search(r"\nwithdrawal  \[DE-BGB-355[^\n]*\(confidence confirmed\)\n",
+                     out), out
+    assert re.search(r"\nguarantee  \[[^\n]*\(confidence memory\)\n", out), out
     assert "14 calendar days from delivery" in out
     assert "\nguarantee  [EU-SGD-ART10-11" in out
     assert re.search(r"after repair +a repair extends liability by 12 months"
@@ -219,7 +223,7 @@ def test_law_show_as_of_keeps_or_leaves_out_the_repair_extension():
     assert ext == [{"key": "after_repair", "label": "after repair",
                     "text": "a repair extends liability by 12 months",
                     "sources": ["EU-RTR"], "valid_from": "2026-07-31",
-                    "valid_to": None}]
+                    "valid_to": None, "confidence": guarantee["confidence"]}]
     assert "EU-RTR" in [s["id"] for s in after["sources"]]
 
     before = run_json("law", "show", "EU", "--as-of", "2026-07-01")
@@ -240,10 +244,12 @@ def test_law_show_json_shape():
     assert data["as_of"] is None
     assert [r["rule"] for r in data["rules"]] == ["policy"]
     for rule in data["rules"]:
-        assert set(rule) == {"rule", "sources", "elements"}
+        assert set(rule) == {"rule", "sources", "confidence", "elements"}
+        assert rule["confidence"] in {"confirmed", "secondary", "memory",
+                                      "mixed"}
         for e in rule["elements"]:
             assert set(e) == {"key", "label", "text", "sources", "valid_from",
-                              "valid_to"}
+                              "valid_to", "confidence"}
     cited = {s for r in data["rules"] for s in r["sources"]}
     assert cited <= {s["id"] for s in data["sources"]}
     assert all(set(s) == {"id", "title", "where"} for s in data["sources"])

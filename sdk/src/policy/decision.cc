@@ -145,6 +145,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
                               {"service", ContractKind::kService}});
     req.contract.concluded_at =
         InstantAt(c.Require("concluded_at"), c.PathOf("concluded_at"));
+    req.contract.delivery_due = OptionalInstant(c, "delivery_due");
     c.Finish();
   }
   {
@@ -200,7 +201,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
                           {{"withdrawal", ClaimKind::kWithdrawal},
                            {"defect", ClaimKind::kDefect},
                            {"not_as_described", ClaimKind::kNotAsDescribed},
-                           {"repair_failed", ClaimKind::kRepairFailed}});
+                           {"repair_failed", ClaimKind::kRepairFailed},
+                           {"late_delivery", ClaimKind::kLateDelivery}});
     req.claim.sent_at = InstantAt(c.Require("sent_at"), c.PathOf("sent_at"));
     req.claim.received_at = OptionalInstant(c, "received_at");
     req.claim.defect_discovered_at = OptionalInstant(c, "defect_discovered_at");
@@ -224,8 +226,10 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
            {"proof_of_dispatch_received",
             HistoryEvent::Type::kProofOfDispatchReceived},
            {"contract_copy_received",
-            HistoryEvent::Type::kContractCopyReceived}});
-      if (e.type == HistoryEvent::Type::kRepair) {
+            HistoryEvent::Type::kContractCopyReceived},
+           {"replacement", HistoryEvent::Type::kReplacement}});
+      if (e.type == HistoryEvent::Type::kRepair ||
+          e.type == HistoryEvent::Type::kReplacement) {
         e.at = InstantAt(hr.Require("completed_at"), hr.PathOf("completed_at"));
         e.item_id = hr.OptionalString("item_id").value_or("");
       } else {
@@ -326,6 +330,8 @@ std::string_view PartyName(Party party) {
 std::string ExplainStep(TraceStep const& s) {
   auto date = [](CivilDate d) { return FormatCivilDateWithWeekday(d); };
   std::string text(s.text), text2(s.text2);
+  std::string const source =
+      s.source.empty() ? std::string() : " [" + std::string(s.source) + "]";
   switch (s.code) {
     case TraceStep::Code::kJurisdiction:
       return "The buyer's law: " + text2 + " (record " + text + ")";
@@ -346,6 +352,11 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kExcluded:
       return "Item " + text2 + " is exempt from the withdrawal right (" + text +
              ")";
+    case TraceStep::Code::kNotDisclosed:
+      return "Item " + text2 + " would be exempt from the withdrawal right (" +
+             text +
+             "), but the seller did not clearly disclose that exception" +
+             source + ": the right stands";
     case TraceStep::Code::kStartEvent:
       return "The period starts with " + text + " on " + date(s.date);
     case TraceStep::Code::kBeforeDelivery:
@@ -389,11 +400,22 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kClaimLate:
       return "The notice was " + text + " on " + date(s.date) + ", after " +
              date(s.date2) + ": too late";
+    case TraceStep::Code::kNoticePeriod:
+      if (s.number == 1 && text.ends_with('s')) text.pop_back();
+      return "The defect must be notified within " + std::to_string(s.number) +
+             " " + text + source + ": the last day is " + date(s.date);
     case TraceStep::Code::kLiability:
       return "The seller is liable for defects until " + date(s.date);
     case TraceStep::Code::kLiabilityExtended:
       return "A repair extends the liability by " + std::to_string(s.number) +
              " " + text + ": from " + date(s.date2) + " to " + date(s.date);
+    case TraceStep::Code::kGuaranteeRestarted:
+      return "The goods were replaced on " + date(s.date) +
+             ": the guarantee period runs afresh from that day" + source +
+             (s.number > 0 ? "; the " + std::to_string(s.number) +
+                                 " repair(s) before it concerned the replaced "
+                                 "goods and no longer count"
+                           : "");
     case TraceStep::Code::kLiabilityEnded:
       return "The liability period ended on " + date(s.date) +
              ", before the defect was discovered on " + date(s.date2);
@@ -421,6 +443,21 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kRefundWithheld:
       return "Refund due by " + date(s.date) +
              ", unless withheld until the goods or proof of dispatch arrive";
+    case TraceStep::Code::kRefundReleased:
+      return "The seller may withhold the refund until the goods or proof of "
+             "their sending arrive" +
+             source + ": they arrived on " + date(s.date) +
+             ", after the refund period ended on " + date(s.date2) +
+             ", so the refund is due then, not earlier";
+    case TraceStep::Code::kLateDelivery:
+      return "The goods had to arrive by " + date(s.date) + source + "; they " +
+             (text == "arrived" ? "came on " : "had not come by ") +
+             date(s.date2) +
+             (s.number == 1 ? ": late, so the buyer may cancel and be refunded"
+                            : ": in time, so there is no late-delivery right");
+    case TraceStep::Code::kNoDeliveryDate:
+      return "No delivery date was stated or agreed, so the late-delivery "
+             "rule has nothing to run from";
     case TraceStep::Code::kReturnShipping:
       return "Return shipping is paid by the " + text;
     case TraceStep::Code::kWarning:
@@ -477,6 +514,7 @@ std::string DecisionToJson(Decision const& d) {
                         : json::value(json::string(d.exclusion))},
       {"jurisdiction", d.jurisdiction},
       {"calendar", d.calendar},
+      {"confidence", d.confidence},
       {"citations", std::move(citations)},
       {"trace", std::move(trace)},
       {"warnings", std::move(warnings)},

@@ -36,6 +36,9 @@ struct PolicyEngine::Impl {
   // string work for them; other codes take the slow path each time.
   std::map<std::string, Resolved, std::less<>> resolved;
   std::map<std::string, TimeZone, std::less<>> zones;
+  static PolicyEngine Engine(std::shared_ptr<Impl const> impl) {
+    return PolicyEngine(std::move(impl));
+  }
 };
 
 namespace {
@@ -95,7 +98,39 @@ struct TrackResult {
   std::optional<CivilDate> refund_due;
   bool refund_may_be_withheld = false;  // until the goods or proof arrive
   std::string exclusion;
+  /// The lowest confidence of the rule and the elements that decided.
+  std::string_view confidence;
 };
+
+// Confidence levels, lowest first; "mixed" may hide parts from memory.
+int ConfidenceRank(std::string_view c) {
+  if (c == "memory") return 0;
+  if (c == "mixed") return 1;
+  if (c == "secondary") return 2;
+  return 3;  // confirmed
+}
+// An element's own confidence, else its rule's (or a rule's, else its
+// record's).
+std::string_view Own(std::string const& own, std::string_view enclosing) {
+  return own.empty() ? enclosing : std::string_view(own);
+}
+void Lower(std::string_view& acc, std::string_view c) {
+  if (!c.empty() && (acc.empty() || ConfidenceRank(c) < ConfidenceRank(acc)))
+    acc = c;
+}
+
+// How a notice period's start reads in the trace.
+std::string_view NoticeStartText(StartEvent start) {
+  switch (start) {
+    case StartEvent::kDefectDiscovered:
+      return "the buyer learning of the defect";
+    case StartEvent::kSale:
+    case StartEvent::kPurchase:
+      return "the sale";
+    default:
+      return "delivery";
+  }
+}
 
 OutboundRefund ToOutbound(internal::OutboundShipping o) {
   switch (o) {
@@ -209,8 +244,9 @@ class Decider {
  private:
   void Trace(Code code, CivilDate date = {}, CivilDate date2 = {},
              int number = 0, std::string_view text = {},
-             std::string_view text2 = {}) {
-    d_.trace.push_back(TraceStep{code, date, date2, number, text, text2});
+             std::string_view text2 = {}, std::string_view source = {}) {
+    d_.trace.push_back(
+        TraceStep{code, date, date2, number, text, text2, source});
   }
   void Cite(Jurisdiction const& record, std::string const& id) {
     if (id.empty()) return;
@@ -230,6 +266,9 @@ class Decider {
   }
 
   Status Resolve();
+  // Whether `id` is cited only by rule elements (exemptions, stages,
+  // extensions) that are not in force for this contract.
+  bool OnlyOutOfForce(std::string_view id) const;
   bool Setting(std::string_view name, bool fallback) const;
   StatusOr<bool> NonWorking(CivilDate date) const;
   StatusOr<CivilDate> RollForward(CivilDate date);
@@ -250,6 +289,7 @@ class Decider {
   }
   std::optional<CivilDate> StartDate(StartEvent event, bool each_item) const;
   std::optional<CivilDate> HistoryDate(HistoryEvent::Type type) const;
+  bool Claimed(std::string const& item_id) const;  // empty: the whole order
   int FailedRepairs() const;
   bool Repaired() const { return FailedRepairs() > 0; }
   bool AllItemsClaimed() const { return claimed_.size() == req_.items.size(); }
@@ -260,6 +300,7 @@ class Decider {
   StatusOr<TrackResult> Variant(internal::WithdrawalRule const& rule,
                                 internal::Variant const& variant);
   StatusOr<TrackResult> Guarantee(internal::GuaranteeRule const& rule);
+  StatusOr<TrackResult> LateDelivery(internal::LateDeliveryRule const& rule);
   StatusOr<TrackResult> Marketplace(Jurisdiction const& mp);
   TrackResult SellerPolicy();
 
@@ -277,9 +318,56 @@ class Decider {
   /// the buyer's calendar (the transitional provisions name it).
   CivilDate law_date_{};
   Instant as_of_{};
+  /// The replacement from which the guarantee period runs afresh (Restart).
+  std::optional<Instant> restarted_at_;
 };
 
 // --- helpers ---------------------------------------------------------------
+
+bool Decider::OnlyOutOfForce(std::string_view id) const {
+  bool dated_out = false;
+  auto element = [&](std::string const& source,
+                     internal::Validity const& validity) {
+    if (source != id) return false;
+    if (validity.Covers(law_date_)) return true;
+    dated_out = true;
+    return false;
+  };
+  auto listed = [&](std::vector<std::string> const& ids) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  if (auto const& w = record_->withdrawal) {
+    if (listed(w->sources) || w->not_informed.source == id ||
+        w->refund.source == id || (w->no_copy && w->no_copy->source == id)) {
+      return false;
+    }
+    for (auto const& v : w->variants) {
+      if (v.source == id) return false;
+    }
+    for (auto const& e : w->exemptions) {
+      if (element(e.source, e.validity)) return false;
+    }
+  }
+  if (auto const& l = record_->late_delivery) {
+    if (listed(l->sources) || l->source == id) return false;
+  }
+  if (auto const& g = record_->guarantee) {
+    if (listed(g->sources)) return false;
+    if (g->restart && element(g->restart->source, g->restart->validity)) {
+      return false;
+    }
+    for (auto const& n : g->notice) {
+      if (element(n.source, n.validity)) return false;
+    }
+    for (auto const& s : g->stages) {
+      if (element(s.source, s.validity)) return false;
+    }
+    for (auto const& x : g->after_repair) {
+      if (element(x.source, x.validity)) return false;
+    }
+  }
+  return dated_out;
+}
 
 bool Decider::Setting(std::string_view name, bool fallback) const {
   auto const& s = req_.settings;
@@ -353,16 +441,20 @@ std::optional<CivilDate> Decider::HistoryDate(HistoryEvent::Type type) const {
   return out;
 }
 
+bool Decider::Claimed(std::string const& item_id) const {
+  return item_id.empty() ||
+         std::any_of(claimed_.begin(), claimed_.end(),
+                     [&](Item const* i) { return i->id == item_id; });
+}
+
 int Decider::FailedRepairs() const {
   int n = 0;
   for (auto const& h : req_.history) {
     if (h.type != HistoryEvent::Type::kRepair || h.at > req_.claim.sent_at)
       continue;
-    bool claimed =
-        h.item_id.empty() ||
-        std::any_of(claimed_.begin(), claimed_.end(),
-                    [&](Item const* i) { return i->id == h.item_id; });
-    if (claimed) ++n;
+    // Repairs of goods since replaced belong to the old guarantee period.
+    if (restarted_at_ && h.at <= *restarted_at_) continue;
+    if (Claimed(h.item_id)) ++n;
   }
   return n;
 }
@@ -382,6 +474,22 @@ std::optional<CivilDate> Decider::StartDate(StartEvent event,
       auto delivered = StartDate(StartEvent::kDelivery, each_item);
       if (!delivered) return std::nullopt;
       return Max(*delivered, zone_->LocalDate(req_.contract.concluded_at));
+    }
+    case StartEvent::kLaterOfDeliveryAndContractCopy: {
+      // From the contract document, or from the supply if it came later
+      // (KR ECPA Art. 17(1)); never before the goods arrived.
+      auto delivered = StartDate(StartEvent::kDelivery, each_item);
+      if (!delivered) return std::nullopt;
+      auto copy = HistoryDate(HistoryEvent::Type::kContractCopyReceived);
+      return copy ? Max(*delivered, *copy) : *delivered;
+    }
+    case StartEvent::kDefectEvident: {
+      // An apparent defect is evident on delivery (CDC art. 26 §1); a hidden
+      // one when it shows (§3): the discovery, never before delivery.
+      auto delivered = StartDate(StartEvent::kDelivery, each_item);
+      if (!req_.claim.defect_discovered_at) return delivered;
+      auto shown = zone_->LocalDate(*req_.claim.defect_discovered_at);
+      return delivered ? Max(*delivered, shown) : shown;
     }
     case StartEvent::kDelivery:
       break;
@@ -539,6 +647,12 @@ bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
     case W::kUsedOrDamaged:
       return item.condition == ItemCondition::kWorn ||
              item.condition == ItemCondition::kDamaged;
+    case W::kWorn:
+      return item.condition == ItemCondition::kWorn;
+    case W::kDamaged:
+      return item.condition == ItemCondition::kDamaged;
+    case W::kDigitalStarted:
+      return item.Has("digital") && item.Has("activated");
   }
   return false;
 }
@@ -547,6 +661,9 @@ StatusOr<TrackResult> Decider::Withdrawal(
     internal::WithdrawalRule const& rule) {
   TrackResult t;
   t.basis = rule.basis;
+  std::string_view const rule_confidence =
+      Own(rule.confidence, record_->confidence);
+  t.confidence = rule_confidence;
   auto const& r = *record_;
   CiteAll(r, rule.sources);
   if (rule.exists == internal::Exists::kNo) {
@@ -598,7 +715,18 @@ StatusOr<TrackResult> Decider::Withdrawal(
   for (auto const* item : claimed_) {
     for (auto const& ex : rule.exemptions) {
       if (ex.validity.Covers(law_date_) && ExemptionHolds(ex.when, *item)) {
+        // An exception that binds only once disclosed (KR ECPA Art. 17(6)):
+        // undisclosed, the buyer keeps the right.
+        if (ex.requires_disclosure && !item->Has("exclusion_disclosed") &&
+            !item->Has("activation_exclusion_confirmed")) {
+          Cite(r, ex.source);
+          Lower(t.confidence, Own(ex.confidence, rule_confidence));
+          Trace(Code::kNotDisclosed, {}, {}, 0, ex.exclusion, item->id,
+                ex.source);
+          continue;
+        }
         Cite(r, ex.source);
+        Lower(t.confidence, Own(ex.confidence, rule_confidence));
         Trace(Code::kExcluded, {}, {}, 0, ex.exclusion, item->id);
         t.exclusion = ex.exclusion;
         return t;
@@ -662,6 +790,8 @@ StatusOr<TrackResult> Decider::Withdrawal(
       }
     }
     if (start) {
+      Cite(r, rule.refund.source);
+      Lower(t.confidence, Own(rule.refund.confidence, rule_confidence));
       auto due = End(*start, *rule.refund.length, false);
       if (!due) return std::move(due).status();
       if (rule.refund.withholding ==
@@ -672,7 +802,14 @@ StatusOr<TrackResult> Decider::Withdrawal(
         if (goods) release = goods;
         if (proof) release = release ? Min(*release, *proof) : *proof;
         if (release) {
+          // A lawful withholding only ever delays the refund: it is due at
+          // the end of the period, or when the goods or proof arrive if
+          // that is later (CRD Art. 13(3)), never before the period ends.
           t.refund_due = Max(*due, *release);
+          if (Before(*due, *release)) {
+            Trace(Code::kRefundReleased, *release, *due, 0, {}, {},
+                  rule.refund.source);
+          }
         } else {
           t.refund_due = *due;
           t.refund_may_be_withheld = true;
@@ -699,7 +836,11 @@ StatusOr<TrackResult> Decider::Withdrawal(
   bool const from_conclusion = no_copy_from && (only_no_copy || !start);
   if (from_conclusion) start = no_copy_from;
   if (!start) {
-    if (rule.start == StartEvent::kDelivery && rule.before_delivery) {
+    bool const from_delivery =
+        rule.start == StartEvent::kDelivery ||
+        rule.start == StartEvent::kLaterOfDeliveryAndContractCopy ||
+        rule.start == StartEvent::kLaterOfDeliveryAndPurchase;
+    if (from_delivery && rule.before_delivery) {
       Trace(Code::kBeforeDelivery);
       t.eligible = true;
       return t;
@@ -714,6 +855,10 @@ StatusOr<TrackResult> Decider::Withdrawal(
       : rule.start == StartEvent::kPurchase ? "purchase"
       : rule.start == StartEvent::kContractCopyReceived
           ? "receipt of the contract copy"
+      : rule.start == StartEvent::kLaterOfDeliveryAndContractCopy
+          ? "the later of delivery and receipt of the contract document"
+      : rule.start == StartEvent::kLaterOfDeliveryAndPurchase
+          ? "the later of delivery and purchase"
           : "delivery";
   Trace(Code::kStartEvent, *start, {}, 0, event);
   if (!rule.length) {
@@ -806,6 +951,8 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
                                        internal::Variant const& variant) {
   TrackResult t;
   t.basis = rule.basis;
+  t.confidence =
+      Own(variant.confidence, Own(rule.confidence, record_->confidence));
   CiteAll(*record_, rule.sources);
   Cite(*record_, variant.source);
   t.applies = true;
@@ -847,12 +994,40 @@ StatusOr<TrackResult> Decider::Variant(internal::WithdrawalRule const& rule,
 StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
   TrackResult t;
   t.basis = Basis::kLegalGuarantee;
+  std::string_view const rule_confidence =
+      Own(rule.confidence, record_->confidence);
+  t.confidence = rule_confidence;
   CiteAll(*record_, rule.sources);
   if (rule.seller_is_business && !req_.seller.is_business) {
     Trace(Code::kNotATrader);
     return t;
   }
   auto from = StartDate(rule.liability_from, false);
+  // A replacement restarts the guarantee period (三包: counted again from
+  // the replacement date): it runs from the latest replacement of a claimed
+  // item before the claim, and repairs of the replaced goods no longer
+  // count. A restart only ever starts the period later.
+  if (auto const& restart = rule.restart;
+      restart && restart->validity.Covers(law_date_)) {
+    std::optional<Instant> latest;
+    for (auto const& h : req_.history) {
+      if (h.type != HistoryEvent::Type::kReplacement ||
+          h.at > req_.claim.sent_at || !Claimed(h.item_id)) {
+        continue;
+      }
+      if (!latest || h.at > *latest) latest = h.at;
+    }
+    if (latest) {
+      int const all_repairs = FailedRepairs();
+      restarted_at_ = latest;
+      CivilDate const replaced = zone_->LocalDate(*latest);
+      from = from ? Max(*from, replaced) : replaced;
+      Cite(*record_, restart->source);
+      Lower(t.confidence, Own(restart->confidence, rule_confidence));
+      Trace(Code::kGuaranteeRestarted, replaced, {},
+            all_repairs - FailedRepairs(), {}, {}, restart->source);
+    }
+  }
   CivilDate discovered = zone_->LocalDate(
       req_.claim.defect_discovered_at.value_or(req_.claim.sent_at));
   // Guarantee and stage periods end like the record's other periods: rolled
@@ -880,6 +1055,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
         auto extended = End(*end, ext.length, false);
         if (!extended) return std::move(extended).status();
         Cite(*record_, ext.source);
+        Lower(t.confidence, Own(ext.confidence, rule_confidence));
         before_extension = *end;
         *end = *extended;
         Trace(Code::kLiabilityExtended, *end, *before_extension,
@@ -898,6 +1074,58 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
       return t;
     }
     Trace(Code::kLiability, *end);
+  }
+  // The buyer must notify the defect within a period from when it became
+  // evident or known (CDC art. 26, Civil Code (JP) Art. 566): a notice
+  // after its end loses the claim.
+  std::optional<CivilDate> notice_end;
+  for (auto const& n : rule.notice) {
+    if (!n.validity.Covers(law_date_)) continue;
+    bool const fits =
+        std::all_of(claimed_.begin(), claimed_.end(), [&](Item const* item) {
+          return n.items_with.empty() ||
+                 std::any_of(
+                     n.items_with.begin(), n.items_with.end(),
+                     [&](std::string const& a) { return item->Has(a); });
+        });
+    if (!fits) continue;
+    auto start = StartDate(n.start, false);
+    if (!start) break;  // not started, so not ended
+    auto end = End(*start, n.length, false);
+    if (!end) return std::move(end).status();
+    Cite(*record_, n.source);
+    Lower(t.confidence, Own(n.confidence, rule_confidence));
+    std::string_view start_text = NoticeStartText(n.start);
+    if (n.start == StartEvent::kDefectEvident) {
+      auto delivered = StartDate(StartEvent::kDelivery, false);
+      start_text = delivered && Before(*delivered, *start)
+                       ? "the defect becoming evident after delivery (a "
+                         "hidden defect)"
+                       : "delivery (the defect counts as apparent: evident "
+                         "on delivery)";
+    }
+    Trace(Code::kStartEvent, *start, {}, 0, start_text);
+    Trace(Code::kNoticePeriod, *end, {}, n.length.value,
+          UnitName(n.length.unit), {}, n.source);
+    if (roll) {
+      auto rolled = RollForward(*end);
+      if (!rolled) return std::move(rolled).status();
+      if (*rolled != *end) {
+        Trace(Code::kRollover, *end, *rolled, 0, calendar_->id());
+      }
+      end = *rolled;
+    }
+    CivilDate const claim_date =
+        n.met_by_received ? received_date_ : sent_date_;
+    bool const in_time = !Before(*end, claim_date);
+    Trace(in_time ? Code::kClaimInTime : Code::kClaimLate, claim_date, *end, 0,
+          n.met_by_received ? "received" : "sent");
+    if (!in_time) {
+      t.deadline = *end;
+      return t;
+    }
+    notice_end = *end;
+    break;
   }
   t.applies = true;
   t.eligible = true;
@@ -919,6 +1147,7 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
       continue;
     if (stage.claim && *stage.claim != req_.claim.kind) continue;
     Cite(*record_, stage.source);
+    Lower(t.confidence, Own(stage.confidence, rule_confidence));
     Trace(Code::kStage, stage_end.value_or(CivilDate{}), {}, repairs,
           stage.name);
     t.remedies = stage.remedies;
@@ -939,6 +1168,10 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     t.deadline = stage.deadline_stage_end ? stage_end : liability_end;
     break;
   }
+  // The last day to claim is also the end of the notice period.
+  if (notice_end && (!t.deadline || Before(*notice_end, *t.deadline))) {
+    t.deadline = notice_end;
+  }
   if (std::find(t.remedies.begin(), t.remedies.end(), Remedy::kRefund) !=
       t.remedies.end()) {
     auto refund = Refund(internal::OutboundShipping::kAll);
@@ -946,6 +1179,51 @@ StatusOr<TrackResult> Decider::Guarantee(internal::GuaranteeRule const& rule) {
     t.refund = *refund;
     t.outbound = OutboundRefund::kAll;
   }
+  return t;
+}
+
+// --- late delivery ----------------------------------------------------------
+
+StatusOr<TrackResult> Decider::LateDelivery(
+    internal::LateDeliveryRule const& rule) {
+  TrackResult t;
+  t.basis = Basis::kStatutoryReturn;
+  t.confidence = Own(rule.confidence, record_->confidence);
+  CiteAll(*record_, rule.sources);
+  Cite(*record_, rule.source);
+  if (!req_.seller.is_business) {
+    Trace(Code::kNotATrader);
+    return t;
+  }
+  // Due on the stated or agreed date, else (where the statute says so) the
+  // contract's date; late once the grace has passed with no goods.
+  std::optional<CivilDate> due;
+  if (req_.contract.delivery_due) {
+    due = zone_->LocalDate(*req_.contract.delivery_due);
+  } else if (rule.due_from_purchase) {
+    due = law_date_;
+  }
+  if (!due) {
+    Trace(Code::kNoDeliveryDate);
+    return t;
+  }
+  auto limit = End(*due, rule.grace, false);
+  if (!limit) return std::move(limit).status();
+  auto delivered = StartDate(StartEvent::kDelivery, false);
+  bool const arrived = delivered && !Before(sent_date_, *delivered);
+  CivilDate const seen = arrived ? *delivered : sent_date_;
+  bool const late = Before(*limit, seen);
+  Trace(Code::kLateDelivery, *limit, seen, late ? 1 : 0,
+        arrived ? "arrived" : "not arrived", {}, rule.source);
+  if (!late) return t;
+  t.applies = true;
+  t.eligible = true;
+  t.remedies = rule.remedies;
+  t.shipping = rule.return_shipping;
+  auto refund = Refund(rule.refund_outbound);
+  if (!refund) return std::move(refund).status();
+  t.refund = *refund;
+  t.outbound = ToOutbound(rule.refund_outbound);
   return t;
 }
 
@@ -971,6 +1249,8 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
                : policy.not_as_described ? &*policy.not_as_described
                                          : nullptr;
       break;
+    case ClaimKind::kLateDelivery:
+      break;  // no policy modelled for it
   }
   if (window == nullptr) {
     Trace(Code::kPolicyNotApplicable, {}, {}, 0, mp.id,
@@ -978,6 +1258,7 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
     return t;
   }
   for (auto const& id : policy.sources) Cite(mp, id);
+  t.confidence = Own(policy.confidence, mp.confidence);
   if (!window->requires_attribute.empty()) {
     for (auto const* item : claimed_) {
       if (!item->Has(window->requires_attribute)) {
@@ -1090,6 +1371,16 @@ Status Decider::Run() {
     }
     decided = true;
   }
+  if (!decided && kind == ClaimKind::kLateDelivery) {
+    if (r.late_delivery) {
+      auto t = LateDelivery(*r.late_delivery);
+      if (!t) return std::move(t).status();
+      statute = *t;
+    } else {
+      Trace(Code::kNoStatutoryRight, {}, {}, 0, r.id);
+    }
+    decided = true;
+  }
   if (!decided) {
     if (r.guarantee && r.guarantee->claims.contains(kind)) {
       auto t = Guarantee(*r.guarantee);
@@ -1100,7 +1391,11 @@ Status Decider::Run() {
     }
   }
   if (d_.citations.empty()) {
-    for (auto const& [id, unused] : r.sources) Cite(r, id);
+    // No rule decided: the record's sources, but never one that only a rule
+    // element out of force for this contract cites.
+    for (auto const& [id, unused] : r.sources) {
+      if (!OnlyOutOfForce(id)) Cite(r, id);
+    }
   }
   if (statute.basis == Basis::kStatutoryWithdrawal ||
       statute.basis == Basis::kStatutoryReturn) {
@@ -1108,6 +1403,9 @@ Status Decider::Run() {
   } else if (statute.basis == Basis::kLegalGuarantee && statute.applies) {
     d_.statutory_deadline = statute.deadline;
   }
+
+  // No rule decided: the record's own confidence.
+  if (statute.confidence.empty()) statute.confidence = r.confidence;
 
   // 2. Marketplace policy.
   TrackResult marketplace;
@@ -1156,6 +1454,7 @@ Status Decider::Run() {
   d_.exclusion = statute.exclusion;
   if (chosen == nullptr) {
     d_.eligible = false;
+    d_.confidence = std::string(statute.confidence);
     d_.basis = Basis::kNone;
     Trace(Code::kBasis, {}, {}, 0, BasisName(Basis::kNone));
     if (statute.applies) {
@@ -1165,6 +1464,8 @@ Status Decider::Run() {
     return {};
   }
   d_.eligible = true;
+  d_.confidence = std::string(chosen->confidence.empty() ? statute.confidence
+                                                         : chosen->confidence);
   d_.basis = chosen->basis;
   d_.deadline = chosen->deadline;
   if (chosen->deadline) d_.deadline_end = zone_->EndOfDay(*chosen->deadline);
@@ -1215,6 +1516,12 @@ StatusOr<PolicyEngine> PolicyEngine::Create() {
     return new std::shared_ptr<Impl const>(std::move(impl));
   }();
   return PolicyEngine(*kImpl);
+}
+
+PolicyEngine internal::EngineOver(std::shared_ptr<JurisdictionSet const> data) {
+  auto impl = std::make_shared<PolicyEngine::Impl>();
+  impl->data = std::move(data);
+  return PolicyEngine::Impl::Engine(std::move(impl));
 }
 
 StatusOr<Decision> PolicyEngine::Decide(DecisionRequest const& request) const {

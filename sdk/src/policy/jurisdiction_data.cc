@@ -45,7 +45,10 @@ StartEvent ParseStart(json::value const& v, std::string const& path) {
        {"later_of_delivery_and_purchase",
         StartEvent::kLaterOfDeliveryAndPurchase},
        {"defect_discovered", StartEvent::kDefectDiscovered},
-       {"sale", StartEvent::kSale}});
+       {"sale", StartEvent::kSale},
+       {"defect_evident", StartEvent::kDefectEvident},
+       {"later_of_delivery_and_contract_copy",
+        StartEvent::kLaterOfDeliveryAndContractCopy}});
 }
 
 Party ParseParty(json::value const& v, std::string const& path) {
@@ -58,7 +61,8 @@ ClaimKind ParseClaimKind(json::value const& v, std::string const& path) {
                            {{"withdrawal", ClaimKind::kWithdrawal},
                             {"defect", ClaimKind::kDefect},
                             {"not_as_described", ClaimKind::kNotAsDescribed},
-                            {"repair_failed", ClaimKind::kRepairFailed}});
+                            {"repair_failed", ClaimKind::kRepairFailed},
+                            {"late_delivery", ClaimKind::kLateDelivery}});
 }
 
 Remedy ParseRemedy(json::value const& v, std::string const& path) {
@@ -113,6 +117,18 @@ std::vector<std::string> StringList(ObjectReader& r, std::string_view key) {
     out.push_back(AsString((*arr)[i], ElementPath(r.PathOf(key), i)));
   }
   return out;
+}
+
+// "confidence" of a rule or element: how it was checked; empty when not
+// given (then its rule's, or the record's).
+std::string OptionalConfidence(ObjectReader& r) {
+  auto const* v = r.Find("confidence");
+  if (v == nullptr) return "";
+  return EnumAt<std::string>(*v, r.PathOf("confidence"),
+                             {{"confirmed", "confirmed"},
+                              {"secondary", "secondary"},
+                              {"memory", "memory"},
+                              {"mixed", "mixed"}});
 }
 
 // "valid_from" / "valid_to" (YYYY-MM-DD) of a rule element.
@@ -220,8 +236,13 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
            {"digital_performance_consented",
             ExemptionWhen::kDigitalPerformanceConsented},
            {"activated", ExemptionWhen::kActivated},
-           {"used_or_damaged", ExemptionWhen::kUsedOrDamaged}});
+           {"used_or_damaged", ExemptionWhen::kUsedOrDamaged},
+           {"worn", ExemptionWhen::kWorn},
+           {"damaged", ExemptionWhen::kDamaged},
+           {"digital_started", ExemptionWhen::kDigitalStarted}});
       ex.exclusion = e.String("exclusion");
+      ex.requires_disclosure = e.Bool("requires_disclosure", false);
+      ex.confidence = OptionalConfidence(e);
       ex.source = sc.Optional(e, "source");
       ex.validity = ParseValidity(e);
       e.Finish();
@@ -251,6 +272,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
         variant.return_shipping = ParseParty(*p, v.PathOf("return_shipping"));
       }
       variant.source = sc.Optional(v, "source");
+      variant.confidence = OptionalConfidence(v);
       v.Finish();
       w.variants.push_back(std::move(variant));
     }
@@ -289,9 +311,12 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     if (auto const* v = f->Find("outbound_shipping")) {
       w.refund.outbound = ParseOutbound(*v, f->PathOf("outbound_shipping"));
     }
+    w.refund.source = sc.Optional(*f, "source");
+    w.refund.confidence = OptionalConfidence(*f);
     f->Finish();
   }
   w.sources = sc.List(r, "sources");
+  w.confidence = OptionalConfidence(r);
   r.Finish();
   return w;
 }
@@ -364,6 +389,7 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
     }
     stage.source = sc.Optional(s, "source");
     stage.validity = ParseValidity(s);
+    stage.confidence = OptionalConfidence(s);
     s.Finish();
     g.stages.push_back(std::move(stage));
   }
@@ -375,13 +401,70 @@ GuaranteeRule ParseGuarantee(ObjectReader r, SourceChecker const& sc) {
       ext.length = ParseLength(x.Require("extend_by"), x.PathOf("extend_by"));
       ext.source = sc.Optional(x, "source");
       ext.validity = ParseValidity(x);
+      ext.confidence = OptionalConfidence(x);
       x.Finish();
       g.after_repair.push_back(std::move(ext));
     }
   }
+  if (auto const* arr = r.OptionalArray("notice")) {
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      ObjectReader n((*arr)[i], ElementPath(r.PathOf("notice"), i));
+      NoticePeriod period;
+      period.length = ParseLength(n.Require("length"), n.PathOf("length"));
+      period.start = ParseStart(n.Require("start"), n.PathOf("start"));
+      period.items_with = StringList(n, "items_with");
+      if (auto const* v = n.Find("deadline_met_by")) {
+        period.met_by_received =
+            EnumAt<bool>(*v, n.PathOf("deadline_met_by"),
+                         {{"sent", false}, {"received", true}});
+      }
+      period.source = sc.Optional(n, "source");
+      period.validity = ParseValidity(n);
+      period.confidence = OptionalConfidence(n);
+      n.Finish();
+      g.notice.push_back(std::move(period));
+    }
+  }
+  if (auto x = r.OptionalObject("restart")) {
+    Restart restart;
+    restart.on =
+        EnumAt<Restart::On>(x->Require("on"), x->PathOf("on"),
+                            {{"replacement", Restart::On::kReplacement}});
+    restart.source = sc.Optional(*x, "source");
+    restart.validity = ParseValidity(*x);
+    restart.confidence = OptionalConfidence(*x);
+    x->Finish();
+    g.restart = std::move(restart);
+  }
   g.sources = sc.List(r, "sources");
+  g.confidence = OptionalConfidence(r);
   r.Finish();
   return g;
+}
+
+LateDeliveryRule ParseLateDelivery(ObjectReader r, SourceChecker const& sc) {
+  LateDeliveryRule l;
+  l.grace = ParseLength(r.Require("grace"), r.PathOf("grace"));
+  if (auto const* v = r.Find("due_without_agreement")) {
+    l.due_from_purchase = EnumAt<bool>(*v, r.PathOf("due_without_agreement"),
+                                       {{"purchase", true}, {"none", false}});
+  }
+  auto const& remedies = r.Array("remedies");
+  for (std::size_t k = 0; k < remedies.size(); ++k) {
+    l.remedies.push_back(
+        ParseRemedy(remedies[k], ElementPath(r.PathOf("remedies"), k)));
+  }
+  if (auto const* v = r.Find("return_shipping")) {
+    l.return_shipping = ParseParty(*v, r.PathOf("return_shipping"));
+  }
+  if (auto const* v = r.Find("refund_outbound_shipping")) {
+    l.refund_outbound = ParseOutbound(*v, r.PathOf("refund_outbound_shipping"));
+  }
+  l.source = sc.Optional(r, "source");
+  l.sources = sc.List(r, "sources");
+  l.confidence = OptionalConfidence(r);
+  r.Finish();
+  return l;
 }
 
 std::pair<unsigned, unsigned> MonthDay(json::value const& v,
@@ -434,8 +517,22 @@ MarketplacePolicy ParsePolicy(ObjectReader r, SourceChecker const& sc) {
   p.not_as_described = window("not_as_described");
   p.defect = window("defect");
   p.sources = sc.List(r, "sources");
+  p.confidence = OptionalConfidence(r);
   r.Finish();
   return p;
+}
+
+// A parent's `confidence` keys, at every depth, removed: how a rule was
+// checked for one record says nothing about its transposition in another,
+// so rule and element confidence is never inherited.
+json::value WithoutConfidence(json::value v) {
+  if (auto* o = v.if_object()) {
+    o->erase("confidence");
+    for (auto& [key, value] : *o) value = WithoutConfidence(value);
+  } else if (auto* a = v.if_array()) {
+    for (auto& value : *a) value = WithoutConfidence(value);
+  }
+  return v;
 }
 
 // Deep merge: keys of `child` replace those of `parent`, objects merge
@@ -518,6 +615,9 @@ Jurisdiction ParseRecord(json::value const& merged, std::string const& file_id,
   }
   if (auto const* v = r.Find("guarantee"); v != nullptr && !v->is_null()) {
     j.guarantee = ParseGuarantee(ObjectReader(*v, "guarantee"), sc);
+  }
+  if (auto const* v = r.Find("late_delivery"); v != nullptr && !v->is_null()) {
+    j.late_delivery = ParseLateDelivery(ObjectReader(*v, "late_delivery"), sc);
   }
   if (auto const* v = r.Find("policy"); v != nullptr && !v->is_null()) {
     if (j.kind != "marketplace_policy") {
@@ -627,7 +727,7 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
     chain.push_back(id);
     auto const& parent = resolve(rf.parent, chain);
     chain.pop_back();
-    json::value m = Merge(parent, rf.doc);
+    json::value m = Merge(WithoutConfidence(parent), rf.doc);
     // Identity fields never inherit.
     auto& o = m.as_object();
     for (auto const* key : {"id", "name", "kind", "applies_to", "calendar",

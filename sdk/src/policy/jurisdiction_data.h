@@ -15,6 +15,7 @@
 
 #include "embedded_files.h"
 #include "sanbao/policy/decision.h"
+#include "sanbao/policy/engine.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -34,6 +35,14 @@ enum class StartEvent {
   kLaterOfDeliveryAndPurchase,
   kDefectDiscovered,
   kSale,
+  /// When the defect became evident (CDC art. 26 §1, §3): the claim's
+  /// defect_discovered_at, never before delivery; without it, delivery (an
+  /// apparent defect is evident on delivery).
+  kDefectEvident,
+  /// The later of delivery and the receipt of the contract document
+  /// (history contract_copy_received; without one, delivery): KR ECPA
+  /// Art. 17(1).
+  kLaterOfDeliveryAndContractCopy,
 };
 
 enum class Exists { kYes, kNo, kConditional };
@@ -60,6 +69,9 @@ enum class ExemptionWhen {
   kDigitalPerformanceConsented,
   kActivated,
   kUsedOrDamaged,
+  kWorn,            ///< condition worn: value reduced by use
+  kDamaged,         ///< condition damaged
+  kDigitalStarted,  ///< attributes digital and activated: supply began
 };
 
 /// The dates a rule is in force: it applies to contracts concluded on or
@@ -80,6 +92,13 @@ struct Exemption {
   std::string exclusion;
   std::string source;
   Validity validity;
+  /// The exemption holds only if the seller clearly disclosed it (item
+  /// attribute exclusion_disclosed, or activation_exclusion_confirmed);
+  /// otherwise the buyer keeps the right (KR ECPA Art. 17(2) proviso, (6)).
+  bool requires_disclosure = false;
+  /// How this element was checked (confirmed, secondary, memory); empty:
+  /// its rule's confidence. Never inherited from a parent record.
+  std::string confidence;
 };
 
 struct AppliesWhen {
@@ -95,6 +114,7 @@ struct Variant {
   std::vector<std::pair<Length, StartEvent>> earliest_of;
   std::optional<Party> return_shipping;
   std::string source;
+  std::string confidence;
 };
 
 struct NotInformed {
@@ -108,6 +128,9 @@ struct RefundRule {
   RefundStart start = RefundStart::kNoticeReceived;
   Withholding withholding = Withholding::kNone;
   OutboundShipping outbound = OutboundShipping::kAll;
+  /// The article on the refund (clock, withholding), cited with it.
+  std::string source;
+  std::string confidence;
 };
 
 struct WithdrawalRule {
@@ -142,6 +165,8 @@ struct WithdrawalRule {
   bool restocking_fee = false;
   RefundRule refund;
   std::vector<std::string> sources;
+  /// How the rule was checked; empty: the record's confidence.
+  std::string confidence;
 };
 
 struct Stage {
@@ -156,6 +181,7 @@ struct Stage {
   bool deadline_stage_end = false;
   std::string source;
   Validity validity;
+  std::string confidence;
 };
 
 /// An extension of the liability period after an event (Directive
@@ -164,6 +190,32 @@ struct LiabilityExtension {
   Length length;
   std::string source;
   Validity validity;
+  std::string confidence;
+};
+
+/// A period within which the buyer must notify the defect (BR CDC art. 26:
+/// 30 days for non-durable, 90 for durable goods, from delivery or, for a
+/// hidden defect, from when it became evident; JP Civil Code Art. 566: one
+/// year from learning of it). The first entry whose `items_with` holds for
+/// every claimed item applies.
+struct NoticePeriod {
+  Length length;
+  StartEvent start = StartEvent::kDefectDiscovered;
+  std::vector<std::string> items_with;  ///< any of these item attributes
+  bool met_by_received = false;
+  std::string source;
+  Validity validity;
+  std::string confidence;
+};
+
+/// The guarantee period runs afresh after an event (三包: after a
+/// replacement the period is counted again from the replacement date).
+struct Restart {
+  enum class On { kReplacement };
+  On on = On::kReplacement;
+  std::string source;
+  Validity validity;
+  std::string confidence;
 };
 
 struct GuaranteeRule {
@@ -175,7 +227,27 @@ struct GuaranteeRule {
   Party return_shipping = Party::kSeller;
   std::vector<Stage> stages;
   std::vector<LiabilityExtension> after_repair;
+  std::optional<Restart> restart;
+  std::vector<NoticePeriod> notice;
   std::vector<std::string> sources;
+  std::string confidence;
+};
+
+/// A right to cancel (or return) with a refund when the goods come late
+/// (SA E-Commerce Law: more than 15 days after the agreed date or the
+/// contract; IN E-Commerce Rules r.6(5): after the stated delivery date).
+struct LateDeliveryRule {
+  /// How late delivery must be, after the due date, to open the right.
+  Length grace;
+  /// Without a stated or agreed delivery date, the due date is the
+  /// contract's conclusion (SA); false: no right without one (IN).
+  bool due_from_purchase = false;
+  std::vector<Remedy> remedies;
+  Party return_shipping = Party::kSeller;
+  OutboundShipping refund_outbound = OutboundShipping::kAll;
+  std::string source;
+  std::vector<std::string> sources;
+  std::string confidence;
 };
 
 struct HolidayWindow {
@@ -199,6 +271,7 @@ struct MarketplacePolicy {
   std::optional<PolicyWindow> not_as_described;
   std::optional<PolicyWindow> defect;
   std::vector<std::string> sources;
+  std::string confidence;
 };
 
 struct SourceInfo {
@@ -231,6 +304,7 @@ struct Jurisdiction {
   std::map<std::string, bool, std::less<>> bool_settings;
   std::optional<WithdrawalRule> withdrawal;
   std::optional<GuaranteeRule> guarantee;
+  std::optional<LateDeliveryRule> late_delivery;
   std::optional<MarketplacePolicy> policy;
   std::vector<std::string> notes;
 };
@@ -258,6 +332,10 @@ std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
 /// The built-in records, loaded once per process and shared by the engine
 /// and the law listing; a load error is kInternal (the data ships with us).
 StatusOr<std::shared_ptr<JurisdictionSet const>> const& BuiltInJurisdictions();
+
+/// An engine over other records than the built-in ones (tests of format
+/// features no built-in record uses yet).
+PolicyEngine EngineOver(std::shared_ptr<JurisdictionSet const> data);
 
 /// What the engine applies to a buyer in `code` (engine.cc): the record id
 /// and the holiday calendar id. Errors as PolicyEngine::Decide gives for an

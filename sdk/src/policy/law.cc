@@ -69,6 +69,43 @@ std::string StartText(StartEvent s) {
       return "discovery of the defect";
     case StartEvent::kSale:
       return "the sale";
+    case StartEvent::kDefectEvident:
+      return "the defect becoming evident (delivery for an apparent defect)";
+    case StartEvent::kLaterOfDeliveryAndContractCopy:
+      return "the later of delivery and receipt of the contract document";
+  }
+  return "";
+}
+
+std::string WhenToken(internal::ExemptionWhen w) {
+  using W = internal::ExemptionWhen;
+  switch (w) {
+    case W::kPersonalised:
+      return "personalised";
+    case W::kCustomMade:
+      return "custom_made";
+    case W::kPerishable:
+      return "perishable";
+    case W::kDigital:
+      return "digital";
+    case W::kHygieneSealBroken:
+      return "hygiene_seal_broken";
+    case W::kSealedMediaUnsealed:
+      return "sealed_media_unsealed";
+    case W::kActivatedConfirmed:
+      return "activated_confirmed";
+    case W::kDigitalPerformanceConsented:
+      return "digital_performance_consented";
+    case W::kActivated:
+      return "activated";
+    case W::kUsedOrDamaged:
+      return "used_or_damaged";
+    case W::kWorn:
+      return "worn";
+    case W::kDamaged:
+      return "damaged";
+    case W::kDigitalStarted:
+      return "digital_started";
   }
   return "";
 }
@@ -83,6 +120,8 @@ std::string ClaimText(ClaimKind c) {
       return "not as described";
     case ClaimKind::kRepairFailed:
       return "repair failed";
+    case ClaimKind::kLateDelivery:
+      return "late delivery";
   }
   return "";
 }
@@ -101,25 +140,36 @@ std::string OutboundText(internal::OutboundShipping o) {
 
 LawElement Element(std::string rule, std::string key, std::string label,
                    std::string text, std::string const& source = {},
-                   Validity const& validity = {}) {
+                   Validity const& validity = {}, std::string confidence = {}) {
   LawElement e{.rule = std::move(rule),
                .key = std::move(key),
                .label = std::move(label),
                .text = std::move(text),
                .sources = {},
                .valid_from = validity.from,
-               .valid_to = validity.to};
+               .valid_to = validity.to,
+               .confidence = std::move(confidence)};
   if (!source.empty()) e.sources.push_back(source);
   return e;
 }
 
-LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
-  LawRule rule{.name = "withdrawal", .sources = w.sources, .elements = {}};
+// A rule's or element's own confidence, else the enclosing one.
+std::string Confidence(std::string const& own, std::string const& enclosing) {
+  return own.empty() ? enclosing : own;
+}
+
+LawRule DescribeWithdrawal(internal::WithdrawalRule const& w,
+                           std::string const& record_confidence) {
+  LawRule rule{.name = "withdrawal",
+               .sources = w.sources,
+               .elements = {},
+               .confidence = Confidence(w.confidence, record_confidence)};
   auto add = [&](std::string key, std::string label, std::string text,
-                 std::string const& source = {}, Validity const& v = {}) {
-    rule.elements.push_back(Element("withdrawal", std::move(key),
-                                    std::move(label), std::move(text), source,
-                                    v));
+                 std::string const& source = {}, Validity const& v = {},
+                 std::string const& confidence = {}) {
+    rule.elements.push_back(
+        Element("withdrawal", std::move(key), std::move(label), std::move(text),
+                source, v, Confidence(confidence, rule.confidence)));
   };
   std::vector<std::string> conditions;
   auto const& a = w.applies_when;
@@ -186,7 +236,13 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
   if (!ni.empty()) add("not_informed", "not informed", ni, n.source);
   for (auto const& e : w.exemptions) {
     std::string text = Words(e.exclusion);
-    add("exemption", "exempt", text, e.source, e.validity);
+    if (auto when = WhenToken(e.when); when != e.exclusion) {
+      text += " (when " + Words(when) + ")";
+    }
+    if (e.requires_disclosure) {
+      text += " (only if the seller clearly disclosed it)";
+    }
+    add("exemption", "exempt", text, e.source, e.validity, e.confidence);
   }
   for (auto const& v : w.variants) {
     std::vector<std::string> periods;
@@ -200,7 +256,7 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
       text +=
           "; return shipping: " + std::string(PartyName(*v.return_shipping));
     }
-    add("variant", "variant", text, v.source);
+    add("variant", "variant", text, v.source, {}, v.confidence);
   }
   switch (w.return_shipping) {
     case internal::ReturnShippingRule::kBuyerIfInformed:
@@ -250,17 +306,22 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w) {
     refund.emplace_back("may be withheld until the goods or proof arrive");
   }
   refund.push_back("outbound shipping refunded: " + OutboundText(f.outbound));
-  add("refund", "refund", Join(refund, "; "));
+  add("refund", "refund", Join(refund, "; "), f.source, {}, f.confidence);
   return rule;
 }
 
-LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
-  LawRule rule{.name = "guarantee", .sources = g.sources, .elements = {}};
+LawRule DescribeGuarantee(internal::GuaranteeRule const& g,
+                          std::string const& record_confidence) {
+  LawRule rule{.name = "guarantee",
+               .sources = g.sources,
+               .elements = {},
+               .confidence = Confidence(g.confidence, record_confidence)};
   auto add = [&](std::string key, std::string label, std::string text,
-                 std::string const& source = {}, Validity const& v = {}) {
-    rule.elements.push_back(Element("guarantee", std::move(key),
-                                    std::move(label), std::move(text), source,
-                                    v));
+                 std::string const& source = {}, Validity const& v = {},
+                 std::string const& confidence = {}) {
+    rule.elements.push_back(
+        Element("guarantee", std::move(key), std::move(label), std::move(text),
+                source, v, Confidence(confidence, rule.confidence)));
   };
   std::vector<std::string> claims;
   for (auto c : g.claims) claims.push_back(ClaimText(c));
@@ -302,18 +363,68 @@ LawRule DescribeGuarantee(internal::GuaranteeRule const& g) {
     if (!s.name.empty() && s.name != Join(remedies, " or ")) {
       stage += ": " + s.name;
     }
-    add("stage", "remedy", stage, s.source, s.validity);
+    add("stage", "remedy", stage, s.source, s.validity, s.confidence);
   }
   for (auto const& x : g.after_repair) {
     add("after_repair", "after repair",
         "a repair extends liability by " + LengthText(x.length), x.source,
-        x.validity);
+        x.validity, x.confidence);
+  }
+  for (auto const& n : g.notice) {
+    std::string text = "notify the defect within " + LengthText(n.length) +
+                       " from " + StartText(n.start);
+    if (!n.items_with.empty()) {
+      text += " (goods marked " + Join(n.items_with, " or ") + ")";
+    }
+    text += n.met_by_received ? "; met when the notice arrives"
+                              : "; met when the notice is sent";
+    add("notice", "notice", text, n.source, n.validity, n.confidence);
+  }
+  if (auto const& r = g.restart) {
+    add("restart", "restart",
+        "a replacement restarts the guarantee period from the replacement "
+        "date; repairs of the replaced goods no longer count",
+        r->source, r->validity, r->confidence);
   }
   return rule;
 }
 
-LawRule DescribePolicy(internal::MarketplacePolicy const& p) {
-  LawRule rule{.name = "policy", .sources = p.sources, .elements = {}};
+LawRule DescribeLateDelivery(internal::LateDeliveryRule const& l,
+                             std::string const& record_confidence) {
+  LawRule rule{.name = "late_delivery",
+               .sources = l.sources,
+               .elements = {},
+               .confidence = Confidence(l.confidence, record_confidence)};
+  auto add = [&](std::string key, std::string label, std::string text,
+                 std::string const& source = {}) {
+    rule.elements.push_back(Element("late_delivery", std::move(key),
+                                    std::move(label), std::move(text), source,
+                                    {}, rule.confidence));
+  };
+  std::vector<std::string> remedies;
+  for (auto r : l.remedies) remedies.push_back(Words(RemedyName(r)));
+  std::string when = l.grace.value == 0
+                         ? "when the goods come after the delivery date"
+                         : "when the goods come more than " +
+                               LengthText(l.grace) + " after the delivery date";
+  add("right", "right",
+      Join(remedies, " or ") + " " + when + " (the stated or agreed date" +
+          (l.due_from_purchase ? ", else the contract date)"
+                               : "; none without one)"),
+      l.source);
+  add("return_shipping", "return shipping",
+      std::string(PartyName(l.return_shipping)));
+  add("refund", "refund",
+      "outbound shipping refunded: " + OutboundText(l.refund_outbound));
+  return rule;
+}
+
+LawRule DescribePolicy(internal::MarketplacePolicy const& p,
+                       std::string const& record_confidence) {
+  LawRule rule{.name = "policy",
+               .sources = p.sources,
+               .elements = {},
+               .confidence = Confidence(p.confidence, record_confidence)};
   auto window = [&](std::string key, std::string label,
                     std::optional<internal::PolicyWindow> const& w) {
     if (!w) return;
@@ -341,8 +452,9 @@ LawRule DescribePolicy(internal::MarketplacePolicy const& p) {
     }
     parts.push_back("outbound shipping refunded: " +
                     OutboundText(w->refund_outbound));
-    rule.elements.push_back(
-        Element("policy", std::move(key), std::move(label), Join(parts, "; ")));
+    rule.elements.push_back(Element("policy", std::move(key), std::move(label),
+                                    Join(parts, "; "), {}, {},
+                                    rule.confidence));
   };
   window("withdrawal", "change of mind", p.withdrawal);
   window("not_as_described", "not as described", p.not_as_described);
@@ -450,10 +562,19 @@ StatusOr<JurisdictionView> DescribeJurisdiction(
   view.jurisdiction = Summary(record);
   view.notes = record.notes;
   std::vector<LawRule> rules;
-  if (record.withdrawal)
-    rules.push_back(DescribeWithdrawal(*record.withdrawal));
-  if (record.guarantee) rules.push_back(DescribeGuarantee(*record.guarantee));
-  if (record.policy) rules.push_back(DescribePolicy(*record.policy));
+  if (record.withdrawal) {
+    rules.push_back(DescribeWithdrawal(*record.withdrawal, record.confidence));
+  }
+  if (record.guarantee) {
+    rules.push_back(DescribeGuarantee(*record.guarantee, record.confidence));
+  }
+  if (record.late_delivery) {
+    rules.push_back(
+        DescribeLateDelivery(*record.late_delivery, record.confidence));
+  }
+  if (record.policy) {
+    rules.push_back(DescribePolicy(*record.policy, record.confidence));
+  }
   std::set<std::string> cited;
   for (auto& rule : rules) {
     cited.insert(rule.sources.begin(), rule.sources.end());

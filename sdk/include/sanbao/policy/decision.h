@@ -59,6 +59,9 @@ enum class ContractKind {
 struct Contract {
   ContractKind kind = ContractKind::kSingle;
   Instant concluded_at{};
+  /// The delivery date the seller stated or the parties agreed, if any
+  /// (late-delivery rights run from it).
+  std::optional<Instant> delivery_due{};
 };
 
 enum class ItemCondition { kNew, kUsedForTesting, kWorn, kDamaged };
@@ -84,7 +87,15 @@ struct Shipping {
   bool free_outbound = false;
 };
 
-enum class ClaimKind { kWithdrawal, kDefect, kNotAsDescribed, kRepairFailed };
+enum class ClaimKind {
+  kWithdrawal,
+  kDefect,
+  kNotAsDescribed,
+  kRepairFailed,
+  /// The buyer cancels or returns because the goods came late, or have not
+  /// come, after the delivery date.
+  kLateDelivery,
+};
 
 struct Claim {
   ClaimKind kind = ClaimKind::kWithdrawal;
@@ -99,11 +110,14 @@ struct HistoryEvent {
     kRepair,
     kGoodsReceivedBySeller,
     kProofOfDispatchReceived,
-    kContractCopyReceived
+    kContractCopyReceived,
+    /// Replacement goods handed over to the buyer (`completed_at`), for the
+    /// item `item_id`: a 三包 replacement restarts the guarantee period.
+    kReplacement,
   };
   Type type = Type::kRepair;
   Instant at{};
-  std::string item_id{};  ///< for repairs
+  std::string item_id{};  ///< for repairs and replacements
 };
 
 /// Explicit engine options where the law is unsettled. An unset option takes
@@ -184,6 +198,8 @@ struct TraceStep {
     kNotAConsumer,      //
     kConditionNotMet,   // text: condition
     kExcluded,          // text: exclusion, text2: item id
+    kNotDisclosed,      // text: exclusion, text2: item id, source: the rule
+                        // that makes the exception depend on disclosure
     kStartEvent,        // date: start, text: event
     kBeforeDelivery,    //
     kNotStarted,        // text: event that has not happened
@@ -196,10 +212,14 @@ struct TraceStep {
     kNoRollover,        // date: last day
     kClaimInTime,     // date: claim date, date2: deadline, text: sent/received
     kClaimLate,       // date: claim date, date2: deadline, text: sent/received
+    kNoticePeriod,    // date: last day to notify the defect, number+text:
+                      // length, source
     kLiability,       // date: liability end
     kLiabilityEnded,  // date: liability end, date2: discovery
-    kLiabilityExtended,  // date: new end, date2: old end, number+text: length
-    kStage,              // text: stage name
+    kLiabilityExtended,   // date: new end, date2: old end, number+text: length
+    kGuaranteeRestarted,  // date: replacement, number: earlier repairs no
+                          // longer counted, source
+    kStage,               // text: stage name
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
     kPolicyNotApplicable,  // text: who, text2: why
@@ -207,8 +227,15 @@ struct TraceStep {
     kBasis,                // text: basis name
     kRefundDue,            // date: due
     kRefundWithheld,       // date: due
-    kReturnShipping,       // text: party
-    kWarning,              // text: warning, text2: what it concerns
+    kRefundReleased,       // date: goods or proof arrived, date2: end of the
+                           // refund period, source
+    kLateDelivery,         // date: last day delivery was due (with the grace),
+                    // date2: arrival, or the claim when none yet, number:
+                    // 1 late / 0 in time, text: "arrived"/"not arrived",
+                    // source
+    kNoDeliveryDate,  // no delivery date was stated or agreed
+    kReturnShipping,  // text: party
+    kWarning,         // text: warning, text2: what it concerns
   };
   Code code{};
   CivilDate date{};
@@ -216,6 +243,8 @@ struct TraceStep {
   int number = 0;
   std::string_view text{};
   std::string_view text2{};
+  /// The source id the step rests on, where it names one ("KR-ECPA-ART17").
+  std::string_view source{};
 };
 
 struct Decision {
@@ -242,6 +271,10 @@ struct Decision {
   std::string exclusion{};  ///< "personalised", ... when an exemption applies
   std::string jurisdiction{};  ///< the record that decided ("DE", "EU", "UK")
   std::string calendar{};      ///< the holiday calendar used ("DE-BE")
+  /// How the law that decided was checked: the lowest confidence of the
+  /// rule and the elements applied ("confirmed", "secondary", "memory", or
+  /// "mixed" for a rule whose parts differ and are not told apart).
+  std::string confidence{};
   std::vector<Citation> citations{};
   std::vector<TraceStep> trace{};
   std::vector<std::string> warnings{};

@@ -46,6 +46,9 @@ struct LawElement {
   /// valid_to (exclusive); unset ends are open.
   std::optional<CivilDate> valid_from;
   std::optional<CivilDate> valid_to;
+  /// How the element was checked: "confirmed", "secondary" or "memory" (or
+  /// "mixed"); its own where the data gives one, else its rule's.
+  std::string confidence;
 };
 
 /// A rule of a record ("withdrawal", "guarantee", "policy") and its elements.
@@ -53,6 +56,9 @@ struct LawRule {
   std::string name;
   std::vector<std::string> sources;  ///< the rule's source ids
   std::vector<LawElement> elements;
+  /// How the rule was checked; its own where the data gives one, else the
+  /// record's.
+  std::string confidence;
 };
 
 struct LawSource {
