@@ -193,8 +193,10 @@ int Show(ShowArgs const& args) {
       left_out.push_back(ElementJson(e, true));
     json::array sources;
     for (auto const& s : view->sources) {
-      sources.push_back(
-          json::object{{"id", s.id}, {"title", s.title}, {"where", s.where}});
+      sources.push_back(json::object{{"id", s.id},
+                                     {"title", s.title},
+                                     {"where", s.where},
+                                     {"secondary", s.secondary}});
     }
     PrintJson(std::cout, json::object{{"query", view->query},
                                       {"record", j.id},
@@ -258,6 +260,8 @@ int Show(ShowArgs const& args) {
     for (auto const& s : view->sources) {
       std::cout << "  " << Pad(s.id, id_width) << "  " << s.title << "\n"
                 << "  " << std::string(id_width, ' ') << "  " << s.where
+                << (s.secondary ? "  (secondary: a note, never cited to buyers)"
+                                : "")
                 << "\n";
     }
   }

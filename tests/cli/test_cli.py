@@ -252,7 +252,20 @@ def test_law_show_json_shape():
                               "valid_to", "confidence"}
     cited = {s for r in data["rules"] for s in r["sources"]}
     assert cited <= {s["id"] for s in data["sources"]}
-    assert all(set(s) == {"id", "title", "where"} for s in data["sources"])
+    assert all(set(s) == {"id", "title", "where", "secondary"}
+               for s in data["sources"])
+
+
+def test_law_show_marks_secondary_sources():
+    data = run_json("law", "show", "SA")
+    by_id = {s["id"]: s for s in data["sources"]}
+    assert by_id["SA-ECL"]["secondary"] is False  # the official text
+    assert by_id["SA-ECL-LATE"]["secondary"] is True  # a newspaper report
+    text = run("law", "show", "SA").stdout
+    line = next(l for l in text.splitlines() if "alyaum.com" in l)
+    assert line.endswith("(secondary: a note, never cited to buyers)"), line
+    official = next(l for l in text.splitlines() if "laws.boe.gov.sa" in l)
+    assert "secondary" not in official
 
 
 def test_law_show_gb_and_subdivisions_say_which_record_is_used():

@@ -591,7 +591,8 @@ StatusOr<JurisdictionView> DescribeJurisdiction(
   for (auto const& s : cited) {
     auto it = record.sources.find(s);
     if (it == record.sources.end()) continue;
-    view.sources.push_back({s, it->second.title, it->second.where});
+    view.sources.push_back(
+        {s, it->second.title, it->second.where, it->second.secondary});
   }
   return view;
 }

@@ -65,6 +65,9 @@ struct LawSource {
   std::string id;
   std::string title;
   std::string where;  ///< a URL, or a repository reference
+  /// A commentary or summary kept as a note: never the citation a decision
+  /// shows a buyer (the official text is).
+  bool secondary = false;
 };
 
 struct JurisdictionView {
