@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -208,6 +211,91 @@ TEST(WebhookInboxTest, AFileThatIsNotADatabaseIsCorrupt) {
   auto inbox = OpenSqliteWebhookInbox(db.path());
   ASSERT_FALSE(inbox.ok());
   EXPECT_EQ(inbox.status().reason(), "STORE_CORRUPT");
+}
+
+std::string ReadAll(std::string const& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// `webhooks serve` used to open a store from a newer Sanbao and write into
+// it, where every other command refused it.
+TEST(WebhookInboxTest, AStoreFromANewerSanbaoIsRefusedAndLeftAlone) {
+  TempDb db;
+  {
+    auto store = OpenSqliteStore({.path = db.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  std::string insert = "INSERT INTO schema_version VALUES (" +
+                       std::to_string(SqliteStoreSchemaVersion() + 1) + ", 0)";
+  ASSERT_EQ(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  std::string before = ReadAll(db.path());
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_FALSE(inbox.ok());
+  EXPECT_EQ(inbox.status().reason(), "STORE_SCHEMA_TOO_NEW") << inbox.status();
+  EXPECT_EQ(inbox.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(inbox.status().error_info().metadata.at("supported_version"),
+            std::to_string(SqliteStoreSchemaVersion()));
+  EXPECT_TRUE(ReadAll(db.path()) == before);
+}
+
+// A page of the store no inbox statement reads (the outbox's): the inbox
+// used to open the file and write deliveries into it.
+TEST(WebhookInboxTest, ADamagedStoreFileIsRefusedAndLeftAlone) {
+  TempDb db;
+  {
+    auto store = OpenSqliteStore({.path = db.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto inbox = OpenSqliteWebhookInbox(db.path());
+    ASSERT_TRUE(inbox.ok()) << inbox.status();
+    ASSERT_TRUE((*inbox)->Record(MakeEvent("a")).ok());
+  }
+  std::int64_t page = 0;
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  raw, "SELECT pageno FROM dbstat WHERE name = 'outbox'", -1,
+                  &stmt, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    page = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+  }
+  std::string bytes = ReadAll(db.path());
+  ASSERT_GE(bytes.size(), static_cast<std::size_t>(page) * 4096);
+  for (auto i = static_cast<std::size_t>(page - 1) * 4096;
+       i < static_cast<std::size_t>(page) * 4096; ++i) {
+    bytes[i] = static_cast<char>(0xA5);
+  }
+  {
+    std::ofstream out(db.path(), std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  {
+    auto inbox = OpenSqliteWebhookInbox(db.path());
+    ASSERT_FALSE(inbox.ok());
+    EXPECT_EQ(inbox.status().reason(), "STORE_CORRUPT") << inbox.status();
+    EXPECT_EQ(inbox.status().code(), ErrorCode::kDataLoss);
+  }
+  EXPECT_TRUE(ReadAll(db.path()) == bytes);
+  EXPECT_FALSE(std::filesystem::exists(db.path() + "-wal"));
+}
+
+TEST(WebhookInboxTest, APathThatIsNotARegularFileIsRefused) {
+  TempDb db;
+  for (std::string path : {db.dir().string(), std::string("/dev/null")}) {
+    auto inbox = OpenSqliteWebhookInbox(path);
+    ASSERT_FALSE(inbox.ok());
+    EXPECT_EQ(inbox.status().reason(), "STORE_NOT_A_FILE") << inbox.status();
+    EXPECT_EQ(inbox.status().code(), ErrorCode::kInvalidArgument);
+  }
 }
 
 TEST(WebhookInboxTest, AMissingDirectoryCannotBeOpened) {
