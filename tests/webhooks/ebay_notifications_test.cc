@@ -403,6 +403,43 @@ TEST_F(EbayCommerceNotificationTest, ThroughTheReceiver204Then412) {
   EXPECT_EQ(inbox->events.size(), 1u);
 }
 
+// What each route takes: eBay sends platform notifications as text/xml
+// (Platform Notifications Guide, "HTTP Header") and commerce ones as JSON.
+// Anything else is 415 before a signature is checked or a key fetched.
+TEST_F(EbayCommerceNotificationTest, EachRouteTakesItsOwnContentTypes) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:05:00Z"); }});
+  receiver.Route("/webhooks/ebay/commerce", verifier_);
+  receiver.Route("/webhooks/ebay/platform",
+                 std::make_shared<PlatformNotificationVerifier>(FixtureKeys()));
+  auto commerce = [&](std::string type) {
+    auto request = FixtureDelivery();
+    SetHeader(request.headers, "Content-Type", std::move(type));
+    return receiver.Handle(request);
+  };
+  for (auto type :
+       {"text/xml", "text/plain", "application/x-www-form-urlencoded"}) {
+    auto response = commerce(type);
+    EXPECT_EQ(response.status, 415) << type;
+    EXPECT_EQ(FindHeader(response.headers, "accept"), "application/json");
+  }
+  EXPECT_EQ(server_->calls, 0);  // no key was fetched for them
+  EXPECT_EQ(commerce("application/json; charset=UTF-8").status, 204);
+
+  auto platform = [&](std::string type) {
+    auto request =
+        PlatformDelivery(Fixture("notification_return_created.soap.xml"));
+    SetHeader(request.headers, "Content-Type", std::move(type));
+    return receiver.Handle(request);
+  };
+  auto json = platform("application/json");
+  EXPECT_EQ(json.status, 415);
+  EXPECT_EQ(FindHeader(json.headers, "accept"),
+            "text/xml, application/soap+xml, application/xml");
+  EXPECT_EQ(inbox->events.size(), 1u);
+}
+
 }  // namespace
 }  // namespace ebay
 }  // namespace v1

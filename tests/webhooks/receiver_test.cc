@@ -3,7 +3,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "internal/crypto.h"
@@ -239,6 +241,58 @@ TEST_F(WebhookReceiverTest, RoutesMethodsAndControlRequests) {
   EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 405);
   EXPECT_EQ(error.reason(), "WEBHOOK_METHOD_NOT_ALLOWED");
   EXPECT_EQ(inbox_->size(), 0u);
+}
+
+// A verifier that names its content types and counts its Verify() calls.
+class JsonOnlyVerifier : public FakeVerifier {
+ public:
+  StatusOr<WebhookEvent> Verify(ServerRequest const& request) override {
+    ++calls;
+    return FakeVerifier::Verify(request);
+  }
+  std::span<std::string_view const> content_types() const override {
+    static constexpr std::string_view kTypes[] = {"application/json",
+                                                  "application/x-test"};
+    return kTypes;
+  }
+  int calls = 0;
+};
+
+// The receiver used to pass any Content-Type (or none) to the verifier.
+TEST_F(WebhookReceiverTest, ContentTypeOutsideTheRouteIs415BeforeVerify) {
+  auto verifier = std::make_shared<JsonOnlyVerifier>();
+  receiver_.Route("/hooks/json", verifier);
+  auto with_type = [](std::optional<std::string> type) {
+    auto request = Delivery("e1", kNow);
+    request.target = "/hooks/json";
+    if (type) request.headers.push_back({"Content-Type", *type});
+    return request;
+  };
+  for (auto type : std::vector<std::optional<std::string>>{
+           std::nullopt, "", "text/plain", "text/xml", "application/jsonx",
+           "application/json-patch+json",
+           "multipart/form-data; boundary=application/json"}) {
+    SCOPED_TRACE(type.value_or("(none)"));
+    WebhookOutcome outcome;
+    Status error;
+    auto response = receiver_.Handle(with_type(type), outcome, &error);
+    EXPECT_EQ(response.status, 415);
+    EXPECT_EQ(outcome, WebhookOutcome::kRefused);
+    EXPECT_EQ(error.reason(), "WEBHOOK_UNSUPPORTED_MEDIA_TYPE");
+    EXPECT_EQ(FindHeader(response.headers, "accept"),
+              "application/json, application/x-test");
+  }
+  EXPECT_EQ(verifier->calls, 0);
+  EXPECT_EQ(inbox_->size(), 0u);
+  // Parameters, case and whitespace do not matter.
+  EXPECT_EQ(
+      receiver_.Handle(with_type(" Application/JSON ; charset=utf-8")).status,
+      200);
+  EXPECT_EQ(receiver_.Handle(with_type("application/x-test")).status, 200);
+  EXPECT_EQ(verifier->calls, 2);
+  // A verifier that names no content types takes any.
+  EXPECT_EQ(receiver_.Handle(Delivery("e2", kNow)).status, 200);
+  EXPECT_EQ(inbox_->size(), 2u);
 }
 
 }  // namespace

@@ -185,8 +185,32 @@ def test_healthz_unknown_route_and_commerce_challenge(server):
     assert json.loads(body)["challengeResponse"] == (
         "745ba345e901047da35fb682582c8d68583277de5e331780738867e73889722a")
     # A commerce delivery without X-EBAY-SIGNATURE: 412 as eBay's SDK.
-    assert server.request("POST", "/webhooks/ebay/commerce", b"{}")[0] == 412
+    assert server.request("POST", "/webhooks/ebay/commerce", b"{}",
+                          {"Content-Type": "application/json"})[0] == 412
     assert server.stored() == []
+
+
+def test_each_route_takes_only_its_documented_content_types(server):
+    body = notification("5000012347")
+    for content_type in ("application/json", "text/plain",
+                         "application/x-www-form-urlencoded", None):
+        headers = {"SOAPAction": '"ReturnCreated"'}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        status, answer = server.request("POST", "/webhooks/ebay/platform",
+                                        body, headers)
+        assert status == 415, content_type
+        assert json.loads(answer)["error"]["reason"] == (
+            "WEBHOOK_UNSUPPORTED_MEDIA_TYPE")
+    status, _ = server.request("POST", "/webhooks/ebay/commerce", b"{}",
+                               {"Content-Type": "text/xml"})
+    assert status == 415
+    assert server.stored() == []
+    # As eBay sends it (Platform Notifications Guide, "HTTP Header").
+    status, _ = server.request("POST", "/webhooks/ebay/platform", body,
+                               {"Content-Type": 'text/xml; charset="utf-8"'})
+    assert status == 200
+    assert len(server.stored()) == 1
 
 
 def test_sigterm_stops_gracefully():

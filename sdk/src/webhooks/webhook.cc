@@ -37,6 +37,19 @@ std::string_view PathOf(std::string_view target) {
   return query == std::string_view::npos ? target : target.substr(0, query);
 }
 
+// The media type of a Content-Type value: before any parameter, without
+// surrounding whitespace (RFC 9110 §8.3.1).
+std::string_view MediaType(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) {
+    type.remove_prefix(1);
+  }
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) {
+    type.remove_suffix(1);
+  }
+  return type;
+}
+
 }  // namespace
 
 struct WebhookReceiver::Counters {
@@ -201,6 +214,32 @@ std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
                          ErrorInfo{.reason = "WEBHOOK_METHOD_NOT_ALLOWED",
                                    .metadata = {{"method", request.method}},
                                    .http_status = 405}));
+  }
+  if (auto types = verifier.content_types(); !types.empty()) {
+    auto given = FindHeader(request.headers, "content-type");
+    auto type = MediaType(given.value_or(""));
+    bool accepted = false;
+    for (auto t : types) accepted = accepted || EqualsIgnoreAsciiCase(type, t);
+    if (!accepted) {
+      std::string accept;
+      for (auto t : types) {
+        if (!accept.empty()) accept += ", ";
+        accept += t;
+      }
+      auto response = refuse(Status(
+          ErrorCode::kInvalidArgument,
+          given ? "this route takes " + accept + ", not " + std::string(type)
+                : "this route takes " + accept +
+                      "; the request has no "
+                      "Content-Type",
+          ErrorInfo{.reason = "WEBHOOK_UNSUPPORTED_MEDIA_TYPE",
+                    .metadata = {{"path", std::string(path)},
+                                 {"content_type", std::string(type)},
+                                 {"accepted", accept}},
+                    .http_status = 415}));
+      response.headers.push_back({"Accept", std::move(accept)});
+      return response;
+    }
   }
   // From here on the verifier chooses how refusals are answered.
   verifier_ptr = &verifier;

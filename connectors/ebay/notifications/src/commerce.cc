@@ -248,6 +248,12 @@ StatusOr<std::string> CommerceNotificationVerifier::PublicKey(
   return *pem;
 }
 
+std::span<std::string_view const> CommerceNotificationVerifier::content_types()
+    const {
+  static constexpr std::string_view kTypes[] = {"application/json"};
+  return kTypes;
+}
+
 StatusOr<WebhookEvent> CommerceNotificationVerifier::Verify(
     ServerRequest const& request) {
   auto header = FindHeader(request.headers, "x-ebay-signature");

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sanbao/http/http.h"
@@ -53,6 +54,11 @@ class WebhookVerifier {
   /// The status answered when a delivery is refused (bad signature, stale,
   /// malformed); 0: derived from the error (401, 400, ...).
   virtual int refused_status(Status const& /*error*/) const { return 0; }
+  /// The media types a delivery may carry, in lower case and without
+  /// parameters ("application/json"). The receiver answers any other
+  /// Content-Type, or none, 415 (WEBHOOK_UNSUPPORTED_MEDIA_TYPE) with an
+  /// Accept header, before Verify() runs. Empty: any.
+  virtual std::span<std::string_view const> content_types() const { return {}; }
 };
 
 struct StoredWebhookEvent {
@@ -136,9 +142,10 @@ struct WebhookStats {
 };
 
 /// Dispatches requests by path to verifiers and records accepted events.
-/// Per delivery: route (404), verifier (signature; 401/400), freshness
-/// (WEBHOOK_STALE / WEBHOOK_FROM_FUTURE; 400), then inbox->Record() and only
-/// then 200. A store failure answers 503 so the marketplace retries.
+/// Per delivery: route (404), method (405), Content-Type (415, when the
+/// verifier names its content_types()), verifier (signature; 401/400),
+/// freshness (WEBHOOK_STALE / WEBHOOK_FROM_FUTURE; 400), then inbox->Record()
+/// and only then 200. A store failure answers 503 so the marketplace retries.
 /// Handle() is thread-safe; add routes before serving.
 class WebhookReceiver {
  public:

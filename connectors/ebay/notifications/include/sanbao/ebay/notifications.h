@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -107,6 +108,10 @@ class PlatformNotificationVerifier : public WebhookVerifier {
  public:
   explicit PlatformNotificationVerifier(PlatformNotificationKeys keys);
   StatusOr<WebhookEvent> Verify(ServerRequest const& request) override;
+  /// SOAP: text/xml as eBay sends it (`text/xml; charset="utf-8"`, Platform
+  /// Notifications Guide, "HTTP Header"), and application/soap+xml and
+  /// application/xml.
+  std::span<std::string_view const> content_types() const override;
 
  private:
   PlatformNotificationKeys keys_;
@@ -157,6 +162,8 @@ class CommerceNotificationVerifier : public WebhookVerifier {
       ServerRequest const& request) override;
   int accepted_status() const override { return 204; }
   int refused_status(Status const&) const override { return 412; }
+  /// application/json: eBay's deliveries are JSON documents.
+  std::span<std::string_view const> content_types() const override;
 
   /// The PEM public key for `kid`, from the cache or eBay.
   StatusOr<std::string> PublicKey(std::string const& kid);
