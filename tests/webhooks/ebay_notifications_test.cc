@@ -403,6 +403,30 @@ TEST_F(EbayCommerceNotificationTest, ThroughTheReceiver204Then412) {
   EXPECT_EQ(inbox->events.size(), 1u);
 }
 
+// eBay signs only the Timestamp of a platform notification: a ReturnId or
+// event name that is not UTF-8 passes the signature and used to be stored
+// in the inbox's text columns.
+TEST(EbayPlatformNotificationTest, AReturnIdThatIsNotUtf8Is400) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:04:00Z"); }});
+  receiver.Route("/webhooks/ebay/platform",
+                 std::make_shared<PlatformNotificationVerifier>(FixtureKeys()));
+  auto body = Fixture("notification_return_created.soap.xml");
+  auto at = body.find("5000012347");
+  ASSERT_NE(at, std::string::npos);
+  body.replace(at, 10,
+               "50000\xff\xfe"
+               "12347");
+  WebhookOutcome outcome;
+  Status error;
+  EXPECT_EQ(receiver.Handle(PlatformDelivery(body), outcome, &error).status,
+            400);
+  EXPECT_EQ(error.reason(), "WEBHOOK_MALFORMED");
+  EXPECT_EQ(error.error_info().metadata.at("field"), "event id");
+  EXPECT_TRUE(inbox->events.empty());
+}
+
 // What each route takes: eBay sends platform notifications as text/xml
 // (Platform Notifications Guide, "HTTP Header") and commerce ones as JSON.
 // Anything else is 415 before a signature is checked or a key fetched.

@@ -298,6 +298,36 @@ TEST(WebhookInboxTest, APathThatIsNotARegularFileIsRefused) {
   }
 }
 
+// Source, event id, topic and headers are TEXT columns: the inbox refuses
+// bytes that are not UTF-8 there, whoever calls it; the payload is a BLOB.
+TEST(WebhookInboxTest, TextThatIsNotUtf8IsRefused) {
+  TempDb db;
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  auto bad_id = MakeEvent("a\xff");
+  auto bad_topic = MakeEvent("b");
+  bad_topic.topic =
+      "Return\xc0\xaf"
+      "Created";
+  auto bad_header = MakeEvent("c");
+  bad_header.headers.push_back({"X-Note", "caf\xe9"});
+  for (auto const& event : {bad_id, bad_topic, bad_header}) {
+    EXPECT_EQ((*inbox)->Record(event).status().reason(), "WEBHOOK_MALFORMED");
+    std::optional<Status> async;
+    (*inbox)->RecordAsync(event, [&](StatusOr<bool> r) { async = r.status(); });
+    ASSERT_TRUE(async.has_value());
+    EXPECT_EQ(async->reason(), "WEBHOOK_MALFORMED");
+  }
+  EXPECT_EQ(*(*inbox)->Count(), 0);
+  auto binary = MakeEvent("d");
+  binary.payload = std::string("\xff\xfe\0\x80", 4);
+  ASSERT_TRUE((*inbox)->Record(binary).ok());
+  auto listed = (*inbox)->List({});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].event.payload, binary.payload);
+}
+
 TEST(WebhookInboxTest, AMissingDirectoryCannotBeOpened) {
   TempDb db;
   auto inbox = OpenSqliteWebhookInbox((db.dir() / "no/such/dir.db").string());

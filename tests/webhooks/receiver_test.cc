@@ -50,8 +50,10 @@ class FakeVerifier : public WebhookVerifier {
       event.occurred_at = *instant;
     }
     event.payload = request.body;
+    if (keep_headers) event.headers = request.headers;
     return event;
   }
+  bool keep_headers = false;
   std::optional<HttpResponse> HandleControl(
       ServerRequest const& request) override {
     if (request.method == "GET") return HttpResponse{.status = 299};
@@ -241,6 +243,58 @@ TEST_F(WebhookReceiverTest, RoutesMethodsAndControlRequests) {
   EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 405);
   EXPECT_EQ(error.reason(), "WEBHOOK_METHOD_NOT_ALLOWED");
   EXPECT_EQ(inbox_->size(), 0u);
+}
+
+TEST(Utf8Test, WellFormedOnly) {
+  for (std::string_view ok : std::initializer_list<std::string_view>{
+           "", "plain ASCII", "Zo\xc3\xab", "\xe2\x82\xac 5",
+           "\xf0\x9f\x98\x80", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf",
+           std::string_view("nul\0ok", 6)}) {
+    EXPECT_TRUE(IsValidUtf8(ok)) << ok;
+  }
+  for (std::string_view bad : std::initializer_list<std::string_view>{
+           "\xff", "caf\xe9", "\x80", "\xc0\xaf", "\xc1\xbf",  // overlong
+           "\xe0\x80\xaf", "\xf0\x80\x80\xaf",                 // overlong
+           "\xed\xa0\x80",                                     // surrogate
+           "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",             // > U+10FFFF
+           "\xe2\x82", "\xf0\x9f\x98", "\xc3"}) {              // truncated
+    EXPECT_FALSE(IsValidUtf8(bad)) << ::testing::PrintToString(bad);
+  }
+}
+
+// The inbox keeps the event id, topic and headers as text: bytes that are
+// not UTF-8 used to be stored there as they came.
+TEST_F(WebhookReceiverTest, TextThatIsNotUtf8Is400AndNotStored) {
+  auto verifier = std::make_shared<FakeVerifier>();
+  verifier->keep_headers = true;
+  receiver_.Route("/hooks/headers", verifier);
+  auto bad_id = Delivery(
+      "e\xff"
+      "1",
+      kNow);
+  auto bad_header = Delivery("e2", kNow);
+  bad_header.target = "/hooks/headers";
+  bad_header.headers.push_back({"X-Note", "caf\xe9"});
+  auto surrogate = Delivery("e3", kNow);
+  surrogate.target = "/hooks/headers";
+  surrogate.headers.push_back({"User-Agent", "a\xed\xa0\x80"});
+  for (auto const& [request, field] :
+       {std::pair{bad_id, "event id"}, std::pair{bad_header, "header X-Note"},
+        std::pair{surrogate, "header User-Agent"}}) {
+    WebhookOutcome outcome;
+    Status error;
+    EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 400);
+    EXPECT_EQ(outcome, WebhookOutcome::kRefused);
+    EXPECT_EQ(error.reason(), "WEBHOOK_MALFORMED");
+    EXPECT_EQ(error.error_info().metadata.at("field"), field);
+  }
+  EXPECT_EQ(inbox_->size(), 0u);
+  // UTF-8 text and a payload of any bytes are stored.
+  auto fine = Delivery("\xc3\xa9v\xc3\xa9nement", kNow, "\xff\xfe binary");
+  fine.target = "/hooks/headers";
+  fine.headers.push_back({"X-Note", "Zo\xc3\xab \xf0\x9f\x98\x80"});
+  EXPECT_EQ(receiver_.Handle(fine).status, 200);
+  EXPECT_EQ(inbox_->size(), 1u);
 }
 
 // A verifier that names its content types and counts its Verify() calls.

@@ -213,6 +213,30 @@ def test_each_route_takes_only_its_documented_content_types(server):
     assert len(server.stored()) == 1
 
 
+def test_text_that_is_not_utf8_is_refused_and_nothing_stored(server):
+    # eBay signs only the Timestamp: the ReturnId is not covered.
+    body = notification("5000012347").replace(b"5000012347", b"50000\xff12347")
+    status, answer = server.post_platform(body)
+    assert status == 400
+    assert json.loads(answer)["error"]["reason"] == "WEBHOOK_MALFORMED"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.putrequest("POST", "/webhooks/ebay/platform")
+        body = notification("5000012348")
+        for name, value in [("Content-Type", b"text/xml"),
+                            ("Content-Length", str(len(body)).encode()),
+                            ("X-Note", b"caf\xe9")]:
+            conn.putheader(name, value)
+        conn.endheaders(body)
+        response = conn.getresponse()
+        assert response.status == 400
+        error = json.loads(response.read())["error"]
+        assert error["reason"] == "WEBHOOK_MALFORMED", error
+    finally:
+        conn.close()
+    assert server.stored() == []
+
+
 def test_sigterm_stops_gracefully():
     s = Server()
     try:

@@ -52,6 +52,59 @@ std::string_view MediaType(std::string_view content_type) {
 
 }  // namespace
 
+bool IsValidUtf8(std::string_view text) {
+  auto const* p = reinterpret_cast<unsigned char const*>(text.data());
+  auto const* end = p + text.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // overlong
+      if (c == 0xED) high = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;   // overlong
+      if (c == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return false;  // continuation byte, overlong lead C0/C1, or F5..FF
+    }
+    if (end - p < length) return false;
+    if (p[1] < low || p[1] > high) return false;
+    for (int i = 2; i < length; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
+Status CheckEventText(WebhookEvent const& event) {
+  auto not_utf8 = [&](std::string field) {
+    return InvalidArgumentError(
+        "the delivery's " + field +
+            " is not valid UTF-8; it would be stored as text",
+        "WEBHOOK_MALFORMED",
+        {{"source", IsValidUtf8(event.source) ? event.source : ""},
+         {"field", std::move(field)}});
+  };
+  if (!IsValidUtf8(event.source)) return not_utf8("source");
+  if (!IsValidUtf8(event.event_id)) return not_utf8("event id");
+  if (!IsValidUtf8(event.topic)) return not_utf8("topic");
+  for (auto const& h : event.headers) {
+    if (!IsValidUtf8(h.name)) return not_utf8("header name");
+    if (!IsValidUtf8(h.value)) return not_utf8("header " + h.name);
+  }
+  return Status();
+}
+
 struct WebhookReceiver::Counters {
   std::atomic<std::uint64_t> stored{0};
   std::atomic<std::uint64_t> duplicates{0};
@@ -256,6 +309,11 @@ std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
       return Refusal(status);
     }
     return refuse(std::move(status).WithMetadata("path", std::string(path)));
+  }
+  // The inbox keeps these as text: bytes that are not UTF-8 are refused
+  // rather than stored (the payload is kept as bytes).
+  if (auto text = CheckEventText(*event); !text.ok()) {
+    return refuse(std::move(text).WithMetadata("path", std::string(path)));
   }
 
   if (event->occurred_at) {

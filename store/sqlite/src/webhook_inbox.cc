@@ -152,6 +152,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                                   "WEBHOOK_EVENT_ID_MISSING",
                                   {{"source", event.source}});
     }
+    if (auto text = CheckEventText(event); !text.ok()) return text;
     if (damaged_) return Damaged("record event");
     Pending pending{.event = &event, .headers = EncodeHeaders(event.headers)};
     std::unique_lock lock(queue_mutex_);
@@ -171,6 +172,10 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       done(InvalidArgumentError("a webhook event needs a source and an id",
                                 "WEBHOOK_EVENT_ID_MISSING",
                                 {{"source", event.source}}));
+      return;
+    }
+    if (auto text = CheckEventText(event); !text.ok()) {
+      done(std::move(text));
       return;
     }
     if (damaged_) {

@@ -32,6 +32,16 @@ struct WebhookEvent {
   HttpHeaders headers{};
 };
 
+/// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+/// surrogates, nothing above U+10FFFF, no truncated sequence).
+bool IsValidUtf8(std::string_view text);
+
+/// OK when every field of `event` that an inbox stores as text (source,
+/// event_id, topic, each header's name and value) is valid UTF-8;
+/// otherwise WEBHOOK_MALFORMED (kInvalidArgument) with metadata "field".
+/// The payload is stored as bytes, as received, and is not checked.
+Status CheckEventText(WebhookEvent const& event);
+
 /// Checks one delivery's signature and extracts the event. Implementations
 /// compare secrets in constant time and are thread-safe.
 ///
@@ -143,10 +153,11 @@ struct WebhookStats {
 
 /// Dispatches requests by path to verifiers and records accepted events.
 /// Per delivery: route (404), method (405), Content-Type (415, when the
-/// verifier names its content_types()), verifier (signature; 401/400),
-/// freshness (WEBHOOK_STALE / WEBHOOK_FROM_FUTURE; 400), then inbox->Record()
-/// and only then 200. A store failure answers 503 so the marketplace retries.
-/// Handle() is thread-safe; add routes before serving.
+/// verifier names its content_types()), verifier (signature; 401/400), text
+/// that is not UTF-8 (CheckEventText; 400), freshness (WEBHOOK_STALE /
+/// WEBHOOK_FROM_FUTURE; 400), then inbox->Record() and only then 200. A store
+/// failure answers 503 so the marketplace retries. Handle() is thread-safe; add
+/// routes before serving.
 class WebhookReceiver {
  public:
   explicit WebhookReceiver(std::shared_ptr<WebhookInbox> inbox,

@@ -41,6 +41,9 @@ struct WebhookInboxOptions {
 /// Errors use the store's reasons (STORE_LOCKED, STORE_CORRUPT,
 /// STORE_CANNOT_OPEN, STORE_READONLY, STORE_FULL, STORE_ERROR); once a
 /// statement met a damaged page every later call is STORE_CORRUPT.
+/// An event whose text fields are not UTF-8 (CheckEventText) is refused,
+/// WEBHOOK_MALFORMED: the payload is a BLOB, source, event id, topic and
+/// headers are TEXT columns.
 /// Thread-safe. Offers every WebhookInbox operation (List, Count and
 /// MarkProcessed included).
 class SqliteWebhookInbox : public WebhookInbox {
