@@ -328,6 +328,31 @@ TEST(WebhookInboxTest, TextThatIsNotUtf8IsRefused) {
   EXPECT_EQ((*listed)[0].event.payload, binary.payload);
 }
 
+// Whoever calls the inbox, no credential's value reaches the file.
+TEST(WebhookInboxTest, CredentialHeadersAreStoredRedacted) {
+  TempDb db;
+  {
+    auto inbox = OpenSqliteWebhookInbox(db.path());
+    ASSERT_TRUE(inbox.ok()) << inbox.status();
+    auto event = MakeEvent("a");
+    event.headers.push_back({"X-Api-Key", "sk_live_0123456789"});
+    event.headers.push_back({"Authorization", "Bearer secret-user-token"});
+    event.headers.push_back({"Connection", "keep-alive"});
+    ASSERT_TRUE((*inbox)->Record(event).ok());
+    auto listed = (*inbox)->List({});
+    ASSERT_TRUE(listed.ok());
+    ASSERT_EQ(listed->size(), 1u);
+    auto const& stored = (*listed)[0].event.headers;
+    EXPECT_EQ(FindHeader(stored, "x-api-key"), kRedactedHeaderValue);
+    EXPECT_EQ(FindHeader(stored, "authorization"), kRedactedHeaderValue);
+    EXPECT_EQ(FindHeader(stored, "soapaction"), "x");
+    EXPECT_FALSE(FindHeader(stored, "connection").has_value());
+  }
+  std::string file = ReadAll(db.path());
+  EXPECT_EQ(file.find("sk_live_0123456789"), std::string::npos);
+  EXPECT_EQ(file.find("secret-user-token"), std::string::npos);
+}
+
 TEST(WebhookInboxTest, AMissingDirectoryCannotBeOpened) {
   TempDb db;
   auto inbox = OpenSqliteWebhookInbox((db.dir() / "no/such/dir.db").string());

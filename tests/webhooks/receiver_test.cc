@@ -78,6 +78,10 @@ class MemoryInbox : public WebhookInbox {
     std::lock_guard lock(mutex_);
     return events_.size();
   }
+  std::vector<WebhookEvent> events() {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
   void set_fail(bool fail) { fail_ = fail; }
 
  private:
@@ -295,6 +299,63 @@ TEST_F(WebhookReceiverTest, TextThatIsNotUtf8Is400AndNotStored) {
   fine.headers.push_back({"X-Note", "Zo\xc3\xab \xf0\x9f\x98\x80"});
   EXPECT_EQ(receiver_.Handle(fine).status, 200);
   EXPECT_EQ(inbox_->size(), 1u);
+}
+
+TEST(CredentialHeaderTest, ByNameAndByPart) {
+  for (std::string_view name :
+       {"Authorization", "proxy-authorization", "Cookie", "Set-Cookie",
+        "X-Api-Key", "x-auth-token", "X-Shopify-Access-Token",
+        "X-Client-Secret", "Api-Key", "APIKEY", "X-Amz-Security-Token",
+        "X-Session-Id", "X-Password", "X-Passwd", "X-Credentials",
+        "WWW-Authenticate", "X-Csrf-Token", "Idempotency-Key"}) {
+    EXPECT_TRUE(IsCredentialHeader(name)) << name;
+  }
+  for (std::string_view name :
+       {"Content-Type", "Content-Length", "User-Agent", "SOAPAction",
+        "X-EBAY-SIGNATURE", "x-ebay-signature", "X-Request-Id", "Host",
+        "Accept", "X-Forwarded-For", "Date"}) {
+    EXPECT_FALSE(IsCredentialHeader(name)) << name;
+  }
+}
+
+// The receiver stored whatever headers the verifier kept: X-Api-Key and
+// its like verbatim.
+TEST_F(WebhookReceiverTest, CredentialHeadersAreRedactedBeforeTheInbox) {
+  auto verifier = std::make_shared<FakeVerifier>();
+  verifier->keep_headers = true;
+  receiver_.Route("/hooks/headers", verifier);
+  auto request = Delivery("e1", kNow);
+  request.target = "/hooks/headers";
+  HttpHeaders credentials = {
+      {"Authorization", "Bearer v^1.1#i^1#secret-user-token"},
+      {"Proxy-Authorization", "Basic dXNlcjpwYXNz"},
+      {"Cookie", "session=abc123"},
+      {"Set-Cookie", "id=abc123"},
+      {"X-Api-Key", "sk_live_0123456789"},
+      {"X-Auth-Token", "tok-42"},
+      {"X-Shopify-Access-Token", "shpat_99"},
+      {"X-Client-Secret", "hunter2"},
+      {"x-session-id", "sess-7"}};
+  for (auto const& h : credentials) request.headers.push_back(h);
+  request.headers.push_back({"Content-Type", "application/json"});
+  request.headers.push_back({"X-EBAY-SIGNATURE", "eyJhbGciOi"});
+  request.headers.push_back({"Connection", "keep-alive"});
+  request.headers.push_back({"Transfer-Encoding", "chunked"});
+  ASSERT_EQ(receiver_.Handle(request).status, 200);
+  auto events = inbox_->events();
+  ASSERT_EQ(events.size(), 1u);
+  auto const& stored = events[0].headers;
+  for (auto const& h : credentials) {
+    EXPECT_EQ(FindHeader(stored, h.name), kRedactedHeaderValue) << h.name;
+    for (auto const& kept : stored) {
+      EXPECT_EQ(kept.value.find(h.value), std::string::npos) << kept.name;
+    }
+  }
+  EXPECT_EQ(FindHeader(stored, "content-type"), "application/json");
+  EXPECT_EQ(FindHeader(stored, "x-ebay-signature"), "eyJhbGciOi");
+  EXPECT_EQ(FindHeader(stored, "x-sig"), request.headers[0].value);
+  EXPECT_FALSE(FindHeader(stored, "connection").has_value());
+  EXPECT_FALSE(FindHeader(stored, "transfer-encoding").has_value());
 }
 
 // A verifier that names its content types and counts its Verify() calls.

@@ -237,6 +237,37 @@ def test_text_that_is_not_utf8_is_refused_and_nothing_stored(server):
     assert server.stored() == []
 
 
+CREDENTIALS = {
+    "Authorization": "Bearer v^1.1#i^1#secret-user-token",
+    "Proxy-Authorization": "Basic dXNlcjpwYXNzd29yZA==",
+    "Cookie": "session=cookie-secret-1",
+    "X-Api-Key": "sk_live_api_key_2",
+    "X-Auth-Token": "auth-token-3",
+    "X-Client-Secret": "client-secret-4",
+    "X-Shopify-Access-Token": "shpat_access_5",
+}
+
+
+def test_credential_headers_are_stored_redacted(server):
+    headers = {"Content-Type": "text/xml", "SOAPAction": '"ReturnCreated"',
+               "X-Request-Id": "req-1", **CREDENTIALS}
+    status, _ = server.request("POST", "/webhooks/ebay/platform",
+                               notification("5000012347"), headers)
+    assert status == 200
+    with sqlite3.connect(server.db) as db:
+        (stored,) = db.execute("SELECT headers FROM webhook_inbox").fetchone()
+    kept = {name.lower(): value for name, value in json.loads(stored)}
+    for name, value in CREDENTIALS.items():
+        assert kept[name.lower()] == "[redacted]", name
+        assert value not in stored
+    assert kept["x-request-id"] == "req-1"
+    assert kept["soapaction"] == '"ReturnCreated"'
+    with open(server.db, "rb") as f:
+        data = f.read()
+    for value in CREDENTIALS.values():
+        assert value.encode() not in data
+
+
 def test_sigterm_stops_gracefully():
     s = Server()
     try:

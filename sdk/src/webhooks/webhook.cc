@@ -86,6 +86,55 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+namespace {
+
+// Whether `haystack` contains `needle` (lower case), ignoring ASCII case.
+bool ContainsIgnoreAsciiCase(std::string_view haystack,
+                             std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    if (EqualsIgnoreAsciiCase(haystack.substr(i, needle.size()), needle)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsCredentialHeader(std::string_view name) {
+  // The signature the commerce route verifies: it signs one body and opens
+  // nothing.
+  if (EqualsIgnoreAsciiCase(name, "x-ebay-signature")) return false;
+  for (std::string_view exact :
+       {"authorization", "proxy-authorization", "cookie", "set-cookie",
+        "x-api-key", "x-auth-token"}) {
+    if (EqualsIgnoreAsciiCase(name, exact)) return true;
+  }
+  for (std::string_view part : {"auth", "token", "secret", "key", "password",
+                                "passwd", "credential", "session", "cookie"}) {
+    if (ContainsIgnoreAsciiCase(name, part)) return true;
+  }
+  return false;
+}
+
+bool IsHopByHopHeader(std::string_view name) {
+  for (std::string_view hop :
+       {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade"}) {
+    if (EqualsIgnoreAsciiCase(name, hop)) return true;
+  }
+  return false;
+}
+
+void RedactHeaders(HttpHeaders& headers) {
+  std::erase_if(headers,
+                [](HttpHeader const& h) { return IsHopByHopHeader(h.name); });
+  for (auto& h : headers) {
+    if (IsCredentialHeader(h.name)) h.value = kRedactedHeaderValue;
+  }
+}
+
 Status CheckEventText(WebhookEvent const& event) {
   auto not_utf8 = [&](std::string field) {
     return InvalidArgumentError(
@@ -310,6 +359,8 @@ std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
     }
     return refuse(std::move(status).WithMetadata("path", std::string(path)));
   }
+  // Credentials never reach the inbox, whatever the verifier kept.
+  RedactHeaders(event->headers);
   // The inbox keeps these as text: bytes that are not UTF-8 are refused
   // rather than stored (the payload is kept as bytes).
   if (auto text = CheckEventText(*event); !text.ok()) {

@@ -58,7 +58,20 @@ using internal::DbPtr;
 using internal::NowSeconds;
 using internal::StmtPtr;
 
-std::string EncodeHeaders(HttpHeaders const& headers) {
+std::string EncodeHeaders(HttpHeaders const& given) {
+  // Credentials are never stored, whoever calls the inbox: a copy is
+  // redacted only when a header needs it.
+  HttpHeaders redacted;
+  bool redact = false;
+  for (auto const& h : given) {
+    redact = redact || IsHopByHopHeader(h.name) ||
+             (IsCredentialHeader(h.name) && h.value != kRedactedHeaderValue);
+  }
+  if (redact) {
+    redacted = given;
+    RedactHeaders(redacted);
+  }
+  HttpHeaders const& headers = redact ? redacted : given;
   // Built in a stack arena (the heap only past it): this runs once per
   // delivery, and the serialized string is the one allocation kept. Each
   // pair is built in the arena too (a braced push_back would build it on the

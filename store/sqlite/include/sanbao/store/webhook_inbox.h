@@ -43,7 +43,8 @@ struct WebhookInboxOptions {
 /// statement met a damaged page every later call is STORE_CORRUPT.
 /// An event whose text fields are not UTF-8 (CheckEventText) is refused,
 /// WEBHOOK_MALFORMED: the payload is a BLOB, source, event id, topic and
-/// headers are TEXT columns.
+/// headers are TEXT columns. Headers are stored after RedactHeaders: no
+/// hop-by-hop field, no credential's value.
 /// Thread-safe. Offers every WebhookInbox operation (List, Count and
 /// MarkProcessed included).
 class SqliteWebhookInbox : public WebhookInbox {
