@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "internal/crypto.h"
@@ -224,6 +226,7 @@ class KeyServer : public HttpTransport {
   StatusOr<HttpResponse> Send(HttpRequest const& request) override {
     std::lock_guard lock(mutex_);
     ++calls;
+    urls.push_back(request.url);
     last = request;
     if (down) return UnavailableError("refused", "HTTP_NOT_SENT");
     for (auto const& [kid, body] : keys) {
@@ -236,6 +239,7 @@ class KeyServer : public HttpTransport {
   }
   std::mutex mutex_;
   std::vector<std::pair<std::string, std::string>> keys;
+  std::vector<std::string> urls;
   int calls = 0;
   bool down = false;
   HttpRequest last;
@@ -462,6 +466,128 @@ TEST_F(EbayCommerceNotificationTest, EachRouteTakesItsOwnContentTypes) {
   EXPECT_EQ(FindHeader(json.headers, "accept"),
             "text/xml, application/soap+xml, application/xml");
   EXPECT_EQ(inbox->events.size(), 1u);
+}
+
+// ---- key fetches an unauthenticated request can cause ----------------------
+
+// A header naming `kid`, with a signature that verifies nothing.
+std::string ForgedHeader(std::string const& kid) {
+  return Base64Encode(
+      json::serialize(json::object{{"alg", "ECDSA"},
+                                   {"kid", kid},
+                                   {"signature", Base64Encode("forged")},
+                                   {"digest", "SHA1"}}));
+}
+
+// A UUID-shaped key id no one issued: the n-th.
+std::string RandomKid(int n) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%08x-0000-4000-8000-%012x",
+                static_cast<unsigned>(n * 2654435761u), n);
+  return buffer;
+}
+
+TEST(CommerceKeyIdTest, OnlyUuidsAreKeyIds) {
+  EXPECT_TRUE(IsCommerceKeyId("9936261a-7d7b-4621-a0f1-96ccb428af49"));
+  EXPECT_TRUE(IsCommerceKeyId("9936261A-7D7B-4621-A0F1-96CCB428AF49"));
+  for (std::string_view bad :
+       {"", "..", "../../oauth", "a/b", "%2e%2e", "unknown-kid",
+        "9936261a-7d7b-4621-a0f1-96ccb428af4",
+        "9936261a-7d7b-4621-a0f1-96ccb428af499",
+        "9936261a7d7b-4621-a0f1-96ccb428af49-",
+        "9936261g-7d7b-4621-a0f1-96ccb428af49",
+        "9936261a-7d7b-4621-a0f1-96ccb428af/.",
+        "99345ecf-0000-4000-8000-sanbaotest01"}) {
+    EXPECT_FALSE(IsCommerceKeyId(bad)) << bad;
+  }
+}
+
+// A key id of ".." used to be put into the key URL, with the application
+// token: GET .../public_key/.. is GET /commerce/notification/v1/.
+TEST_F(EbayCommerceNotificationTest, KeyIdsThatAreNotUuidsCauseNoFetch) {
+  for (std::string kid : std::initializer_list<std::string>{
+           "..", "../../oauth", "a/b", "%2e%2e", "unknown-kid", "x?y",
+           std::string(300, 'a')}) {
+    auto r = verifier_->Verify(Delivery(body_, ForgedHeader(kid)));
+    EXPECT_EQ(r.status().reason(), "WEBHOOK_SIGNATURE_INVALID") << kid;
+  }
+  EXPECT_EQ(server_->calls, 0);
+}
+
+// An unknown key id used to be fetched again for every delivery naming it.
+TEST_F(EbayCommerceNotificationTest, AnUnknownKidIsCachedAsUnknownForAWhile) {
+  auto forged = Delivery(body_, ForgedHeader(RandomKid(1)));
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(verifier_->Verify(forged).status().reason(),
+              "WEBHOOK_SIGNATURE_INVALID");
+  }
+  EXPECT_EQ(server_->calls, 1);
+  now_ += std::chrono::minutes(9);
+  EXPECT_EQ(verifier_->Verify(forged).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(server_->calls, 1);
+  now_ += std::chrono::minutes(2);  // past unknown_key_ttl (10 min)
+  EXPECT_EQ(verifier_->Verify(forged).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(server_->calls, 2);
+}
+
+// 300 forged deliveries, each naming a new kid, used to cost 300
+// authenticated calls to eBay. Now at most burst + elapsed / interval: the
+// first five are fetched (eBay: 404, a bad signature), the rest answered 503
+// with Retry-After so that a genuine delivery among them comes again.
+TEST_F(EbayCommerceNotificationTest,
+       ForgedDeliveriesCauseABoundedNumberOfFetches) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:05:00Z"); }});
+  receiver.Route("/webhooks/ebay/commerce", verifier_);
+  int refused = 0, retry = 0;
+  for (int i = 0; i < 300; ++i) {
+    auto response =
+        receiver.Handle(Delivery(body_, ForgedHeader(RandomKid(100 + i))));
+    if (response.status == 412) ++refused;
+    if (response.status == 503) {
+      ++retry;
+      EXPECT_TRUE(FindHeader(response.headers, "retry-after").has_value());
+    }
+  }
+  EXPECT_EQ(server_->calls, 5);
+  EXPECT_EQ(refused, 5);
+  EXPECT_EQ(retry, 295);
+  // The bucket refills one fetch per 10 s: a genuine delivery whose key is
+  // not cached waits for it, then goes through.
+  EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 503);
+  now_ += std::chrono::seconds(10);
+  EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 204);
+  EXPECT_EQ(server_->calls, 6);
+  // A minute later, 300 more: five more fetches at most.
+  now_ += std::chrono::minutes(1);
+  for (int i = 0; i < 300; ++i) {
+    (void)receiver.Handle(Delivery(body_, ForgedHeader(RandomKid(1000 + i))));
+  }
+  EXPECT_EQ(server_->calls, 11);
+  EXPECT_EQ(inbox->events.size(), 1u);
+  for (auto const& url : server_->urls) {
+    EXPECT_EQ(
+        url.rfind("https://api.test/commerce/notification/v1/public_key/", 0),
+        0u)
+        << url;
+  }
+}
+
+// Deliveries that name the same new key at the same time share one fetch.
+TEST_F(EbayCommerceNotificationTest, ConcurrentDeliveriesShareOneFetch) {
+  std::vector<std::thread> threads;
+  std::atomic<int> verified{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (verifier_->Verify(FixtureDelivery()).ok()) ++verified;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(verified, 8);
+  EXPECT_EQ(server_->calls, 1);
 }
 
 }  // namespace
