@@ -254,7 +254,13 @@ class EbayCommerceNotificationTest : public ::testing::Test {
     auto key = vector_
         ["public_key_response_for_GET_/commerce/notification/v1/"
          "public_key/{kid}"];
-    kid_ = Str(vector_["decoded_header"].as_object()["kid"]);
+    // The vendored fixture's kid ("99345ecf-0000-4000-8000-sanbaotest01") is
+    // not of eBay's form, a UUID, and is refused as such
+    // (TheVendoredKidIsNotAUuid). The header is not signed (the body is):
+    // the same header with a UUID kid verifies the same body.
+    header_fields_ = vector_["decoded_header"].as_object();
+    header_fields_["kid"] = kid_;
+    header_ = Header(header_fields_);
     server_->keys.push_back({kid_, json::serialize(key)});
     auto challenge = vector_["challenge_example"].as_object();
     verifier_ = std::make_shared<CommerceNotificationVerifier>(
@@ -273,9 +279,7 @@ class EbayCommerceNotificationTest : public ::testing::Test {
                                      {"X-EBAY-SIGNATURE", std::move(header)}},
                          .body = std::move(body)};
   }
-  ServerRequest FixtureDelivery() {
-    return Delivery(body_, Str(vector_["header_value"]));
-  }
+  ServerRequest FixtureDelivery() { return Delivery(body_, header_); }
   std::string Header(json::object fields) {
     return Base64Encode(json::serialize(fields));
   }
@@ -283,7 +287,9 @@ class EbayCommerceNotificationTest : public ::testing::Test {
   json::object vector_;
   std::string body_;
   std::shared_ptr<KeyServer> server_;
-  std::string kid_;
+  std::string kid_ = "99345ecf-0000-4000-8000-5a4ba0000001";
+  json::object header_fields_;
+  std::string header_;
   std::chrono::steady_clock::time_point now_{};
   std::shared_ptr<CommerceNotificationVerifier> verifier_;
 };
@@ -315,22 +321,17 @@ TEST_F(EbayCommerceNotificationTest, KeysAreCachedByKidUntilTheTtl) {
 TEST_F(EbayCommerceNotificationTest, TamperedBodyOrHeaderIsRefused) {
   auto body = body_;
   body.replace(body.find("test_user"), 9, "evil_user");
-  EXPECT_EQ(verifier_->Verify(Delivery(body, Str(vector_["header_value"])))
-                .status()
-                .reason(),
+  EXPECT_EQ(verifier_->Verify(Delivery(body, header_)).status().reason(),
             "WEBHOOK_SIGNATURE_INVALID");
   // The raw bytes are signed: the same JSON re-serialized with spaces fails.
-  EXPECT_EQ(
-      verifier_->Verify(Delivery(body_ + " ", Str(vector_["header_value"])))
-          .status()
-          .reason(),
-      "WEBHOOK_SIGNATURE_INVALID");
-  auto fields = vector_["decoded_header"].as_object();
+  EXPECT_EQ(verifier_->Verify(Delivery(body_ + " ", header_)).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  auto fields = header_fields_;
   fields["digest"] = "SHA256";  // the signature was made with SHA1
   EXPECT_EQ(
       verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
       "WEBHOOK_SIGNATURE_INVALID");
-  fields = vector_["decoded_header"].as_object();
+  fields = header_fields_;
   fields["kid"] = "unknown-kid";
   EXPECT_EQ(
       verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
@@ -500,6 +501,13 @@ TEST(CommerceKeyIdTest, OnlyUuidsAreKeyIds) {
         "99345ecf-0000-4000-8000-sanbaotest01"}) {
     EXPECT_FALSE(IsCommerceKeyId(bad)) << bad;
   }
+}
+
+TEST_F(EbayCommerceNotificationTest, TheVendoredKidIsNotAUuid) {
+  auto vendored = Delivery(body_, Str(vector_["header_value"]));
+  EXPECT_EQ(verifier_->Verify(vendored).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(server_->calls, 0);
 }
 
 // A key id of ".." used to be put into the key URL, with the application
