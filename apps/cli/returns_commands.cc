@@ -34,10 +34,11 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& a) {
   cmd->add_flag("--json", a.json, "JSON output");
 }
 
-/// Opens an existing store: a missing file is STORE_NOT_FOUND, not a new
-/// empty database.
+/// Opens an existing store to read it: a missing or empty file is
+/// STORE_NOT_FOUND, not a new empty database, and nothing is ever written.
 StatusOr<std::shared_ptr<Store>> OpenExisting(std::string const& path) {
-  return OpenSqliteStore({.path = path, .create_if_missing = false});
+  return OpenSqliteStore(
+      {.path = path, .create_if_missing = false, .read_only = true});
 }
 
 // ---- returns list / show ----------------------------------------------------

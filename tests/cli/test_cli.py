@@ -387,6 +387,122 @@ def test_corrupt_store_exits_1_and_is_left_alone(tmp_path):
     assert db.read_bytes() == b"not a database" * 500
 
 
+# Every command that takes --db, with what it needs to get as far as opening
+# the store (the sync's credentials, the server's keys; nothing listens on
+# port 9, and the store is refused before anything is sent).
+DB_COMMANDS = {
+    "returns list": ["returns", "list"],
+    "returns show": ["returns", "show", "RMA-1"],
+    "refund preview": ["refund", "preview", "ORD-1001", "--lines", "A:1"],
+    "store seed-demo": ["store", "seed-demo"],
+    "sync": ["sync", "--client-id", "a", "--client-secret", "b",
+             "--refresh-token", "c", "--ebay-url", "http://127.0.0.1:9"],
+    "webhooks serve": ["webhooks", "serve", "--port", "0"],
+}
+WRITING_COMMANDS = ["store seed-demo", "sync", "webhooks serve"]
+READING_COMMANDS = ["returns list", "returns show", "refund preview"]
+SERVE_ENV = {"SANBAO_EBAY_DEV_ID": "d", "SANBAO_EBAY_APP_ID": "a",
+             "SANBAO_EBAY_CERT_ID": "c"}
+
+
+def run_db(command, db, timeout=60):
+    """Runs `command` on `db`; a server that did open the store is stopped."""
+    env = dict(os.environ, **SERVE_ENV)
+    proc = subprocess.Popen([CLI, *DB_COMMANDS[command], "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    if command == "webhooks serve":
+        line = proc.stdout.readline()
+        if line:  # it listens: it accepted the store
+            proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def sidecars(db):
+    return [s for s in ("-wal", "-shm", "-journal")
+            if os.path.exists(str(db) + s)]
+
+
+def damage_page_of(db, table):
+    """Overwrites the first leaf page of `table` (by dbstat) with 0xA5."""
+    import sqlite3
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+        page, size = c.execute(
+            "SELECT pageno, pgsize FROM dbstat WHERE name = ? ORDER BY pageno",
+            (table,)).fetchone()
+    data = bytearray(db.read_bytes())
+    data[(page - 1) * size:page * size] = b"\xa5" * size
+    db.write_bytes(bytes(data))
+    return bytes(data)
+
+
+# Pages no command reads before it writes: the old open wrote into each copy
+# and exited 0.
+@pytest.mark.parametrize("table", ["idempotency_keys", "refunds", "outbox",
+                                   "sync_cursors", "returns_by_order"])
+@pytest.mark.parametrize("command", WRITING_COMMANDS)
+def test_a_damaged_store_is_refused_by_writing_commands_and_left_alone(
+        tmp_path, command, table):
+    db = tmp_path / "sanbao.db"
+    assert run("store", "seed-demo", "--db", str(db)).returncode == 0
+    damaged = damage_page_of(db, table)
+    r = run_db(command, db)
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert "damaged" in r.stderr and "left untouched" in r.stderr, r.stderr
+    assert db.read_bytes() == damaged
+    assert sidecars(db) == []
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS)
+def test_reading_commands_never_create_or_change_a_file(tmp_path, command):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    r = run_db(command, empty)
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "holds no Sanbao store" in lines[0], r.stderr
+    assert empty.read_bytes() == b"" and sidecars(empty) == []
+    db = tmp_path / "sanbao.db"
+    assert run("store", "seed-demo", "--db", str(db)).returncode == 0
+    before, mtime = db.read_bytes(), db.stat().st_mtime_ns
+    r = run_db(command, db)
+    assert r.returncode == 0, r.stderr
+    assert db.read_bytes() == before and db.stat().st_mtime_ns == mtime
+    assert sidecars(db) == []
+
+
+@pytest.mark.parametrize("command", sorted(DB_COMMANDS))
+def test_db_that_is_not_a_regular_file_exits_2(tmp_path, command):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    journal = os.path.exists("/dev/null-journal")
+    for path, kind in [("/dev/null", "a character device"),
+                       (tmp_path, "a directory"), (fifo, "a FIFO")]:
+        r = run_db(command, path)
+        assert r.returncode == 2, (path, r.returncode, r.stdout, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1, r.stderr
+        assert f"{path} is {kind}, not a regular file" in lines[0]
+    assert os.path.exists("/dev/null-journal") == journal
+    assert sorted(os.listdir(tmp_path)) == ["fifo"]
+
+
+@pytest.mark.parametrize("command", sorted(DB_COMMANDS))
+def test_a_store_from_a_newer_sanbao_is_refused_and_left_alone(tmp_path, command):
+    import sqlite3
+    db = tmp_path / "sanbao.db"
+    assert run("store", "seed-demo", "--db", str(db)).returncode == 0
+    with sqlite3.connect(db) as c:
+        c.execute("INSERT INTO schema_version VALUES (999, 0)")
+    c.close()
+    before = db.read_bytes()
+    r = run_db(command, db)
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert "schema version 999" in r.stderr, r.stderr
+    assert db.read_bytes() == before and sidecars(db) == []
+
+
 @pytest.mark.parametrize("args, needle", [
     (["sync", "--page-size", "500"], "--page-size"),
     (["sync", "--rules", "/nonexistent/rules.json"], "--rules"),

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -588,6 +589,211 @@ TEST_F(StoreTest, DamagedPagesAreStoreCorrupt) {
   EXPECT_EQ(ReadAll(path_), bytes);
 }
 
+// A Sanbao store file of `returns` return cases (three events each), orders
+// and a refund, closed (the WAL checkpointed into the file), as bytes.
+std::string WriteStore(std::string const& path, int returns) {
+  {
+    auto store = OpenSqliteStore({.path = path});
+    EXPECT_TRUE(store.ok()) << store.status();
+    if (!store.ok()) return {};
+    Status s = (*store)->WithTransaction([&](Store& tx) -> Status {
+      if (auto u = tx.UpsertOrder(MakeOrder("O1")); !u.ok()) return u;
+      for (int i = 0; i < returns; ++i) {
+        ReturnCase rc = MakeReturn("R" + std::to_string(10000 + i));
+        rc.lines[0].reason_note = std::string(200, 'x');  // a few more pages
+        if (auto u = tx.UpsertReturn(rc); !u.ok()) return u;
+      }
+      return tx.RecordRefund(MakeRefund("F1", "k1")).status();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  }
+  return ReadAll(path);
+}
+
+void WriteAll(fs::path const& p, std::string const& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+// The pages of table or index `name`, by dbstat.
+std::vector<std::int64_t> PagesOf(std::string const& path,
+                                  std::string const& name) {
+  std::vector<std::int64_t> pages;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT pageno FROM dbstat WHERE name = ?1 AND "
+                               "pagetype = 'leaf' ORDER BY pageno",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(stmt, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    pages.push_back(sqlite3_column_int64(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return pages;
+}
+
+constexpr std::size_t kPage = 4096;
+
+// Every page but the first overwritten in turn, in a copy of a real store:
+// the write-opening store refuses each copy before writing anything. Before
+// the check, a copy whose damaged page no write and no migration read (an
+// index of returns, a refund, an old return's events) was opened and
+// written into.
+TEST_F(StoreTest, EveryDamagedPageIsFoundBeforeAnyWrite) {
+  store_.reset();
+  fs::path good = dir_ / "good.db";
+  std::string bytes = WriteStore(good.string(), 60);
+  ASSERT_EQ(bytes.size() % kPage, 0u);
+  std::size_t pages = bytes.size() / kPage;
+  ASSERT_GT(pages, 10u);
+  fs::path copy = dir_ / "damaged.db";
+  // Page 1 past the 100-byte file header (the schema's root), then every
+  // other page whole.
+  for (std::size_t page = 1; page <= pages; ++page) {
+    SCOPED_TRACE("page " + std::to_string(page) + " of " +
+                 std::to_string(pages));
+    std::string damaged = bytes;
+    std::size_t from = page == 1 ? 100 : (page - 1) * kPage;
+    for (std::size_t i = from; i < page * kPage; ++i)
+      damaged[i] = static_cast<char>(0xA5);
+    WriteAll(copy, damaged);
+    Status status;
+    {
+      auto s = OpenSqliteStore({.path = copy.string()});
+      status = s.ok() ? (*s)->UpsertOrder(MakeOrder("O2")) : s.status();
+    }
+    EXPECT_EQ(status.reason(), "STORE_CORRUPT") << status;
+    EXPECT_EQ(status.code(), ErrorCode::kDataLoss);
+    EXPECT_TRUE(ReadAll(copy) == damaged) << "the file was modified";
+    EXPECT_FALSE(fs::exists(copy.string() + "-wal"));
+  }
+}
+
+// A few bytes of one page, as a bad sector or a stray write leaves them:
+// the cell pointers of a leaf of the returns table.
+TEST_F(StoreTest, AFewDamagedBytesAreFoundBeforeAnyWrite) {
+  store_.reset();
+  fs::path good = dir_ / "good.db";
+  std::string bytes = WriteStore(good.string(), 60);
+  auto leaves = PagesOf(good.string(), "returns");
+  ASSERT_FALSE(leaves.empty());
+  fs::path copy = dir_ / "damaged.db";
+  for (auto page : leaves) {
+    SCOPED_TRACE("page " + std::to_string(page));
+    std::string damaged = bytes;
+    auto start = static_cast<std::size_t>(page - 1) * kPage;
+    // Header (8 bytes) then the cell pointer array: two pointers past the end.
+    for (std::size_t i = start + 8; i < start + 12; ++i)
+      damaged[i] = static_cast<char>(0xFF);
+    WriteAll(copy, damaged);
+    Status status;
+    {
+      auto s = OpenSqliteStore({.path = copy.string()});
+      status = s.ok() ? (*s)->UpsertOrder(MakeOrder("O2")) : s.status();
+    }
+    EXPECT_EQ(status.reason(), "STORE_CORRUPT") << status;
+    EXPECT_TRUE(ReadAll(copy) == damaged) << "the file was modified";
+  }
+}
+
+// Without the check at open (check_integrity = false), the first statement
+// that meets damage ends all work: later calls, writes to undamaged tables
+// included, are STORE_CORRUPT and the file stays as it was.
+TEST_F(StoreTest, DamageMetLaterRefusesEveryLaterCall) {
+  store_.reset();
+  fs::path good = dir_ / "good.db";
+  std::string bytes = WriteStore(good.string(), 60);
+  auto leaves = PagesOf(good.string(), "returns");
+  ASSERT_FALSE(leaves.empty());
+  std::string damaged = bytes;
+  auto start = static_cast<std::size_t>(leaves.back() - 1) * kPage;
+  for (std::size_t i = start; i < start + kPage; ++i)
+    damaged[i] = static_cast<char>(0xA5);
+  fs::path copy = dir_ / "damaged.db";
+  WriteAll(copy, damaged);
+  {
+    auto s = OpenSqliteStore({.path = copy.string(), .check_integrity = false});
+    ASSERT_TRUE(s.ok()) << s.status();
+    auto listed = (*s)->ListReturns({}, {.limit = 1000});
+    EXPECT_EQ(listed.status().reason(), "STORE_CORRUPT") << listed.status();
+    // The orders table is undamaged; the store still writes nothing.
+    Status order = (*s)->UpsertOrder(MakeOrder("O2"));
+    EXPECT_EQ(order.reason(), "STORE_CORRUPT") << order;
+    EXPECT_EQ((*s)->GetOrder("O1").status().reason(), "STORE_CORRUPT");
+    EXPECT_EQ((*s)->SetCursor("ebay", "a", "c").reason(), "STORE_CORRUPT");
+  }
+  EXPECT_TRUE(ReadAll(copy) == damaged) << "the file was modified";
+}
+
+// The read-only open never creates, migrates or writes: an empty file stays
+// empty (it used to become a store), a store's bytes stay the same, and no
+// WAL or shared-memory file is left behind.
+TEST_F(StoreTest, ReadOnlyNeverCreatesOrChangesAFile) {
+  store_.reset();
+  fs::path empty = dir_ / "empty.db";
+  WriteAll(empty, "");
+  auto e = OpenSqliteStore({.path = empty.string(), .read_only = true});
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().reason(), "STORE_NOT_FOUND") << e.status();
+  EXPECT_EQ(fs::file_size(empty), 0u);
+  EXPECT_EQ(
+      OpenSqliteStore({.path = (dir_ / "none.db").string(), .read_only = true})
+          .status()
+          .reason(),
+      "STORE_NOT_FOUND");
+  EXPECT_FALSE(fs::exists(dir_ / "none.db"));
+
+  fs::path good = dir_ / "good.db";
+  std::string bytes = WriteStore(good.string(), 5);
+  auto mtime = fs::last_write_time(good);
+  {
+    auto s = OpenSqliteStore({.path = good.string(), .read_only = true});
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ((*s)->SchemaVersion(), SqliteStoreSchemaVersion());
+    auto page = (*s)->ListReturns({}, {.limit = 100});
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->items.size(), 5u);
+    EXPECT_EQ((*s)->UpsertOrder(MakeOrder("O2")).reason(), "STORE_READONLY");
+    EXPECT_EQ((*s)->WithTransaction([](Store&) { return Status(); }).reason(),
+              "STORE_READONLY");
+  }
+  EXPECT_TRUE(ReadAll(good) == bytes);
+  EXPECT_EQ(fs::last_write_time(good), mtime);
+  for (char const* suffix : {"-wal", "-shm", "-journal"}) {
+    EXPECT_FALSE(fs::exists(good.string() + suffix)) << suffix;
+    EXPECT_FALSE(fs::exists(empty.string() + suffix)) << suffix;
+  }
+}
+
+// A directory, a character device or a FIFO is no store: refused before
+// SQLite opens it (it would block on a FIFO's read, and create
+// /dev/null-journal next to /dev/null).
+TEST_F(StoreTest, NonRegularFilesAreRefused) {
+  fs::path fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  fs::path link = dir_ / "link.db";
+  fs::create_symlink(path_, link);
+  bool journal_before = fs::exists("/dev/null-journal");
+  for (std::string path :
+       {dir_.string(), std::string("/dev/null"), fifo.string()}) {
+    SCOPED_TRACE(path);
+    for (bool read_only : {false, true}) {
+      auto s = OpenSqliteStore({.path = path, .read_only = read_only});
+      ASSERT_FALSE(s.ok());
+      EXPECT_EQ(s.status().reason(), "STORE_NOT_A_FILE") << s.status();
+      EXPECT_EQ(s.status().code(), ErrorCode::kInvalidArgument);
+    }
+  }
+  EXPECT_EQ(fs::exists("/dev/null-journal"), journal_before);
+  // A symbolic link to a store file is a store.
+  auto s = OpenSqliteStore({.path = link.string()});
+  EXPECT_TRUE(s.ok()) << s.status();
+}
+
 TEST_F(StoreTest, NewerSchemaIsRefused) {
   store_.reset();
   sqlite3* db = nullptr;
@@ -596,11 +802,16 @@ TEST_F(StoreTest, NewerSchemaIsRefused) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
+  std::string before = ReadAll(path_);
   auto s = OpenSqliteStore({.path = path_});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(s.status().reason(), "STORE_SCHEMA_TOO_NEW");
   EXPECT_EQ(s.status().error_info().metadata.at("schema_version"), "999");
+  EXPECT_EQ(
+      OpenSqliteStore({.path = path_, .read_only = true}).status().reason(),
+      "STORE_SCHEMA_TOO_NEW");
+  EXPECT_TRUE(ReadAll(path_) == before);
 }
 
 }  // namespace

@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "internal/crypto.h"
@@ -224,6 +226,7 @@ class KeyServer : public HttpTransport {
   StatusOr<HttpResponse> Send(HttpRequest const& request) override {
     std::lock_guard lock(mutex_);
     ++calls;
+    urls.push_back(request.url);
     last = request;
     if (down) return UnavailableError("refused", "HTTP_NOT_SENT");
     for (auto const& [kid, body] : keys) {
@@ -236,6 +239,7 @@ class KeyServer : public HttpTransport {
   }
   std::mutex mutex_;
   std::vector<std::pair<std::string, std::string>> keys;
+  std::vector<std::string> urls;
   int calls = 0;
   bool down = false;
   HttpRequest last;
@@ -250,7 +254,13 @@ class EbayCommerceNotificationTest : public ::testing::Test {
     auto key = vector_
         ["public_key_response_for_GET_/commerce/notification/v1/"
          "public_key/{kid}"];
-    kid_ = Str(vector_["decoded_header"].as_object()["kid"]);
+    // The vendored fixture's kid ("99345ecf-0000-4000-8000-sanbaotest01") is
+    // not of eBay's form, a UUID, and is refused as such
+    // (TheVendoredKidIsNotAUuid). The header is not signed (the body is):
+    // the same header with a UUID kid verifies the same body.
+    header_fields_ = vector_["decoded_header"].as_object();
+    header_fields_["kid"] = kid_;
+    header_ = Header(header_fields_);
     server_->keys.push_back({kid_, json::serialize(key)});
     auto challenge = vector_["challenge_example"].as_object();
     verifier_ = std::make_shared<CommerceNotificationVerifier>(
@@ -269,9 +279,7 @@ class EbayCommerceNotificationTest : public ::testing::Test {
                                      {"X-EBAY-SIGNATURE", std::move(header)}},
                          .body = std::move(body)};
   }
-  ServerRequest FixtureDelivery() {
-    return Delivery(body_, Str(vector_["header_value"]));
-  }
+  ServerRequest FixtureDelivery() { return Delivery(body_, header_); }
   std::string Header(json::object fields) {
     return Base64Encode(json::serialize(fields));
   }
@@ -279,7 +287,9 @@ class EbayCommerceNotificationTest : public ::testing::Test {
   json::object vector_;
   std::string body_;
   std::shared_ptr<KeyServer> server_;
-  std::string kid_;
+  std::string kid_ = "99345ecf-0000-4000-8000-5a4ba0000001";
+  json::object header_fields_;
+  std::string header_;
   std::chrono::steady_clock::time_point now_{};
   std::shared_ptr<CommerceNotificationVerifier> verifier_;
 };
@@ -311,22 +321,17 @@ TEST_F(EbayCommerceNotificationTest, KeysAreCachedByKidUntilTheTtl) {
 TEST_F(EbayCommerceNotificationTest, TamperedBodyOrHeaderIsRefused) {
   auto body = body_;
   body.replace(body.find("test_user"), 9, "evil_user");
-  EXPECT_EQ(verifier_->Verify(Delivery(body, Str(vector_["header_value"])))
-                .status()
-                .reason(),
+  EXPECT_EQ(verifier_->Verify(Delivery(body, header_)).status().reason(),
             "WEBHOOK_SIGNATURE_INVALID");
   // The raw bytes are signed: the same JSON re-serialized with spaces fails.
-  EXPECT_EQ(
-      verifier_->Verify(Delivery(body_ + " ", Str(vector_["header_value"])))
-          .status()
-          .reason(),
-      "WEBHOOK_SIGNATURE_INVALID");
-  auto fields = vector_["decoded_header"].as_object();
+  EXPECT_EQ(verifier_->Verify(Delivery(body_ + " ", header_)).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  auto fields = header_fields_;
   fields["digest"] = "SHA256";  // the signature was made with SHA1
   EXPECT_EQ(
       verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
       "WEBHOOK_SIGNATURE_INVALID");
-  fields = vector_["decoded_header"].as_object();
+  fields = header_fields_;
   fields["kid"] = "unknown-kid";
   EXPECT_EQ(
       verifier_->Verify(Delivery(body_, Header(fields))).status().reason(),
@@ -401,6 +406,196 @@ TEST_F(EbayCommerceNotificationTest, ThroughTheReceiver204Then412) {
   now_ += std::chrono::hours(2);  // the cached key expired
   EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 503);
   EXPECT_EQ(inbox->events.size(), 1u);
+}
+
+// eBay signs only the Timestamp of a platform notification: a ReturnId or
+// event name that is not UTF-8 passes the signature and used to be stored
+// in the inbox's text columns.
+TEST(EbayPlatformNotificationTest, AReturnIdThatIsNotUtf8Is400) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:04:00Z"); }});
+  receiver.Route("/webhooks/ebay/platform",
+                 std::make_shared<PlatformNotificationVerifier>(FixtureKeys()));
+  auto body = Fixture("notification_return_created.soap.xml");
+  auto at = body.find("5000012347");
+  ASSERT_NE(at, std::string::npos);
+  body.replace(at, 10,
+               "50000\xff\xfe"
+               "12347");
+  WebhookOutcome outcome;
+  Status error;
+  EXPECT_EQ(receiver.Handle(PlatformDelivery(body), outcome, &error).status,
+            400);
+  EXPECT_EQ(error.reason(), "WEBHOOK_MALFORMED");
+  EXPECT_EQ(error.error_info().metadata.at("field"), "event id");
+  EXPECT_TRUE(inbox->events.empty());
+}
+
+// What each route takes: eBay sends platform notifications as text/xml
+// (Platform Notifications Guide, "HTTP Header") and commerce ones as JSON.
+// Anything else is 415 before a signature is checked or a key fetched.
+TEST_F(EbayCommerceNotificationTest, EachRouteTakesItsOwnContentTypes) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:05:00Z"); }});
+  receiver.Route("/webhooks/ebay/commerce", verifier_);
+  receiver.Route("/webhooks/ebay/platform",
+                 std::make_shared<PlatformNotificationVerifier>(FixtureKeys()));
+  auto commerce = [&](std::string type) {
+    auto request = FixtureDelivery();
+    SetHeader(request.headers, "Content-Type", std::move(type));
+    return receiver.Handle(request);
+  };
+  for (auto type :
+       {"text/xml", "text/plain", "application/x-www-form-urlencoded"}) {
+    auto response = commerce(type);
+    EXPECT_EQ(response.status, 415) << type;
+    EXPECT_EQ(FindHeader(response.headers, "accept"), "application/json");
+  }
+  EXPECT_EQ(server_->calls, 0);  // no key was fetched for them
+  EXPECT_EQ(commerce("application/json; charset=UTF-8").status, 204);
+
+  auto platform = [&](std::string type) {
+    auto request =
+        PlatformDelivery(Fixture("notification_return_created.soap.xml"));
+    SetHeader(request.headers, "Content-Type", std::move(type));
+    return receiver.Handle(request);
+  };
+  auto json = platform("application/json");
+  EXPECT_EQ(json.status, 415);
+  EXPECT_EQ(FindHeader(json.headers, "accept"),
+            "text/xml, application/soap+xml, application/xml");
+  EXPECT_EQ(inbox->events.size(), 1u);
+}
+
+// ---- key fetches an unauthenticated request can cause ----------------------
+
+// A header naming `kid`, with a signature that verifies nothing.
+std::string ForgedHeader(std::string const& kid) {
+  return Base64Encode(
+      json::serialize(json::object{{"alg", "ECDSA"},
+                                   {"kid", kid},
+                                   {"signature", Base64Encode("forged")},
+                                   {"digest", "SHA1"}}));
+}
+
+// A UUID-shaped key id no one issued: the n-th.
+std::string RandomKid(int n) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%08x-0000-4000-8000-%012x",
+                static_cast<unsigned>(n * 2654435761u), n);
+  return buffer;
+}
+
+TEST(CommerceKeyIdTest, OnlyUuidsAreKeyIds) {
+  EXPECT_TRUE(IsCommerceKeyId("9936261a-7d7b-4621-a0f1-96ccb428af49"));
+  EXPECT_TRUE(IsCommerceKeyId("9936261A-7D7B-4621-A0F1-96CCB428AF49"));
+  for (std::string_view bad :
+       {"", "..", "../../oauth", "a/b", "%2e%2e", "unknown-kid",
+        "9936261a-7d7b-4621-a0f1-96ccb428af4",
+        "9936261a-7d7b-4621-a0f1-96ccb428af499",
+        "9936261a7d7b-4621-a0f1-96ccb428af49-",
+        "9936261g-7d7b-4621-a0f1-96ccb428af49",
+        "9936261a-7d7b-4621-a0f1-96ccb428af/.",
+        "99345ecf-0000-4000-8000-sanbaotest01"}) {
+    EXPECT_FALSE(IsCommerceKeyId(bad)) << bad;
+  }
+}
+
+TEST_F(EbayCommerceNotificationTest, TheVendoredKidIsNotAUuid) {
+  auto vendored = Delivery(body_, Str(vector_["header_value"]));
+  EXPECT_EQ(verifier_->Verify(vendored).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(server_->calls, 0);
+}
+
+// A key id of ".." used to be put into the key URL, with the application
+// token: GET .../public_key/.. is GET /commerce/notification/v1/.
+TEST_F(EbayCommerceNotificationTest, KeyIdsThatAreNotUuidsCauseNoFetch) {
+  for (std::string kid : std::initializer_list<std::string>{
+           "..", "../../oauth", "a/b", "%2e%2e", "unknown-kid", "x?y",
+           std::string(300, 'a')}) {
+    auto r = verifier_->Verify(Delivery(body_, ForgedHeader(kid)));
+    EXPECT_EQ(r.status().reason(), "WEBHOOK_SIGNATURE_INVALID") << kid;
+  }
+  EXPECT_EQ(server_->calls, 0);
+}
+
+// An unknown key id used to be fetched again for every delivery naming it.
+TEST_F(EbayCommerceNotificationTest, AnUnknownKidIsCachedAsUnknownForAWhile) {
+  auto forged = Delivery(body_, ForgedHeader(RandomKid(1)));
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(verifier_->Verify(forged).status().reason(),
+              "WEBHOOK_SIGNATURE_INVALID");
+  }
+  EXPECT_EQ(server_->calls, 1);
+  now_ += std::chrono::minutes(9);
+  EXPECT_EQ(verifier_->Verify(forged).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(server_->calls, 1);
+  now_ += std::chrono::minutes(2);  // past unknown_key_ttl (10 min)
+  EXPECT_EQ(verifier_->Verify(forged).status().reason(),
+            "WEBHOOK_SIGNATURE_INVALID");
+  EXPECT_EQ(server_->calls, 2);
+}
+
+// 300 forged deliveries, each naming a new kid, used to cost 300
+// authenticated calls to eBay. Now at most burst + elapsed / interval: the
+// first five are fetched (eBay: 404, a bad signature), the rest answered 503
+// with Retry-After so that a genuine delivery among them comes again.
+TEST_F(EbayCommerceNotificationTest,
+       ForgedDeliveriesCauseABoundedNumberOfFetches) {
+  auto inbox = std::make_shared<MemoryInbox>();
+  WebhookReceiver receiver(
+      inbox, {.clock = [] { return At("2025-03-02T15:05:00Z"); }});
+  receiver.Route("/webhooks/ebay/commerce", verifier_);
+  int refused = 0, retry = 0;
+  for (int i = 0; i < 300; ++i) {
+    auto response =
+        receiver.Handle(Delivery(body_, ForgedHeader(RandomKid(100 + i))));
+    if (response.status == 412) ++refused;
+    if (response.status == 503) {
+      ++retry;
+      EXPECT_TRUE(FindHeader(response.headers, "retry-after").has_value());
+    }
+  }
+  EXPECT_EQ(server_->calls, 5);
+  EXPECT_EQ(refused, 5);
+  EXPECT_EQ(retry, 295);
+  // The bucket refills one fetch per 10 s: a genuine delivery whose key is
+  // not cached waits for it, then goes through.
+  EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 503);
+  now_ += std::chrono::seconds(10);
+  EXPECT_EQ(receiver.Handle(FixtureDelivery()).status, 204);
+  EXPECT_EQ(server_->calls, 6);
+  // A minute later, 300 more: five more fetches at most.
+  now_ += std::chrono::minutes(1);
+  for (int i = 0; i < 300; ++i) {
+    (void)receiver.Handle(Delivery(body_, ForgedHeader(RandomKid(1000 + i))));
+  }
+  EXPECT_EQ(server_->calls, 11);
+  EXPECT_EQ(inbox->events.size(), 1u);
+  for (auto const& url : server_->urls) {
+    EXPECT_EQ(
+        url.rfind("https://api.test/commerce/notification/v1/public_key/", 0),
+        0u)
+        << url;
+  }
+}
+
+// Deliveries that name the same new key at the same time share one fetch.
+TEST_F(EbayCommerceNotificationTest, ConcurrentDeliveriesShareOneFetch) {
+  std::vector<std::thread> threads;
+  std::atomic<int> verified{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (verifier_->Verify(FixtureDelivery()).ok()) ++verified;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(verified, 8);
+  EXPECT_EQ(server_->calls, 1);
 }
 
 }  // namespace

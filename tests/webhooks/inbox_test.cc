@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -208,6 +211,146 @@ TEST(WebhookInboxTest, AFileThatIsNotADatabaseIsCorrupt) {
   auto inbox = OpenSqliteWebhookInbox(db.path());
   ASSERT_FALSE(inbox.ok());
   EXPECT_EQ(inbox.status().reason(), "STORE_CORRUPT");
+}
+
+std::string ReadAll(std::string const& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// `webhooks serve` used to open a store from a newer Sanbao and write into
+// it, where every other command refused it.
+TEST(WebhookInboxTest, AStoreFromANewerSanbaoIsRefusedAndLeftAlone) {
+  TempDb db;
+  {
+    auto store = OpenSqliteStore({.path = db.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+  std::string insert = "INSERT INTO schema_version VALUES (" +
+                       std::to_string(SqliteStoreSchemaVersion() + 1) + ", 0)";
+  ASSERT_EQ(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  std::string before = ReadAll(db.path());
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_FALSE(inbox.ok());
+  EXPECT_EQ(inbox.status().reason(), "STORE_SCHEMA_TOO_NEW") << inbox.status();
+  EXPECT_EQ(inbox.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(inbox.status().error_info().metadata.at("supported_version"),
+            std::to_string(SqliteStoreSchemaVersion()));
+  EXPECT_TRUE(ReadAll(db.path()) == before);
+}
+
+// A page of the store no inbox statement reads (the outbox's): the inbox
+// used to open the file and write deliveries into it.
+TEST(WebhookInboxTest, ADamagedStoreFileIsRefusedAndLeftAlone) {
+  TempDb db;
+  {
+    auto store = OpenSqliteStore({.path = db.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto inbox = OpenSqliteWebhookInbox(db.path());
+    ASSERT_TRUE(inbox.ok()) << inbox.status();
+    ASSERT_TRUE((*inbox)->Record(MakeEvent("a")).ok());
+  }
+  std::int64_t page = 0;
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  raw, "SELECT pageno FROM dbstat WHERE name = 'outbox'", -1,
+                  &stmt, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    page = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+  }
+  std::string bytes = ReadAll(db.path());
+  ASSERT_GE(bytes.size(), static_cast<std::size_t>(page) * 4096);
+  for (auto i = static_cast<std::size_t>(page - 1) * 4096;
+       i < static_cast<std::size_t>(page) * 4096; ++i) {
+    bytes[i] = static_cast<char>(0xA5);
+  }
+  {
+    std::ofstream out(db.path(), std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  {
+    auto inbox = OpenSqliteWebhookInbox(db.path());
+    ASSERT_FALSE(inbox.ok());
+    EXPECT_EQ(inbox.status().reason(), "STORE_CORRUPT") << inbox.status();
+    EXPECT_EQ(inbox.status().code(), ErrorCode::kDataLoss);
+  }
+  EXPECT_TRUE(ReadAll(db.path()) == bytes);
+  EXPECT_FALSE(std::filesystem::exists(db.path() + "-wal"));
+}
+
+TEST(WebhookInboxTest, APathThatIsNotARegularFileIsRefused) {
+  TempDb db;
+  for (std::string path : {db.dir().string(), std::string("/dev/null")}) {
+    auto inbox = OpenSqliteWebhookInbox(path);
+    ASSERT_FALSE(inbox.ok());
+    EXPECT_EQ(inbox.status().reason(), "STORE_NOT_A_FILE") << inbox.status();
+    EXPECT_EQ(inbox.status().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+// Source, event id, topic and headers are TEXT columns: the inbox refuses
+// bytes that are not UTF-8 there, whoever calls it; the payload is a BLOB.
+TEST(WebhookInboxTest, TextThatIsNotUtf8IsRefused) {
+  TempDb db;
+  auto inbox = OpenSqliteWebhookInbox(db.path());
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  auto bad_id = MakeEvent("a\xff");
+  auto bad_topic = MakeEvent("b");
+  bad_topic.topic =
+      "Return\xc0\xaf"
+      "Created";
+  auto bad_header = MakeEvent("c");
+  bad_header.headers.push_back({"X-Note", "caf\xe9"});
+  for (auto const& event : {bad_id, bad_topic, bad_header}) {
+    EXPECT_EQ((*inbox)->Record(event).status().reason(), "WEBHOOK_MALFORMED");
+    std::optional<Status> async;
+    (*inbox)->RecordAsync(event, [&](StatusOr<bool> r) { async = r.status(); });
+    ASSERT_TRUE(async.has_value());
+    EXPECT_EQ(async->reason(), "WEBHOOK_MALFORMED");
+  }
+  EXPECT_EQ(*(*inbox)->Count(), 0);
+  auto binary = MakeEvent("d");
+  binary.payload = std::string("\xff\xfe\0\x80", 4);
+  ASSERT_TRUE((*inbox)->Record(binary).ok());
+  auto listed = (*inbox)->List({});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].event.payload, binary.payload);
+}
+
+// Whoever calls the inbox, no credential's value reaches the file.
+TEST(WebhookInboxTest, CredentialHeadersAreStoredRedacted) {
+  TempDb db;
+  {
+    auto inbox = OpenSqliteWebhookInbox(db.path());
+    ASSERT_TRUE(inbox.ok()) << inbox.status();
+    auto event = MakeEvent("a");
+    event.headers.push_back({"X-Api-Key", "sk_live_0123456789"});
+    event.headers.push_back({"Authorization", "Bearer secret-user-token"});
+    event.headers.push_back({"Connection", "keep-alive"});
+    ASSERT_TRUE((*inbox)->Record(event).ok());
+    auto listed = (*inbox)->List({});
+    ASSERT_TRUE(listed.ok());
+    ASSERT_EQ(listed->size(), 1u);
+    auto const& stored = (*listed)[0].event.headers;
+    EXPECT_EQ(FindHeader(stored, "x-api-key"), kRedactedHeaderValue);
+    EXPECT_EQ(FindHeader(stored, "authorization"), kRedactedHeaderValue);
+    EXPECT_EQ(FindHeader(stored, "soapaction"), "x");
+    EXPECT_FALSE(FindHeader(stored, "connection").has_value());
+  }
+  std::string file = ReadAll(db.path());
+  EXPECT_EQ(file.find("sk_live_0123456789"), std::string::npos);
+  EXPECT_EQ(file.find("secret-user-token"), std::string::npos);
 }
 
 TEST(WebhookInboxTest, AMissingDirectoryCannotBeOpened) {

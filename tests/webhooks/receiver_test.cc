@@ -3,7 +3,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "internal/crypto.h"
@@ -48,8 +50,10 @@ class FakeVerifier : public WebhookVerifier {
       event.occurred_at = *instant;
     }
     event.payload = request.body;
+    if (keep_headers) event.headers = request.headers;
     return event;
   }
+  bool keep_headers = false;
   std::optional<HttpResponse> HandleControl(
       ServerRequest const& request) override {
     if (request.method == "GET") return HttpResponse{.status = 299};
@@ -73,6 +77,10 @@ class MemoryInbox : public WebhookInbox {
   std::size_t size() {
     std::lock_guard lock(mutex_);
     return events_.size();
+  }
+  std::vector<WebhookEvent> events() {
+    std::lock_guard lock(mutex_);
+    return events_;
   }
   void set_fail(bool fail) { fail_ = fail; }
 
@@ -239,6 +247,167 @@ TEST_F(WebhookReceiverTest, RoutesMethodsAndControlRequests) {
   EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 405);
   EXPECT_EQ(error.reason(), "WEBHOOK_METHOD_NOT_ALLOWED");
   EXPECT_EQ(inbox_->size(), 0u);
+}
+
+TEST(Utf8Test, WellFormedOnly) {
+  for (std::string_view ok : std::initializer_list<std::string_view>{
+           "", "plain ASCII", "Zo\xc3\xab", "\xe2\x82\xac 5",
+           "\xf0\x9f\x98\x80", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf",
+           std::string_view("nul\0ok", 6)}) {
+    EXPECT_TRUE(IsValidUtf8(ok)) << ok;
+  }
+  for (std::string_view bad : std::initializer_list<std::string_view>{
+           "\xff", "caf\xe9", "\x80", "\xc0\xaf", "\xc1\xbf",  // overlong
+           "\xe0\x80\xaf", "\xf0\x80\x80\xaf",                 // overlong
+           "\xed\xa0\x80",                                     // surrogate
+           "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",             // > U+10FFFF
+           "\xe2\x82", "\xf0\x9f\x98", "\xc3"}) {              // truncated
+    EXPECT_FALSE(IsValidUtf8(bad)) << ::testing::PrintToString(bad);
+  }
+}
+
+// The inbox keeps the event id, topic and headers as text: bytes that are
+// not UTF-8 used to be stored there as they came.
+TEST_F(WebhookReceiverTest, TextThatIsNotUtf8Is400AndNotStored) {
+  auto verifier = std::make_shared<FakeVerifier>();
+  verifier->keep_headers = true;
+  receiver_.Route("/hooks/headers", verifier);
+  auto bad_id = Delivery(
+      "e\xff"
+      "1",
+      kNow);
+  auto bad_header = Delivery("e2", kNow);
+  bad_header.target = "/hooks/headers";
+  bad_header.headers.push_back({"X-Note", "caf\xe9"});
+  auto surrogate = Delivery("e3", kNow);
+  surrogate.target = "/hooks/headers";
+  surrogate.headers.push_back({"User-Agent", "a\xed\xa0\x80"});
+  for (auto const& [request, field] :
+       {std::pair{bad_id, "event id"}, std::pair{bad_header, "header X-Note"},
+        std::pair{surrogate, "header User-Agent"}}) {
+    WebhookOutcome outcome;
+    Status error;
+    EXPECT_EQ(receiver_.Handle(request, outcome, &error).status, 400);
+    EXPECT_EQ(outcome, WebhookOutcome::kRefused);
+    EXPECT_EQ(error.reason(), "WEBHOOK_MALFORMED");
+    EXPECT_EQ(error.error_info().metadata.at("field"), field);
+  }
+  EXPECT_EQ(inbox_->size(), 0u);
+  // UTF-8 text and a payload of any bytes are stored.
+  auto fine = Delivery("\xc3\xa9v\xc3\xa9nement", kNow, "\xff\xfe binary");
+  fine.target = "/hooks/headers";
+  fine.headers.push_back({"X-Note", "Zo\xc3\xab \xf0\x9f\x98\x80"});
+  EXPECT_EQ(receiver_.Handle(fine).status, 200);
+  EXPECT_EQ(inbox_->size(), 1u);
+}
+
+TEST(CredentialHeaderTest, ByNameAndByPart) {
+  for (std::string_view name :
+       {"Authorization", "proxy-authorization", "Cookie", "Set-Cookie",
+        "X-Api-Key", "x-auth-token", "X-Shopify-Access-Token",
+        "X-Client-Secret", "Api-Key", "APIKEY", "X-Amz-Security-Token",
+        "X-Session-Id", "X-Password", "X-Passwd", "X-Credentials",
+        "WWW-Authenticate", "X-Csrf-Token", "Idempotency-Key"}) {
+    EXPECT_TRUE(IsCredentialHeader(name)) << name;
+  }
+  for (std::string_view name :
+       {"Content-Type", "Content-Length", "User-Agent", "SOAPAction",
+        "X-EBAY-SIGNATURE", "x-ebay-signature", "X-Request-Id", "Host",
+        "Accept", "X-Forwarded-For", "Date"}) {
+    EXPECT_FALSE(IsCredentialHeader(name)) << name;
+  }
+}
+
+// The receiver stored whatever headers the verifier kept: X-Api-Key and
+// its like verbatim.
+TEST_F(WebhookReceiverTest, CredentialHeadersAreRedactedBeforeTheInbox) {
+  auto verifier = std::make_shared<FakeVerifier>();
+  verifier->keep_headers = true;
+  receiver_.Route("/hooks/headers", verifier);
+  auto request = Delivery("e1", kNow);
+  request.target = "/hooks/headers";
+  HttpHeaders credentials = {
+      {"Authorization", "Bearer v^1.1#i^1#secret-user-token"},
+      {"Proxy-Authorization", "Basic dXNlcjpwYXNz"},
+      {"Cookie", "session=abc123"},
+      {"Set-Cookie", "id=abc123"},
+      {"X-Api-Key", "sk_live_0123456789"},
+      {"X-Auth-Token", "tok-42"},
+      {"X-Shopify-Access-Token", "shpat_99"},
+      {"X-Client-Secret", "hunter2"},
+      {"x-session-id", "sess-7"}};
+  for (auto const& h : credentials) request.headers.push_back(h);
+  request.headers.push_back({"Content-Type", "application/json"});
+  request.headers.push_back({"X-EBAY-SIGNATURE", "eyJhbGciOi"});
+  request.headers.push_back({"Connection", "keep-alive"});
+  request.headers.push_back({"Transfer-Encoding", "chunked"});
+  ASSERT_EQ(receiver_.Handle(request).status, 200);
+  auto events = inbox_->events();
+  ASSERT_EQ(events.size(), 1u);
+  auto const& stored = events[0].headers;
+  for (auto const& h : credentials) {
+    EXPECT_EQ(FindHeader(stored, h.name), kRedactedHeaderValue) << h.name;
+    for (auto const& kept : stored) {
+      EXPECT_EQ(kept.value.find(h.value), std::string::npos) << kept.name;
+    }
+  }
+  EXPECT_EQ(FindHeader(stored, "content-type"), "application/json");
+  EXPECT_EQ(FindHeader(stored, "x-ebay-signature"), "eyJhbGciOi");
+  EXPECT_EQ(FindHeader(stored, "x-sig"), request.headers[0].value);
+  EXPECT_FALSE(FindHeader(stored, "connection").has_value());
+  EXPECT_FALSE(FindHeader(stored, "transfer-encoding").has_value());
+}
+
+// A verifier that names its content types and counts its Verify() calls.
+class JsonOnlyVerifier : public FakeVerifier {
+ public:
+  StatusOr<WebhookEvent> Verify(ServerRequest const& request) override {
+    ++calls;
+    return FakeVerifier::Verify(request);
+  }
+  std::span<std::string_view const> content_types() const override {
+    static constexpr std::string_view kTypes[] = {"application/json",
+                                                  "application/x-test"};
+    return kTypes;
+  }
+  int calls = 0;
+};
+
+// The receiver used to pass any Content-Type (or none) to the verifier.
+TEST_F(WebhookReceiverTest, ContentTypeOutsideTheRouteIs415BeforeVerify) {
+  auto verifier = std::make_shared<JsonOnlyVerifier>();
+  receiver_.Route("/hooks/json", verifier);
+  auto with_type = [](std::optional<std::string> type) {
+    auto request = Delivery("e1", kNow);
+    request.target = "/hooks/json";
+    if (type) request.headers.push_back({"Content-Type", *type});
+    return request;
+  };
+  for (auto type : std::vector<std::optional<std::string>>{
+           std::nullopt, "", "text/plain", "text/xml", "application/jsonx",
+           "application/json-patch+json",
+           "multipart/form-data; boundary=application/json"}) {
+    SCOPED_TRACE(type.value_or("(none)"));
+    WebhookOutcome outcome;
+    Status error;
+    auto response = receiver_.Handle(with_type(type), outcome, &error);
+    EXPECT_EQ(response.status, 415);
+    EXPECT_EQ(outcome, WebhookOutcome::kRefused);
+    EXPECT_EQ(error.reason(), "WEBHOOK_UNSUPPORTED_MEDIA_TYPE");
+    EXPECT_EQ(FindHeader(response.headers, "accept"),
+              "application/json, application/x-test");
+  }
+  EXPECT_EQ(verifier->calls, 0);
+  EXPECT_EQ(inbox_->size(), 0u);
+  // Parameters, case and whitespace do not matter.
+  EXPECT_EQ(
+      receiver_.Handle(with_type(" Application/JSON ; charset=utf-8")).status,
+      200);
+  EXPECT_EQ(receiver_.Handle(with_type("application/x-test")).status, 200);
+  EXPECT_EQ(verifier->calls, 2);
+  // A verifier that names no content types takes any.
+  EXPECT_EQ(receiver_.Handle(Delivery("e2", kNow)).status, 200);
+  EXPECT_EQ(inbox_->size(), 2u);
 }
 
 }  // namespace

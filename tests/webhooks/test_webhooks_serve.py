@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -185,8 +186,174 @@ def test_healthz_unknown_route_and_commerce_challenge(server):
     assert json.loads(body)["challengeResponse"] == (
         "745ba345e901047da35fb682582c8d68583277de5e331780738867e73889722a")
     # A commerce delivery without X-EBAY-SIGNATURE: 412 as eBay's SDK.
-    assert server.request("POST", "/webhooks/ebay/commerce", b"{}")[0] == 412
+    assert server.request("POST", "/webhooks/ebay/commerce", b"{}",
+                          {"Content-Type": "application/json"})[0] == 412
     assert server.stored() == []
+
+
+def test_each_route_takes_only_its_documented_content_types(server):
+    body = notification("5000012347")
+    for content_type in ("application/json", "text/plain",
+                         "application/x-www-form-urlencoded", None):
+        headers = {"SOAPAction": '"ReturnCreated"'}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        status, answer = server.request("POST", "/webhooks/ebay/platform",
+                                        body, headers)
+        assert status == 415, content_type
+        assert json.loads(answer)["error"]["reason"] == (
+            "WEBHOOK_UNSUPPORTED_MEDIA_TYPE")
+    status, _ = server.request("POST", "/webhooks/ebay/commerce", b"{}",
+                               {"Content-Type": "text/xml"})
+    assert status == 415
+    assert server.stored() == []
+    # As eBay sends it (Platform Notifications Guide, "HTTP Header").
+    status, _ = server.request("POST", "/webhooks/ebay/platform", body,
+                               {"Content-Type": 'text/xml; charset="utf-8"'})
+    assert status == 200
+    assert len(server.stored()) == 1
+
+
+def test_text_that_is_not_utf8_is_refused_and_nothing_stored(server):
+    # eBay signs only the Timestamp: the ReturnId is not covered.
+    body = notification("5000012347").replace(b"5000012347", b"50000\xff12347")
+    status, answer = server.post_platform(body)
+    assert status == 400
+    assert json.loads(answer)["error"]["reason"] == "WEBHOOK_MALFORMED"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.putrequest("POST", "/webhooks/ebay/platform")
+        body = notification("5000012348")
+        for name, value in [("Content-Type", b"text/xml"),
+                            ("Content-Length", str(len(body)).encode()),
+                            ("X-Note", b"caf\xe9")]:
+            conn.putheader(name, value)
+        conn.endheaders(body)
+        response = conn.getresponse()
+        assert response.status == 400
+        error = json.loads(response.read())["error"]
+        assert error["reason"] == "WEBHOOK_MALFORMED", error
+    finally:
+        conn.close()
+    assert server.stored() == []
+
+
+CREDENTIALS = {
+    "Authorization": "Bearer v^1.1#i^1#secret-user-token",
+    "Proxy-Authorization": "Basic dXNlcjpwYXNzd29yZA==",
+    "Cookie": "session=cookie-secret-1",
+    "X-Api-Key": "sk_live_api_key_2",
+    "X-Auth-Token": "auth-token-3",
+    "X-Client-Secret": "client-secret-4",
+    "X-Shopify-Access-Token": "shpat_access_5",
+}
+
+
+def test_credential_headers_are_stored_redacted(server):
+    headers = {"Content-Type": "text/xml", "SOAPAction": '"ReturnCreated"',
+               "X-Request-Id": "req-1", **CREDENTIALS}
+    status, _ = server.request("POST", "/webhooks/ebay/platform",
+                               notification("5000012347"), headers)
+    assert status == 200
+    with sqlite3.connect(server.db) as db:
+        (stored,) = db.execute("SELECT headers FROM webhook_inbox").fetchone()
+    kept = {name.lower(): value for name, value in json.loads(stored)}
+    for name, value in CREDENTIALS.items():
+        assert kept[name.lower()] == "[redacted]", name
+        assert value not in stored
+    assert kept["x-request-id"] == "req-1"
+    assert kept["soapaction"] == '"ReturnCreated"'
+    with open(server.db, "rb") as f:
+        data = f.read()
+    for value in CREDENTIALS.values():
+        assert value.encode() not in data
+
+
+class FakeEbay:
+    """eBay's token and public key endpoints on 127.0.0.1, counting calls:
+    it knows no key (404)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.paths = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                fake.paths.append(self.path)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.answer(200, {"access_token": "app-token", "expires_in": 7200,
+                                  "token_type": "Application Access Token"})
+
+            def do_GET(self):
+                fake.paths.append(self.path)
+                self.answer(404, {"errors": [{"errorId": 195000}]})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def key_fetches(self):
+        return [p for p in self.paths if "/public_key/" in p]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def forged_commerce_header(kid):
+    return base64.b64encode(json.dumps(
+        {"alg": "ECDSA", "kid": kid, "signature": "Zm9yZ2Vk",
+         "digest": "SHA1"}).encode()).decode()
+
+
+# 300 forged commerce deliveries, each naming a new key id, used to cost 300
+# authenticated calls to eBay; a key id of ".." was put into the key URL.
+def test_forged_commerce_deliveries_cause_a_bounded_number_of_calls_to_ebay():
+    ebay = FakeEbay()
+    s = Server("--ebay-url", ebay.url, "--client-id", "id",
+               "--client-secret", "secret", "--quiet")
+    try:
+        body = b'{"metadata":{"topic":"X"},"notification":{"notificationId":"n"}}'
+        started = time.monotonic()
+        statuses = []
+        for i in range(300):
+            kid = f"{i:08x}-0000-4000-8000-{i:012x}"
+            status, _ = s.request("POST", "/webhooks/ebay/commerce", body, {
+                "Content-Type": "application/json",
+                "X-EBAY-SIGNATURE": forged_commerce_header(kid)})
+            statuses.append(status)
+        for kid in ("..", "../../identity/v1/oauth2/token", "a/b"):
+            status, _ = s.request("POST", "/webhooks/ebay/commerce", body, {
+                "Content-Type": "application/json",
+                "X-EBAY-SIGNATURE": forged_commerce_header(kid)})
+            assert status == 412
+        # key_fetch_burst (5) fetches, then 503 + Retry-After while the
+        # bucket refills one fetch per 10 s: the bound grows with the time
+        # the loop took (a slow machine), never with the number of requests.
+        bound = 5 + int((time.monotonic() - started) / 10) + 1
+        assert 5 <= len(ebay.key_fetches()) <= bound, ebay.paths
+        assert len(ebay.paths) - len(ebay.key_fetches()) <= 1  # one token
+        assert set(statuses) <= {412, 503}
+        assert statuses.count(412) == len(ebay.key_fetches())
+        assert all(".." not in p for p in ebay.paths)
+        assert s.stored() == []
+    finally:
+        s.stop()
+        ebay.stop()
 
 
 def test_sigterm_stops_gracefully():

@@ -37,7 +37,122 @@ std::string_view PathOf(std::string_view target) {
   return query == std::string_view::npos ? target : target.substr(0, query);
 }
 
+// The media type of a Content-Type value: before any parameter, without
+// surrounding whitespace (RFC 9110 §8.3.1).
+std::string_view MediaType(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) {
+    type.remove_prefix(1);
+  }
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) {
+    type.remove_suffix(1);
+  }
+  return type;
+}
+
 }  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  auto const* p = reinterpret_cast<unsigned char const*>(text.data());
+  auto const* end = p + text.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // overlong
+      if (c == 0xED) high = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;   // overlong
+      if (c == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return false;  // continuation byte, overlong lead C0/C1, or F5..FF
+    }
+    if (end - p < length) return false;
+    if (p[1] < low || p[1] > high) return false;
+    for (int i = 2; i < length; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
+namespace {
+
+// Whether `haystack` contains `needle` (lower case), ignoring ASCII case.
+bool ContainsIgnoreAsciiCase(std::string_view haystack,
+                             std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    if (EqualsIgnoreAsciiCase(haystack.substr(i, needle.size()), needle)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsCredentialHeader(std::string_view name) {
+  // The signature the commerce route verifies: it signs one body and opens
+  // nothing.
+  if (EqualsIgnoreAsciiCase(name, "x-ebay-signature")) return false;
+  for (std::string_view exact :
+       {"authorization", "proxy-authorization", "cookie", "set-cookie",
+        "x-api-key", "x-auth-token"}) {
+    if (EqualsIgnoreAsciiCase(name, exact)) return true;
+  }
+  for (std::string_view part : {"auth", "token", "secret", "key", "password",
+                                "passwd", "credential", "session", "cookie"}) {
+    if (ContainsIgnoreAsciiCase(name, part)) return true;
+  }
+  return false;
+}
+
+bool IsHopByHopHeader(std::string_view name) {
+  for (std::string_view hop :
+       {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade"}) {
+    if (EqualsIgnoreAsciiCase(name, hop)) return true;
+  }
+  return false;
+}
+
+void RedactHeaders(HttpHeaders& headers) {
+  std::erase_if(headers,
+                [](HttpHeader const& h) { return IsHopByHopHeader(h.name); });
+  for (auto& h : headers) {
+    if (IsCredentialHeader(h.name)) h.value = kRedactedHeaderValue;
+  }
+}
+
+Status CheckEventText(WebhookEvent const& event) {
+  auto not_utf8 = [&](std::string field) {
+    return InvalidArgumentError(
+        "the delivery's " + field +
+            " is not valid UTF-8; it would be stored as text",
+        "WEBHOOK_MALFORMED",
+        {{"source", IsValidUtf8(event.source) ? event.source : ""},
+         {"field", std::move(field)}});
+  };
+  if (!IsValidUtf8(event.source)) return not_utf8("source");
+  if (!IsValidUtf8(event.event_id)) return not_utf8("event id");
+  if (!IsValidUtf8(event.topic)) return not_utf8("topic");
+  for (auto const& h : event.headers) {
+    if (!IsValidUtf8(h.name)) return not_utf8("header name");
+    if (!IsValidUtf8(h.value)) return not_utf8("header " + h.name);
+  }
+  return Status();
+}
 
 struct WebhookReceiver::Counters {
   std::atomic<std::uint64_t> stored{0};
@@ -202,6 +317,32 @@ std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
                                    .metadata = {{"method", request.method}},
                                    .http_status = 405}));
   }
+  if (auto types = verifier.content_types(); !types.empty()) {
+    auto given = FindHeader(request.headers, "content-type");
+    auto type = MediaType(given.value_or(""));
+    bool accepted = false;
+    for (auto t : types) accepted = accepted || EqualsIgnoreAsciiCase(type, t);
+    if (!accepted) {
+      std::string accept;
+      for (auto t : types) {
+        if (!accept.empty()) accept += ", ";
+        accept += t;
+      }
+      auto response = refuse(Status(
+          ErrorCode::kInvalidArgument,
+          given ? "this route takes " + accept + ", not " + std::string(type)
+                : "this route takes " + accept +
+                      "; the request has no "
+                      "Content-Type",
+          ErrorInfo{.reason = "WEBHOOK_UNSUPPORTED_MEDIA_TYPE",
+                    .metadata = {{"path", std::string(path)},
+                                 {"content_type", std::string(type)},
+                                 {"accepted", accept}},
+                    .http_status = 415}));
+      response.headers.push_back({"Accept", std::move(accept)});
+      return response;
+    }
+  }
   // From here on the verifier chooses how refusals are answered.
   verifier_ptr = &verifier;
 
@@ -217,6 +358,13 @@ std::optional<HttpResponse> WebhookReceiver::Admit(ServerRequest const& request,
       return Refusal(status);
     }
     return refuse(std::move(status).WithMetadata("path", std::string(path)));
+  }
+  // Credentials never reach the inbox, whatever the verifier kept.
+  RedactHeaders(event->headers);
+  // The inbox keeps these as text: bytes that are not UTF-8 are refused
+  // rather than stored (the payload is kept as bytes).
+  if (auto text = CheckEventText(*event); !text.ok()) {
+    return refuse(std::move(text).WithMetadata("path", std::string(path)));
   }
 
   if (event->occurred_at) {

@@ -2,14 +2,18 @@
 // connection, deadlines through beast::tcp_stream.
 #include "sanbao/server/http_server.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <condition_variable>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -101,6 +105,7 @@ class HttpServer::Impl {
   std::uint16_t port() const { return port_; }
 
   HttpServerOptions const& options() const { return options_; }
+  std::size_t max_connections() const { return max_connections_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   AsyncHttpHandler const& handler() const { return handler_; }
   std::shared_ptr<Gate> const& gate() const { return gate_; }
@@ -109,6 +114,8 @@ class HttpServer::Impl {
  private:
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  void AcceptLater(beast::error_code const& ec);
+  bool ShedOldestIdle();
   void StopAndJoin();
   bool OnIoThread() const;
 
@@ -116,6 +123,8 @@ class HttpServer::Impl {
   AsyncHttpHandler handler_;
   std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
   std::uint16_t port_ = 0;
+  std::size_t max_connections_ = 0;
+  std::chrono::milliseconds accept_backoff_{0};  // on the acceptor's strand
   std::atomic<bool> stopping_{false};
 
   std::mutex sessions_mutex_;
@@ -134,6 +143,7 @@ class HttpServer::Impl {
   // sessions) still queued, which unregister themselves above.
   net::io_context ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_timer_{acceptor_.get_executor()};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
 };
 
@@ -152,6 +162,22 @@ class HttpServer::Impl::Session
   void Start() {
     net::dispatch(stream_.get_executor(),
                   [self = shared_from_this()] { self->WaitForRequest(true); });
+  }
+
+  // Since when (steady clock ticks) the connection waits for a request;
+  // -1 while a request is read, handled or answered.
+  std::int64_t idle_since() const {
+    return idle_since_.load(std::memory_order_acquire);
+  }
+  // From any thread: claims the connection for shedding if it is still idle
+  // since `since` (no one else claimed it), then closes it.
+  bool Shed(std::int64_t since) {
+    if (!idle_since_.compare_exchange_strong(since, -1,
+                                             std::memory_order_acq_rel)) {
+      return false;
+    }
+    RequestStop();
+    return true;
   }
 
   // From any thread: closes the connection if it sits idle; a request in
@@ -209,12 +235,16 @@ class HttpServer::Impl::Session
     if (server_.stopping()) return Close();
     if (buffer_.size() > 0) return ReadRequest();  // pipelined
     state_ = State::kIdle;
+    idle_since_.store(
+        std::chrono::steady_clock::now().time_since_epoch().count(),
+        std::memory_order_release);
     // A new connection must send its request within read_timeout; a
     // keep-alive one may idle for idle_timeout.
     stream_.expires_after(first ? ReadTimeout() : IdleTimeout());
     stream_.async_read_some(
         buffer_.prepare(kReadChunk),
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->idle_since_.store(-1, std::memory_order_release);
           if (ec) return self->Close();
           self->buffer_.commit(n);
           self->ReadRequest();
@@ -441,6 +471,7 @@ class HttpServer::Impl::Session
 
   void Close() {
     state_ = State::kClosing;
+    idle_since_.store(-1, std::memory_order_release);
     beast::error_code ec;
     stream_.socket().close(ec);
   }
@@ -459,6 +490,7 @@ class HttpServer::Impl::Session
   unsigned version_ = 11;
   std::size_t drained_ = 0;
   State state_ = State::kIdle;
+  std::atomic<std::int64_t> idle_since_{-1};
 };
 
 Status HttpServer::Impl::Listen() {
@@ -497,6 +529,21 @@ Status HttpServer::Impl::Listen() {
   if (ec) return fail("listen on");
   port_ = acceptor_.local_endpoint(ec).port();
   if (ec) return fail("read the port of");
+  max_connections_ = options_.max_connections;
+  if (max_connections_ == 0) {
+    // Below the descriptor limit, with room for what else the process
+    // opens: accept() should not be the one to run out.
+    rlimit limit{};
+    std::size_t soft = 1024;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+        limit.rlim_cur != RLIM_INFINITY) {
+      soft = static_cast<std::size_t>(limit.rlim_cur);
+    } else if (limit.rlim_cur == RLIM_INFINITY) {
+      soft = std::numeric_limits<std::size_t>::max() / 2;
+    }
+    std::size_t reserve = std::clamp<std::size_t>(soft / 4, 16, 64);
+    max_connections_ = soft > reserve ? soft - reserve : 1;
+  }
   return Status();
 }
 
@@ -525,20 +572,81 @@ void HttpServer::Impl::DoAccept() {
 
 void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-  if (!ec) {
-    if (stopping()) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      return;
-    }
-    auto session = std::make_shared<Session>(std::move(socket), *this);
-    {
-      std::lock_guard lock(sessions_mutex_);
-      sessions_[session.get()] = session;
-    }
+  if (ec) return AcceptLater(ec);
+  accept_backoff_ = std::chrono::milliseconds(0);
+  if (stopping()) {
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  auto session = std::make_shared<Session>(std::move(socket), *this);
+  std::size_t count = 0;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_[session.get()] = session;
+    count = sessions_.size();
+  }
+  // Over the cap: the connection idle longest makes room; with none idle,
+  // the new one is closed (its client retries) rather than the limit
+  // reached.
+  if (count > max_connections_ && !ShedOldestIdle()) {
+    session.reset();  // closes the socket, unregisters
+  } else {
     session->Start();
   }
   DoAccept();
+}
+
+// accept() failed. With EMFILE/ENFILE the pending connection stays
+// readable and an immediate retry fails the same way: a spin. So close the
+// connection idle longest (its descriptor comes back), and retry after a
+// pause that doubles up to a second; any success resets it.
+void HttpServer::Impl::AcceptLater(beast::error_code const& ec) {
+  int const errno_value =
+      ec.category() == boost::system::system_category() ? ec.value() : 0;
+  if (errno_value == EMFILE || errno_value == ENFILE ||
+      errno_value == ENOBUFS || errno_value == ENOMEM) {
+    ShedOldestIdle();
+  }
+  accept_backoff_ =
+      std::clamp(accept_backoff_ * 2, std::chrono::milliseconds(5),
+                 std::chrono::milliseconds(1000));
+  accept_timer_.expires_after(accept_backoff_);
+  accept_timer_.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || stopping() || !acceptor_.is_open()) return;
+    DoAccept();
+  });
+}
+
+// Closes the connection that has waited longest for a request; false when
+// no connection is idle.
+bool HttpServer::Impl::ShedOldestIdle() {
+  // A few tries: the one picked may start reading, or be on its way out.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    // Released outside the lock: the last reference to a session
+    // unregisters it, which takes the lock.
+    std::shared_ptr<Session> oldest;
+    std::int64_t since = std::numeric_limits<std::int64_t>::max();
+    {
+      std::lock_guard lock(sessions_mutex_);
+      // A session in the map is alive: one being destroyed waits for this
+      // lock to unregister itself before its members go.
+      Session* pick = nullptr;
+      for (auto& [session, _] : sessions_) {
+        auto idle = session->idle_since();
+        if (idle >= 0 && idle < since) {
+          since = idle;
+          pick = session;
+        }
+      }
+      if (pick == nullptr) return false;
+      oldest = sessions_[pick].lock();
+    }
+    if (!oldest) continue;  // on its way out: look again
+    if (oldest->Shed(since)) return true;
+    // It started reading (or another thread shed it): look again.
+  }
+  return false;
 }
 
 void HttpServer::Impl::Unregister(Session* session) {
@@ -562,6 +670,7 @@ void HttpServer::Impl::Stop() {
       net::post(acceptor_.get_executor(), [this] {
         beast::error_code ec;
         acceptor_.close(ec);
+        accept_timer_.cancel();
       });
       std::vector<std::shared_ptr<Session>> live;
       {

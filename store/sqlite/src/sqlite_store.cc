@@ -153,13 +153,14 @@ using internal::StmtPtr;
 class Query {
  public:
   Query(sqlite3* db, sqlite3_stmt* stmt, std::string const* path,
-        std::string_view what)
-      : db_(db), stmt_(stmt), path_(path), what_(what) {}
+        std::string_view what, bool* damaged)
+      : db_(db), stmt_(stmt), path_(path), what_(what), damaged_(damaged) {}
   Query(Query&& other) noexcept
       : db_(other.db_),
         stmt_(std::exchange(other.stmt_, nullptr)),
         path_(other.path_),
         what_(other.what_),
+        damaged_(other.damaged_),
         bind_rc_(other.bind_rc_) {}
   Query(Query const&) = delete;
   Query& operator=(Query const&) = delete;
@@ -193,7 +194,10 @@ class Query {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, sqlite3_extended_errcode(db_), *path_, what_);
+    auto status =
+        SqliteError(db_, sqlite3_extended_errcode(db_), *path_, what_);
+    if (status.reason() == "STORE_CORRUPT") *damaged_ = true;
+    return status;
   }
   /// Steps to the end, ignoring rows.
   Status Run() {
@@ -227,6 +231,7 @@ class Query {
   sqlite3_stmt* stmt_;
   std::string const* path_;
   std::string_view what_;
+  bool* damaged_;
   int bind_rc_ = SQLITE_OK;
 };
 
@@ -327,14 +332,9 @@ constexpr char const kSetCursor[] =
     "ON CONFLICT (connector, account) DO UPDATE SET cursor = excluded.cursor, "
     "updated_at = excluded.updated_at";
 
-constexpr char const kHasVersionTable[] =
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
-    "'schema_version'";
 constexpr char const kCreateVersionTable[] =
     "CREATE TABLE IF NOT EXISTS schema_version ("
     "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
-constexpr char const kMaxVersion[] =
-    "SELECT coalesce(max(version), 0) FROM schema_version";
 constexpr char const kInsertVersion[] =
     "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)";
 }  // namespace sql
@@ -347,13 +347,25 @@ Status Missing(std::string_view what) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(DbPtr db, std::string path)
-      : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteStore(DbPtr db, std::string path, bool read_only)
+      : db_(std::move(db)), path_(std::move(path)), read_only_(read_only) {}
   ~SqliteStore() override {
     statements_.clear();  // finalize before the connection closes
   }
 
-  Status Init() {
+  /// Checks the file before anything can write to it: a newer schema and
+  /// (check_integrity) damaged pages are refused while the file is still
+  /// untouched; only then WAL mode and migrations.
+  Status Init(bool check_integrity) {
+    if (read_only_) return InitReadOnly();
+    auto stored = StoredVersion();
+    if (!stored) return stored.status();
+    if (*stored > kLatestVersion) return TooNew(*stored);
+    if (check_integrity && path_ != ":memory:") {
+      if (auto s = internal::QuickCheck(db_.get(), path_, "store"); !s.ok()) {
+        return s;
+      }
+    }
     for (char const* pragma :
          {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
           "PRAGMA foreign_keys = ON"}) {
@@ -362,6 +374,26 @@ class SqliteStore final : public Store {
       if (auto s = q->Run(); !s.ok()) return s;
     }
     return Migrate();
+  }
+
+  /// Reads only: PRAGMA query_only makes SQLite refuse any write, and a
+  /// file without the store's schema is not made into one.
+  Status InitReadOnly() {
+    auto q = Prepare("PRAGMA query_only = 1", "configure the connection");
+    if (!q) return q.status();
+    if (auto s = q->Run(); !s.ok()) return s;
+    auto stored = StoredVersion();
+    if (!stored) return stored.status();
+    if (*stored > kLatestVersion) return TooNew(*stored);
+    if (*stored == 0) {
+      return NotFoundError(
+          "store " + path_ +
+              ": the file holds no Sanbao store (it is empty or has no "
+              "store schema); it was left untouched",
+          "STORE_NOT_FOUND", {{"path", path_}});
+    }
+    version_ = *stored;
+    return {};
   }
 
   // ---- orders ---------------------------------------------------------------
@@ -729,6 +761,12 @@ class SqliteStore final : public Store {
  private:
   /// A cached prepared statement, ready for one use.
   StatusOr<Query> Prepare(char const* text, std::string_view what) {
+    // Once a statement met a damaged page, nothing more is done with the
+    // file but ending the transaction it was in.
+    if (damaged_ && text != sql::kRollback && text != sql::kRollbackTo &&
+        text != sql::kRelease) {
+      return Damaged(what);
+    }
     auto it = statements_.find(text);
     if (it == statements_.end()) {
       sqlite3_stmt* raw = nullptr;
@@ -736,12 +774,27 @@ class SqliteStore final : public Store {
                                   SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
       if (rc != SQLITE_OK) {
         sqlite3_finalize(raw);
-        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
-                           path_, what);
+        return Noted(SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
+                                 path_, what));
       }
       it = statements_.emplace(text, StmtPtr(raw)).first;
     }
-    return Query(db_.get(), it->second.get(), &path_, what);
+    return Query(db_.get(), it->second.get(), &path_, what, &damaged_);
+  }
+
+  /// `status`, remembering damage it reports.
+  Status Noted(Status status) {
+    if (status.reason() == "STORE_CORRUPT") damaged_ = true;
+    return status;
+  }
+
+  Status Damaged(std::string_view what) {
+    return Status(
+        ErrorCode::kDataLoss,
+        "store " + path_ + ": " + std::string(what) +
+            ": refused, an earlier statement found the database "
+            "file damaged; nothing more is written to it",
+        ErrorInfo{.reason = "STORE_CORRUPT", .metadata = {{"path", path_}}});
   }
 
   Status Exec(char const* text, std::string_view what) {
@@ -751,6 +804,10 @@ class SqliteStore final : public Store {
   }
 
   Status Begin(bool write) {
+    if (write && read_only_) {
+      return FailedPreconditionError("store " + path_ + " was opened read-only",
+                                     "STORE_READONLY", {{"path", path_}});
+    }
     if (depth_ == 0) {
       if (auto s = Exec(write ? sql::kBegin : sql::kBeginRead,
                         "begin a transaction");
@@ -980,27 +1037,14 @@ class SqliteStore final : public Store {
   // ---- migrations -----------------------------------------------------------
 
   StatusOr<int> StoredVersion() {
-    auto has = Prepare(sql::kHasVersionTable, "read the schema version");
-    if (!has) return has.status();
-    auto row = has->Step();
-    if (!row) return row.status();
-    if (has->Int(0) == 0) return 0;
-    auto q = Prepare(sql::kMaxVersion, "read the schema version");
-    if (!q) return q.status();
-    auto vrow = q->Step();
-    if (!vrow) return vrow.status();
-    return static_cast<int>(q->Int(0));
+    if (damaged_) return Damaged("read the schema version");
+    auto version = internal::StoredSchemaVersion(db_.get(), path_, "store");
+    if (!version) return Noted(version.status());
+    return version;
   }
 
   Status TooNew(int stored) {
-    return FailedPreconditionError(
-        "store " + path_ + " has schema version " + std::to_string(stored) +
-            ", newer than this Sanbao's " + std::to_string(kLatestVersion) +
-            "; upgrade Sanbao to open it",
-        "STORE_SCHEMA_TOO_NEW",
-        {{"path", path_},
-         {"schema_version", std::to_string(stored)},
-         {"supported_version", std::to_string(kLatestVersion)}});
+    return internal::SchemaTooNew(path_, "store", stored, kLatestVersion);
   }
 
   /// Runs every statement of a multi-statement migration step, one prepared
@@ -1013,16 +1057,16 @@ class SqliteStore final : public Store {
       int rc = sqlite3_prepare_v2(db_.get(), rest, -1, &raw, &tail);
       StmtPtr stmt(raw);
       if (rc != SQLITE_OK) {
-        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
-                           path_, "migrate");
+        return Noted(SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
+                                 path_, "migrate"));
       }
       rest = tail;
       if (raw == nullptr) continue;  // whitespace or a comment
       while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       }
       if (rc != SQLITE_DONE) {
-        return SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
-                           path_, "migrate");
+        return Noted(SqliteError(db_.get(), sqlite3_extended_errcode(db_.get()),
+                                 path_, "migrate"));
       }
     }
     return {};
@@ -1059,6 +1103,10 @@ class SqliteStore final : public Store {
   std::recursive_mutex mu_;
   DbPtr db_;
   std::string path_;
+  bool read_only_ = false;
+  // A statement reported SQLITE_CORRUPT or SQLITE_NOTADB: every later call
+  // is STORE_CORRUPT (guarded by mu_, as everything else).
+  bool damaged_ = false;
   std::unordered_map<char const*, StmtPtr> statements_;
   int depth_ = 0;
   int version_ = 0;
@@ -1074,18 +1122,27 @@ StatusOr<std::shared_ptr<Store>> OpenSqliteStore(StoreOptions const& options) {
                                 "STORE_PATH_MISSING");
   }
   bool memory = options.path == ":memory:";
-  if (!memory && !options.create_if_missing) {
+  if (memory && options.read_only) {
+    return InvalidArgumentError("a read-only store needs a file",
+                                "STORE_BAD_OPTIONS");
+  }
+  if (auto s = internal::CheckRegularFile(options.path, "store"); !s.ok()) {
+    return s;
+  }
+  bool create = options.create_if_missing && !options.read_only;
+  if (!memory && !create) {
     std::error_code ec;
     if (!std::filesystem::exists(options.path, ec)) {
       return NotFoundError("no store at " + options.path, "STORE_NOT_FOUND",
                            {{"path", options.path}});
     }
   }
-  auto db = internal::OpenDatabase(options.path, options.create_if_missing,
-                                   options.busy_timeout, "store");
+  auto db = internal::OpenDatabase(options.path, create, options.busy_timeout,
+                                   "store");
   if (!db) return db.status();
-  auto store = std::make_shared<SqliteStore>(*std::move(db), options.path);
-  if (auto s = store->Init(); !s.ok()) return s;
+  auto store = std::make_shared<SqliteStore>(*std::move(db), options.path,
+                                             options.read_only);
+  if (auto s = store->Init(options.check_integrity); !s.ok()) return s;
   return std::shared_ptr<Store>(std::move(store));
 }
 

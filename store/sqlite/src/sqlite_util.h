@@ -39,12 +39,34 @@ std::int64_t NowSeconds();
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view subject, std::string_view what);
 
+/// OK when `path` is ":memory:", does not exist, or is a regular file (or a
+/// symbolic link to one). Anything else (a directory, /dev/null, a FIFO, a
+/// socket) is STORE_NOT_A_FILE (kInvalidArgument): SQLite would block on a
+/// FIFO, and next to a device it would create its journal (/dev/null-journal).
+Status CheckRegularFile(std::string const& path, std::string_view subject);
+
 /// Opens `path` for reading and writing (creating it when `create`) with
-/// extended result codes and `busy_timeout`; errors as SqliteError with
-/// `subject`.
+/// extended result codes, cell size checks and `busy_timeout`; errors as
+/// SqliteError with `subject`. Refuses what CheckRegularFile refuses.
 StatusOr<DbPtr> OpenDatabase(std::string const& path, bool create,
                              std::chrono::milliseconds busy_timeout,
                              std::string_view subject);
+
+/// PRAGMA quick_check: reads every page of the file (b-tree structure, cell
+/// and record formats, the freelist, NOT NULL constraints; not index contents
+/// against tables) and writes nothing. Damage is STORE_CORRUPT with metadata
+/// "check" (SQLite's first finding).
+Status QuickCheck(sqlite3* db, std::string const& path,
+                  std::string_view subject);
+
+/// The highest version in the schema_version table; 0 when there is none.
+StatusOr<int> StoredSchemaVersion(sqlite3* db, std::string const& path,
+                                  std::string_view subject);
+
+/// STORE_SCHEMA_TOO_NEW (kFailedPrecondition) for a file written by a newer
+/// Sanbao.
+Status SchemaTooNew(std::string const& path, std::string_view subject,
+                    int stored, int supported);
 
 }  // namespace internal
 }  // namespace v1

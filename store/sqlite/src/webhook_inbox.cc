@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <climits>
 #include <condition_variable>
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "sanbao/store/sqlite_store.h"
 #include "sqlite_util.h"
 
 namespace sanbao {
@@ -45,16 +47,31 @@ constexpr char kInsert[] =
     "occurred_at, received_at, payload, headers) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
+constexpr char kSubject[] = "webhook inbox";
+
 Status SqliteError(sqlite3* db, int rc, std::string const& path,
                    std::string_view what) {
-  return internal::SqliteError(db, rc, path, "webhook inbox", what);
+  return internal::SqliteError(db, rc, path, kSubject, what);
 }
 
 using internal::DbPtr;
 using internal::NowSeconds;
 using internal::StmtPtr;
 
-std::string EncodeHeaders(HttpHeaders const& headers) {
+std::string EncodeHeaders(HttpHeaders const& given) {
+  // Credentials are never stored, whoever calls the inbox: a copy is
+  // redacted only when a header needs it.
+  HttpHeaders redacted;
+  bool redact = false;
+  for (auto const& h : given) {
+    redact = redact || IsHopByHopHeader(h.name) ||
+             (IsCredentialHeader(h.name) && h.value != kRedactedHeaderValue);
+  }
+  if (redact) {
+    redacted = given;
+    RedactHeaders(redacted);
+  }
+  HttpHeaders const& headers = redact ? redacted : given;
   // Built in a stack arena (the heap only past it): this runs once per
   // delivery, and the serialized string is the one allocation kept. Each
   // pair is built in the arena too (a braced push_back would build it on the
@@ -109,7 +126,22 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     commit_.reset();
   }
 
+  /// As the store's: nothing is written before the schema version and
+  /// (check_integrity) every page were read and found fine.
   Status Init() {
+    auto stored =
+        internal::StoredSchemaVersion(db_.get(), options_.path, kSubject);
+    if (!stored) return stored.status();
+    if (*stored > SqliteStoreSchemaVersion()) {
+      return internal::SchemaTooNew(options_.path, kSubject, *stored,
+                                    SqliteStoreSchemaVersion());
+    }
+    if (options_.check_integrity && options_.path != ":memory:") {
+      if (auto s = internal::QuickCheck(db_.get(), options_.path, kSubject);
+          !s.ok()) {
+        return s;
+      }
+    }
     for (char const* sql : {"PRAGMA journal_mode = WAL",
                             "PRAGMA synchronous = FULL", kCreateTable}) {
       if (auto s = Exec(sql, "initialize"); !s.ok()) return s;
@@ -133,6 +165,8 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                                   "WEBHOOK_EVENT_ID_MISSING",
                                   {{"source", event.source}});
     }
+    if (auto text = CheckEventText(event); !text.ok()) return text;
+    if (damaged_) return Damaged("record event");
     Pending pending{.event = &event, .headers = EncodeHeaders(event.headers)};
     std::unique_lock lock(queue_mutex_);
     if (shutdown_) {
@@ -151,6 +185,14 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
       done(InvalidArgumentError("a webhook event needs a source and an id",
                                 "WEBHOOK_EVENT_ID_MISSING",
                                 {{"source", event.source}}));
+      return;
+    }
+    if (auto text = CheckEventText(event); !text.ok()) {
+      done(std::move(text));
+      return;
+    }
+    if (damaged_) {
+      done(Damaged("record event"));
       return;
     }
     auto pending = std::make_unique<Pending>();
@@ -180,6 +222,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     if (query.unprocessed_only) sql += " AND processed_at IS NULL";
     sql += " ORDER BY seq LIMIT ?3";
     std::lock_guard lock(db_mutex_);
+    if (damaged_) return Damaged("list");
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
     StmtPtr stmt(raw);
@@ -220,6 +263,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
 
   StatusOr<std::int64_t> Count() override {
     std::lock_guard lock(db_mutex_);
+    if (damaged_) return Damaged("count");
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM webhook_inbox",
                                 -1, &raw, nullptr);
@@ -235,6 +279,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
                        Instant at) override {
     if (seqs.empty()) return Status();
     std::lock_guard lock(db_mutex_);
+    if (damaged_) return Damaged("mark processed");
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(
         db_.get(), "UPDATE webhook_inbox SET processed_at = ?1 WHERE seq = ?2",
@@ -277,12 +322,25 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
     std::function<void(StatusOr<bool>)> callback{};
   };
 
+  // Remembers damage: once a statement met SQLITE_CORRUPT or
+  // SQLITE_NOTADB, nothing more is written to the file.
   Status Error(int rc, std::string_view what) {
-    return SqliteError(db_.get(),
-                       sqlite3_extended_errcode(db_.get()) != 0
-                           ? sqlite3_extended_errcode(db_.get())
-                           : rc,
-                       options_.path, what);
+    auto status = SqliteError(db_.get(),
+                              sqlite3_extended_errcode(db_.get()) != 0
+                                  ? sqlite3_extended_errcode(db_.get())
+                                  : rc,
+                              options_.path, what);
+    if (status.reason() == "STORE_CORRUPT") damaged_ = true;
+    return status;
+  }
+
+  Status Damaged(std::string_view what) const {
+    return Status(ErrorCode::kDataLoss,
+                  "webhook inbox " + options_.path + ": " + std::string(what) +
+                      ": refused, an earlier statement found the database "
+                      "file damaged; nothing more is written to it",
+                  ErrorInfo{.reason = "STORE_CORRUPT",
+                            .metadata = {{"path", options_.path}}});
   }
 
   // Runs a prepared statement that returns no rows.
@@ -358,6 +416,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
   Status WriteTransaction(std::vector<Pending*> const& batch,
                           std::vector<StatusOr<bool>>& results) {
     results.clear();
+    if (damaged_) return Damaged("record event");
     if (auto s = Step(begin_.get(), "begin"); !s.ok()) return s;
     auto received_at = NowSeconds();
     for (auto* pending : batch) {
@@ -402,6 +461,7 @@ class SqliteWebhookInboxImpl final : public SqliteWebhookInbox {
 
   DbPtr db_;
   WebhookInboxOptions options_;
+  std::atomic<bool> damaged_{false};
   std::mutex db_mutex_;
   StmtPtr insert_;
   StmtPtr begin_;

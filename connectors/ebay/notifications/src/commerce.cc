@@ -4,8 +4,13 @@
 // lib/constants.js, lib/index.js).
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,16 +65,6 @@ std::optional<std::string> GetString(json::object const& object,
   auto const* v = object.if_contains(key);
   if (v == nullptr || !v->is_string()) return std::nullopt;
   return std::string(v->as_string());
-}
-
-bool SafeKid(std::string_view kid) {
-  if (kid.empty() || kid.size() > 200) return false;
-  for (char c : kid) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // eBay may answer the key on one line ("-----BEGIN PUBLIC KEY-----MFkw...
@@ -157,6 +152,19 @@ HttpResponse JsonAnswer(int status, json::object body) {
 
 }  // namespace
 
+bool IsCommerceKeyId(std::string_view kid) {
+  if (kid.size() != 36) return false;
+  for (std::size_t i = 0; i < kid.size(); ++i) {
+    char c = kid[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (HexValue(c) < 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string CommerceChallengeResponse(std::string_view challenge_code,
                                       std::string_view verification_token,
                                       std::string_view endpoint_url) {
@@ -167,14 +175,54 @@ std::string CommerceChallengeResponse(std::string_view challenge_code,
   return HexEncode(Sha256(input));
 }
 
+// Keys by kid, known (pem) and unknown (eBay answered 404); the kids being
+// fetched now, which other deliveries wait for; and the fetch rate limit.
 class CommerceNotificationVerifier::KeyCache {
  public:
+  using Clock = std::chrono::steady_clock;
   struct Entry {
-    std::string pem;
-    std::chrono::steady_clock::time_point fetched_at;
+    std::optional<std::string> pem;  // nullopt: eBay does not know the kid
+    Clock::time_point fetched_at;
   };
   std::mutex mutex;
+  std::condition_variable fetched;
   std::map<std::string, Entry, std::less<>> entries;
+  std::set<std::string, std::less<>> in_flight;
+  double tokens = -1;  // < 0: not started (a full bucket)
+  Clock::time_point refilled_at{};
+
+  // Takes one fetch from the bucket, or says how long until there is one.
+  std::optional<std::chrono::seconds> TakeFetch(
+      Clock::time_point now, CommerceNotificationOptions const& o) {
+    double burst = std::max(1, o.key_fetch_burst);
+    double interval = std::max<double>(1, o.key_fetch_interval.count());
+    if (tokens < 0) {
+      tokens = burst;
+      refilled_at = now;
+    }
+    double elapsed = std::chrono::duration<double>(now - refilled_at).count();
+    if (elapsed > 0) {
+      tokens = std::min(burst, tokens + elapsed / interval);
+      refilled_at = now;
+    }
+    if (tokens >= 1) {
+      tokens -= 1;
+      return std::nullopt;
+    }
+    return std::chrono::seconds(
+        static_cast<std::int64_t>(std::ceil((1 - tokens) * interval)));
+  }
+
+  void Put(std::string const& kid, Entry entry, std::size_t max_entries) {
+    entries[kid] = std::move(entry);
+    while (entries.size() > std::max<std::size_t>(1, max_entries)) {
+      auto oldest = entries.begin();
+      for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->second.fetched_at < oldest->second.fetched_at) oldest = it;
+      }
+      entries.erase(oldest);
+    }
+  }
 };
 
 CommerceNotificationVerifier::CommerceNotificationVerifier(
@@ -193,16 +241,53 @@ CommerceNotificationVerifier::~CommerceNotificationVerifier() = default;
 
 StatusOr<std::string> CommerceNotificationVerifier::PublicKey(
     std::string const& kid) {
+  // Nothing but a UUID goes into the URL ("..", "../../oauth", "a/b").
+  if (!IsCommerceKeyId(kid)) return SignatureInvalid("bad key id");
   auto now =
       options_.clock ? options_.clock() : std::chrono::steady_clock::now();
   {
-    std::lock_guard lock(keys_->mutex);
-    auto it = keys_->entries.find(kid);
-    if (it != keys_->entries.end() &&
-        now - it->second.fetched_at < options_.key_ttl) {
-      return it->second.pem;
+    std::unique_lock lock(keys_->mutex);
+    for (;;) {
+      auto it = keys_->entries.find(kid);
+      if (it != keys_->entries.end()) {
+        auto const& e = it->second;
+        if (e.pem && now - e.fetched_at < options_.key_ttl) return *e.pem;
+        if (!e.pem && now - e.fetched_at < options_.unknown_key_ttl) {
+          return SignatureInvalid("unknown key id", {{"kid", kid}});
+        }
+      }
+      // Another delivery is fetching this kid: its answer is ours.
+      if (!keys_->in_flight.contains(kid)) break;
+      keys_->fetched.wait(lock);
     }
+    if (auto wait = keys_->TakeFetch(now, options_)) {
+      return Status(
+          ErrorCode::kUnavailable,
+          "eBay notification public key: too many key fetches; try again "
+          "later",
+          ErrorInfo{.reason = "WEBHOOK_KEY_UNAVAILABLE",
+                    .metadata = {{"kid", kid},
+                                 {"source", kSource},
+                                 {"cause", "WEBHOOK_KEY_FETCH_RATE_LIMITED"}},
+                    .retry_after = *wait});
+    }
+    keys_->in_flight.insert(kid);
   }
+  auto fetched = FetchPublicKey(kid);
+  std::lock_guard lock(keys_->mutex);
+  keys_->in_flight.erase(kid);
+  keys_->fetched.notify_all();
+  if (fetched.ok()) {
+    keys_->Put(kid, KeyCache::Entry{*fetched, now}, options_.max_cached_keys);
+  } else if (fetched.status().reason() == "WEBHOOK_SIGNATURE_INVALID") {
+    keys_->Put(kid, KeyCache::Entry{std::nullopt, now},
+               options_.max_cached_keys);
+  }
+  return fetched;
+}
+
+StatusOr<std::string> CommerceNotificationVerifier::FetchPublicKey(
+    std::string const& kid) {
   if (!transport_) return KeyUnavailable("no HTTP transport", kid);
   std::string token;
   if (app_token_) {
@@ -243,9 +328,13 @@ StatusOr<std::string> CommerceNotificationVerifier::PublicKey(
   auto key = GetString(parsed.as_object(), "key");
   auto pem = key ? NormalizePem(*key) : std::nullopt;
   if (!pem) return KeyUnavailable("the key response has no PEM key", kid);
-  std::lock_guard lock(keys_->mutex);
-  keys_->entries[kid] = KeyCache::Entry{*pem, now};
   return *pem;
+}
+
+std::span<std::string_view const> CommerceNotificationVerifier::content_types()
+    const {
+  static constexpr std::string_view kTypes[] = {"application/json"};
+  return kTypes;
 }
 
 StatusOr<WebhookEvent> CommerceNotificationVerifier::Verify(
@@ -286,7 +375,7 @@ StatusOr<WebhookEvent> CommerceNotificationVerifier::Verify(
       return SignatureInvalid("unsupported digest", {{"digest", *digest_name}});
     }
   }
-  if (!SafeKid(*kid)) return SignatureInvalid("bad key id");
+  if (!IsCommerceKeyId(*kid)) return SignatureInvalid("bad key id");
   auto signature = Base64Decode(*signature_b64);
   if (!signature.ok()) return SignatureInvalid("signature is not base64");
 

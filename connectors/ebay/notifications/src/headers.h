@@ -7,8 +7,8 @@ inline namespace v1 {
 namespace ebay {
 namespace internal {
 
-/// The request headers worth keeping with a stored event: everything but
-/// credentials and hop-by-hop fields.
+/// The request headers worth keeping with a stored event: hop-by-hop fields
+/// dropped, credentials redacted (sanbao::RedactHeaders).
 HttpHeaders HeadersToKeep(HttpHeaders const& headers);
 
 }  // namespace internal

@@ -187,6 +187,13 @@ PlatformNotificationVerifier::PlatformNotificationVerifier(
     PlatformNotificationKeys keys)
     : keys_(std::move(keys)) {}
 
+std::span<std::string_view const> PlatformNotificationVerifier::content_types()
+    const {
+  static constexpr std::string_view kTypes[] = {
+      "text/xml", "application/soap+xml", "application/xml"};
+  return kTypes;
+}
+
 StatusOr<WebhookEvent> PlatformNotificationVerifier::Verify(
     ServerRequest const& request) {
   auto n = ParsePlatformNotification(request.body);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sanbao/http/http.h"
@@ -30,6 +31,38 @@ struct WebhookEvent {
   std::string payload{};                 ///< the raw body bytes
   HttpHeaders headers{};
 };
+
+/// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+/// surrogates, nothing above U+10FFFF, no truncated sequence).
+bool IsValidUtf8(std::string_view text);
+
+/// OK when every field of `event` that an inbox stores as text (source,
+/// event_id, topic, each header's name and value) is valid UTF-8;
+/// otherwise WEBHOOK_MALFORMED (kInvalidArgument) with metadata "field".
+/// The payload is stored as bytes, as received, and is not checked.
+Status CheckEventText(WebhookEvent const& event);
+
+/// Whether request header `name` (ASCII case-insensitive) carries a
+/// credential: Authorization, Proxy-Authorization, Cookie, Set-Cookie, and
+/// every name containing "auth", "token", "secret", "key", "password",
+/// "passwd", "credential", "session" or "cookie" (X-Api-Key, X-Auth-Token,
+/// X-Shopify-Access-Token, X-Client-Secret, Api-Key, X-Session-Id, ...).
+/// X-EBAY-SIGNATURE, a signature over one body that the commerce route is
+/// verified by, is none.
+bool IsCredentialHeader(std::string_view name);
+
+/// Whether `name` is a hop-by-hop field (Connection, Keep-Alive,
+/// Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade): it
+/// describes one connection, not the delivery.
+bool IsHopByHopHeader(std::string_view name);
+
+/// The value a credential header is stored with.
+inline constexpr char kRedactedHeaderValue[] = "[redacted]";
+
+/// Prepares request headers for storage with an event: drops hop-by-hop
+/// fields and replaces the value of every credential header by
+/// kRedactedHeaderValue, keeping its name (the delivery had one).
+void RedactHeaders(HttpHeaders& headers);
 
 /// Checks one delivery's signature and extracts the event. Implementations
 /// compare secrets in constant time and are thread-safe.
@@ -53,6 +86,11 @@ class WebhookVerifier {
   /// The status answered when a delivery is refused (bad signature, stale,
   /// malformed); 0: derived from the error (401, 400, ...).
   virtual int refused_status(Status const& /*error*/) const { return 0; }
+  /// The media types a delivery may carry, in lower case and without
+  /// parameters ("application/json"). The receiver answers any other
+  /// Content-Type, or none, 415 (WEBHOOK_UNSUPPORTED_MEDIA_TYPE) with an
+  /// Accept header, before Verify() runs. Empty: any.
+  virtual std::span<std::string_view const> content_types() const { return {}; }
 };
 
 struct StoredWebhookEvent {
@@ -136,10 +174,13 @@ struct WebhookStats {
 };
 
 /// Dispatches requests by path to verifiers and records accepted events.
-/// Per delivery: route (404), verifier (signature; 401/400), freshness
-/// (WEBHOOK_STALE / WEBHOOK_FROM_FUTURE; 400), then inbox->Record() and only
-/// then 200. A store failure answers 503 so the marketplace retries.
-/// Handle() is thread-safe; add routes before serving.
+/// Per delivery: route (404), method (405), Content-Type (415, when the
+/// verifier names its content_types()), verifier (signature; 401/400), text
+/// that is not UTF-8 (CheckEventText; 400; after RedactHeaders, which the
+/// receiver applies to every event's headers), freshness (WEBHOOK_STALE /
+/// WEBHOOK_FROM_FUTURE; 400), then inbox->Record() and only then 200. A store
+/// failure answers 503 so the marketplace retries. Handle() is thread-safe; add
+/// routes before serving.
 class WebhookReceiver {
  public:
   explicit WebhookReceiver(std::shared_ptr<WebhookInbox> inbox,

@@ -32,6 +32,14 @@ struct HttpServerOptions {
   /// Stop() waits at most this long for requests in flight before it
   /// abandons them.
   std::chrono::milliseconds stop_timeout{5000};
+  /// At most this many connections at once. A connection accepted beyond
+  /// it closes the connection that has been idle longest (waiting for its
+  /// first request, or between keep-alive requests), or, when none is idle,
+  /// itself. 0: the soft RLIMIT_NOFILE at Start() minus a reserve of
+  /// clamp(limit / 4, 16, 64) descriptors for everything else the process
+  /// opens (its store, outbound calls), so that accept() does not run out
+  /// of descriptors first.
+  std::size_t max_connections = 0;
 };
 
 /// Called on an io thread; may block (other connections keep being served
@@ -51,6 +59,12 @@ using AsyncHttpHandler = std::function<void(ServerRequest, HttpResponder)>;
 /// a body over max_body_bytes; a request that does not arrive in time closes
 /// the connection. `Connection: close` (from the client or the handler's
 /// response) closes the connection after the response.
+///
+/// Out of descriptors (accept() fails with EMFILE or ENFILE, say because
+/// something else in the process holds many), it closes the connection idle
+/// longest and tries again after a pause that doubles from 5 ms up to 1 s
+/// (any other accept error pauses too), instead of retrying at once: the
+/// pending connection stays readable, so an immediate retry would spin.
 class HttpServer {
  public:
   /// Binds and listens, then starts the io threads. Errors: reason

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -107,6 +108,10 @@ class PlatformNotificationVerifier : public WebhookVerifier {
  public:
   explicit PlatformNotificationVerifier(PlatformNotificationKeys keys);
   StatusOr<WebhookEvent> Verify(ServerRequest const& request) override;
+  /// SOAP: text/xml as eBay sends it (`text/xml; charset="utf-8"`, Platform
+  /// Notifications Guide, "HTTP Header"), and application/soap+xml and
+  /// application/xml.
+  std::span<std::string_view const> content_types() const override;
 
  private:
   PlatformNotificationKeys keys_;
@@ -123,9 +128,29 @@ struct CommerceNotificationOptions {
   std::string endpoint_url{};
   /// How long a fetched public key is reused.
   std::chrono::seconds key_ttl{std::chrono::hours(1)};
+  /// How long a key id eBay answered 404 for is known to be unknown: a
+  /// delivery naming it is refused without asking eBay again.
+  std::chrono::seconds unknown_key_ttl{std::chrono::minutes(10)};
+  /// Key fetches are rate-limited (a token bucket): at most
+  /// `key_fetch_burst` at once, then one per `key_fetch_interval`. A
+  /// delivery whose key would need a fetch beyond that is answered 503 with
+  /// Retry-After (WEBHOOK_KEY_UNAVAILABLE), so eBay delivers it again later.
+  /// Whatever deliveries arrive, signed or not, the verifier makes at most
+  /// burst + elapsed / interval key fetches (each with at most one
+  /// application token fetch).
+  int key_fetch_burst = 5;
+  std::chrono::seconds key_fetch_interval{10};
+  /// At most this many keys (known or unknown) are cached; the oldest go.
+  std::size_t max_cached_keys = 256;
   /// Clock for the key cache; steady clock when empty.
   std::function<std::chrono::steady_clock::time_point()> clock{};
 };
+
+/// Whether `kid` has the form of eBay's public key ids: a UUID,
+/// 8-4-4-4-12 hexadecimal digits ("9936261a-7d7b-4621-a0f1-96ccb428af49",
+/// eBay/event-notification-nodejs-sdk test/test.json). Nothing else is put
+/// into the key URL.
+bool IsCommerceKeyId(std::string_view kid);
 
 /// hex(SHA256(challenge_code + verification_token + endpoint_url)).
 std::string CommerceChallengeResponse(std::string_view challenge_code,
@@ -142,7 +167,10 @@ std::string CommerceChallengeResponse(std::string_view challenge_code,
 /// topic = metadata.topic, occurred_at = notification.publishDate (else
 /// eventDate). Reasons: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID,
 /// WEBHOOK_MALFORMED; WEBHOOK_KEY_UNAVAILABLE (kUnavailable) when the key
-/// cannot be fetched now. Thread-safe; keys are cached by kid.
+/// cannot be fetched now. Thread-safe; keys are cached by kid, known and
+/// unknown ones, and concurrent deliveries naming the same new kid share one
+/// fetch. A key id that is not a UUID is a bad signature without a fetch;
+/// fetches are rate-limited (CommerceNotificationOptions).
 class CommerceNotificationVerifier : public WebhookVerifier {
  public:
   using AppTokenGetter = std::function<StatusOr<std::string>()>;
@@ -157,12 +185,16 @@ class CommerceNotificationVerifier : public WebhookVerifier {
       ServerRequest const& request) override;
   int accepted_status() const override { return 204; }
   int refused_status(Status const&) const override { return 412; }
+  /// application/json: eBay's deliveries are JSON documents.
+  std::span<std::string_view const> content_types() const override;
 
-  /// The PEM public key for `kid`, from the cache or eBay.
+  /// The PEM public key for `kid`, from the cache or eBay; a kid that is
+  /// not a UUID, or that eBay does not know, is WEBHOOK_SIGNATURE_INVALID.
   StatusOr<std::string> PublicKey(std::string const& kid);
 
  private:
   class KeyCache;
+  StatusOr<std::string> FetchPublicKey(std::string const& kid);
   std::shared_ptr<HttpTransport> transport_;
   AppTokenGetter app_token_;
   CommerceNotificationOptions options_;
