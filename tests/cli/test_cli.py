@@ -256,6 +256,24 @@ def test_law_show_json_shape():
                for s in data["sources"])
 
 
+def test_law_show_prints_marketplace_exemptions():
+    data = run_json("law", "show", "MP-EBAY")
+    policy = next(r for r in data["rules"] if r["rule"] == "policy")
+    exempt = [e for e in policy["elements"]
+              if e["key"] == "not_as_described_exemption"]
+    assert [e["text"] for e in exempt] == [
+        "motor vehicle (items marked motor_vehicle)",
+        "real estate (items marked real_estate)"]
+    assert all(e["sources"] == ["MP-EBAY-MBG-US"] for e in exempt)
+    assert all(e["label"] == "not as described: exempt" for e in exempt)
+    assert "defect_exemption" in [e["key"] for e in policy["elements"]]
+    assert "pages.ebay.com" in {s["where"].split("/")[2]
+                                for s in data["sources"]}
+    text = run("law", "show", "MP-EBAY").stdout
+    assert "motor vehicle (items marked motor_vehicle)" in text
+    assert "real estate (items marked real_estate)" in text
+
+
 def test_law_show_marks_secondary_sources():
     data = run_json("law", "show", "SA")
     by_id = {s["id"]: s for s in data["sources"]}

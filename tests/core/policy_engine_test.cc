@@ -76,6 +76,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadData{{{"XX.json", R"({"id": "XX", "kind": "statute"})"}},
                 "name: required field is missing"},
         BadData{
+            {{"MP-XX.json",
+              R"({"id": "MP-XX", "name": "Mart", "kind": "marketplace_policy",
+                      "applies_to": ["mart.*"], "confidence": "confirmed",
+                      "sources": {"P": {"title": "Mart help", "where": "https://example.org"}},
+                      "policy": {"defect": {"length": {"value": 30, "unit": "calendar_days"},
+                        "exemptions": [{"when": "attribute", "exclusion": "x", "source": "P"}]},
+                        "sources": ["P"]}})"}},
+            "policy.defect.exemptions[0].attribute: required field is missing"},
+        BadData{
             {{"XX.json",
               Record(
                   "XX",
@@ -271,7 +280,14 @@ std::map<std::string, std::vector<std::string>> CitedByRule(
     ids = l->sources;
     ids.push_back(l->source);
   }
-  if (auto const& p = r.policy) out["policy"] = p->sources;
+  if (auto const& p = r.policy) {
+    auto& ids = out["policy"];
+    ids = p->sources;
+    for (auto const* w : {&p->withdrawal, &p->not_as_described, &p->defect}) {
+      if (!*w) continue;
+      for (auto const& e : (*w)->exemptions) ids.push_back(e.source);
+    }
+  }
   for (auto& [rule, ids] : out) std::erase(ids, std::string());
   return out;
 }
@@ -621,6 +637,81 @@ TEST(Disclosure, KoreanExceptionsBindOnlyOnceDisclosed) {
   EXPECT_EQ(streamed_confirmed.exclusion, "digital");
 }
 
+// --- marketplace-policy exemptions ------------------------------------------
+
+// A marketplace's own exclusions take the statutory exemption shape ("when",
+// "exclusion", "source", validity) and the same matcher.
+TEST(MarketplaceExemptions, UseTheStatutoryExemptionShape) {
+  auto set = internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto const& ebay = (*set)->records.at("MP-EBAY");
+  ASSERT_TRUE(ebay.policy && ebay.policy->not_as_described);
+  std::set<std::string> excluded;
+  for (auto const& e : ebay.policy->not_as_described->exemptions) {
+    EXPECT_EQ(e.when, internal::ExemptionWhen::kAttribute);
+    EXPECT_EQ(e.source, "MP-EBAY-MBG-US");
+    excluded.insert(e.operand);
+  }
+  EXPECT_EQ(excluded, (std::set<std::string>{"motor_vehicle", "real_estate"}));
+  Item car{.id = "car", .category = "vehicle", .attributes = {"motor_vehicle"}};
+  Item part{.id = "part", .category = "auto parts"};
+  auto const& first = ebay.policy->not_as_described->exemptions.front();
+  EXPECT_TRUE(internal::ExemptionHolds(first, car));
+  EXPECT_FALSE(internal::ExemptionHolds(first, part));
+  internal::Exemption by_category;
+  by_category.when = internal::ExemptionWhen::kCategory;
+  by_category.operand = "vehicle";
+  EXPECT_TRUE(internal::ExemptionHolds(by_category, car));
+  EXPECT_FALSE(internal::ExemptionHolds(by_category, part));
+}
+
+DecisionRequest CaseRequest(std::string const& file) {
+  std::ifstream in(fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance" /
+                   "own" / file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto request = ParseDecisionRequest(text.str());
+  EXPECT_TRUE(request.ok()) << file << request.status();
+  return *request;
+}
+
+// eBay's Money Back Guarantee does not cover the Motors categories (except
+// Parts and Accessories): that layer grants nothing for a car, says why in
+// the trace and cites eBay's page; without the attribute it grants the claim.
+TEST(MarketplaceExemptions, AnExemptItemIsNotGrantedByThatPolicy) {
+  auto engine = *PolicyEngine::Create();
+  auto request = CaseRequest("O58_MP-EBAY_motor_vehicle_not_covered.json");
+  auto d = engine.Decide(request);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_FALSE(d->eligible);
+  EXPECT_EQ(d->basis, Basis::kNone);
+  EXPECT_EQ(d->exclusion, "motor_vehicle");
+  EXPECT_THAT(Explain(*d),
+              ::testing::Contains(
+                  "Item item-1 is excluded by the marketplace's own policy "
+                  "(motor_vehicle) [MP-EBAY-MBG-US]: that policy does not "
+                  "grant this claim; statutory rights are unaffected"));
+  std::vector<std::string> cited;
+  for (auto const& c : d->citations) cited.emplace_back(c.id);
+  EXPECT_THAT(cited, ::testing::Contains("MP-EBAY-MBG-US"));
+
+  request.items[0].attributes.clear();
+  auto covered = engine.Decide(request);
+  ASSERT_TRUE(covered.ok());
+  EXPECT_TRUE(covered->eligible);
+  EXPECT_EQ(covered->basis, Basis::kMarketplacePolicy);
+  EXPECT_TRUE(covered->exclusion.empty());
+
+  // A German consumer buying the same car from a business seller keeps the
+  // legal guarantee (O60): the exclusion removes eBay's layer only.
+  auto de = engine.Decide(
+      CaseRequest("O60_MP-EBAY_motor_vehicle_statute_stands.json"));
+  ASSERT_TRUE(de.ok()) << de.status();
+  EXPECT_TRUE(de->eligible);
+  EXPECT_EQ(de->basis, Basis::kLegalGuarantee);
+  EXPECT_TRUE(de->exclusion.empty());
+}
+
 // A decision says how the law that decided it was checked: the lowest
 // confidence of the rule and the elements applied.
 TEST(DecisionConfidence, IsThatOfTheRuleAndElementsApplied) {
@@ -927,6 +1018,78 @@ TEST(DecisionProperties, ASellerPolicyNeverMakesAnEligibleClaimIneligible) {
     ++compared;
   }
   EXPECT_GT(compared, 300);
+}
+
+// A marketplace cannot take away what the law gives: excluding every item
+// from every marketplace policy claim never makes a statutory decision less
+// favourable (same statutory right, deadline, basis, refund and return
+// shipping whenever the statute decided the claim).
+TEST(DecisionProperties, AMarketplaceExemptionNeverReducesAStatutoryRight) {
+  auto loaded =
+      internal::LoadJurisdictions(internal::EmbeddedJurisdictionFiles());
+  ASSERT_TRUE(loaded.ok());
+  auto data = std::make_shared<internal::JurisdictionSet>(**loaded);
+  std::vector<std::string> marketplaces;
+  for (auto& [id, record] : data->records) {
+    if (!record.policy) continue;
+    marketplaces.push_back(id);
+    for (auto* w : {&record.policy->withdrawal,
+                    &record.policy->not_as_described, &record.policy->defect}) {
+      if (!*w) continue;
+      internal::Exemption all;
+      all.when = internal::ExemptionWhen::kAttribute;
+      all.operand = "mp_excluded";
+      all.exclusion = "everything";
+      (*w)->exemptions.push_back(all);
+    }
+  }
+  ASSERT_GE(marketplaces.size(), 5u);
+  auto plain = *PolicyEngine::Create();
+  auto excluding = internal::EngineOver(data);
+  std::mt19937 rng(kSeed + 9);
+  std::uniform_int_distribution<std::size_t> pick(0, marketplaces.size());
+  int compared = 0, statutory = 0, excluded = 0;
+  for (auto request : Generated(kSeed + 9, 10)) {
+    // Any marketplace, or none.
+    auto k = pick(rng);
+    if (k < marketplaces.size()) {
+      request.marketplace = marketplaces[k];
+    } else {
+      request.marketplace.reset();
+    }
+    for (auto& item : request.items) item.attributes.push_back("mp_excluded");
+    auto before = plain.Decide(request);
+    auto after = excluding.Decide(request);
+    ASSERT_TRUE(before.ok() && after.ok()) << before.status() << after.status();
+    EXPECT_EQ(after->statutory_withdrawal, before->statutory_withdrawal);
+    EXPECT_EQ(after->statutory_deadline, before->statutory_deadline);
+    // Never more: the exemptions only take a layer away.
+    if (after->eligible) {
+      EXPECT_TRUE(before->eligible);
+    }
+    bool by_statute =
+        before->eligible && (before->basis == Basis::kStatutoryWithdrawal ||
+                             before->basis == Basis::kStatutoryReturn ||
+                             before->basis == Basis::kLegalGuarantee);
+    if (by_statute) {
+      EXPECT_TRUE(after->eligible) << before->jurisdiction;
+      EXPECT_EQ(after->basis, before->basis) << before->jurisdiction;
+      EXPECT_EQ(after->deadline, before->deadline) << before->jurisdiction;
+      EXPECT_EQ(after->refund, before->refund) << before->jurisdiction;
+      EXPECT_EQ(after->return_shipping_paid_by, before->return_shipping_paid_by)
+          << before->jurisdiction;
+      EXPECT_EQ(after->remedies, before->remedies) << before->jurisdiction;
+      ++statutory;
+    }
+    if (before->eligible && before->basis == Basis::kMarketplacePolicy) {
+      EXPECT_NE(after->basis, Basis::kMarketplacePolicy);
+      ++excluded;
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 500);
+  EXPECT_GT(statutory, 100);
+  EXPECT_GT(excluded, 5);
 }
 
 bool Later(std::optional<CivilDate> const& a,

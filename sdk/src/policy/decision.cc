@@ -434,6 +434,12 @@ std::string ExplainStep(TraceStep const& s) {
              "'s posted policy allows no change-of-mind returns";
     case TraceStep::Code::kPolicyNotApplicable:
       return "The policy of " + text + " does not cover this claim: " + text2;
+    case TraceStep::Code::kPolicyExcluded:
+      return "Item " + text2 +
+             " is excluded by the marketplace's own policy (" + text + ")" +
+             source +
+             ": that policy does not grant this claim; statutory rights are "
+             "unaffected";
     case TraceStep::Code::kHolidayWindow:
       return "Holiday return window: returnable until " + date(s.date);
     case TraceStep::Code::kBasis:

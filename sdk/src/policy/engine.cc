@@ -619,44 +619,6 @@ Status Decider::Resolve() {
 
 // --- statutory withdrawal ----------------------------------------------------
 
-bool ExemptionHolds(internal::ExemptionWhen when, Item const& item) {
-  using W = internal::ExemptionWhen;
-  switch (when) {
-    case W::kPersonalised:
-      return item.Has("personalised");
-    case W::kCustomMade:
-      return item.Has("custom_made");
-    case W::kPerishable:
-      return item.Has("perishable");
-    case W::kDigital:
-      return item.Has("digital");
-    case W::kHygieneSealBroken:
-      return item.Has("hygiene_sealed") && item.seal_broken;
-    case W::kSealedMediaUnsealed:
-      return item.Has("sealed_media") && item.seal_broken;
-    case W::kActivatedConfirmed:
-      return item.Has("activated") &&
-             item.Has("activation_exclusion_confirmed");
-    case W::kDigitalPerformanceConsented:
-      // Digital content whose supply began (activated) after the buyer
-      // consented and acknowledged losing the right (CRD Art. 16(m)).
-      return item.Has("digital") && item.Has("activated") &&
-             item.Has("activation_exclusion_confirmed");
-    case W::kActivated:
-      return item.Has("activated");
-    case W::kUsedOrDamaged:
-      return item.condition == ItemCondition::kWorn ||
-             item.condition == ItemCondition::kDamaged;
-    case W::kWorn:
-      return item.condition == ItemCondition::kWorn;
-    case W::kDamaged:
-      return item.condition == ItemCondition::kDamaged;
-    case W::kDigitalStarted:
-      return item.Has("digital") && item.Has("activated");
-  }
-  return false;
-}
-
 StatusOr<TrackResult> Decider::Withdrawal(
     internal::WithdrawalRule const& rule) {
   TrackResult t;
@@ -714,7 +676,8 @@ StatusOr<TrackResult> Decider::Withdrawal(
   }
   for (auto const* item : claimed_) {
     for (auto const& ex : rule.exemptions) {
-      if (ex.validity.Covers(law_date_) && ExemptionHolds(ex.when, *item)) {
+      if (ex.validity.Covers(law_date_) &&
+          internal::ExemptionHolds(ex, *item)) {
         // An exception that binds only once disclosed (KR ECPA Art. 17(6)):
         // undisclosed, the buyer keeps the right.
         if (ex.requires_disclosure && !item->Has("exclusion_disclosed") &&
@@ -1268,6 +1231,21 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
       }
     }
   }
+  // The marketplace's own exclusions take away this layer only: the
+  // statutory track was decided on its own and is never reduced here.
+  for (auto const* item : claimed_) {
+    for (auto const& ex : window->exemptions) {
+      if (ex.validity.Covers(law_date_) &&
+          internal::ExemptionHolds(ex, *item)) {
+        Cite(mp, ex.source);
+        Lower(t.confidence, Own(ex.confidence, t.confidence));
+        Trace(Code::kPolicyExcluded, {}, {}, 0, ex.exclusion, item->id,
+              ex.source);
+        t.exclusion = ex.exclusion;
+        return t;
+      }
+    }
+  }
   auto start = StartDate(window->start, false);
   t.applies = true;
   t.shipping = window->return_shipping;
@@ -1453,6 +1431,9 @@ Status Decider::Run() {
   }
   d_.exclusion = statute.exclusion;
   if (chosen == nullptr) {
+    // Nothing grants the claim: name the marketplace's own exclusion when
+    // no statutory one applies (a statutory exclusion always comes first).
+    if (d_.exclusion.empty()) d_.exclusion = marketplace.exclusion;
     d_.eligible = false;
     d_.confidence = std::string(statute.confidence);
     d_.basis = Basis::kNone;

@@ -149,6 +149,54 @@ Validity ParseValidity(ObjectReader& r) {
   return v;
 }
 
+// "exemptions" of a statutory withdrawal rule or a marketplace policy claim:
+// one shape and one matcher (ExemptionHolds) for both.
+std::vector<Exemption> ParseExemptions(ObjectReader& r,
+                                       SourceChecker const& sc) {
+  std::vector<Exemption> out;
+  auto const* arr = r.OptionalArray("exemptions");
+  if (arr == nullptr) return out;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    ObjectReader e((*arr)[i], ElementPath(r.PathOf("exemptions"), i));
+    Exemption ex;
+    ex.when = EnumAt<ExemptionWhen>(
+        e.Require("when"), e.PathOf("when"),
+        {{"personalised", ExemptionWhen::kPersonalised},
+         {"custom_made", ExemptionWhen::kCustomMade},
+         {"perishable", ExemptionWhen::kPerishable},
+         {"digital", ExemptionWhen::kDigital},
+         {"hygiene_seal_broken", ExemptionWhen::kHygieneSealBroken},
+         {"sealed_media_unsealed", ExemptionWhen::kSealedMediaUnsealed},
+         {"activated_confirmed", ExemptionWhen::kActivatedConfirmed},
+         {"digital_performance_consented",
+          ExemptionWhen::kDigitalPerformanceConsented},
+         {"activated", ExemptionWhen::kActivated},
+         {"used_or_damaged", ExemptionWhen::kUsedOrDamaged},
+         {"worn", ExemptionWhen::kWorn},
+         {"damaged", ExemptionWhen::kDamaged},
+         {"digital_started", ExemptionWhen::kDigitalStarted},
+         {"attribute", ExemptionWhen::kAttribute},
+         {"category", ExemptionWhen::kCategory}});
+    if (ex.when == ExemptionWhen::kAttribute) {
+      ex.operand = e.String("attribute");
+    } else if (ex.when == ExemptionWhen::kCategory) {
+      ex.operand = e.String("category");
+    }
+    if (ex.when == ExemptionWhen::kAttribute ||
+        ex.when == ExemptionWhen::kCategory) {
+      if (ex.operand.empty()) FailAt(e.PathOf("when"), "names nothing");
+    }
+    ex.exclusion = e.String("exclusion");
+    ex.requires_disclosure = e.Bool("requires_disclosure", false);
+    ex.confidence = OptionalConfidence(e);
+    ex.source = sc.Optional(e, "source");
+    ex.validity = ParseValidity(e);
+    e.Finish();
+    out.push_back(std::move(ex));
+  }
+  return out;
+}
+
 WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
   WithdrawalRule w;
   auto const& exists = r.Require("exists");
@@ -220,35 +268,7 @@ WithdrawalRule ParseWithdrawal(ObjectReader r, SourceChecker const& sc) {
     w.not_informed.source = sc.Optional(*n, "source");
     n->Finish();
   }
-  if (auto const* arr = r.OptionalArray("exemptions")) {
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      ObjectReader e((*arr)[i], ElementPath(r.PathOf("exemptions"), i));
-      Exemption ex;
-      ex.when = EnumAt<ExemptionWhen>(
-          e.Require("when"), e.PathOf("when"),
-          {{"personalised", ExemptionWhen::kPersonalised},
-           {"custom_made", ExemptionWhen::kCustomMade},
-           {"perishable", ExemptionWhen::kPerishable},
-           {"digital", ExemptionWhen::kDigital},
-           {"hygiene_seal_broken", ExemptionWhen::kHygieneSealBroken},
-           {"sealed_media_unsealed", ExemptionWhen::kSealedMediaUnsealed},
-           {"activated_confirmed", ExemptionWhen::kActivatedConfirmed},
-           {"digital_performance_consented",
-            ExemptionWhen::kDigitalPerformanceConsented},
-           {"activated", ExemptionWhen::kActivated},
-           {"used_or_damaged", ExemptionWhen::kUsedOrDamaged},
-           {"worn", ExemptionWhen::kWorn},
-           {"damaged", ExemptionWhen::kDamaged},
-           {"digital_started", ExemptionWhen::kDigitalStarted}});
-      ex.exclusion = e.String("exclusion");
-      ex.requires_disclosure = e.Bool("requires_disclosure", false);
-      ex.confidence = OptionalConfidence(e);
-      ex.source = sc.Optional(e, "source");
-      ex.validity = ParseValidity(e);
-      e.Finish();
-      w.exemptions.push_back(std::move(ex));
-    }
-  }
+  w.exemptions = ParseExemptions(r, sc);
   if (auto const* arr = r.OptionalArray("variants")) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
       ObjectReader v((*arr)[i], ElementPath(r.PathOf("variants"), i));
@@ -476,7 +496,7 @@ std::pair<unsigned, unsigned> MonthDay(json::value const& v,
           static_cast<unsigned>(date->day())};
 }
 
-PolicyWindow ParseWindow(ObjectReader r) {
+PolicyWindow ParseWindow(ObjectReader r, SourceChecker const& sc) {
   PolicyWindow w;
   w.length = OptionalLength(r, "length");
   if (!w.length) FailAt(r.PathOf("length"), "required field is missing");
@@ -502,6 +522,7 @@ PolicyWindow ParseWindow(ObjectReader r) {
   if (auto const* v = r.Find("refund_outbound_shipping")) {
     w.refund_outbound = ParseOutbound(*v, r.PathOf("refund_outbound_shipping"));
   }
+  w.exemptions = ParseExemptions(r, sc);
   r.Finish();
   return w;
 }
@@ -511,7 +532,7 @@ MarketplacePolicy ParsePolicy(ObjectReader r, SourceChecker const& sc) {
   auto window = [&](std::string_view key) -> std::optional<PolicyWindow> {
     auto const* v = r.Find(key);
     if (v == nullptr || v->is_null()) return std::nullopt;
-    return ParseWindow(ObjectReader(*v, r.PathOf(key)));
+    return ParseWindow(ObjectReader(*v, r.PathOf(key)), sc);
   };
   p.withdrawal = window("withdrawal");
   p.not_as_described = window("not_as_described");
@@ -656,6 +677,48 @@ std::vector<OfficialHost> ParseOfficialHosts(json::value const& doc) {
 }
 
 }  // namespace
+
+bool ExemptionHolds(Exemption const& e, Item const& item) {
+  using W = ExemptionWhen;
+  switch (e.when) {
+    case W::kPersonalised:
+      return item.Has("personalised");
+    case W::kCustomMade:
+      return item.Has("custom_made");
+    case W::kPerishable:
+      return item.Has("perishable");
+    case W::kDigital:
+      return item.Has("digital");
+    case W::kHygieneSealBroken:
+      return item.Has("hygiene_sealed") && item.seal_broken;
+    case W::kSealedMediaUnsealed:
+      return item.Has("sealed_media") && item.seal_broken;
+    case W::kActivatedConfirmed:
+      return item.Has("activated") &&
+             item.Has("activation_exclusion_confirmed");
+    case W::kDigitalPerformanceConsented:
+      // Digital content whose supply began (activated) after the buyer
+      // consented and acknowledged losing the right (CRD Art. 16(m)).
+      return item.Has("digital") && item.Has("activated") &&
+             item.Has("activation_exclusion_confirmed");
+    case W::kActivated:
+      return item.Has("activated");
+    case W::kUsedOrDamaged:
+      return item.condition == ItemCondition::kWorn ||
+             item.condition == ItemCondition::kDamaged;
+    case W::kWorn:
+      return item.condition == ItemCondition::kWorn;
+    case W::kDamaged:
+      return item.condition == ItemCondition::kDamaged;
+    case W::kDigitalStarted:
+      return item.Has("digital") && item.Has("activated");
+    case W::kAttribute:
+      return item.Has(e.operand);
+    case W::kCategory:
+      return !item.category.empty() && item.category == e.operand;
+  }
+  return false;
+}
 
 OfficialHost const* JurisdictionSet::OfficialHostOf(
     std::string_view url, std::string_view kind) const {

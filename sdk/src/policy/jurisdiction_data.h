@@ -72,6 +72,8 @@ enum class ExemptionWhen {
   kWorn,            ///< condition worn: value reduced by use
   kDamaged,         ///< condition damaged
   kDigitalStarted,  ///< attributes digital and activated: supply began
+  kAttribute,       ///< the item carries Exemption::operand as an attribute
+  kCategory,        ///< the item's category is Exemption::operand
 };
 
 /// The dates a rule is in force: it applies to contracts concluded on or
@@ -89,6 +91,8 @@ struct Validity {
 
 struct Exemption {
   ExemptionWhen when;
+  /// The attribute or category named by kAttribute / kCategory; else empty.
+  std::string operand;
   std::string exclusion;
   std::string source;
   Validity validity;
@@ -264,6 +268,9 @@ struct PolicyWindow {
   bool rollover = false;
   std::optional<HolidayWindow> holiday_window;
   OutboundShipping refund_outbound = OutboundShipping::kNone;
+  /// Items the marketplace's own policy excludes from this claim. They take
+  /// away only this layer: never a statutory right.
+  std::vector<Exemption> exemptions;
 };
 
 struct MarketplacePolicy {
@@ -328,6 +335,10 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
     std::span<const EmbeddedFile> files);
 
 std::span<const EmbeddedFile> EmbeddedJurisdictionFiles();
+
+/// Whether exemption `e` holds for `item` (its `when` on the item's
+/// attributes, condition or category; validity is the caller's).
+bool ExemptionHolds(Exemption const& e, Item const& item);
 
 /// The built-in records, loaded once per process and shared by the engine
 /// and the law listing; a load error is kInternal (the data ships with us).

@@ -106,8 +106,28 @@ std::string WhenToken(internal::ExemptionWhen w) {
       return "damaged";
     case W::kDigitalStarted:
       return "digital_started";
+    case W::kAttribute:
+      return "attribute";
+    case W::kCategory:
+      return "category";
   }
   return "";
+}
+
+// An exemption in words: its exclusion, and the condition when it differs.
+std::string ExemptionText(internal::Exemption const& e) {
+  std::string text = Words(e.exclusion);
+  if (e.when == internal::ExemptionWhen::kAttribute) {
+    text += " (items marked " + e.operand + ")";
+  } else if (e.when == internal::ExemptionWhen::kCategory) {
+    text += " (category " + e.operand + ")";
+  } else if (auto when = WhenToken(e.when); when != e.exclusion) {
+    text += " (when " + Words(when) + ")";
+  }
+  if (e.requires_disclosure) {
+    text += " (only if the seller clearly disclosed it)";
+  }
+  return text;
 }
 
 std::string ClaimText(ClaimKind c) {
@@ -235,14 +255,8 @@ LawRule DescribeWithdrawal(internal::WithdrawalRule const& w,
   }
   if (!ni.empty()) add("not_informed", "not informed", ni, n.source);
   for (auto const& e : w.exemptions) {
-    std::string text = Words(e.exclusion);
-    if (auto when = WhenToken(e.when); when != e.exclusion) {
-      text += " (when " + Words(when) + ")";
-    }
-    if (e.requires_disclosure) {
-      text += " (only if the seller clearly disclosed it)";
-    }
-    add("exemption", "exempt", text, e.source, e.validity, e.confidence);
+    add("exemption", "exempt", ExemptionText(e), e.source, e.validity,
+        e.confidence);
   }
   for (auto const& v : w.variants) {
     std::vector<std::string> periods;
@@ -452,9 +466,14 @@ LawRule DescribePolicy(internal::MarketplacePolicy const& p,
     }
     parts.push_back("outbound shipping refunded: " +
                     OutboundText(w->refund_outbound));
-    rule.elements.push_back(Element("policy", std::move(key), std::move(label),
-                                    Join(parts, "; "), {}, {},
-                                    rule.confidence));
+    rule.elements.push_back(Element("policy", key, label, Join(parts, "; "), {},
+                                    {}, rule.confidence));
+    // What the marketplace's own policy excludes from this claim.
+    for (auto const& e : w->exemptions) {
+      rule.elements.push_back(Element(
+          "policy", key + "_exemption", label + ": exempt", ExemptionText(e),
+          e.source, e.validity, Confidence(e.confidence, rule.confidence)));
+    }
   };
   window("withdrawal", "change of mind", p.withdrawal);
   window("not_as_described", "not as described", p.not_as_described);

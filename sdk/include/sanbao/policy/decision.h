@@ -223,6 +223,8 @@ struct TraceStep {
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
     kPolicyNotApplicable,  // text: who, text2: why
+    kPolicyExcluded,       // text: exclusion, text2: item id, source: the
+                           // marketplace policy's own page stating it
     kHolidayWindow,        // date: fixed last day
     kBasis,                // text: basis name
     kRefundDue,            // date: due
