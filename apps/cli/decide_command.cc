@@ -1,10 +1,7 @@
 // sanbao decide FILE|- [--explain]: decide a return claim from a request (or
 // a conformance case file) and print the decision as JSON, or for a person.
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "commands.h"
@@ -20,20 +17,6 @@ struct DecideArgs {
   bool json =
       false;  // the default; accepted so that every command takes --json
 };
-
-StatusOr<std::string> ReadInput(std::string const& file) {
-  if (file == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return InvalidArgumentError("cannot read \"" + file + "\"",
-                                "CLI_FILE_UNREADABLE", {{"file", file}});
-  }
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void PrintExplained(Decision const& d) {
   std::cout << (d.eligible ? "ELIGIBLE" : "NOT ELIGIBLE")
@@ -80,7 +63,7 @@ void PrintExplained(Decision const& d) {
 }
 
 int Decide(DecideArgs const& args) {
-  auto text = ReadInput(args.file);
+  auto text = ReadInput(args.file, kMaxDecisionRequestBytes, "the request");
   if (!text) return ReportError(text.status());
   auto request = ParseDecisionRequest(*text);
   if (!request) return ReportError(request.status());

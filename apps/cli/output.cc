@@ -2,8 +2,12 @@
 
 #include <pthread.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <memory>
 
 namespace sanbao::cli {
 namespace {
@@ -63,6 +67,41 @@ int ReportError(Status const& status) {
     default:
       return kExitFailure;
   }
+}
+
+StatusOr<std::string> ReadInput(std::string const& path, std::size_t max_bytes,
+                                std::string_view what) {
+  auto unreadable = [&](int error) {
+    return InvalidArgumentError(
+        "cannot read \"" + path + "\": " + std::strerror(error),
+        "CLI_FILE_UNREADABLE", {{"file", path}});
+  };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, &std::fclose);
+  std::FILE* in = stdin;
+  if (path != "-") {
+    owned.reset(std::fopen(path.c_str(), "rb"));
+    if (owned == nullptr) return unreadable(errno);
+    in = owned.get();
+  }
+  std::string text;
+  char buffer[1 << 16];
+  while (text.size() <= max_bytes) {
+    std::size_t n = std::fread(buffer, 1, sizeof buffer, in);
+    text.append(buffer, n);
+    if (n < sizeof buffer) {
+      if (std::ferror(in)) return unreadable(errno);
+      break;
+    }
+  }
+  if (text.size() > max_bytes) {
+    std::string where = path == "-" ? "standard input" : "\"" + path + "\"";
+    return InvalidArgumentError(
+        std::string(what) + " (" + where + ") is larger than " +
+            std::to_string(max_bytes) + " bytes, the most accepted",
+        "INPUT_TOO_LARGE",
+        {{"file", path}, {"limit_bytes", std::to_string(max_bytes)}});
+  }
+  return text;
 }
 
 void PrintJson(std::ostream& os, boost::json::value const& value) {

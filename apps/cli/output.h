@@ -3,10 +3,13 @@
 #include <signal.h>
 
 #include <boost/json.hpp>
+#include <cstddef>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 
 #include "sanbao/status.h"
+#include "sanbao/status_or.h"
 
 namespace sanbao::cli {
 
@@ -18,6 +21,13 @@ inline constexpr int kExitUsage = 2;
 /// Prints one line "sanbao: <message>" to stderr and returns the exit code
 /// for `status`: 2 for errors in what the user gave us, 1 otherwise.
 int ReportError(Status const& status);
+
+/// The contents of the file `path`, or of standard input for "-", read to
+/// at most `max_bytes`: a longer input is refused (reason INPUT_TOO_LARGE)
+/// with a message naming `what` and the limit, before it fills memory. An
+/// unreadable file is CLI_FILE_UNREADABLE. Both are kInvalidArgument.
+StatusOr<std::string> ReadInput(std::string const& path, std::size_t max_bytes,
+                                std::string_view what);
 
 /// Prints `value` as pretty JSON followed by a newline.
 void PrintJson(std::ostream& os, boost::json::value const& value);

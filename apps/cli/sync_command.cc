@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -49,16 +48,8 @@ struct SyncArgs {
   std::string ebay_user;
 };
 
-StatusOr<std::string> ReadFile(std::string const& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return NotFoundError("cannot read " + path, "FILE_NOT_FOUND",
-                         {{"path", path}});
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+// Seller rules are a few hundred bytes; a megabyte is plenty.
+constexpr std::size_t kMaxRulesBytes = 1 << 20;
 
 // "  2400/5000 [##########..........]  48%  1234/s  ETA 2s" on one line.
 void DrawProgress(SyncProgress const& p) {
@@ -123,7 +114,7 @@ int RunSync(SyncArgs const& a) {
   auto started = std::chrono::steady_clock::now();
   SellerRules rules;
   if (!a.rules_file.empty()) {
-    auto text = ReadFile(a.rules_file);
+    auto text = ReadInput(a.rules_file, kMaxRulesBytes, "the rules file");
     if (!text) return ReportError(text.status());
     auto parsed = ParseSellerRules(*text);
     if (!parsed) return ReportError(parsed.status());

@@ -170,6 +170,74 @@ def test_decide_missing_file_exits_2():
     assert "cannot read" in r.stderr
 
 
+def c01_request():
+    with open(os.path.join(CASES, "C01.json")) as f:
+        return json.load(f)["request"]
+
+
+def decide_text(text, *args):
+    return subprocess.run([CLI, "decide", "-", *args], input=text,
+                          capture_output=True, text=True, timeout=60)
+
+
+def decide_request(request, *args):
+    return decide_text(json.dumps(request), *args)
+
+
+def one_error_line(r):
+    """The single "sanbao: ..." line a failing command prints."""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sanbao: "), r.stderr
+    assert r.stdout == ""
+    return lines[0]
+
+
+# 100,000 items once took a minute to read (every id compared with every
+# other, twice): reading is linear now, and the size is capped. The test
+# checks the answer, not the time.
+def test_decide_many_items_correctly_and_caps_the_request():
+    request = c01_request()
+    item = request["items"][0]
+    request["contract"]["kind"] = "multi_item"
+    request["items"] = [dict(item, id=f"item-{i}") for i in range(10000)]
+    request["claim"]["item_ids"] = [f"item-{i}" for i in range(0, 10000, 2)]
+    r = decide_request(request)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["eligible"] is True and data["deadline"] == "2026-12-28"
+    assert data["refund"] == {"amount": "299500.00", "currency": "EUR"}  # 5000 x 59.90
+
+    request["items"].append(dict(item, id="one-too-many"))
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert one_error_line(r) == \
+        "sanbao: items: 10001 entries; at most 10000 are accepted"
+
+    request = c01_request()
+    request["items"][0]["category"] = "x" * (8 << 20)
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert one_error_line(r) == ("sanbao: the request (standard input) is larger "
+                                 "than 8388608 bytes, the most accepted")
+
+
+def test_decide_refuses_an_item_claimed_twice():
+    request = c01_request()
+    request["claim"]["item_ids"] = ["item-1", "item-1"]  # once refunded 119.80
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert "claim.item_ids[1]: \"item-1\" is claimed twice" in one_error_line(r)
+
+
+def test_sync_rules_file_size_is_capped(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"comments": {"approve": "' + "x" * (1 << 20) + '"}}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert "is larger than 1048576 bytes" in one_error_line(r)
+
+
 # ---- the law: law list|show ----------------------------------------------
 
 def test_law_list_text_and_json():

@@ -3,6 +3,8 @@
 #include "sanbao/policy/decision.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_set>
 
 #include "internal/decision_json.h"
 #include "internal/domain_json.h"
@@ -54,6 +56,27 @@ std::optional<Money> OptionalMoney(ObjectReader& r, std::string_view key) {
   auto const* v = r.Find(key);
   if (v == nullptr || v->is_null()) return std::nullopt;
   return MoneyAt(*v, r.PathOf(key));
+}
+
+// A request too large to decide: refused with its own reason, so that a
+// program can tell it from a malformed one.
+struct TooLarge {
+  std::string path;
+  std::string message;
+};
+
+// Every list of a request has a bounded length (kMaxDecisionRequestListLength).
+json::array const& Limited(json::array const& list, std::string const& path) {
+  if (list.size() > kMaxDecisionRequestListLength) {
+    throw TooLarge{path, std::to_string(list.size()) + " entries; at most " +
+                             std::to_string(kMaxDecisionRequestListLength) +
+                             " are accepted"};
+  }
+  return list;
+}
+
+json::array const* Limited(json::array const* list, std::string const& path) {
+  return list == nullptr ? nullptr : &Limited(*list, path);
 }
 
 std::optional<bool> OptionalBool(ObjectReader& r, std::string_view key) {
@@ -148,14 +171,19 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     c.Finish();
   }
   {
-    auto const& items = r.Array("items");
+    auto const& items = Limited(r.Array("items"), r.PathOf("items"));
+    req.items.reserve(items.size());
+    // Ids seen so far: a hash set keeps the duplicate check linear.
+    std::unordered_set<std::string> ids;
+    ids.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
       ObjectReader ir(items[i], ElementPath(r.PathOf("items"), i));
       Item item;
       item.id = ir.String("id");
       item.category = ir.OptionalString("category").value_or("");
       item.price = OptionalMoney(ir, "price");
-      if (auto const* a = ir.OptionalArray("attributes")) {
+      if (auto const* a = Limited(ir.OptionalArray("attributes"),
+                                  ir.PathOf("attributes"))) {
         for (std::size_t k = 0; k < a->size(); ++k) {
           item.attributes.push_back(
               AsString((*a)[k], ElementPath(ir.PathOf("attributes"), k)));
@@ -170,17 +198,15 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
              {"worn", ItemCondition::kWorn},
              {"damaged", ItemCondition::kDamaged}});
       }
-      if (auto const* d = ir.OptionalArray("deliveries")) {
+      if (auto const* d = Limited(ir.OptionalArray("deliveries"),
+                                  ir.PathOf("deliveries"))) {
         for (std::size_t k = 0; k < d->size(); ++k) {
           item.deliveries.push_back(
               InstantAt((*d)[k], ElementPath(ir.PathOf("deliveries"), k)));
         }
       }
       ir.Finish();
-      bool duplicate =
-          std::any_of(req.items.begin(), req.items.end(),
-                      [&](Item const& other) { return other.id == item.id; });
-      if (duplicate)
+      if (!ids.insert(item.id).second)
         FailAt(ir.PathOf("id"), "\"" + item.id + "\" is used twice");
       req.items.push_back(std::move(item));
     }
@@ -204,15 +230,23 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     req.claim.sent_at = InstantAt(c.Require("sent_at"), c.PathOf("sent_at"));
     req.claim.received_at = OptionalInstant(c, "received_at");
     req.claim.defect_discovered_at = OptionalInstant(c, "defect_discovered_at");
-    if (auto const* ids = c.OptionalArray("item_ids")) {
+    if (auto const* ids =
+            Limited(c.OptionalArray("item_ids"), c.PathOf("item_ids"))) {
+      // An item claimed twice would be refunded twice.
+      std::unordered_set<std::string> seen;
+      seen.reserve(ids->size());
       for (std::size_t k = 0; k < ids->size(); ++k) {
-        req.claim.item_ids.push_back(
-            AsString((*ids)[k], ElementPath(c.PathOf("item_ids"), k)));
+        auto path = ElementPath(c.PathOf("item_ids"), k);
+        auto id = AsString((*ids)[k], path);
+        if (!seen.insert(id).second)
+          FailAt(path, "\"" + id + "\" is claimed twice");
+        req.claim.item_ids.push_back(std::move(id));
       }
     }
     c.Finish();
   }
-  if (auto const* h = r.OptionalArray("history")) {
+  if (auto const* h =
+          Limited(r.OptionalArray("history"), r.PathOf("history"))) {
     for (std::size_t i = 0; i < h->size(); ++i) {
       ObjectReader hr((*h)[i], ElementPath(r.PathOf("history"), i));
       HistoryEvent e;
@@ -242,7 +276,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     st.posting_statute_applies_online =
         OptionalBool(*s, "posting_statute_applies_online");
     st.amazon_holiday_window = OptionalBool(*s, "amazon_holiday_window");
-    if (auto const* days = s->OptionalArray("extra_non_working_days")) {
+    if (auto const* days = Limited(s->OptionalArray("extra_non_working_days"),
+                                   s->PathOf("extra_non_working_days"))) {
       for (std::size_t k = 0; k < days->size(); ++k) {
         auto p = ElementPath(s->PathOf("extra_non_working_days"), k);
         auto text = AsString((*days)[k], p);
@@ -270,6 +305,15 @@ bool Item::Has(std::string_view attribute) const {
 }
 
 StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view text) {
+  if (text.size() > kMaxDecisionRequestBytes) {
+    return InvalidArgumentError(
+        "the request is " + std::to_string(text.size()) + " bytes; at most " +
+            std::to_string(kMaxDecisionRequestBytes) + " bytes (" +
+            std::to_string(kMaxDecisionRequestBytes >> 20) +
+            " MiB) are accepted",
+        "DECISION_REQUEST_TOO_LARGE",
+        {{"limit_bytes", std::to_string(kMaxDecisionRequestBytes)}});
+  }
   try {
     auto doc = internal::ParseJson(text);
     auto const* object = doc.if_object();
@@ -282,6 +326,11 @@ StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view text) {
     return InvalidArgumentError(
         (e.path.empty() ? "" : e.path + ": ") + e.message,
         "DECISION_REQUEST_INVALID", {{"field", e.path}});
+  } catch (TooLarge const& e) {
+    return InvalidArgumentError(
+        e.path + ": " + e.message, "DECISION_REQUEST_TOO_LARGE",
+        {{"field", e.path},
+         {"limit", std::to_string(kMaxDecisionRequestListLength)}});
   }
 }
 

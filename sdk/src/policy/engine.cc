@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "calendar_impl.h"
 #include "policy/jurisdiction_data.h"
@@ -271,6 +274,10 @@ class Decider {
   std::optional<Calendar> calendar_;
   std::optional<TimeZone> zone_;
   std::vector<Item const*> claimed_;
+  // The ids of claimed_, and the request's extra non-working days sorted,
+  // so that lookups stay cheap however long the request's lists are.
+  std::unordered_set<std::string_view> claimed_ids_;
+  std::vector<sys_days> extra_days_;
   CivilDate sent_date_{};
   CivilDate received_date_{};
   /// The date that picks the law in force: the contract's conclusion, in
@@ -298,8 +305,9 @@ bool Decider::Setting(std::string_view name, bool fallback) const {
 }
 
 StatusOr<bool> Decider::NonWorking(CivilDate date) const {
-  for (auto const& extra : req_.settings.extra_non_working_days) {
-    if (extra == date) return true;
+  if (std::binary_search(extra_days_.begin(), extra_days_.end(),
+                         sys_days{date})) {
+    return true;
   }
   auto working = calendar_->IsWorkingDay(date);
   if (!working) return std::move(working).status();
@@ -358,10 +366,7 @@ int Decider::FailedRepairs() const {
   for (auto const& h : req_.history) {
     if (h.type != HistoryEvent::Type::kRepair || h.at > req_.claim.sent_at)
       continue;
-    bool claimed =
-        h.item_id.empty() ||
-        std::any_of(claimed_.begin(), claimed_.end(),
-                    [&](Item const* i) { return i->id == h.item_id; });
+    bool claimed = h.item_id.empty() || claimed_ids_.contains(h.item_id);
     if (claimed) ++n;
   }
   return n;
@@ -486,20 +491,37 @@ Status Decider::Resolve() {
   }
   zone_ = *zone;
 
+  claimed_.reserve(req_.claim.item_ids.empty() ? req_.items.size()
+                                               : req_.claim.item_ids.size());
   if (req_.claim.item_ids.empty()) {
     for (auto const& item : req_.items) claimed_.push_back(&item);
   } else {
+    std::unordered_map<std::string_view, Item const*> by_id;
+    by_id.reserve(req_.items.size());
+    for (auto const& item : req_.items) by_id.emplace(item.id, &item);
     for (auto const& id : req_.claim.item_ids) {
-      auto it = std::find_if(req_.items.begin(), req_.items.end(),
-                             [&](Item const& i) { return i.id == id; });
-      if (it == req_.items.end()) {
+      auto it = by_id.find(id);
+      if (it == by_id.end()) {
         return BadRequest(
             "claim.item_ids: \"" + id + "\" is not an item of the order",
             "claim.item_ids");
       }
-      claimed_.push_back(&*it);
+      // Claimed twice, it would be refunded twice.
+      if (claimed_ids_.contains(id)) {
+        return BadRequest("claim.item_ids: \"" + id + "\" is claimed twice",
+                          "claim.item_ids");
+      }
+      claimed_ids_.insert(it->second->id);
+      claimed_.push_back(it->second);
     }
   }
+  if (claimed_ids_.empty()) {
+    for (auto const* item : claimed_) claimed_ids_.insert(item->id);
+  }
+  for (auto const& d : req_.settings.extra_non_working_days) {
+    extra_days_.push_back(sys_days{d});
+  }
+  std::sort(extra_days_.begin(), extra_days_.end());
   if (claimed_.empty()) return BadRequest("the order has no items", "items");
   sent_date_ = zone_->LocalDate(req_.claim.sent_at);
   received_date_ =
