@@ -229,6 +229,47 @@ def test_decide_refuses_an_item_claimed_twice():
     assert "claim.item_ids[1]: \"item-1\" is claimed twice" in one_error_line(r)
 
 
+# A price or shipping charge is money the buyer paid: never negative (a
+# negative price made a negative refund, exit 0). The int64 minimum is
+# negative too. Prices that add up past the int64 range are reported as an
+# overflow, not as "different currencies".
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda r: r["items"][0]["price"].update(amount="-59.90"),
+     'items[0].price: -59.90 EUR is negative; a price paid is never negative'),
+    (lambda r: r["items"][0]["price"].update(amount="-92233720368547758.08"),
+     "items[0].price: -92233720368547758.08 EUR is negative"),
+    (lambda r: r.update(shipping={"charged": {"amount": "-4.90", "currency": "EUR"}}),
+     "shipping.charged: -4.90 EUR is negative"),
+    (lambda r: r.update(shipping={"standard": {"amount": "-0.01", "currency": "EUR"}}),
+     "shipping.standard: -0.01 EUR is negative"),
+])
+def test_decide_refuses_negative_amounts_paid(mutate, needle):
+    request = c01_request()
+    mutate(request)
+    r = decide_request(request)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert needle in one_error_line(r)
+
+
+def test_decide_reports_an_overflow_as_an_overflow():
+    request = c01_request()
+    item = dict(request["items"][0], price={"amount": "92233720368547758.07",
+                                            "currency": "EUR"})
+    request["contract"]["kind"] = "multi_item"
+    request["items"] = [dict(item, id="a"), dict(item, id="b")]
+    request["claim"]["item_ids"] = []
+    r = decide_request(request)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "items: the prices of the claimed items add up to more than" in line
+    assert "overflows" in line and "currencies" not in line
+    # Different currencies are still named as such.
+    request["items"][1]["price"] = {"amount": "1.00", "currency": "USD"}
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert "different currencies" in one_error_line(r)
+
+
 def test_sync_rules_file_size_is_capped(tmp_path):
     rules = tmp_path / "rules.json"
     rules.write_text('{"comments": {"approve": "' + "x" * (1 << 20) + '"}}')

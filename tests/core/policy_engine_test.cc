@@ -470,6 +470,17 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequest{R"("amount": "59.90")", R"("amount": "59.9.0")",
                    "items[0].price"},
         BadRequest{R"("currency": "EUR")", R"("currency": "EUX")", "EUX"},
+        BadRequest{R"("amount": "59.90")", R"("amount": "-59.90")",
+                   "items[0].price: -59.90 EUR is negative; a price paid is "
+                   "never negative"},
+        BadRequest{R"("amount": "59.90")",
+                   R"("amount": "-92233720368547758.08")",
+                   "items[0].price: -92233720368547758.08 EUR is negative"},
+        BadRequest{R"("claim": {)",
+                   R"("shipping": {"charged": {"amount": "-4.90",
+                      "currency": "EUR"}}, "claim": {)",
+                   "shipping.charged: -4.90 EUR is negative; an amount paid "
+                   "is never negative"},
         BadRequest{R"("kind": "withdrawal")", R"("kind": "regret")",
                    "claim.kind: \"regret\" is not one of"},
         BadRequest{R"("jurisdiction": "DE-BE")",
@@ -561,6 +572,50 @@ TEST(DecisionRequest, SizeAndListsAreCappedWithTheLimitNamed) {
   EXPECT_EQ(bytes.status().reason(), "DECISION_REQUEST_TOO_LARGE");
   EXPECT_THAT(bytes.status().message(),
               HasSubstr("at most 8388608 bytes (8 MiB) are accepted"));
+}
+
+// Requests built in code are not read, so the engine checks amounts too.
+TEST(DecisionRequest, TheEngineRefusesNegativeAmountsPaid) {
+  auto request = ParseDecisionRequest(kRequest);
+  ASSERT_TRUE(request.ok());
+  request->items[0].price = Money::Parse("-0.01", "EUR").value();
+  auto decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_FALSE(decision.ok());
+  EXPECT_EQ(decision.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(decision.status().message(),
+            "items[0].price: -0.01 EUR is negative; a price paid is never "
+            "negative");
+  request->items[0].price = Money::Parse("0.00", "EUR").value();  // a gift
+  request->shipping = Shipping{.charged = Money::Parse("-1", "EUR").value()};
+  decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_FALSE(decision.ok());
+  EXPECT_THAT(decision.status().message(),
+              HasSubstr("shipping.charged: -1.00 EUR is negative"));
+}
+
+// A total past the int64 range of minor units is an overflow, said as one
+// (it once read "items are priced in different currencies").
+TEST(DecisionRequest, AnOverflowingTotalIsReportedAsAnOverflow) {
+  auto request = ParseDecisionRequest(ManyItems(2, 0));
+  ASSERT_TRUE(request.ok()) << request.status();
+  request->claim.item_ids.clear();
+  for (auto& item : request->items) {
+    item.price = Money::Parse("92233720368547758.07", "EUR").value();
+  }
+  auto decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_FALSE(decision.ok());
+  EXPECT_EQ(decision.status().reason(), "MONEY_OVERFLOW");
+  EXPECT_EQ(decision.status().code(), ErrorCode::kOutOfRange);
+  EXPECT_THAT(decision.status().message(),
+              HasSubstr("items: the prices of the claimed items add up to "
+                        "more than Sanbao can hold ("));
+  EXPECT_THAT(decision.status().message(),
+              HasSubstr("overflows the int64 range of minor units"));
+  request->items[1].price = Money::Parse("1", "USD").value();
+  decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_FALSE(decision.ok());
+  EXPECT_EQ(decision.status().message(),
+            "items are priced in different currencies");
 }
 
 // An item claimed twice would be refunded twice.

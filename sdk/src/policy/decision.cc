@@ -42,20 +42,25 @@ std::optional<Instant> OptionalInstant(ObjectReader& r, std::string_view key) {
   return InstantAt(*v, r.PathOf(key));
 }
 
-Money MoneyAt(json::value const& v, std::string const& path) {
+// Every amount of a request is money the buyer paid (`what`: "a price",
+// "an amount"), so never negative.
+Money PaidAt(json::value const& v, std::string const& path,
+             std::string_view what) {
   ObjectReader r(v, path);
   auto amount = r.String("amount");
   auto currency = r.String("currency");
   r.Finish();
   auto money = Money::Parse(amount, currency);
   if (!money) FailAt(path, money.status().message());
+  if (auto why = internal::NegativePaidAmount(*money, what)) FailAt(path, *why);
   return *money;
 }
 
-std::optional<Money> OptionalMoney(ObjectReader& r, std::string_view key) {
+std::optional<Money> OptionalPaid(ObjectReader& r, std::string_view key,
+                                  std::string_view what) {
   auto const* v = r.Find(key);
   if (v == nullptr || v->is_null()) return std::nullopt;
-  return MoneyAt(*v, r.PathOf(key));
+  return PaidAt(*v, r.PathOf(key), what);
 }
 
 // A request too large to decide: refused with its own reason, so that a
@@ -89,6 +94,13 @@ std::optional<bool> OptionalBool(ObjectReader& r, std::string_view key) {
 }  // namespace
 
 namespace internal {
+
+std::optional<std::string> NegativePaidAmount(Money const& money,
+                                              std::string_view what) {
+  if (!money.is_negative()) return std::nullopt;
+  return money.ToStringWithCode() + " is negative; " + std::string(what) +
+         " paid is never negative";
+}
 
 Seller ReadSeller(ObjectReader s) {
   Seller seller;
@@ -181,7 +193,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
       Item item;
       item.id = ir.String("id");
       item.category = ir.OptionalString("category").value_or("");
-      item.price = OptionalMoney(ir, "price");
+      item.price = OptionalPaid(ir, "price", "a price");
       if (auto const* a = Limited(ir.OptionalArray("attributes"),
                                   ir.PathOf("attributes"))) {
         for (std::size_t k = 0; k < a->size(); ++k) {
@@ -213,8 +225,8 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
   }
   if (auto s = r.OptionalObject("shipping")) {
     Shipping shipping;
-    shipping.charged = OptionalMoney(*s, "charged");
-    shipping.standard = OptionalMoney(*s, "standard");
+    shipping.charged = OptionalPaid(*s, "charged", "an amount");
+    shipping.standard = OptionalPaid(*s, "standard", "an amount");
     shipping.free_outbound = s->Bool("free_outbound", false);
     s->Finish();
     req.shipping = shipping;

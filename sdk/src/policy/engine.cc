@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "calendar_impl.h"
+#include "internal/decision_json.h"
 #include "policy/jurisdiction_data.h"
 #include "sanbao/policy/calendar.h"
 
@@ -413,6 +414,19 @@ std::optional<CivilDate> Decider::StartDate(StartEvent event,
   return zone_->LocalDate(*when);
 }
 
+// A failed sum of the request's amounts, said as what it is: amounts in
+// different currencies (`mismatch`), or a total past the int64 range of
+// minor units (MONEY_OVERFLOW, with Money's own words).
+Status SumError(Status const& money, std::string const& field,
+                std::string const& mismatch, std::string const& overflow) {
+  if (money.reason() == "CURRENCY_MISMATCH") return BadRequest(mismatch, field);
+  return Status(
+      money.code(), field + ": " + overflow + " (" + money.message() + ")",
+      ErrorInfo{.reason = money.reason(), .metadata = {{"field", field}}});
+}
+
+constexpr std::string_view kTooMuch = "add up to more than Sanbao can hold";
+
 StatusOr<std::optional<Money>> Decider::Refund(
     internal::OutboundShipping outbound) const {
   std::optional<Money> total;
@@ -423,8 +437,11 @@ StatusOr<std::optional<Money>> Decider::Refund(
       continue;
     }
     auto sum = total->Add(*item->price);
-    if (!sum)
-      return BadRequest("items are priced in different currencies", "items");
+    if (!sum) {
+      return SumError(
+          sum.status(), "items", "items are priced in different currencies",
+          "the prices of the claimed items " + std::string(kTooMuch));
+    }
     total = *sum;
   }
   if (!total || !req_.shipping || !AllItemsClaimed()) return total;
@@ -439,9 +456,11 @@ StatusOr<std::optional<Money>> Decider::Refund(
     if (*cmp > 0) part = *s.standard;
   }
   auto sum = total->Add(part);
-  if (!sum)
-    return BadRequest("shipping and items are in different currencies",
-                      "shipping");
+  if (!sum) {
+    return SumError(sum.status(), "shipping",
+                    "shipping and items are in different currencies",
+                    "the items and their shipping " + std::string(kTooMuch));
+  }
   return std::optional<Money>(*sum);
 }
 
@@ -523,6 +542,26 @@ Status Decider::Resolve() {
   }
   std::sort(extra_days_.begin(), extra_days_.end());
   if (claimed_.empty()) return BadRequest("the order has no items", "items");
+  // Prices and shipping charges are money the buyer paid: a negative one
+  // would make a negative refund (requests built in code come here unread).
+  for (std::size_t i = 0; i < req_.items.size(); ++i) {
+    auto const& price = req_.items[i].price;
+    if (!price) continue;
+    if (auto why = internal::NegativePaidAmount(*price, "a price")) {
+      auto field = "items[" + std::to_string(i) + "].price";
+      return BadRequest(field + ": " + *why, field);
+    }
+  }
+  if (req_.shipping) {
+    for (auto const& [name, amount] :
+         {std::pair{"shipping.charged", &req_.shipping->charged},
+          std::pair{"shipping.standard", &req_.shipping->standard}}) {
+      if (!*amount) continue;
+      if (auto why = internal::NegativePaidAmount(**amount, "an amount")) {
+        return BadRequest(std::string(name) + ": " + *why, name);
+      }
+    }
+  }
   sent_date_ = zone_->LocalDate(req_.claim.sent_at);
   received_date_ =
       zone_->LocalDate(req_.claim.received_at.value_or(req_.claim.sent_at));
