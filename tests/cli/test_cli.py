@@ -270,6 +270,37 @@ def test_decide_reports_an_overflow_as_an_overflow():
     assert "different currencies" in one_error_line(r)
 
 
+# Boost.JSON keeps the last of two equal keys: a request or rules file that
+# says a field twice is refused, naming the key and its path.
+def test_decide_refuses_a_duplicate_key_naming_its_path():
+    text = json.dumps(c01_request())
+    text = text.replace('"jurisdiction": "DE-BE"',
+                        '"jurisdiction": "DE-BE", "jurisdiction": "FR"', 1)
+    r = decide_text(text)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert line.startswith('sanbao: buyer.jurisdiction: duplicate key "jurisdiction" '
+                           '(line 1, column '), line
+    assert line.endswith("a key may appear once")
+    with open(os.path.join(CASES, "C01.json")) as f:
+        case = f.read()
+    r = decide_text(case.replace('"amount": "59.90"',
+                                 '"amount": "59.90", "amount": "5990.00"'))
+    assert r.returncode == 2
+    assert 'request.items[0].price.amount: duplicate key "amount" (line 29' \
+        in one_error_line(r)
+
+
+def test_sync_rules_with_a_duplicate_key_name_its_path(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"auto_approve": {"max_value": {"USD": "150", "USD": "9999"}}}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert one_error_line(r).startswith(
+        'sanbao: rules.auto_approve.max_value.USD: duplicate key "USD"')
+
+
 def test_sync_rules_file_size_is_capped(tmp_path):
     rules = tmp_path / "rules.json"
     rules.write_text('{"comments": {"approve": "' + "x" * (1 << 20) + '"}}')

@@ -450,6 +450,10 @@ INSTANTIATE_TEST_SUITE_P(
     BadFiles, CalendarValidation,
     ::testing::Values(
         BadFile{"{", "invalid JSON at line 1"},
+        // A key given twice was read as its last value.
+        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}}, {"name": "B",
+                   "name": "C", "rule": {"fixed": "01-02"}})"),
+                "holidays[1].name: duplicate key \"name\" (line 5, column 25)"},
         BadFile{
             File(
                 R"({"name": "A", "rule": {"fixed": "01-01"}, "colour": "red"})"),

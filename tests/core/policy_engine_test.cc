@@ -74,6 +74,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "withdrawal.lenght: unknown field"},
         BadData{{{"XX.json", R"({"id": "XX", "kind": "statute"})"}},
                 "name: required field is missing"},
+        // CA-QC.json had a source id twice; the last one silently won.
+        BadData{{{"XX.json", Record("XX", R"(, "withdrawal": {"exists": true,
+                    "length": {"value": 14, "unit": "calendar_days"},
+                    "start": "delivery", "sources": ["LAW"]},
+                    "withdrawal": null)")}},
+                "XX.json: withdrawal: duplicate key \"withdrawal\" (line "},
         BadData{
             {{"XX.json",
               Record(
@@ -616,6 +622,41 @@ TEST(DecisionRequest, AnOverflowingTotalIsReportedAsAnOverflow) {
   ASSERT_FALSE(decision.ok());
   EXPECT_EQ(decision.status().message(),
             "items are priced in different currencies");
+}
+
+// Boost.JSON keeps the last of two equal keys; a request names each field
+// once, and an error names the key and where it is.
+TEST(DecisionRequest, ADuplicateKeyIsRefusedWithItsPath) {
+  struct Case {
+    std::string from, to, expected;
+  };
+  for (auto const& c : std::vector<Case>{
+           {R"("buyer": {)", R"("buyer": {"jurisdiction": "FR", )",
+            "buyer.jurisdiction: duplicate key \"jurisdiction\" (line 2, "
+            "column "},
+           {R"("amount": "59.90")", R"("amount": "59.90", "amount": "0.01")",
+            "items[0].price.amount: duplicate key \"amount\""},
+           {R"("claim": {)", R"("claim": {"kind": "defect", )",
+            "claim.kind: duplicate key \"kind\""},
+           {R"("buyer": {)", R"("items": [], "buyer": {)",
+            "items: duplicate key \"items\""},
+       }) {
+    auto request = ParseDecisionRequest(Replace(kRequest, c.from, c.to));
+    ASSERT_FALSE(request.ok()) << c.to;
+    EXPECT_EQ(request.status().reason(), "DECISION_REQUEST_INVALID");
+    EXPECT_THAT(request.status().message(), HasSubstr(c.expected));
+    EXPECT_THAT(request.status().message(), HasSubstr("a key may appear once"));
+  }
+  // In a case file the path starts at "request"; a key equal to one in
+  // another object is no duplicate.
+  auto wrapped = ParseDecisionRequest(
+      std::string(R"({"case": "X", "request": )") +
+      Replace(kRequest, R"("claim": {)", R"("claim": {"kind": "defect", )") +
+      "}");
+  ASSERT_FALSE(wrapped.ok());
+  EXPECT_THAT(wrapped.status().message(),
+              HasSubstr("request.claim.kind: duplicate key"));
+  EXPECT_TRUE(ParseDecisionRequest(kRequest).ok());
 }
 
 // An item claimed twice would be refunded twice.
