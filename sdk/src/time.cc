@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 namespace sanbao {
 inline namespace v1 {
@@ -157,13 +160,62 @@ std::string FormatInstant(Instant instant) {
   return FormatCivilDate(date) + buf.data();
 }
 
+namespace {
+
+// The names the IANA tz database defines (its zones and links), from the
+// system's copy of its source, tzdata.zi; empty when there is none.
+std::set<std::string, std::less<>> const& IanaNames() {
+  static auto const* const kNames = [] {
+    auto* names = new std::set<std::string, std::less<>>();
+    std::ifstream in("/usr/share/zoneinfo/tzdata.zi");
+    for (std::string line; std::getline(in, line);) {
+      // "Z Europe/Berlin ..." and "L Europe/Berlin Arctic/Longyearbyen".
+      std::istringstream fields(line);
+      std::string kind, first, second;
+      fields >> kind >> first >> second;
+      if (kind == "Z") names->insert(first);
+      if (kind == "L") names->insert(second);
+    }
+    return names;
+  }();
+  return *kNames;
+}
+
+// Why `name` is not an IANA time zone name, or empty when it is one. The
+// host's own zone ("localtime", which date::locate_zone finds among the
+// files of /usr/share/zoneinfo) and the database's placeholders are not.
+std::string NotIana(std::string_view name) {
+  if (name == "localtime" || name.ends_with("/localtime")) {
+    return "\"localtime\" is the host's own zone, which differs from machine "
+           "to machine; name the buyer's zone (e.g. Europe/Berlin)";
+  }
+  if (name == "posixrules" || name == "Factory" || name.starts_with("posix/") ||
+      name.starts_with("right/")) {
+    return "not an IANA time zone name";
+  }
+  auto const& names = IanaNames();
+  if (!names.empty() && !names.contains(name)) return "unknown";
+  return {};
+}
+
+}  // namespace
+
 StatusOr<TimeZone> TimeZone::Find(std::string_view iana_name) {
+  if (auto why = NotIana(iana_name); !why.empty()) {
+    return Status(ErrorCode::kNotFound,
+                  "unknown time zone " + QuoteForMessage(iana_name) +
+                      (why == "unknown" ? "" : ": " + why) +
+                      " (expected an IANA name such as Europe/Berlin)",
+                  ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
+                            .metadata = {{"time_zone", std::string(iana_name)}},
+                            .http_status = 404});
+  }
   try {
     return TimeZone(date::locate_zone(std::string(iana_name)));
   } catch (std::exception const&) {
     return Status(ErrorCode::kNotFound,
-                  "unknown time zone \"" + std::string(iana_name) +
-                      "\" (expected an IANA name such as Europe/Berlin)",
+                  "unknown time zone " + QuoteForMessage(iana_name) +
+                      " (expected an IANA name such as Europe/Berlin)",
                   ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
                             .metadata = {{"time_zone", std::string(iana_name)}},
                             .http_status = 404});

@@ -301,6 +301,81 @@ def test_sync_rules_with_a_duplicate_key_name_its_path(tmp_path):
         'sanbao: rules.auto_approve.max_value.USD: duplicate key "USD"')
 
 
+# Every jurisdiction code and time zone is either decided as named, refused
+# naming the field, or decided with a named warning; none follows national
+# law or the host's clock without a word.
+@pytest.mark.parametrize("field, value, needle", [
+    ("buyer.jurisdiction", "DE-XX",
+     'buyer.jurisdiction: "DE-XX" is not an ISO 3166-2 subdivision of DE'),
+    ("buyer.jurisdiction", "US-ZZ",
+     'buyer.jurisdiction: "US-ZZ" is not an ISO 3166-2 subdivision of US'),
+    ("buyer.jurisdiction", "JP-Q9Z", "is not an ISO 3166-2 subdivision of JP"),
+    ("seller.jurisdiction", "Atlantis",
+     'seller.jurisdiction: "Atlantis" is not an ISO 3166 country code'),
+    ("seller.jurisdiction", "DE-XX",
+     'seller.jurisdiction: "DE-XX" is not an ISO 3166-2 subdivision of DE'),
+    ("buyer.timezone", "localtime",
+     'buyer.timezone: unknown time zone "localtime": "localtime" is the host\'s own zone'),
+    ("buyer.timezone", "posix/Europe/Berlin",
+     'buyer.timezone: unknown time zone "posix/Europe/Berlin"'),
+    ("buyer.timezone", "Factory", 'unknown time zone "Factory"'),
+])
+def test_decide_refuses_unknown_places_and_zones(field, value, needle):
+    request = c01_request()
+    obj, key = field.split(".")
+    request[obj][key] = value
+    r = decide_request(request)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert needle in one_error_line(r)
+
+
+@pytest.mark.parametrize("field, value, warning", [
+    ("buyer.jurisdiction", "de",
+     'jurisdiction_code_normalised: buyer.jurisdiction "de" was read as "DE"'),
+    ("buyer.jurisdiction", "de-by",
+     'jurisdiction_code_normalised: buyer.jurisdiction "de-by" was read as "DE-BY"'),
+    ("seller.jurisdiction", "de",
+     'jurisdiction_code_normalised: seller.jurisdiction "de" was read as "DE"'),
+    ("buyer.jurisdiction", "FR-51", "regional_calendar_missing: FR-51"),
+])
+def test_decide_names_in_a_warning_what_it_read_differently(field, value, warning):
+    request = c01_request()
+    obj, key = field.split(".")
+    request[obj][key] = value
+    r = decide_request(request)
+    assert r.returncode == 0, r.stderr
+    warnings = json.loads(r.stdout)["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith(warning), warnings
+    r = decide_request(request, "--explain")
+    assert r.returncode == 0, r.stderr
+    assert "Warning: " + warning in r.stdout
+
+
+def test_decide_accepts_real_places_and_iana_zones_without_a_word():
+    for field, value in [("seller.jurisdiction", "KE"), ("seller.jurisdiction", "GB-SCT"),
+                         ("buyer.timezone", "Etc/UTC"), ("buyer.jurisdiction", "DE-BY")]:
+        request = c01_request()
+        obj, key = field.split(".")
+        request[obj][key] = value
+        r = decide_request(request)
+        assert r.returncode == 0, (value, r.stderr)
+        assert json.loads(r.stdout)["warnings"] == [], value
+
+
+def test_deadline_and_sync_rules_refuse_what_decide_refuses(tmp_path):
+    r = run("deadline", "-j", "DE-BE", "-z", "localtime", "--delivered",
+            "2026-12-11T10:00:00Z")
+    assert r.returncode == 2
+    assert 'unknown time zone "localtime"' in one_error_line(r)
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"seller": {"jurisdiction": "Atlantis"}}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert one_error_line(r).startswith(
+        'sanbao: rules.seller.jurisdiction: "Atlantis" is not an ISO 3166 country code')
+
+
 def test_sync_rules_file_size_is_capped(tmp_path):
     rules = tmp_path / "rules.json"
     rules.write_text('{"comments": {"approve": "' + "x" * (1 << 20) + '"}}')

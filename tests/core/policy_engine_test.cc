@@ -438,7 +438,58 @@ TEST(RegionalCalendars, ASubdivisionWithoutACalendarIsNamedInAWarning) {
     auto d = DecideAtEpiphany(code);
     ASSERT_TRUE(d.ok()) << code << ": " << d.status();
     EXPECT_EQ(d->calendar, calendar) << code;
-    EXPECT_TRUE(d->warnings.empty()) << code;
+    if (code == "fr-57") {
+      // Read as FR-57, and said so.
+      EXPECT_THAT(d->warnings,
+                  ::testing::ElementsAre(
+                      "jurisdiction_code_normalised: buyer.jurisdiction "
+                      "\"fr-57\" was read as \"FR-57\" (ISO 3166 codes are "
+                      "upper case)"));
+    } else {
+      EXPECT_TRUE(d->warnings.empty()) << code;
+    }
+  }
+}
+
+// A code is an error or a named warning, never decided silently under a
+// law it does not name: an invented subdivision of any country the law data
+// has a record for is refused, whether or not its country has calendars of
+// its regions.
+TEST(RegionalCalendars, AnInventedSubdivisionIsRefusedEverywhere) {
+  auto engine = PolicyEngine::Create();
+  ASSERT_TRUE(engine.ok());
+  for (auto const& id : engine->JurisdictionIds()) {
+    if (id.size() != 2 || id == "EU") continue;  // countries only
+    auto d = DecideAtEpiphany(id + "-Q9Z");
+    ASSERT_FALSE(d.ok()) << id;
+    EXPECT_EQ(d.status().reason(), "JURISDICTION_UNKNOWN") << id;
+    EXPECT_THAT(d.status().message(), HasSubstr("buyer.jurisdiction: ")) << id;
+  }
+}
+
+TEST(DecisionRequest, TheSellersPlaceIsAPlace) {
+  auto request = ParseDecisionRequest(kRequest);
+  ASSERT_TRUE(request.ok());
+  for (auto const* ok : {"", "DE", "KE", "KE-30", "GB", "UK", "GB-SCT"}) {
+    request->seller.jurisdiction = ok;
+    auto d = PolicyEngine::Create()->Decide(*request);
+    ASSERT_TRUE(d.ok()) << ok << ": " << d.status();
+    EXPECT_TRUE(d->warnings.empty()) << ok;
+  }
+  request->seller.jurisdiction = "de";
+  auto lower = PolicyEngine::Create()->Decide(*request);
+  ASSERT_TRUE(lower.ok()) << lower.status();
+  EXPECT_THAT(lower->warnings,
+              ::testing::ElementsAre(HasSubstr(
+                  "jurisdiction_code_normalised: seller.jurisdiction \"de\"")));
+  for (auto const* bad :
+       {"Atlantis", "XX", "DE-XX", "GB-XYZ", "D", "DE-", "KE-ABCD"}) {
+    request->seller.jurisdiction = bad;
+    auto d = PolicyEngine::Create()->Decide(*request);
+    ASSERT_FALSE(d.ok()) << bad;
+    EXPECT_EQ(d.status().reason(), "JURISDICTION_UNKNOWN") << bad;
+    EXPECT_THAT(d.status().message(), HasSubstr("seller.jurisdiction: "))
+        << bad;
   }
 }
 
@@ -497,6 +548,18 @@ INSTANTIATE_TEST_SUITE_P(
                    "subdivision of DE"},
         BadRequest{"Europe/Berlin", "Europe/Atlantis",
                    "unknown time zone \"Europe/Atlantis\""},
+        BadRequest{"Europe/Berlin", "localtime",
+                   "buyer.timezone: unknown time zone \"localtime\": "
+                   "\"localtime\" is the host's own zone"},
+        BadRequest{R"("jurisdiction": "DE-BE")", R"("jurisdiction": "US-ZZ")",
+                   "buyer.jurisdiction: \"US-ZZ\" is not an ISO 3166-2 "
+                   "subdivision of US"},
+        BadRequest{R"("jurisdiction": "DE",)", R"("jurisdiction": "Atlantis",)",
+                   "seller.jurisdiction: \"Atlantis\" is not an ISO 3166 "
+                   "country code"},
+        BadRequest{R"("jurisdiction": "DE",)", R"("jurisdiction": "DE-XX",)",
+                   "seller.jurisdiction: \"DE-XX\" is not an ISO 3166-2 "
+                   "subdivision of DE"},
         BadRequest{R"("item_ids": ["item-1"])", R"("item_ids": ["item-9"])",
                    "claim.item_ids: \"item-9\" is not an item of the order"},
         BadRequest{R"("withdrawal_info": "given")",

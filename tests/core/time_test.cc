@@ -110,5 +110,48 @@ TEST(TimeZone, UnknownZoneIsAClearError) {
   EXPECT_FALSE(LocalDate(Instant{}, "").ok());
 }
 
+// "localtime" was found (a file of /usr/share/zoneinfo that points at the
+// host's /etc/localtime), so a decision followed the machine it ran on.
+TEST(TimeZone, OnlyIanaNamesAreFound) {
+  for (auto name :
+       {"localtime", "posixrules", "Factory", "posix/Europe/Berlin",
+        "right/Europe/Berlin", "Europe/Berlin/", "../zoneinfo/UTC"}) {
+    auto z = TimeZone::Find(name);
+    EXPECT_FALSE(z.ok()) << name;
+    EXPECT_EQ(z.status().reason(), "TIME_ZONE_UNKNOWN") << name;
+  }
+  EXPECT_NE(TimeZone::Find("localtime")
+                .status()
+                .message()
+                .find("the host's own zone"),
+            std::string::npos);
+  // Zones and the database's links (backward names) are IANA names.
+  for (auto name : {"Europe/Berlin", "UTC", "Etc/UTC", "US/Pacific", "EST",
+                    "America/Argentina/Buenos_Aires"}) {
+    EXPECT_TRUE(TimeZone::Find(name).ok()) << name;
+  }
+}
+
+TEST(Quote, EscapesWhatCouldMoveATerminal) {
+  EXPECT_EQ(QuoteForMessage("DE"), "\"DE\"");
+  EXPECT_EQ(QuoteForMessage("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(QuoteForMessage("\x1b[2J\nfake\r\t\x7f"),
+            "\"\\x1B[2J\\x0Afake\\x0D\\x09\\x7F\"");
+  // UTF-8 stays readable; C1 controls, direction marks and bytes that are
+  // not UTF-8 do not.
+  EXPECT_EQ(QuoteForMessage("M\u00fcnchen \u5317\u4eac"),
+            "\"M\u00fcnchen \u5317\u4eac\"");
+  EXPECT_EQ(QuoteForMessage("\xc2\x9b"
+                            "2J"),
+            "\"\\u{009B}2J\"");
+  EXPECT_EQ(QuoteForMessage("abc\u202Egpj.exe"), "\"abc\\u{202E}gpj.exe\"");
+  EXPECT_EQ(QuoteForMessage("\xff\xc3"), "\"\\xFF\\xC3\"");
+  EXPECT_EQ(QuoteForMessage("\xed\xa0\x80"), "\"\\xED\\xA0\\x80\"");
+  // Cut after the limit, never inside a character.
+  EXPECT_EQ(QuoteForMessage("abcdef", 4), "\"abcd...\"");
+  EXPECT_EQ(QuoteForMessage("ab\u00fc", 3), "\"ab...\"");
+  EXPECT_EQ(EscapeForMessage("say \"hi\"\n"), "say \"hi\"\\x0A");
+}
+
 }  // namespace
 }  // namespace sanbao

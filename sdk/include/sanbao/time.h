@@ -45,7 +45,9 @@ std::string FormatInstant(Instant instant);
 class TimeZone {
  public:
   /// Errors: kNotFound, reason TIME_ZONE_UNKNOWN, for a name the tz
-  /// database does not have (the message names it).
+  /// database does not have (the message names it). Only IANA names are
+  /// found: not "localtime" (the host's own zone, different on every
+  /// machine), "posixrules", "Factory" or the posix/ and right/ copies.
   static StatusOr<TimeZone> Find(std::string_view iana_name);
 
   std::string_view name() const;

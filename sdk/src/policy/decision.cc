@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "calendar_impl.h"
 #include "internal/decision_json.h"
 #include "internal/domain_json.h"
 #include "internal/json_util.h"
@@ -105,6 +106,11 @@ std::optional<std::string> NegativePaidAmount(Money const& money,
 Seller ReadSeller(ObjectReader s) {
   Seller seller;
   seller.jurisdiction = s.OptionalString("jurisdiction").value_or("");
+  if (!seller.jurisdiction.empty()) {
+    if (auto known = CheckJurisdictionCode(seller.jurisdiction); !known.ok()) {
+      FailAt(s.PathOf("jurisdiction"), known.message());
+    }
+  }
   seller.is_business = s.Bool("is_business", true);
   if (auto const* w = s.Find("withdrawal_info")) {
     auto text = AsString(*w, s.PathOf("withdrawal_info"));

@@ -133,6 +133,29 @@ Status UnknownJurisdiction(std::string_view input) {
                 .http_status = 400});
 }
 
+Status JurisdictionError(std::string const& field, Status const& why) {
+  return Status(ErrorCode::kInvalidArgument, field + ": " + why.message(),
+                ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                          .metadata = {{"field", field}},
+                          .http_status = 400});
+}
+
+bool HasLowerCase(std::string_view code) {
+  return std::any_of(code.begin(), code.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// ISO 3166 codes are upper case; a lower-case one is read, and said so.
+std::string NormalisedWarning(std::string_view field, std::string_view code) {
+  std::string upper(code);
+  for (auto& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return "jurisdiction_code_normalised: " + std::string(field) + " " +
+         QuoteForMessage(code) + " was read as " + QuoteForMessage(upper) +
+         " (ISO 3166 codes are upper case)";
+}
+
 // The record whose id is the code ("GB" is "UK"), else the most specific
 // record that applies to it, else the same for its country; the calendar
 // of the code, else of its country, else the record's (or a parent's).
@@ -475,7 +498,27 @@ Status Decider::Resolve() {
   } else {
     slow = ResolveSlow(data_, req_.buyer.jurisdiction);
     if (!slow) return slow.status();
+    // A code whose country has a record resolves to it; the code itself
+    // must still name a place ("DE-1X" is no part of Germany).
+    if (auto known = internal::CheckJurisdictionCode(req_.buyer.jurisdiction);
+        !known.ok()) {
+      return JurisdictionError("buyer.jurisdiction", known);
+    }
     resolved = &*slow;
+  }
+  if (HasLowerCase(req_.buyer.jurisdiction)) {
+    d_.warnings.push_back(
+        NormalisedWarning("buyer.jurisdiction", req_.buyer.jurisdiction));
+  }
+  // The buyer's law decides; the seller's place is checked all the same,
+  // so that a typo is not carried silently into what the seller keeps.
+  if (auto const& seller = req_.seller.jurisdiction; !seller.empty()) {
+    if (auto known = internal::CheckJurisdictionCode(seller); !known.ok()) {
+      return JurisdictionError("seller.jurisdiction", known);
+    }
+    if (HasLowerCase(seller)) {
+      d_.warnings.push_back(NormalisedWarning("seller.jurisdiction", seller));
+    }
   }
   record_ = resolved->record;
   d_.jurisdiction = record_->id;
