@@ -58,7 +58,9 @@ void Pretty(std::ostream& os, boost::json::value const& v, int indent) {
 }  // namespace
 
 int ReportError(Status const& status) {
-  std::cerr << "sanbao: " << status.message() << "\n";
+  // One line, and nothing in it a terminal would act on, whatever the
+  // message quotes (a request's values, a remote answer).
+  std::cerr << "sanbao: " << PrintableText(status.message()) << "\n";
   switch (status.code()) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:
@@ -73,7 +75,7 @@ StatusOr<std::string> ReadInput(std::string const& path, std::size_t max_bytes,
                                 std::string_view what) {
   auto unreadable = [&](int error) {
     return InvalidArgumentError(
-        "cannot read \"" + path + "\": " + std::strerror(error),
+        "cannot read " + QuoteForMessage(path) + ": " + std::strerror(error),
         "CLI_FILE_UNREADABLE", {{"file", path}});
   };
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, &std::fclose);
@@ -94,7 +96,7 @@ StatusOr<std::string> ReadInput(std::string const& path, std::size_t max_bytes,
     }
   }
   if (text.size() > max_bytes) {
-    std::string where = path == "-" ? "standard input" : "\"" + path + "\"";
+    std::string where = path == "-" ? "standard input" : QuoteForMessage(path);
     return InvalidArgumentError(
         std::string(what) + " (" + where + ") is larger than " +
             std::to_string(max_bytes) + " bytes, the most accepted",

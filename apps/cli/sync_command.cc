@@ -97,15 +97,18 @@ void PrintSummary(SyncSummary const& s, std::string const& db, double seconds,
                 static_cast<long long>(s.notices));
   }
   std::printf("  errors    %7lld\n", static_cast<long long>(s.errors));
-  for (auto const& e : s.error_messages) std::printf("    %s\n", e.c_str());
+  for (auto const& e : s.error_messages) {
+    std::printf("    %s\n", PrintableText(e).c_str());
+  }
   int shown = 0;
   for (auto const& d : s.samples) {
     if (shown++ >= explain) break;
-    std::printf("\nReturn %s, buyer in %s: %s\n", d.return_id.c_str(),
-                d.buyer_jurisdiction.c_str(), d.action.c_str());
+    std::printf("\nReturn %s, buyer in %s: %s\n",
+                PrintableText(d.return_id).c_str(),
+                PrintableText(d.buyer_jurisdiction).c_str(), d.action.c_str());
     std::istringstream lines(d.explanation);
     for (std::string line; std::getline(lines, line);) {
-      std::printf("  %s\n", line.c_str());
+      std::printf("  %s\n", PrintableText(line).c_str());
     }
   }
 }

@@ -130,7 +130,7 @@ StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
   }
   return Status(
       ErrorCode::kNotFound,
-      "unknown calendar \"" + std::string(id) + "\"" +
+      "unknown calendar " + QuoteForMessage(id) +
           (suggestions.empty() ? std::string(" (see `sanbao calendar list`)")
                                : "; known for " + country + ": " + suggestions),
       ErrorInfo{.reason = "CALENDAR_UNKNOWN",
@@ -154,8 +154,8 @@ StatusOr<CalendarMatch> FindCalendarForCode(CalendarSet const& calendars,
   auto sub = subdivisions.parent.find(key);
   if (sub == subdivisions.parent.end()) {
     return Status(ErrorCode::kInvalidArgument,
-                  "\"" + std::string(code) +
-                      "\" is not an ISO 3166-2 subdivision of " + country,
+                  QuoteForMessage(code) +
+                      " is not an ISO 3166-2 subdivision of " + country,
                   ErrorInfo{.reason = "SUBDIVISION_UNKNOWN",
                             .metadata = {{"code", std::string(code)}},
                             .http_status = 400});

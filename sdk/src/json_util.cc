@@ -219,7 +219,7 @@ boost::json::value ParseJson(std::string_view text,
   if (handler.duplicate_path) {
     FailAt(root_path.empty() ? *handler.duplicate_path
                              : root_path + "." + *handler.duplicate_path,
-           "duplicate key \"" + handler.duplicate_key + "\" (" +
+           "duplicate key " + QuoteForMessage(handler.duplicate_key) + " (" +
                Position(text, consumed) + "); a key may appear once");
   }
   if (ec) {

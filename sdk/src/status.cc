@@ -259,7 +259,10 @@ bool Invisible(char32_t c) {
          c == 0xFEFF;
 }
 
-std::string Escape(std::string_view text, std::size_t limit, bool quotes) {
+enum class Mode { kQuoted, kEscaped, kPrintable };
+
+std::string Escape(std::string_view text, std::size_t limit, Mode mode) {
+  bool const quotes = mode == Mode::kQuoted;
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(std::min(text.size(), limit) + 2);
@@ -278,7 +281,8 @@ std::string Escape(std::string_view text, std::size_t limit, bool quotes) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(c));
       out += buf;
-    } else if (b == '\\' || (quotes && b == '"')) {
+    } else if ((b == '\\' && mode != Mode::kPrintable) ||
+               (quotes && b == '"')) {
       out += '\\';
       out += static_cast<char>(b);
     } else {
@@ -294,11 +298,15 @@ std::string Escape(std::string_view text, std::size_t limit, bool quotes) {
 }  // namespace
 
 std::string QuoteForMessage(std::string_view text, std::size_t limit) {
-  return Escape(text, limit, true);
+  return Escape(text, limit, Mode::kQuoted);
 }
 
 std::string EscapeForMessage(std::string_view text, std::size_t limit) {
-  return Escape(text, limit, false);
+  return Escape(text, limit, Mode::kEscaped);
+}
+
+std::string PrintableText(std::string_view text) {
+  return Escape(text, text.size(), Mode::kPrintable);
 }
 
 std::ostream& operator<<(std::ostream& os, Status const& status) {

@@ -58,14 +58,32 @@ Instant FromDate(date::sys_seconds t) { return Instant{t.time_since_epoch()}; }
 
 }  // namespace
 
+bool InCivilDateRange(CivilDate date) {
+  return date.ok() && sys_days{date} >= sys_days{kFirstCivilDate} &&
+         sys_days{date} <= sys_days{kLastCivilDate};
+}
+
+namespace {
+
+constexpr std::string_view kDateRange = "1900-01-01 to 9999-12-31";
+
+}  // namespace
+
 StatusOr<CivilDate> ParseCivilDate(std::string_view text) {
   CivilDate date;
   if (text.size() != 10 || !ParseDatePart(text, date)) {
     // append(): GCC 12 at -O2 reports a false -Wrestrict for
     // operator+(char const*, std::string&&) (GCC bug 105329).
-    return InvalidArgumentError(std::string("\"").append(text).append(
-                                    "\" is not a date (expected YYYY-MM-DD)"),
-                                "DATE_INVALID", {{"value", std::string(text)}});
+    return InvalidArgumentError(
+        QuoteForMessage(text).append(" is not a date (expected YYYY-MM-DD)"),
+        "DATE_INVALID", {{"value", std::string(text)}});
+  }
+  if (!InCivilDateRange(date)) {
+    return InvalidArgumentError(
+        QuoteForMessage(text)
+            .append(" is outside the dates Sanbao reads, ")
+            .append(kDateRange),
+        "DATE_OUT_OF_RANGE", {{"value", std::string(text)}});
   }
   return date;
 }
@@ -100,8 +118,8 @@ std::string FormatCivilDateWithWeekday(CivilDate date) {
 StatusOr<Instant> ParseInstant(std::string_view text) {
   auto bad = [&] {
     return InvalidArgumentError(
-        std::string("\"").append(text).append(
-            "\" is not an RFC 3339 timestamp (expected e.g. "
+        QuoteForMessage(text).append(
+            " is not an RFC 3339 timestamp (expected e.g. "
             "2026-12-23T10:15:00Z or 2026-12-23T11:15:00+01:00)"),
         "INSTANT_INVALID", {{"value", std::string(text)}});
   };
@@ -145,7 +163,17 @@ StatusOr<Instant> ParseInstant(std::string_view text) {
   auto local = std::chrono::sys_seconds{sys_days{date}} +
                std::chrono::hours{hh} + std::chrono::minutes{mm} +
                std::chrono::seconds{ss};
-  return Instant{local - std::chrono::seconds{offset_seconds}};
+  Instant instant{local - std::chrono::seconds{offset_seconds}};
+  // Both the written date and the UTC one, so that the instant prints.
+  if (!InCivilDateRange(date) ||
+      !InCivilDateRange(CivilDate{std::chrono::floor<days>(instant)})) {
+    return InvalidArgumentError(
+        QuoteForMessage(text)
+            .append(" is outside the instants Sanbao reads, ")
+            .append("1900-01-01T00:00:00Z to 9999-12-31T23:59:59Z"),
+        "INSTANT_OUT_OF_RANGE", {{"value", std::string(text)}});
+  }
+  return instant;
 }
 
 std::string FormatInstant(Instant instant) {

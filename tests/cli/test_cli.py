@@ -376,6 +376,85 @@ def test_deadline_and_sync_rules_refuse_what_decide_refuses(tmp_path):
         'sanbao: rules.seller.jurisdiction: "Atlantis" is not an ISO 3166 country code')
 
 
+# Invalid JSON once read "...: Success" (an error_code's message printed
+# when the parser had stopped without one): the real error, with its place.
+@pytest.mark.parametrize("text, needle", [
+    ('{"buyer":', "invalid JSON at line 1, column 10: incomplete JSON"),
+    ("", "invalid JSON at line 1, column 1: incomplete JSON"),
+    ('{"a": 1} x', "invalid JSON at line 1, column 10: more data after the JSON value"),
+    ('{\n  "a": tru\n}', "invalid JSON at line 2, column 8: syntax error"),
+    ('{"a": 1,}', "invalid JSON at line 1, column 9: syntax error"),
+])
+def test_decide_invalid_json_names_the_error_and_place(text, needle):
+    r = decide_text(text)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "Success" not in line
+    assert needle in line, line
+
+
+# Control characters in a value came back raw in error messages: escape
+# sequences could clear the terminal or fake a line of output.
+def test_error_messages_and_explanations_escape_control_characters():
+    request = c01_request()
+    request["buyer"]["jurisdiction"] = "DE\x1b[2J\nsanbao: all good\u202e"
+    r = decide_request(request)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "\x1b" not in r.stderr and "\u202e" not in r.stderr
+    assert '"DE\\x1B[2J\\x0Asanbao: all good\\u{202E}"' in line, line
+    # What --explain prints quotes the request too (an exempt item's id).
+    with open(os.path.join(CASES, "C14.json")) as f:
+        request = json.load(f)["request"]
+    request["items"][0]["id"] = "gift\x1b]0;owned\x07"
+    request["claim"]["item_ids"] = [request["items"][0]["id"]]
+    r = decide_request(request, "--explain")
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert "Item gift\\x1B]0;owned\\x07 is exempt" in r.stdout, r.stdout
+
+
+# Years of 10000 and more, and negative ones, were printed as dates
+# ("10000-01-31", "-010-12-25"). Dates are read from 1900-01-01 to
+# 9999-12-31, and what would be computed outside fails.
+@pytest.mark.parametrize("args, needle", [
+    (["calendar", "add-days", "-j", "DE", "--from", "9999-12-25", "--days", "14"],
+     "14 days from 9999-12-25 fall outside the dates Sanbao handles, "
+     "1900-01-01 to 9999-12-31"),
+    (["calendar", "add-days", "-j", "DE", "--from", "0005-01-01", "--days", "-3660"],
+     '"0005-01-01" is outside the dates Sanbao reads, 1900-01-01 to 9999-12-31'),
+    (["calendar", "day", "DE", "1899-12-31"], '"1899-12-31" is outside the dates'),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "9999-12-30T00:00:00Z", "--no-rollover"], "fall outside the dates Sanbao handles"),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "0001-01-01T00:00:00Z"], '"0001-01-01T00:00:00Z" is outside the instants'),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "9999-12-31T23:00:00-02:00"], "is outside the instants Sanbao reads"),
+    (["law", "show", "DE", "--as-of", "1800-01-01"], '"1800-01-01" is outside the dates'),
+])
+def test_dates_outside_the_range_are_refused(args, needle):
+    r = run(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert needle in one_error_line(r)
+
+
+def test_decide_refuses_a_deadline_past_9999():
+    request = c01_request()
+    request["contract"]["concluded_at"] = "9999-12-29T00:00:00Z"
+    request["items"][0]["deliveries"] = ["9999-12-30T00:00:00Z"]
+    request["claim"]["sent_at"] = "9999-12-31T00:00:00Z"
+    request["settings"] = {"rollover": False}
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert "a date of this decision falls outside the dates Sanbao handles, " \
+        "1900-01-01 to 9999-12-31" in one_error_line(r)
+    request["claim"]["sent_at"] = "1899-12-31T00:00:00Z"
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert 'claim.sent_at: "1899-12-31T00:00:00Z" is outside the instants Sanbao ' \
+        'reads, 1900-01-01T00:00:00Z to 9999-12-31T23:59:59Z' in one_error_line(r)
+
+
 def test_sync_rules_file_size_is_capped(tmp_path):
     rules = tmp_path / "rules.json"
     rules.write_text('{"comments": {"approve": "' + "x" * (1 << 20) + '"}}')

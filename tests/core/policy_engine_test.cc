@@ -722,6 +722,23 @@ TEST(DecisionRequest, ADuplicateKeyIsRefusedWithItsPath) {
   EXPECT_TRUE(ParseDecisionRequest(kRequest).ok());
 }
 
+// A deadline after 9999-12-31 is an error, not a five-digit year.
+TEST(DecisionRequest, ADecisionPast9999IsRefused) {
+  auto text = Replace(kRequest, "2026-12-08T12:00:00+01:00",
+                      "9999-12-20T12:00:00+01:00");
+  text =
+      Replace(text, "2026-12-11T14:00:00+01:00", "9999-12-21T14:00:00+01:00");
+  text =
+      Replace(text, "2026-12-28T10:00:00+01:00", "9999-12-22T10:00:00+01:00");
+  auto request = ParseDecisionRequest(text);
+  ASSERT_TRUE(request.ok()) << request.status();
+  request->settings.rollover = false;
+  auto decision = PolicyEngine::Create()->Decide(*request);
+  ASSERT_FALSE(decision.ok());
+  EXPECT_EQ(decision.status().reason(), "DATE_OUT_OF_RANGE");
+  EXPECT_EQ(decision.status().code(), ErrorCode::kOutOfRange);
+}
+
 // An item claimed twice would be refunded twice.
 TEST(DecisionRequest, AnItemClaimedTwiceIsRefused) {
   auto request =

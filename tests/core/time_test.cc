@@ -33,6 +33,38 @@ TEST(CivilDate, RejectsBadInput) {
   }
 }
 
+// Years of 10000 and more and negative ones printed as dates; what is read
+// stays within 1900-01-01..9999-12-31, so that every date prints.
+TEST(CivilDate, RangeIsRead1900To9999) {
+  EXPECT_TRUE(ParseCivilDate("1900-01-01").ok());
+  EXPECT_TRUE(ParseCivilDate("9999-12-31").ok());
+  for (auto text : {"1899-12-31", "0000-01-01", "0005-01-01"}) {
+    auto d = ParseCivilDate(text);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_EQ(d.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d.status().reason(), "DATE_OUT_OF_RANGE") << text;
+    EXPECT_EQ(d.status().message(),
+              "\"" + std::string(text) +
+                  "\" is outside the dates Sanbao reads, 1900-01-01 to "
+                  "9999-12-31");
+  }
+  EXPECT_TRUE(InCivilDateRange(D(2026, 12, 25)));
+  EXPECT_FALSE(InCivilDateRange(D(10000, 1, 1)));
+  EXPECT_FALSE(InCivilDateRange(D(-10, 12, 25)));
+  EXPECT_FALSE(InCivilDateRange(D(2026, 2, 30)));
+}
+
+TEST(Instant, RangeIsRead1900To9999InUtcToo) {
+  EXPECT_TRUE(ParseInstant("1900-01-01T00:00:00Z").ok());
+  EXPECT_TRUE(ParseInstant("9999-12-31T23:59:59Z").ok());
+  for (auto text : {"1899-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
+                    "1900-01-01T00:30:00+01:00", "9999-12-31T23:00:00-02:00"}) {
+    auto i = ParseInstant(text);
+    ASSERT_FALSE(i.ok()) << text;
+    EXPECT_EQ(i.status().reason(), "INSTANT_OUT_OF_RANGE") << text;
+  }
+}
+
 TEST(Weekday, Names) {
   EXPECT_EQ(WeekdayName(std::chrono::Monday), "Monday");
   EXPECT_EQ(WeekdayShortName(std::chrono::Sunday), "Sun");

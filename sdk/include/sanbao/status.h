@@ -126,6 +126,11 @@ std::string QuoteForMessage(std::string_view text, std::size_t limit = 64);
 /// QuoteForMessage without the quotes (and `"` unescaped), for longer text
 /// quoted whole: a remote error message, a line of a log.
 std::string EscapeForMessage(std::string_view text, std::size_t limit = 512);
+/// `text` whole, with only what a terminal would act on escaped as above
+/// (control characters, newlines included, C1 controls, direction marks,
+/// bytes that are not UTF-8); backslashes and quotes stay. For printing a
+/// message or a line whose quoted parts were escaped already.
+std::string PrintableText(std::string_view text);
 
 /// Thrown only by StatusOr<T>::value() on an error, as a convenience for code
 /// that prefers exceptions. Nothing else in the SDK throws for runtime errors.

@@ -92,7 +92,7 @@ E EnumAt(boost::json::value const& v, std::string const& path,
     if (name == text) return value;
     known += (known.empty() ? "" : ", ") + std::string(name);
   }
-  FailAt(path, "\"" + text + "\" is not one of " + known);
+  FailAt(path, QuoteForMessage(text) + " is not one of " + known);
 }
 
 }  // namespace internal

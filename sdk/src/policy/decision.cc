@@ -28,11 +28,13 @@ using internal::ReadSeller;
 Instant InstantAt(json::value const& v, std::string const& path) {
   auto text = AsString(v, path);
   auto instant = ParseInstant(text);
+  if (!instant && instant.status().reason() == "INSTANT_OUT_OF_RANGE") {
+    FailAt(path, instant.status().message());
+  }
   if (!instant) {
-    FailAt(
-        path,
-        "\"" + text +
-            "\" is not an RFC 3339 instant (e.g. 2026-12-11T14:00:00+01:00)");
+    FailAt(path, QuoteForMessage(text) +
+                     " is not an RFC 3339 instant (e.g. "
+                     "2026-12-11T14:00:00+01:00)");
   }
   return *instant;
 }
@@ -120,10 +122,13 @@ Seller ReadSeller(ObjectReader s) {
       seller.withdrawal_info.kind = WithdrawalInfo::Kind::kNever;
     } else {
       auto at = ParseInstant(text);
+      if (!at && at.status().reason() == "INSTANT_OUT_OF_RANGE") {
+        FailAt(s.PathOf("withdrawal_info"), at.status().message());
+      }
       if (!at) {
         FailAt(s.PathOf("withdrawal_info"),
-               "\"" + text +
-                   "\" is not \"given\", \"never\" or an RFC 3339 instant");
+               QuoteForMessage(text) +
+                   " is not \"given\", \"never\" or an RFC 3339 instant");
       }
       seller.withdrawal_info = {WithdrawalInfo::Kind::kLate, *at};
     }
@@ -225,7 +230,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
       }
       ir.Finish();
       if (!ids.insert(item.id).second)
-        FailAt(ir.PathOf("id"), "\"" + item.id + "\" is used twice");
+        FailAt(ir.PathOf("id"), QuoteForMessage(item.id) + " is used twice");
       req.items.push_back(std::move(item));
     }
   }
@@ -257,7 +262,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
         auto path = ElementPath(c.PathOf("item_ids"), k);
         auto id = AsString((*ids)[k], path);
         if (!seen.insert(id).second)
-          FailAt(path, "\"" + id + "\" is claimed twice");
+          FailAt(path, QuoteForMessage(id) + " is claimed twice");
         req.claim.item_ids.push_back(std::move(id));
       }
     }
@@ -300,7 +305,7 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
         auto p = ElementPath(s->PathOf("extra_non_working_days"), k);
         auto text = AsString((*days)[k], p);
         auto date = ParseCivilDate(text);
-        if (!date) FailAt(p, "\"" + text + "\" is not a date (YYYY-MM-DD)");
+        if (!date) FailAt(p, date.status().message());
         st.extra_non_working_days.push_back(*date);
       }
     }

@@ -127,7 +127,7 @@ std::vector<std::string> KnownTimeZoneNames() {
 Status UnknownJurisdiction(std::string_view input) {
   return Status(
       ErrorCode::kInvalidArgument,
-      "buyer.jurisdiction: no law known for \"" + std::string(input) + "\"",
+      "buyer.jurisdiction: no law known for " + QuoteForMessage(input),
       ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
                 .metadata = {{"field", "buyer.jurisdiction"}},
                 .http_status = 400});
@@ -206,9 +206,9 @@ StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data,
     r = it == data.records.end() ? nullptr : &it->second;
   }
   if (!calendar) {
-    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" +
-                          std::string(input) + "\"",
-                      "buyer.jurisdiction");
+    return BadRequest(
+        "buyer.jurisdiction: no holiday calendar for " + QuoteForMessage(input),
+        "buyer.jurisdiction");
   }
   out.calendar = std::move(calendar).value();
   return out;
@@ -564,14 +564,15 @@ Status Decider::Resolve() {
     for (auto const& id : req_.claim.item_ids) {
       auto it = by_id.find(id);
       if (it == by_id.end()) {
-        return BadRequest(
-            "claim.item_ids: \"" + id + "\" is not an item of the order",
-            "claim.item_ids");
+        return BadRequest("claim.item_ids: " + QuoteForMessage(id) +
+                              " is not an item of the order",
+                          "claim.item_ids");
       }
       // Claimed twice, it would be refunded twice.
       if (claimed_ids_.contains(id)) {
-        return BadRequest("claim.item_ids: \"" + id + "\" is claimed twice",
-                          "claim.item_ids");
+        return BadRequest(
+            "claim.item_ids: " + QuoteForMessage(id) + " is claimed twice",
+            "claim.item_ids");
       }
       claimed_ids_.insert(it->second->id);
       claimed_.push_back(it->second);
@@ -1219,8 +1220,8 @@ Status Decider::Run() {
     auto it = data_.records.find(*req_.marketplace);
     if (it == data_.records.end() || it->second.kind != "marketplace_policy") {
       return Status(ErrorCode::kInvalidArgument,
-                    "marketplace: \"" + *req_.marketplace +
-                        "\" is not a known marketplace policy",
+                    "marketplace: " + QuoteForMessage(*req_.marketplace) +
+                        " is not a known marketplace policy",
                     ErrorInfo{.reason = "MARKETPLACE_UNKNOWN",
                               .metadata = {{"field", "marketplace"}},
                               .http_status = 400});
@@ -1321,12 +1322,41 @@ StatusOr<PolicyEngine> PolicyEngine::Create() {
   return PolicyEngine(*kImpl);
 }
 
+namespace {
+
+// Every date a decision names is one Sanbao can write: a period that ends
+// after 9999-12-31 (or a zone that puts a date before 1900-01-01) fails.
+Status CheckDateRange(Decision const& d) {
+  bool in_range = true;
+  auto check = [&](std::optional<CivilDate> const& date) {
+    if (date && date->ok() && !InCivilDateRange(*date)) in_range = false;
+  };
+  check(d.deadline);
+  check(d.statutory_deadline);
+  check(d.refund_due_by);
+  if (d.deadline_end) {
+    check(CivilDate{std::chrono::floor<days>(*d.deadline_end)});
+  }
+  for (auto const& step : d.trace) {
+    check(step.date);
+    check(step.date2);
+  }
+  if (in_range) return {};
+  return OutOfRangeError(
+      "a date of this decision falls outside the dates Sanbao handles, "
+      "1900-01-01 to 9999-12-31",
+      "DATE_OUT_OF_RANGE");
+}
+
+}  // namespace
+
 StatusOr<Decision> PolicyEngine::Decide(DecisionRequest const& request) const {
   Decision decision;
   decision.trace.reserve(16);
   decision.citations.reserve(8);
   Decider decider(*impl_, request, decision);
   if (auto status = decider.Run(); !status.ok()) return status;
+  if (auto status = CheckDateRange(decision); !status.ok()) return status;
   return decision;
 }
 
