@@ -9,6 +9,8 @@
 #include <iostream>
 #include <memory>
 
+#include "sanbao/http/log.h"
+
 namespace sanbao::cli {
 namespace {
 
@@ -60,7 +62,8 @@ void Pretty(std::ostream& os, boost::json::value const& v, int indent) {
 int ReportError(Status const& status) {
   // One line, and nothing in it a terminal would act on, whatever the
   // message quotes (a request's values, a remote answer).
-  std::cerr << "sanbao: " << PrintableText(status.message()) << "\n";
+  std::cerr << "sanbao: " << PrintableText(RedactForLog(status.message()))
+            << "\n";
   switch (status.code()) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "decision_input.h"
+#include "sanbao/http/log.h"
 #include "sanbao/refund/calculator.h"
 #include "sanbao/refund/ledger.h"
 #include "sanbao/store/outbox.h"
@@ -267,7 +268,8 @@ struct ReturnsSync::State {
   void Error(std::string message) {
     ++summary.errors;
     if (summary.error_messages.size() < 20) {
-      summary.error_messages.push_back(std::move(message));
+      // Messages quote remote answers: never a credential in the summary.
+      summary.error_messages.push_back(RedactForLog(message));
     }
   }
 

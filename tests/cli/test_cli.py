@@ -875,6 +875,91 @@ def test_refund_preview_works_on_every_synced_return(tmp_path):
     assert previewed > 0
 
 
+class EchoingEbay:
+    """A loopback server that grants a token and then answers every request
+    with HTTP `status` and an error that echoes what it received: the
+    request's Authorization header and the token request's Basic
+    credentials, as a careless proxy or API gateway would."""
+
+    ACCESS_TOKEN = "v^1.1#i^1#r^0#p^3#I^3#f^0#t^SECRET-ACCESS-TOKEN"
+
+    def __init__(self, status):
+        import http.server
+        server = self
+        self.basic = ""
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path.startswith("/identity/v1/oauth2/token"):
+                    server.basic = self.headers.get("Authorization", "")
+                    self.answer(200, {"access_token": EchoingEbay.ACCESS_TOKEN,
+                                      "expires_in": 7200, "token_type": "User Access Token"})
+                else:
+                    self.do_GET()
+
+            def do_GET(self):
+                self.answer(status, {"errors": [{
+                    "errorId": 2004, "domain": "API", "category": "REQUEST",
+                    "message": "Invalid request. You sent Authorization: "
+                               + self.headers.get("Authorization", "")
+                               + "\nand earlier auth=" + server.basic
+                               + " with " + EchoingEbay.ACCESS_TOKEN,
+                    "parameters": [{"name": "auth", "value": server.basic}]}]})
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+SECRETS = {"SANBAO_EBAY_CLIENT_ID": "sanbao-app",
+           "SANBAO_EBAY_CLIENT_SECRET": "SECRET-CLIENT-SECRET",
+           "SANBAO_EBAY_REFRESH_TOKEN": "v^1.1#i^1#SECRET-REFRESH-TOKEN"}
+
+
+def leaked(text):
+    """The credentials of SECRETS and EchoingEbay found in `text`."""
+    basic = base64.b64encode(b"sanbao-app:SECRET-CLIENT-SECRET").decode()
+    return [s for s in ("SECRET", basic, basic[:12]) if s in text]
+
+
+# A remote error is printed as it arrived, so a server that echoes headers
+# leaked the access token and the Basic credentials into sanbao's output.
+@pytest.mark.parametrize("json_output", [False, True])
+def test_sync_never_prints_credentials_a_server_echoes(tmp_path, json_output):
+    server = EchoingEbay(400)
+    try:
+        r = subprocess.run([CLI, "sync", "--ebay-url", server.url, "--db",
+                            str(tmp_path / "s.db"), "--no-progress",
+                            *(["--json"] if json_output else [])],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, **SECRETS})
+    finally:
+        server.close()
+    assert server.basic.startswith("Basic ")  # the token was asked for
+    out = r.stdout + r.stderr
+    assert "eBay answered HTTP 400" in out, out
+    assert "Authorization: " in out and "***" in out, out
+    assert leaked(out) == [], out
+    assert "\x1b" not in out
+
+
 def test_refund_preview_needs_an_order_or_a_return(tmp_path):
     db = str(tmp_path / "sanbao.db")
     run("store", "seed-demo", "--db", db)
