@@ -59,11 +59,23 @@ void Pretty(std::ostream& os, boost::json::value const& v, int indent) {
 
 }  // namespace
 
-int ReportError(Status const& status) {
-  // One line, and nothing in it a terminal would act on, whatever the
-  // message quotes (a request's values, a remote answer).
+namespace {
+
+// One line, and nothing in it a terminal would act on, whatever the message
+// quotes (a request's values, a remote answer).
+void PrintError(Status const& status) {
   std::cerr << "sanbao: " << PrintableText(RedactForLog(status.message()))
             << "\n";
+}
+
+}  // namespace
+
+int ExitCodeFor(Status const& status) {
+  if (status.ok()) return kExitOk;
+  // A remote system's answer says nothing about our arguments: eBay's 400
+  // is a failure of the run, not a usage error.
+  auto const& domain = status.error_info().domain;
+  if (!domain.empty() && domain != "sanbao") return kExitFailure;
   switch (status.code()) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:
@@ -72,6 +84,16 @@ int ReportError(Status const& status) {
     default:
       return kExitFailure;
   }
+}
+
+int ReportError(Status const& status) {
+  PrintError(status);
+  return ExitCodeFor(status);
+}
+
+int ReportFailure(Status const& status) {
+  PrintError(status);
+  return kExitFailure;
 }
 
 StatusOr<std::string> ReadInput(std::string const& path, std::size_t max_bytes,

@@ -198,7 +198,8 @@ int RunSync(SyncArgs const& a) {
   ReturnsSync sync(**connection, **store, *engine, rules, sync_options);
   auto summary = sync.Run();
   if (progress) std::fputs("\n", stderr);
-  if (!summary) return ReportError(summary.status());
+  // The arguments were accepted: whatever stops the run now is a failure.
+  if (!summary) return ReportFailure(summary.status());
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
@@ -207,7 +208,9 @@ int RunSync(SyncArgs const& a) {
   } else {
     PrintSummary(*summary, a.db, seconds, a.explain);
   }
-  return summary->errors == 0 ? kExitOk : kExitFailure;
+  // Returns left for review are the rules' result; returns that failed are a
+  // partial success (listed above, tried again by the next run).
+  return summary->errors == 0 ? kExitOk : kExitPartial;
 }
 
 }  // namespace

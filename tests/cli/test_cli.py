@@ -960,6 +960,143 @@ def test_sync_never_prints_credentials_a_server_echoes(tmp_path, json_output):
     assert "\x1b" not in out
 
 
+class FailingProxy:
+    """Forwards every request to `upstream`, except a GET of the first order
+    it is asked for, which it answers 404 with an error that echoes the
+    request's Authorization header."""
+
+    def __init__(self, upstream):
+        import http.client
+        import http.server
+        import urllib.parse
+        target = urllib.parse.urlsplit(upstream)
+        proxy = self
+        self.failed = None
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, headers, body):
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("content-length", "transfer-encoding",
+                                            "connection", "date", "server"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.command == "GET" and self.path.startswith("/sell/fulfillment/v1/order/"):
+                    order = self.path.split("?")[0].rsplit("/", 1)[1]
+                    with proxy.lock:
+                        if proxy.failed is None:
+                            proxy.failed = order
+                    if order == proxy.failed:
+                        echo = json.dumps({"errors": [{
+                            "errorId": 32100, "category": "REQUEST",
+                            "message": "Order not found; request had Authorization: "
+                                       + self.headers.get("Authorization", "")}]})
+                        self.reply(404, [("Content-Type", "application/json")],
+                                   echo.encode())
+                        return
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("host", "connection", "content-length")}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+                self.reply(answer.status, answer.getheaders(), data)
+                conn.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = forward
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# One exit-code table for every command (README, "Exit codes"): 0 done,
+# 1 failure, 2 usage, 3 partial. A remote HTTP 400 made `sync` exit 2, the
+# code for bad arguments.
+@pytest.mark.parametrize("status", [400, 404])
+def test_sync_exits_1_when_the_marketplace_refuses_the_run(tmp_path, status):
+    server = EchoingEbay(status)
+    try:
+        r = subprocess.run([CLI, "sync", "--ebay-url", server.url, "--db",
+                            str(tmp_path / "s.db"), "--no-progress"],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, **SECRETS})
+    finally:
+        server.close()
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert f"eBay answered HTTP {status}" in one_error_line(r)
+    assert leaked(r.stderr) == []
+
+
+def test_sync_exits_3_when_some_returns_failed_and_0_when_none(tmp_path):
+    db = str(tmp_path / "sanbao.db")
+    sandbox, printed = start(tmp_path, "sandbox", "sandbox", "ebay", "--returns", "30",
+                             "--seed", "5", lines=2)
+    env = {**os.environ, **sandbox_credentials(printed)}
+    try:
+        proxy = FailingProxy(url_of(printed))
+        try:
+            r = subprocess.run([CLI, "sync", "--ebay-url", proxy.url, "--db", db,
+                                "--json", "--no-progress", "--no-notifications"],
+                               capture_output=True, text=True, timeout=120, env=env)
+        finally:
+            proxy.close()
+        assert r.returncode == 3, (r.returncode, r.stderr)
+        summary = json.loads(r.stdout)
+        assert summary["fetched"] == 30
+        assert summary["errors"] == 1, summary["error_messages"]
+        assert summary["error_messages"][0].startswith(
+            f"order {proxy.failed}: eBay answered HTTP 404"), summary
+        assert re.search(r"Authorization: (Bearer|IAF) \*\*\* \(errorId 32100\)",
+                         summary["error_messages"][0]), summary
+        assert "v^1.1#" not in r.stdout  # the echoed access token
+        # Without the failing proxy, nothing fails: 0.
+        again = subprocess.run([CLI, "sync", "--ebay-url", url_of(printed), "--db", db,
+                                "--json", "--no-progress", "--no-notifications"],
+                               capture_output=True, text=True, timeout=120, env=env)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout)["errors"] == 0
+    finally:
+        stop(sandbox)
+
+
+@pytest.mark.parametrize("args, code", [
+    (["calendar", "list"], 0),
+    (["calendar", "holidays", "XX", "2027"], 2),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "2026-12-11T10:00:00Z"], 0),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin"], 2),
+    (["decide", os.path.join(CASES, "C14.json")], 0),  # not eligible: still a decision
+    (["decide", "/nonexistent.json"], 2),
+    (["law", "list"], 0),
+    (["law", "show", "DX"], 2),
+    (["returns", "list", "--db", "/nonexistent/sanbao.db"], 2),
+    (["sandbox", "ebay", "--threads", "0"], 2),
+    (["sync", "--workers", "0"], 2),
+    (["webhooks", "serve", "--port", "-1"], 2),
+    (["frobnicate"], 2),
+    (["--help"], 0),
+])
+def test_every_command_follows_the_exit_code_table(args, code):
+    r = run(*args)
+    assert r.returncode == code, (args, r.stdout, r.stderr)
+    if code == 2:
+        one_error_line(r)
+
+
 def test_refund_preview_needs_an_order_or_a_return(tmp_path):
     db = str(tmp_path / "sanbao.db")
     run("store", "seed-demo", "--db", db)
