@@ -213,9 +213,9 @@ TEST(EbayErrors, EchoedCredentialsAreRedactedAndEscaped) {
             "Bearer ***\\x0A (errorId 2004)");
   auto const& parameters = status.error_info().metadata.at("parameters");
   EXPECT_EQ(parameters, "header=auth=Basic ***;q=access_token=***");
-  auto oauth = internal::ErrorFromResponse(
-      ErrorResponse(400, R"({"error":"invalid grant\u001b","error_description":)"
-                         R"("refresh_token=SECRET is not valid"})"));
+  auto oauth = internal::ErrorFromResponse(ErrorResponse(
+      400, R"({"error":"invalid grant\u001b","error_description":)"
+           R"("refresh_token=SECRET is not valid"})"));
   EXPECT_EQ(oauth.reason(), "EBAY_OAUTH_INVALID_GRANT_");
   EXPECT_EQ(oauth.message(),
             "eBay answered HTTP 400: refresh_token=*** is not valid");
