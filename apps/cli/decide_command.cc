@@ -1,8 +1,6 @@
 // sanbao decide FILE|- [--explain]: decide a return claim from a request (or
 // a conformance case file) and print the decision as JSON, or for a person.
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,66 +19,64 @@ struct DecideArgs {
       false;  // the default; accepted so that every command takes --json
 };
 
-StatusOr<std::string> ReadInput(std::string const& file) {
-  if (file == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return InvalidArgumentError("cannot read \"" + file + "\"",
-                                "CLI_FILE_UNREADABLE", {{"file", file}});
-  }
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+// The explanation quotes the request (item ids, exclusions): written to a
+// string, then printed with nothing in it a terminal would act on.
+void WriteExplained(std::ostream& out, Decision const& d);
 
 void PrintExplained(Decision const& d) {
-  std::cout << (d.eligible ? "ELIGIBLE" : "NOT ELIGIBLE")
-            << " — basis: " << BasisName(d.basis);
-  if (d.deadline)
-    std::cout << ", until " << FormatCivilDateWithWeekday(*d.deadline);
-  std::cout << "\n";
+  std::ostringstream text;
+  WriteExplained(text, d);
+  std::istringstream lines(text.str());
+  for (std::string line; std::getline(lines, line);) {
+    std::cout << PrintableText(line) << "\n";
+  }
+}
+
+void WriteExplained(std::ostream& out, Decision const& d) {
+  out << (d.eligible ? "ELIGIBLE" : "NOT ELIGIBLE")
+      << " — basis: " << BasisName(d.basis);
+  if (d.deadline) out << ", until " << FormatCivilDateWithWeekday(*d.deadline);
+  out << "\n";
   if (d.statutory_deadline && d.basis != Basis::kStatutoryWithdrawal &&
       d.basis != Basis::kStatutoryReturn) {
-    std::cout << "Statutory right: until "
-              << FormatCivilDateWithWeekday(*d.statutory_deadline) << "\n";
+    out << "Statutory right: until "
+        << FormatCivilDateWithWeekday(*d.statutory_deadline) << "\n";
   }
-  if (!d.exclusion.empty()) std::cout << "Exemption: " << d.exclusion << "\n";
+  if (!d.exclusion.empty()) out << "Exemption: " << d.exclusion << "\n";
   if (!d.remedies.empty()) {
-    std::cout << "Remedies:";
-    for (auto r : d.remedies) std::cout << " " << RemedyName(r);
-    std::cout << "\n";
+    out << "Remedies:";
+    for (auto r : d.remedies) out << " " << RemedyName(r);
+    out << "\n";
   }
-  if (d.refund) std::cout << "Refund: " << d.refund->ToStringWithCode() << "\n";
+  if (d.refund) out << "Refund: " << d.refund->ToStringWithCode() << "\n";
   if (d.refund_due_by) {
-    std::cout << "Refund due by: "
-              << FormatCivilDateWithWeekday(*d.refund_due_by) << "\n";
+    out << "Refund due by: " << FormatCivilDateWithWeekday(*d.refund_due_by)
+        << "\n";
   }
   if (d.return_shipping_paid_by) {
-    std::cout << "Return shipping paid by: "
-              << PartyName(*d.return_shipping_paid_by) << "\n";
+    out << "Return shipping paid by: " << PartyName(*d.return_shipping_paid_by)
+        << "\n";
   }
   if (d.deduction_allowed) {
-    std::cout << "Deduction for diminished value: "
-              << (*d.deduction_allowed ? "allowed" : "not allowed") << "\n";
+    out << "Deduction for diminished value: "
+        << (*d.deduction_allowed ? "allowed" : "not allowed") << "\n";
   }
-  std::cout << "Why:\n";
+  out << "Why:\n";
   auto lines = Explain(d);
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::cout << "  " << (i + 1) << ". " << lines[i] << "\n";
+    out << "  " << (i + 1) << ". " << lines[i] << "\n";
   }
-  std::cout << "Sources:\n";
+  out << "Sources:\n";
   for (auto const& c : d.citations) {
-    std::cout << "  [" << c.id << "] " << c.title;
-    if (!c.where.empty()) std::cout << " <" << c.where << ">";
-    std::cout << "\n";
+    out << "  [" << c.id << "] " << c.title;
+    if (!c.where.empty()) out << " <" << c.where << ">";
+    out << "\n";
   }
-  for (auto const& w : d.warnings) std::cout << "Warning: " << w << "\n";
+  for (auto const& w : d.warnings) out << "Warning: " << w << "\n";
 }
 
 int Decide(DecideArgs const& args) {
-  auto text = ReadInput(args.file);
+  auto text = ReadInput(args.file, kMaxDecisionRequestBytes, "the request");
   if (!text) return ReportError(text.status());
   auto request = ParseDecisionRequest(*text);
   if (!request) return ReportError(request.status());

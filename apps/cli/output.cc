@@ -2,8 +2,14 @@
 
 #include <pthread.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <memory>
+
+#include "sanbao/http/log.h"
 
 namespace sanbao::cli {
 namespace {
@@ -53,8 +59,23 @@ void Pretty(std::ostream& os, boost::json::value const& v, int indent) {
 
 }  // namespace
 
-int ReportError(Status const& status) {
-  std::cerr << "sanbao: " << status.message() << "\n";
+namespace {
+
+// One line, and nothing in it a terminal would act on, whatever the message
+// quotes (a request's values, a remote answer).
+void PrintError(Status const& status) {
+  std::cerr << "sanbao: " << PrintableText(RedactForLog(status.message()))
+            << "\n";
+}
+
+}  // namespace
+
+int ExitCodeFor(Status const& status) {
+  if (status.ok()) return kExitOk;
+  // A remote system's answer says nothing about our arguments: eBay's 400
+  // is a failure of the run, not a usage error.
+  auto const& domain = status.error_info().domain;
+  if (!domain.empty() && domain != "sanbao") return kExitFailure;
   switch (status.code()) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:
@@ -63,6 +84,51 @@ int ReportError(Status const& status) {
     default:
       return kExitFailure;
   }
+}
+
+int ReportError(Status const& status) {
+  PrintError(status);
+  return ExitCodeFor(status);
+}
+
+int ReportFailure(Status const& status) {
+  PrintError(status);
+  return kExitFailure;
+}
+
+StatusOr<std::string> ReadInput(std::string const& path, std::size_t max_bytes,
+                                std::string_view what) {
+  auto unreadable = [&](int error) {
+    return InvalidArgumentError(
+        "cannot read " + QuoteForMessage(path) + ": " + std::strerror(error),
+        "CLI_FILE_UNREADABLE", {{"file", path}});
+  };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> owned(nullptr, &std::fclose);
+  std::FILE* in = stdin;
+  if (path != "-") {
+    owned.reset(std::fopen(path.c_str(), "rb"));
+    if (owned == nullptr) return unreadable(errno);
+    in = owned.get();
+  }
+  std::string text;
+  char buffer[1 << 16];
+  while (text.size() <= max_bytes) {
+    std::size_t n = std::fread(buffer, 1, sizeof buffer, in);
+    text.append(buffer, n);
+    if (n < sizeof buffer) {
+      if (std::ferror(in)) return unreadable(errno);
+      break;
+    }
+  }
+  if (text.size() > max_bytes) {
+    std::string where = path == "-" ? "standard input" : QuoteForMessage(path);
+    return InvalidArgumentError(
+        std::string(what) + " (" + where + ") is larger than " +
+            std::to_string(max_bytes) + " bytes, the most accepted",
+        "INPUT_TOO_LARGE",
+        {{"file", path}, {"limit_bytes", std::to_string(max_bytes)}});
+  }
+  return text;
 }
 
 void PrintJson(std::ostream& os, boost::json::value const& value) {

@@ -74,8 +74,9 @@ int ListReturns(ListArgs const& a) {
   std::printf("%-14s %-12s %-18s %-10s %s\n", "RETURN", "ORDER", "STATE",
               "RESOLUTION", "UPDATED");
   for (auto const& rc : page->items) {
-    std::printf("%-14s %-12s %-18s %-10s %s\n", rc.id.c_str(),
-                rc.order_id.c_str(),
+    // Ids came from a marketplace: nothing in them reaches the terminal raw.
+    std::printf("%-14s %-12s %-18s %-10s %s\n", PrintableText(rc.id).c_str(),
+                PrintableText(rc.order_id).c_str(),
                 std::string(ReturnStateName(rc.state())).c_str(),
                 rc.resolution() == Resolution::kNone
                     ? "-"
@@ -103,17 +104,21 @@ int ShowReturn(ShowArgs const& a) {
     PrintJson(std::cout, json::value_from(*rc));
     return kExitOk;
   }
-  std::cout << "Return " << rc->id << " for order " << rc->order_id;
+  std::cout << "Return " << PrintableText(rc->id) << " for order "
+            << PrintableText(rc->order_id);
   if (!rc->marketplace.empty())
-    std::cout << " (" << rc->marketplace << " " << rc->external_id << ")";
+    std::cout << " (" << PrintableText(rc->marketplace) << " "
+              << PrintableText(rc->external_id) << ")";
   std::cout << "\nState: " << ReturnStateName(rc->state());
   if (rc->resolution() != Resolution::kNone)
     std::cout << " (" << ResolutionName(rc->resolution()) << ")";
   std::cout << "\nGoods come back: " << (rc->requires_return ? "yes" : "no")
             << "\nLines:\n";
   for (auto const& l : rc->lines) {
-    std::cout << "  " << l.order_line_id << " x" << l.requested_quantity;
-    if (!l.reason_note.empty()) std::cout << "  \"" << l.reason_note << "\"";
+    std::cout << "  " << PrintableText(l.order_line_id) << " x"
+              << l.requested_quantity;
+    if (!l.reason_note.empty())
+      std::cout << "  " << QuoteForMessage(l.reason_note, 200);
     std::cout << "\n";
   }
   std::cout << "History:\n";
@@ -125,8 +130,8 @@ int ShowReturn(ShowArgs const& a) {
     if (h.resolution != Resolution::kNone)
       std::cout << " (" << ResolutionName(h.resolution) << ")";
     std::cout << "  by " << ActorKindName(h.actor.kind);
-    if (!h.actor.id.empty()) std::cout << " " << h.actor.id;
-    if (!h.reason.empty()) std::cout << ": " << h.reason;
+    if (!h.actor.id.empty()) std::cout << " " << PrintableText(h.actor.id);
+    if (!h.reason.empty()) std::cout << ": " << PrintableText(h.reason);
     std::cout << "\n";
   }
   return kExitOk;
@@ -161,9 +166,9 @@ StatusOr<std::vector<ReturnedUnits>> ParseLines(std::string const& text) {
       }
     }
     if (!ok) {
-      return InvalidArgumentError(
-          "--lines: \"" + item + "\" is not LINE:QTY with QTY >= 1",
-          "CLI_LINES_INVALID", {{"input", item}});
+      return InvalidArgumentError("--lines: " + QuoteForMessage(item) +
+                                      " is not LINE:QTY with QTY >= 1",
+                                  "CLI_LINES_INVALID", {{"input", item}});
     }
     out.push_back(ReturnedUnits{item.substr(0, colon), qty});
   }
@@ -201,9 +206,10 @@ int PreviewRefund(PreviewArgs a) {
   } else if (a.shipping == "all") {
     request.policy_outbound_shipping = OutboundRefund::kAll;
   } else if (a.shipping != "none") {
-    return ReportError(InvalidArgumentError(
-        "--shipping must be none, standard or all, not \"" + a.shipping + "\"",
-        "CLI_SHIPPING_INVALID"));
+    return ReportError(
+        InvalidArgumentError("--shipping must be none, standard or all, not " +
+                                 QuoteForMessage(a.shipping),
+                             "CLI_SHIPPING_INVALID"));
   }
   auto store = OpenExisting(a.store.db);
   if (!store) return ReportError(store.status());
@@ -237,11 +243,11 @@ int PreviewRefund(PreviewArgs a) {
     PrintJson(std::cout, out);
     return kExitOk;
   }
-  std::cout << "Refund preview for order " << order->id
+  std::cout << "Refund preview for order " << PrintableText(order->id)
             << " (nothing is recorded)\n";
   for (auto const& l : refund->lines) {
-    std::cout << "  " << l.order_line_id << " x" << l.quantity << "  "
-              << l.amount.ToStringWithCode() << " + tax "
+    std::cout << "  " << PrintableText(l.order_line_id) << " x" << l.quantity
+              << "  " << l.amount.ToStringWithCode() << " + tax "
               << l.tax.ToStringWithCode() << "\n";
   }
   if (refund->shipping) {
@@ -256,7 +262,7 @@ int PreviewRefund(PreviewArgs a) {
   }
   std::cout << "Total: " << refund->total.ToStringWithCode() << "\n";
   for (auto const& t : refund->tenders) {
-    std::cout << "  to tender " << t.tender_id << ": "
+    std::cout << "  to tender " << PrintableText(t.tender_id) << ": "
               << t.amount.ToStringWithCode() << "\n";
   }
   if (refund->loyalty_points_reversed != 0) {

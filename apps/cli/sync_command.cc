@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -49,16 +48,8 @@ struct SyncArgs {
   std::string ebay_user;
 };
 
-StatusOr<std::string> ReadFile(std::string const& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return NotFoundError("cannot read " + path, "FILE_NOT_FOUND",
-                         {{"path", path}});
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+// Seller rules are a few hundred bytes; a megabyte is plenty.
+constexpr std::size_t kMaxRulesBytes = 1 << 20;
 
 // "  2400/5000 [##########..........]  48%  1234/s  ETA 2s" on one line.
 void DrawProgress(SyncProgress const& p) {
@@ -106,15 +97,18 @@ void PrintSummary(SyncSummary const& s, std::string const& db, double seconds,
                 static_cast<long long>(s.notices));
   }
   std::printf("  errors    %7lld\n", static_cast<long long>(s.errors));
-  for (auto const& e : s.error_messages) std::printf("    %s\n", e.c_str());
+  for (auto const& e : s.error_messages) {
+    std::printf("    %s\n", PrintableText(e).c_str());
+  }
   int shown = 0;
   for (auto const& d : s.samples) {
     if (shown++ >= explain) break;
-    std::printf("\nReturn %s, buyer in %s: %s\n", d.return_id.c_str(),
-                d.buyer_jurisdiction.c_str(), d.action.c_str());
+    std::printf("\nReturn %s, buyer in %s: %s\n",
+                PrintableText(d.return_id).c_str(),
+                PrintableText(d.buyer_jurisdiction).c_str(), d.action.c_str());
     std::istringstream lines(d.explanation);
     for (std::string line; std::getline(lines, line);) {
-      std::printf("  %s\n", line.c_str());
+      std::printf("  %s\n", PrintableText(line).c_str());
     }
   }
 }
@@ -123,7 +117,7 @@ int RunSync(SyncArgs const& a) {
   auto started = std::chrono::steady_clock::now();
   SellerRules rules;
   if (!a.rules_file.empty()) {
-    auto text = ReadFile(a.rules_file);
+    auto text = ReadInput(a.rules_file, kMaxRulesBytes, "the rules file");
     if (!text) return ReportError(text.status());
     auto parsed = ParseSellerRules(*text);
     if (!parsed) return ReportError(parsed.status());
@@ -206,7 +200,8 @@ int RunSync(SyncArgs const& a) {
   ReturnsSync sync(**connection, **store, *engine, rules, sync_options);
   auto summary = sync.Run();
   if (progress) std::fputs("\n", stderr);
-  if (!summary) return ReportError(summary.status());
+  // The arguments were accepted: whatever stops the run now is a failure.
+  if (!summary) return ReportFailure(summary.status());
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
@@ -215,7 +210,9 @@ int RunSync(SyncArgs const& a) {
   } else {
     PrintSummary(*summary, a.db, seconds, a.explain);
   }
-  return summary->errors == 0 ? kExitOk : kExitFailure;
+  // Returns left for review are the rules' result; returns that failed are a
+  // partial success (listed above, tried again by the next run).
+  return summary->errors == 0 ? kExitOk : kExitPartial;
 }
 
 }  // namespace

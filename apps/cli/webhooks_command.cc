@@ -150,8 +150,10 @@ int Serve(ServeArgs a) {
         [quiet, method = request.method, path, respond = std::move(respond)](
             HttpResponse response, WebhookOutcome, Status const& error) {
           if (!quiet && !error.ok()) {
+            // Method and path are the client's: escaped before printing.
             std::fprintf(stderr, "sanbao webhooks: %s %s -> %d %s\n",
-                         method.c_str(), path.c_str(), response.status,
+                         EscapeForMessage(method, 16).c_str(),
+                         EscapeForMessage(path, 200).c_str(), response.status,
                          error.reason().c_str());
           }
           respond(std::move(response));

@@ -41,9 +41,79 @@ CalendarYear const* Locate(Calendar::Impl const& impl, sys_days date,
   return &impl.years[static_cast<std::size_t>(y - impl.first_year)];
 }
 
+// Every ISO 3166-1 alpha-2 code, sorted, from Debian iso-codes 4.15.0
+// (data/iso_3166-1.json, https://salsa.debian.org/iso-codes-team/iso-codes),
+// 249 codes.
+constexpr std::string_view kIso3166Countries =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI "
+    "BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN "
+    "CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK "
+    "FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM "
+    "HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK "
+    "ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP "
+    "NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW "
+    "SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF "
+    "TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+    "VN VU WF WS YE YT ZA ZM ZW";
+
+bool IsIso3166Country(std::string_view code) {
+  if (code.size() != 2) return false;
+  for (std::size_t i = 0; i < kIso3166Countries.size(); i += 3) {
+    if (kIso3166Countries.substr(i, 2) == code) return true;
+  }
+  return false;
+}
+
+bool IsCodeChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 }  // namespace
 
 namespace internal {
+
+Status CheckJurisdictionCode(std::string_view code) {
+  auto unknown = [&](std::string why) {
+    return Status(ErrorCode::kInvalidArgument,
+                  QuoteForMessage(code) + " " + std::move(why),
+                  ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                            .metadata = {{"code", std::string(code)}},
+                            .http_status = 400});
+  };
+  std::string key = Upper(code);
+  auto dash = key.find('-');
+  std::string country = key.substr(0, dash);
+  // "UK" is ISO's exceptional reservation for GB; the data says UK.
+  if (!IsIso3166Country(country == "UK" ? "GB" : country)) {
+    return unknown(
+        "is not an ISO 3166 country code (e.g. DE) or subdivision (e.g. "
+        "US-CA)");
+  }
+  if (dash == std::string::npos) return {};
+  std::string_view region = std::string_view(key).substr(dash + 1);
+  bool well_formed = !region.empty() && region.size() <= 3 &&
+                     std::all_of(region.begin(), region.end(), IsCodeChar);
+  auto const& subdivisions = BuiltinSubdivisions();
+  if (!subdivisions) return subdivisions.status();
+  auto const& parent = (*subdivisions)->parent;
+  // Only the countries whose subdivisions the data lists can be checked.
+  auto prefix = (country == "GB" ? std::string("UK") : country) + "-";
+  auto listed = parent.lower_bound(prefix);
+  bool country_listed =
+      listed != parent.end() && listed->first.starts_with(prefix);
+  // A region with a calendar of its own is a place too (FR-6AE, the
+  // Collectivité européenne d'Alsace, is newer than the subdivision list).
+  auto const& calendars = BuiltinCalendars();
+  bool has_calendar =
+      calendars &&
+      (*calendars)->calendars.contains(prefix + std::string(region));
+  if (!well_formed || (country_listed && !has_calendar &&
+                       !parent.contains(prefix + std::string(region)))) {
+    return unknown("is not an ISO 3166-2 subdivision of " + country);
+  }
+  return {};
+}
 
 StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
   auto key = Upper(id);
@@ -60,7 +130,7 @@ StatusOr<Calendar> FindCalendar(CalendarSet const& set, std::string_view id) {
   }
   return Status(
       ErrorCode::kNotFound,
-      "unknown calendar \"" + std::string(id) + "\"" +
+      "unknown calendar " + QuoteForMessage(id) +
           (suggestions.empty() ? std::string(" (see `sanbao calendar list`)")
                                : "; known for " + country + ": " + suggestions),
       ErrorInfo{.reason = "CALENDAR_UNKNOWN",
@@ -84,8 +154,8 @@ StatusOr<CalendarMatch> FindCalendarForCode(CalendarSet const& calendars,
   auto sub = subdivisions.parent.find(key);
   if (sub == subdivisions.parent.end()) {
     return Status(ErrorCode::kInvalidArgument,
-                  "\"" + std::string(code) +
-                      "\" is not an ISO 3166-2 subdivision of " + country,
+                  QuoteForMessage(code) +
+                      " is not an ISO 3166-2 subdivision of " + country,
                   ErrorInfo{.reason = "SUBDIVISION_UNKNOWN",
                             .metadata = {{"code", std::string(code)}},
                             .http_status = 400});

@@ -124,6 +124,14 @@ StatusOr<CalendarMatch> FindCalendarForCode(CalendarSet const& calendars,
 /// FindCalendarForCode over the built-in data.
 StatusOr<CalendarMatch> CalendarForCode(std::string_view code);
 
+/// Whether `code` names a place: an ISO 3166-1 alpha-2 country ("UK" too,
+/// ISO's reservation for GB), optionally with an ISO 3166-2 subdivision,
+/// which must be one the built-in subdivision data lists when it lists that
+/// country's ("DE-XX" is refused, "KE-30" is not checked). Case is ignored.
+/// Errors: kInvalidArgument, reason JURISDICTION_UNKNOWN, the message
+/// quoting the code without naming a field.
+Status CheckJurisdictionCode(std::string_view code);
+
 }  // namespace internal
 }  // namespace v1
 }  // namespace sanbao

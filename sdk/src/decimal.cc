@@ -10,33 +10,10 @@ inline namespace v1 {
 namespace internal {
 namespace {
 
-constexpr std::size_t kMessageLimit = 64;
 constexpr std::size_t kMetadataLimit = 256;
 constexpr Int128 kSaturation = Int128{1} << 66;
 
 }  // namespace
-
-std::string QuoteForMessage(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "\"";
-  std::size_t n = std::min(text.size(), kMessageLimit);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  if (text.size() > n) out += "...";
-  out += '"';
-  return out;
-}
 
 std::string TruncateForMetadata(std::string_view text) {
   return std::string(text.substr(0, kMetadataLimit));

@@ -38,9 +38,7 @@ constexpr Int128 kInt64Min = INT64_MIN;
 
 constexpr bool FitsInt64(Int128 v) { return v >= kInt64Min && v <= kInt64Max; }
 
-/// `text` in double quotes for an error message: printable ASCII as is,
-/// anything else as \xNN, cut after 64 bytes with "...".
-std::string QuoteForMessage(std::string_view text);
+using ::sanbao::v1::QuoteForMessage;  // sanbao/status.h
 /// `text` cut after 256 bytes, for error metadata.
 std::string TruncateForMetadata(std::string_view text);
 

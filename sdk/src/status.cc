@@ -1,5 +1,7 @@
 #include "sanbao/status.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
@@ -217,6 +219,94 @@ bool operator==(Status const& a, Status const& b) noexcept {
   if (!a.impl_ || !b.impl_) return false;
   return a.impl_->code == b.impl_->code &&
          a.impl_->message == b.impl_->message && a.impl_->info == b.impl_->info;
+}
+
+namespace {
+
+// The code point of the UTF-8 sequence at `text[i]` and its length, or a
+// length of 0 when the bytes there are not UTF-8 (overlong forms,
+// surrogates and values past U+10FFFF included).
+std::pair<char32_t, std::size_t> DecodeUtf8(std::string_view text,
+                                            std::size_t i) {
+  auto byte = [&](std::size_t k) {
+    return static_cast<unsigned char>(text[i + k]);
+  };
+  unsigned char b = byte(0);
+  std::size_t n = b < 0x80           ? 1
+                  : (b >> 5) == 0x6  ? 2
+                  : (b >> 4) == 0xE  ? 3
+                  : (b >> 3) == 0x1E ? 4
+                                     : 0;
+  if (n == 0 || i + n > text.size()) return {0, 0};
+  char32_t c = n == 1   ? b
+               : n == 2 ? (b & 0x1F)
+               : n == 3 ? (b & 0x0F)
+                        : (b & 0x07);
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(k) & 0xC0) != 0x80) return {0, 0};
+    c = (c << 6) | (byte(k) & 0x3F);
+  }
+  constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < kMin[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+    return {0, 0};
+  }
+  return {c, n};
+}
+
+bool Invisible(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+         c == 0xFEFF;
+}
+
+enum class Mode { kQuoted, kEscaped, kPrintable };
+
+std::string Escape(std::string_view text, std::size_t limit, Mode mode) {
+  bool const quotes = mode == Mode::kQuoted;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(std::min(text.size(), limit) + 2);
+  if (quotes) out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto [c, n] = DecodeUtf8(text, i);
+    std::size_t step = n == 0 ? 1 : n;
+    if (i + step > limit) break;
+    auto b = static_cast<unsigned char>(text[i]);
+    if (n == 0 || (n == 1 && (b < 0x20 || b == 0x7F))) {
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+    } else if (n > 1 && Invisible(c)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(c));
+      out += buf;
+    } else if ((b == '\\' && mode != Mode::kPrintable) ||
+               (quotes && b == '"')) {
+      out += '\\';
+      out += static_cast<char>(b);
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += step;
+  }
+  if (i < text.size()) out += "...";
+  if (quotes) out += '"';
+  return out;
+}
+
+}  // namespace
+
+std::string QuoteForMessage(std::string_view text, std::size_t limit) {
+  return Escape(text, limit, Mode::kQuoted);
+}
+
+std::string EscapeForMessage(std::string_view text, std::size_t limit) {
+  return Escape(text, limit, Mode::kEscaped);
+}
+
+std::string PrintableText(std::string_view text) {
+  return Escape(text, text.size(), Mode::kPrintable);
 }
 
 std::ostream& operator<<(std::ostream& os, Status const& status) {

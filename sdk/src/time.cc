@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 namespace sanbao {
 inline namespace v1 {
@@ -55,14 +58,32 @@ Instant FromDate(date::sys_seconds t) { return Instant{t.time_since_epoch()}; }
 
 }  // namespace
 
+bool InCivilDateRange(CivilDate date) {
+  return date.ok() && sys_days{date} >= sys_days{kFirstCivilDate} &&
+         sys_days{date} <= sys_days{kLastCivilDate};
+}
+
+namespace {
+
+constexpr std::string_view kDateRange = "1900-01-01 to 9999-12-31";
+
+}  // namespace
+
 StatusOr<CivilDate> ParseCivilDate(std::string_view text) {
   CivilDate date;
   if (text.size() != 10 || !ParseDatePart(text, date)) {
     // append(): GCC 12 at -O2 reports a false -Wrestrict for
     // operator+(char const*, std::string&&) (GCC bug 105329).
-    return InvalidArgumentError(std::string("\"").append(text).append(
-                                    "\" is not a date (expected YYYY-MM-DD)"),
-                                "DATE_INVALID", {{"value", std::string(text)}});
+    return InvalidArgumentError(
+        QuoteForMessage(text).append(" is not a date (expected YYYY-MM-DD)"),
+        "DATE_INVALID", {{"value", std::string(text)}});
+  }
+  if (!InCivilDateRange(date)) {
+    return InvalidArgumentError(
+        QuoteForMessage(text)
+            .append(" is outside the dates Sanbao reads, ")
+            .append(kDateRange),
+        "DATE_OUT_OF_RANGE", {{"value", std::string(text)}});
   }
   return date;
 }
@@ -97,8 +118,8 @@ std::string FormatCivilDateWithWeekday(CivilDate date) {
 StatusOr<Instant> ParseInstant(std::string_view text) {
   auto bad = [&] {
     return InvalidArgumentError(
-        std::string("\"").append(text).append(
-            "\" is not an RFC 3339 timestamp (expected e.g. "
+        QuoteForMessage(text).append(
+            " is not an RFC 3339 timestamp (expected e.g. "
             "2026-12-23T10:15:00Z or 2026-12-23T11:15:00+01:00)"),
         "INSTANT_INVALID", {{"value", std::string(text)}});
   };
@@ -142,7 +163,17 @@ StatusOr<Instant> ParseInstant(std::string_view text) {
   auto local = std::chrono::sys_seconds{sys_days{date}} +
                std::chrono::hours{hh} + std::chrono::minutes{mm} +
                std::chrono::seconds{ss};
-  return Instant{local - std::chrono::seconds{offset_seconds}};
+  Instant instant{local - std::chrono::seconds{offset_seconds}};
+  // Both the written date and the UTC one, so that the instant prints.
+  if (!InCivilDateRange(date) ||
+      !InCivilDateRange(CivilDate{std::chrono::floor<days>(instant)})) {
+    return InvalidArgumentError(
+        QuoteForMessage(text)
+            .append(" is outside the instants Sanbao reads, ")
+            .append("1900-01-01T00:00:00Z to 9999-12-31T23:59:59Z"),
+        "INSTANT_OUT_OF_RANGE", {{"value", std::string(text)}});
+  }
+  return instant;
 }
 
 std::string FormatInstant(Instant instant) {
@@ -157,13 +188,62 @@ std::string FormatInstant(Instant instant) {
   return FormatCivilDate(date) + buf.data();
 }
 
+namespace {
+
+// The names the IANA tz database defines (its zones and links), from the
+// system's copy of its source, tzdata.zi; empty when there is none.
+std::set<std::string, std::less<>> const& IanaNames() {
+  static auto const* const kNames = [] {
+    auto* names = new std::set<std::string, std::less<>>();
+    std::ifstream in("/usr/share/zoneinfo/tzdata.zi");
+    for (std::string line; std::getline(in, line);) {
+      // "Z Europe/Berlin ..." and "L Europe/Berlin Arctic/Longyearbyen".
+      std::istringstream fields(line);
+      std::string kind, first, second;
+      fields >> kind >> first >> second;
+      if (kind == "Z") names->insert(first);
+      if (kind == "L") names->insert(second);
+    }
+    return names;
+  }();
+  return *kNames;
+}
+
+// Why `name` is not an IANA time zone name, or empty when it is one. The
+// host's own zone ("localtime", which date::locate_zone finds among the
+// files of /usr/share/zoneinfo) and the database's placeholders are not.
+std::string NotIana(std::string_view name) {
+  if (name == "localtime" || name.ends_with("/localtime")) {
+    return "\"localtime\" is the host's own zone, which differs from machine "
+           "to machine; name the buyer's zone (e.g. Europe/Berlin)";
+  }
+  if (name == "posixrules" || name == "Factory" || name.starts_with("posix/") ||
+      name.starts_with("right/")) {
+    return "not an IANA time zone name";
+  }
+  auto const& names = IanaNames();
+  if (!names.empty() && !names.contains(name)) return "unknown";
+  return {};
+}
+
+}  // namespace
+
 StatusOr<TimeZone> TimeZone::Find(std::string_view iana_name) {
+  if (auto why = NotIana(iana_name); !why.empty()) {
+    return Status(ErrorCode::kNotFound,
+                  "unknown time zone " + QuoteForMessage(iana_name) +
+                      (why == "unknown" ? "" : ": " + why) +
+                      " (expected an IANA name such as Europe/Berlin)",
+                  ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
+                            .metadata = {{"time_zone", std::string(iana_name)}},
+                            .http_status = 404});
+  }
   try {
     return TimeZone(date::locate_zone(std::string(iana_name)));
   } catch (std::exception const&) {
     return Status(ErrorCode::kNotFound,
-                  "unknown time zone \"" + std::string(iana_name) +
-                      "\" (expected an IANA name such as Europe/Berlin)",
+                  "unknown time zone " + QuoteForMessage(iana_name) +
+                      " (expected an IANA name such as Europe/Berlin)",
                   ErrorInfo{.reason = "TIME_ZONE_UNKNOWN",
                             .metadata = {{"time_zone", std::string(iana_name)}},
                             .http_status = 404});

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "decision_input.h"
+#include "sanbao/http/log.h"
 #include "sanbao/refund/calculator.h"
 #include "sanbao/refund/ledger.h"
 #include "sanbao/store/outbox.h"
@@ -267,7 +268,8 @@ struct ReturnsSync::State {
   void Error(std::string message) {
     ++summary.errors;
     if (summary.error_messages.size() < 20) {
-      summary.error_messages.push_back(std::move(message));
+      // Messages quote remote answers: never a credential in the summary.
+      summary.error_messages.push_back(RedactForLog(message));
     }
   }
 
@@ -355,10 +357,19 @@ struct ReturnsSync::State {
       auto decision = sync.engine_.Decide(*request);
       if (!decision && request->buyer.jurisdiction != r.buyer_country &&
           !r.buyer_country.empty()) {
-        // A subdivision the law data does not list: the country's law.
+        // A subdivision the law data does not list: the country's law, and
+        // the decision says so.
+        auto region = request->buyer.jurisdiction;
+        auto why = decision.status().message();
         request->buyer.jurisdiction = r.buyer_country;
         w.jurisdiction = r.buyer_country;
         decision = sync.engine_.Decide(*request);
+        if (decision) {
+          decision->warnings.push_back(
+              "jurisdiction_region_unknown: " + QuoteForMessage(region) +
+              " could not be used (" + why + "); the law and calendar of " +
+              r.buyer_country + " were");
+        }
       }
       if (decision) {
         w.decision = *std::move(decision);

@@ -12,7 +12,7 @@ using internal::ObjectReader;
 
 StatusOr<SellerRules> ParseSellerRules(std::string_view json) {
   try {
-    auto root = internal::ParseJson(json);
+    auto root = internal::ParseJson(json, "rules");
     ObjectReader r(root, "rules");
     SellerRules rules;
     if (auto s = r.OptionalObject("seller")) {
@@ -46,8 +46,9 @@ StatusOr<SellerRules> ParseSellerRules(std::string_view json) {
     r.Finish();
     return rules;
   } catch (DataError const& e) {
-    return InvalidArgumentError(e.path + ": " + e.message, "RULES_INVALID",
-                                {{"field", e.path}});
+    return InvalidArgumentError(
+        (e.path.empty() ? "" : e.path + ": ") + e.message, "RULES_INVALID",
+        {{"field", e.path}});
   }
 }
 

@@ -170,6 +170,300 @@ def test_decide_missing_file_exits_2():
     assert "cannot read" in r.stderr
 
 
+def c01_request():
+    with open(os.path.join(CASES, "C01.json")) as f:
+        return json.load(f)["request"]
+
+
+def decide_text(text, *args):
+    return subprocess.run([CLI, "decide", "-", *args], input=text,
+                          capture_output=True, text=True, timeout=60)
+
+
+def decide_request(request, *args):
+    return decide_text(json.dumps(request), *args)
+
+
+def one_error_line(r):
+    """The single "sanbao: ..." line a failing command prints."""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sanbao: "), r.stderr
+    assert r.stdout == ""
+    return lines[0]
+
+
+# 100,000 items once took a minute to read (every id compared with every
+# other, twice): reading is linear now, and the size is capped. The test
+# checks the answer, not the time.
+def test_decide_many_items_correctly_and_caps_the_request():
+    request = c01_request()
+    item = request["items"][0]
+    request["contract"]["kind"] = "multi_item"
+    request["items"] = [dict(item, id=f"item-{i}") for i in range(10000)]
+    request["claim"]["item_ids"] = [f"item-{i}" for i in range(0, 10000, 2)]
+    r = decide_request(request)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["eligible"] is True and data["deadline"] == "2026-12-28"
+    assert data["refund"] == {"amount": "299500.00", "currency": "EUR"}  # 5000 x 59.90
+
+    request["items"].append(dict(item, id="one-too-many"))
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert one_error_line(r) == \
+        "sanbao: items: 10001 entries; at most 10000 are accepted"
+
+    request = c01_request()
+    request["items"][0]["category"] = "x" * (8 << 20)
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert one_error_line(r) == ("sanbao: the request (standard input) is larger "
+                                 "than 8388608 bytes, the most accepted")
+
+
+def test_decide_refuses_an_item_claimed_twice():
+    request = c01_request()
+    request["claim"]["item_ids"] = ["item-1", "item-1"]  # once refunded 119.80
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert "claim.item_ids[1]: \"item-1\" is claimed twice" in one_error_line(r)
+
+
+# A price or shipping charge is money the buyer paid: never negative (a
+# negative price made a negative refund, exit 0). The int64 minimum is
+# negative too. Prices that add up past the int64 range are reported as an
+# overflow, not as "different currencies".
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda r: r["items"][0]["price"].update(amount="-59.90"),
+     'items[0].price: -59.90 EUR is negative; a price paid is never negative'),
+    (lambda r: r["items"][0]["price"].update(amount="-92233720368547758.08"),
+     "items[0].price: -92233720368547758.08 EUR is negative"),
+    (lambda r: r.update(shipping={"charged": {"amount": "-4.90", "currency": "EUR"}}),
+     "shipping.charged: -4.90 EUR is negative"),
+    (lambda r: r.update(shipping={"standard": {"amount": "-0.01", "currency": "EUR"}}),
+     "shipping.standard: -0.01 EUR is negative"),
+])
+def test_decide_refuses_negative_amounts_paid(mutate, needle):
+    request = c01_request()
+    mutate(request)
+    r = decide_request(request)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert needle in one_error_line(r)
+
+
+def test_decide_reports_an_overflow_as_an_overflow():
+    request = c01_request()
+    item = dict(request["items"][0], price={"amount": "92233720368547758.07",
+                                            "currency": "EUR"})
+    request["contract"]["kind"] = "multi_item"
+    request["items"] = [dict(item, id="a"), dict(item, id="b")]
+    request["claim"]["item_ids"] = []
+    r = decide_request(request)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "items: the prices of the claimed items add up to more than" in line
+    assert "overflows" in line and "currencies" not in line
+    # Different currencies are still named as such.
+    request["items"][1]["price"] = {"amount": "1.00", "currency": "USD"}
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert "different currencies" in one_error_line(r)
+
+
+# Boost.JSON keeps the last of two equal keys: a request or rules file that
+# says a field twice is refused, naming the key and its path.
+def test_decide_refuses_a_duplicate_key_naming_its_path():
+    text = json.dumps(c01_request())
+    text = text.replace('"jurisdiction": "DE-BE"',
+                        '"jurisdiction": "DE-BE", "jurisdiction": "FR"', 1)
+    r = decide_text(text)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert line.startswith('sanbao: buyer.jurisdiction: duplicate key "jurisdiction" '
+                           '(line 1, column '), line
+    assert line.endswith("a key may appear once")
+    with open(os.path.join(CASES, "C01.json")) as f:
+        case = f.read()
+    r = decide_text(case.replace('"amount": "59.90"',
+                                 '"amount": "59.90", "amount": "5990.00"'))
+    assert r.returncode == 2
+    assert 'request.items[0].price.amount: duplicate key "amount" (line 29' \
+        in one_error_line(r)
+
+
+def test_sync_rules_with_a_duplicate_key_name_its_path(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"auto_approve": {"max_value": {"USD": "150", "USD": "9999"}}}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert one_error_line(r).startswith(
+        'sanbao: rules.auto_approve.max_value.USD: duplicate key "USD"')
+
+
+# Every jurisdiction code and time zone is either decided as named, refused
+# naming the field, or decided with a named warning; none follows national
+# law or the host's clock without a word.
+@pytest.mark.parametrize("field, value, needle", [
+    ("buyer.jurisdiction", "DE-XX",
+     'buyer.jurisdiction: "DE-XX" is not an ISO 3166-2 subdivision of DE'),
+    ("buyer.jurisdiction", "US-ZZ",
+     'buyer.jurisdiction: "US-ZZ" is not an ISO 3166-2 subdivision of US'),
+    ("buyer.jurisdiction", "JP-Q9Z", "is not an ISO 3166-2 subdivision of JP"),
+    ("seller.jurisdiction", "Atlantis",
+     'seller.jurisdiction: "Atlantis" is not an ISO 3166 country code'),
+    ("seller.jurisdiction", "DE-XX",
+     'seller.jurisdiction: "DE-XX" is not an ISO 3166-2 subdivision of DE'),
+    ("buyer.timezone", "localtime",
+     'buyer.timezone: unknown time zone "localtime": "localtime" is the host\'s own zone'),
+    ("buyer.timezone", "posix/Europe/Berlin",
+     'buyer.timezone: unknown time zone "posix/Europe/Berlin"'),
+    ("buyer.timezone", "Factory", 'unknown time zone "Factory"'),
+])
+def test_decide_refuses_unknown_places_and_zones(field, value, needle):
+    request = c01_request()
+    obj, key = field.split(".")
+    request[obj][key] = value
+    r = decide_request(request)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert needle in one_error_line(r)
+
+
+@pytest.mark.parametrize("field, value, warning", [
+    ("buyer.jurisdiction", "de",
+     'jurisdiction_code_normalised: buyer.jurisdiction "de" was read as "DE"'),
+    ("buyer.jurisdiction", "de-by",
+     'jurisdiction_code_normalised: buyer.jurisdiction "de-by" was read as "DE-BY"'),
+    ("seller.jurisdiction", "de",
+     'jurisdiction_code_normalised: seller.jurisdiction "de" was read as "DE"'),
+    ("buyer.jurisdiction", "FR-51", "regional_calendar_missing: FR-51"),
+])
+def test_decide_names_in_a_warning_what_it_read_differently(field, value, warning):
+    request = c01_request()
+    obj, key = field.split(".")
+    request[obj][key] = value
+    r = decide_request(request)
+    assert r.returncode == 0, r.stderr
+    warnings = json.loads(r.stdout)["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith(warning), warnings
+    r = decide_request(request, "--explain")
+    assert r.returncode == 0, r.stderr
+    assert "Warning: " + warning in r.stdout
+
+
+def test_decide_accepts_real_places_and_iana_zones_without_a_word():
+    for field, value in [("seller.jurisdiction", "KE"), ("seller.jurisdiction", "GB-SCT"),
+                         ("buyer.timezone", "Etc/UTC"), ("buyer.jurisdiction", "DE-BY")]:
+        request = c01_request()
+        obj, key = field.split(".")
+        request[obj][key] = value
+        r = decide_request(request)
+        assert r.returncode == 0, (value, r.stderr)
+        assert json.loads(r.stdout)["warnings"] == [], value
+
+
+def test_deadline_and_sync_rules_refuse_what_decide_refuses(tmp_path):
+    r = run("deadline", "-j", "DE-BE", "-z", "localtime", "--delivered",
+            "2026-12-11T10:00:00Z")
+    assert r.returncode == 2
+    assert 'unknown time zone "localtime"' in one_error_line(r)
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"seller": {"jurisdiction": "Atlantis"}}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert one_error_line(r).startswith(
+        'sanbao: rules.seller.jurisdiction: "Atlantis" is not an ISO 3166 country code')
+
+
+# Invalid JSON once read "...: Success" (an error_code's message printed
+# when the parser had stopped without one): the real error, with its place.
+@pytest.mark.parametrize("text, needle", [
+    ('{"buyer":', "invalid JSON at line 1, column 10: incomplete JSON"),
+    ("", "invalid JSON at line 1, column 1: incomplete JSON"),
+    ('{"a": 1} x', "invalid JSON at line 1, column 10: more data after the JSON value"),
+    ('{\n  "a": tru\n}', "invalid JSON at line 2, column 8: syntax error"),
+    ('{"a": 1,}', "invalid JSON at line 1, column 9: syntax error"),
+])
+def test_decide_invalid_json_names_the_error_and_place(text, needle):
+    r = decide_text(text)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "Success" not in line
+    assert needle in line, line
+
+
+# Control characters in a value came back raw in error messages: escape
+# sequences could clear the terminal or fake a line of output.
+def test_error_messages_and_explanations_escape_control_characters():
+    request = c01_request()
+    request["buyer"]["jurisdiction"] = "DE\x1b[2J\nsanbao: all good\u202e"
+    r = decide_request(request)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "\x1b" not in r.stderr and "\u202e" not in r.stderr
+    assert '"DE\\x1B[2J\\x0Asanbao: all good\\u{202E}"' in line, line
+    # What --explain prints quotes the request too (an exempt item's id).
+    with open(os.path.join(CASES, "C14.json")) as f:
+        request = json.load(f)["request"]
+    request["items"][0]["id"] = "gift\x1b]0;owned\x07"
+    request["claim"]["item_ids"] = [request["items"][0]["id"]]
+    r = decide_request(request, "--explain")
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert "Item gift\\x1B]0;owned\\x07 is exempt" in r.stdout, r.stdout
+
+
+# Years of 10000 and more, and negative ones, were printed as dates
+# ("10000-01-31", "-010-12-25"). Dates are read from 1900-01-01 to
+# 9999-12-31, and what would be computed outside fails.
+@pytest.mark.parametrize("args, needle", [
+    (["calendar", "add-days", "-j", "DE", "--from", "9999-12-25", "--days", "14"],
+     "14 days from 9999-12-25 fall outside the dates Sanbao handles, "
+     "1900-01-01 to 9999-12-31"),
+    (["calendar", "add-days", "-j", "DE", "--from", "0005-01-01", "--days", "-3660"],
+     '"0005-01-01" is outside the dates Sanbao reads, 1900-01-01 to 9999-12-31'),
+    (["calendar", "day", "DE", "1899-12-31"], '"1899-12-31" is outside the dates'),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "9999-12-30T00:00:00Z", "--no-rollover"], "fall outside the dates Sanbao handles"),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "0001-01-01T00:00:00Z"], '"0001-01-01T00:00:00Z" is outside the instants'),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "9999-12-31T23:00:00-02:00"], "is outside the instants Sanbao reads"),
+    (["law", "show", "DE", "--as-of", "1800-01-01"], '"1800-01-01" is outside the dates'),
+])
+def test_dates_outside_the_range_are_refused(args, needle):
+    r = run(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert needle in one_error_line(r)
+
+
+def test_decide_refuses_a_deadline_past_9999():
+    request = c01_request()
+    request["contract"]["concluded_at"] = "9999-12-29T00:00:00Z"
+    request["items"][0]["deliveries"] = ["9999-12-30T00:00:00Z"]
+    request["claim"]["sent_at"] = "9999-12-31T00:00:00Z"
+    request["settings"] = {"rollover": False}
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert "a date of this decision falls outside the dates Sanbao handles, " \
+        "1900-01-01 to 9999-12-31" in one_error_line(r)
+    request["claim"]["sent_at"] = "1899-12-31T00:00:00Z"
+    r = decide_request(request)
+    assert r.returncode == 2
+    assert 'claim.sent_at: "1899-12-31T00:00:00Z" is outside the instants Sanbao ' \
+        'reads, 1900-01-01T00:00:00Z to 9999-12-31T23:59:59Z' in one_error_line(r)
+
+
+def test_sync_rules_file_size_is_capped(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"comments": {"approve": "' + "x" * (1 << 20) + '"}}')
+    r = run("sync", "--rules", str(rules), "--client-id", "a",
+            "--client-secret", "b", "--refresh-token", "c")
+    assert r.returncode == 2
+    assert "is larger than 1048576 bytes" in one_error_line(r)
+
+
 # ---- the law: law list|show ----------------------------------------------
 
 def test_law_list_text_and_json():
@@ -732,6 +1026,228 @@ def test_refund_preview_works_on_every_synced_return(tmp_path):
         previewed += 1
     assert nothing_left == summary["refunded"]
     assert previewed > 0
+
+
+class EchoingEbay:
+    """A loopback server that grants a token and then answers every request
+    with HTTP `status` and an error that echoes what it received: the
+    request's Authorization header and the token request's Basic
+    credentials, as a careless proxy or API gateway would."""
+
+    ACCESS_TOKEN = "v^1.1#i^1#r^0#p^3#I^3#f^0#t^SECRET-ACCESS-TOKEN"
+
+    def __init__(self, status):
+        import http.server
+        server = self
+        self.basic = ""
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path.startswith("/identity/v1/oauth2/token"):
+                    server.basic = self.headers.get("Authorization", "")
+                    self.answer(200, {"access_token": EchoingEbay.ACCESS_TOKEN,
+                                      "expires_in": 7200, "token_type": "User Access Token"})
+                else:
+                    self.do_GET()
+
+            def do_GET(self):
+                self.answer(status, {"errors": [{
+                    "errorId": 2004, "domain": "API", "category": "REQUEST",
+                    "message": "Invalid request. You sent Authorization: "
+                               + self.headers.get("Authorization", "")
+                               + "\nand earlier auth=" + server.basic
+                               + " with " + EchoingEbay.ACCESS_TOKEN,
+                    "parameters": [{"name": "auth", "value": server.basic}]}]})
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+SECRETS = {"SANBAO_EBAY_CLIENT_ID": "sanbao-app",
+           "SANBAO_EBAY_CLIENT_SECRET": "SECRET-CLIENT-SECRET",
+           "SANBAO_EBAY_REFRESH_TOKEN": "v^1.1#i^1#SECRET-REFRESH-TOKEN"}
+
+
+def leaked(text):
+    """The credentials of SECRETS and EchoingEbay found in `text`."""
+    basic = base64.b64encode(b"sanbao-app:SECRET-CLIENT-SECRET").decode()
+    return [s for s in ("SECRET", basic, basic[:12]) if s in text]
+
+
+# A remote error is printed as it arrived, so a server that echoes headers
+# leaked the access token and the Basic credentials into sanbao's output.
+@pytest.mark.parametrize("json_output", [False, True])
+def test_sync_never_prints_credentials_a_server_echoes(tmp_path, json_output):
+    server = EchoingEbay(400)
+    try:
+        r = subprocess.run([CLI, "sync", "--ebay-url", server.url, "--db",
+                            str(tmp_path / "s.db"), "--no-progress",
+                            *(["--json"] if json_output else [])],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, **SECRETS})
+    finally:
+        server.close()
+    assert server.basic.startswith("Basic ")  # the token was asked for
+    out = r.stdout + r.stderr
+    assert "eBay answered HTTP 400" in out, out
+    assert "Authorization: " in out and "***" in out, out
+    assert leaked(out) == [], out
+    assert "\x1b" not in out
+
+
+class FailingProxy:
+    """Forwards every request to `upstream`, except a GET of the first order
+    it is asked for, which it answers 404 with an error that echoes the
+    request's Authorization header."""
+
+    def __init__(self, upstream):
+        import http.client
+        import http.server
+        import urllib.parse
+        target = urllib.parse.urlsplit(upstream)
+        proxy = self
+        self.failed = None
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, headers, body):
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("content-length", "transfer-encoding",
+                                            "connection", "date", "server"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.command == "GET" and self.path.startswith("/sell/fulfillment/v1/order/"):
+                    order = self.path.split("?")[0].rsplit("/", 1)[1]
+                    with proxy.lock:
+                        if proxy.failed is None:
+                            proxy.failed = order
+                    if order == proxy.failed:
+                        echo = json.dumps({"errors": [{
+                            "errorId": 32100, "category": "REQUEST",
+                            "message": "Order not found; request had Authorization: "
+                                       + self.headers.get("Authorization", "")}]})
+                        self.reply(404, [("Content-Type", "application/json")],
+                                   echo.encode())
+                        return
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("host", "connection", "content-length")}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+                self.reply(answer.status, answer.getheaders(), data)
+                conn.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = forward
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# One exit-code table for every command (README, "Exit codes"): 0 done,
+# 1 failure, 2 usage, 3 partial. A remote HTTP 400 made `sync` exit 2, the
+# code for bad arguments.
+@pytest.mark.parametrize("status", [400, 404])
+def test_sync_exits_1_when_the_marketplace_refuses_the_run(tmp_path, status):
+    server = EchoingEbay(status)
+    try:
+        r = subprocess.run([CLI, "sync", "--ebay-url", server.url, "--db",
+                            str(tmp_path / "s.db"), "--no-progress"],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, **SECRETS})
+    finally:
+        server.close()
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert f"eBay answered HTTP {status}" in one_error_line(r)
+    assert leaked(r.stderr) == []
+
+
+def test_sync_exits_3_when_some_returns_failed_and_0_when_none(tmp_path):
+    db = str(tmp_path / "sanbao.db")
+    sandbox, printed = start(tmp_path, "sandbox", "sandbox", "ebay", "--returns", "30",
+                             "--seed", "5", lines=2)
+    env = {**os.environ, **sandbox_credentials(printed)}
+    try:
+        proxy = FailingProxy(url_of(printed))
+        try:
+            r = subprocess.run([CLI, "sync", "--ebay-url", proxy.url, "--db", db,
+                                "--json", "--no-progress", "--no-notifications"],
+                               capture_output=True, text=True, timeout=120, env=env)
+        finally:
+            proxy.close()
+        assert r.returncode == 3, (r.returncode, r.stderr)
+        summary = json.loads(r.stdout)
+        assert summary["fetched"] == 30
+        assert summary["errors"] == 1, summary["error_messages"]
+        assert summary["error_messages"][0].startswith(
+            f"order {proxy.failed}: eBay answered HTTP 404"), summary
+        assert re.search(r"Authorization: (Bearer|IAF) \*\*\* \(errorId 32100\)",
+                         summary["error_messages"][0]), summary
+        assert "v^1.1#" not in r.stdout  # the echoed access token
+        # Without the failing proxy, nothing fails: 0.
+        again = subprocess.run([CLI, "sync", "--ebay-url", url_of(printed), "--db", db,
+                                "--json", "--no-progress", "--no-notifications"],
+                               capture_output=True, text=True, timeout=120, env=env)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout)["errors"] == 0
+    finally:
+        stop(sandbox)
+
+
+@pytest.mark.parametrize("args, code", [
+    (["calendar", "list"], 0),
+    (["calendar", "holidays", "XX", "2027"], 2),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin", "--delivered",
+      "2026-12-11T10:00:00Z"], 0),
+    (["deadline", "-j", "DE", "-z", "Europe/Berlin"], 2),
+    (["decide", os.path.join(CASES, "C14.json")], 0),  # not eligible: still a decision
+    (["decide", "/nonexistent.json"], 2),
+    (["law", "list"], 0),
+    (["law", "show", "DX"], 2),
+    (["returns", "list", "--db", "/nonexistent/sanbao.db"], 2),
+    (["sandbox", "ebay", "--threads", "0"], 2),
+    (["sync", "--workers", "0"], 2),
+    (["webhooks", "serve", "--port", "-1"], 2),
+    (["frobnicate"], 2),
+    (["--help"], 0),
+])
+def test_every_command_follows_the_exit_code_table(args, code):
+    r = run(*args)
+    assert r.returncode == code, (args, r.stdout, r.stderr)
+    if code == 2:
+        one_error_line(r)
 
 
 def test_refund_preview_needs_an_order_or_a_return(tmp_path):

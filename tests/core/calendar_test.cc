@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "calendar_impl.h"
+#include "sanbao/policy/day_count.h"
 
 namespace sanbao {
 namespace {
@@ -244,6 +245,23 @@ TEST(CalendarArithmetic, BusinessDaysRollForwardAndCoverage) {
   EXPECT_FALSE(c.Covers(D("2019-12-31")));
 }
 
+// "9999-12-25 + 14 days = 10000-01-08" was printed; a count that leaves
+// 1900-01-01..9999-12-31 fails.
+TEST(CalendarArithmetic, CountsThatLeaveTheDateRangeFail) {
+  auto de = Calendar::Find("DE");
+  ASSERT_TRUE(de.ok());
+  for (auto [from, days] : std::vector<std::pair<char const*, int>>{
+           {"9999-12-25", 14}, {"1900-01-05", -14}, {"9999-12-31", 1}}) {
+    auto count = CountDays(*de, D(from), days, false, false);
+    ASSERT_FALSE(count.ok()) << from;
+    EXPECT_EQ(count.status().reason(), "DATE_OUT_OF_RANGE") << from;
+    EXPECT_THAT(count.status().message(),
+                HasSubstr("fall outside the dates Sanbao handles, 1900-01-01 "
+                          "to 9999-12-31"));
+  }
+  EXPECT_TRUE(CountDays(*de, D("9999-12-17"), 14, false, false).ok());
+}
+
 TEST(CalendarArithmetic, PropertiesOnRandomDates) {
   auto set = Load("XX.json", File(R"(
     {"name": "A", "rule": {"fixed": "01-01"}, "observed": "next_free_if_weekend"},
@@ -450,6 +468,10 @@ INSTANTIATE_TEST_SUITE_P(
     BadFiles, CalendarValidation,
     ::testing::Values(
         BadFile{"{", "invalid JSON at line 1"},
+        // A key given twice was read as its last value.
+        BadFile{File(R"({"name": "A", "rule": {"fixed": "01-01"}}, {"name": "B",
+                   "name": "C", "rule": {"fixed": "01-02"}})"),
+                "holidays[1].name: duplicate key \"name\" (line 5, column 25)"},
         BadFile{
             File(
                 R"({"name": "A", "rule": {"fixed": "01-01"}, "colour": "red"})"),

@@ -33,6 +33,38 @@ TEST(CivilDate, RejectsBadInput) {
   }
 }
 
+// Years of 10000 and more and negative ones printed as dates; what is read
+// stays within 1900-01-01..9999-12-31, so that every date prints.
+TEST(CivilDate, RangeIsRead1900To9999) {
+  EXPECT_TRUE(ParseCivilDate("1900-01-01").ok());
+  EXPECT_TRUE(ParseCivilDate("9999-12-31").ok());
+  for (auto text : {"1899-12-31", "0000-01-01", "0005-01-01"}) {
+    auto d = ParseCivilDate(text);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_EQ(d.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(d.status().reason(), "DATE_OUT_OF_RANGE") << text;
+    EXPECT_EQ(d.status().message(),
+              "\"" + std::string(text) +
+                  "\" is outside the dates Sanbao reads, 1900-01-01 to "
+                  "9999-12-31");
+  }
+  EXPECT_TRUE(InCivilDateRange(D(2026, 12, 25)));
+  EXPECT_FALSE(InCivilDateRange(D(10000, 1, 1)));
+  EXPECT_FALSE(InCivilDateRange(D(-10, 12, 25)));
+  EXPECT_FALSE(InCivilDateRange(D(2026, 2, 30)));
+}
+
+TEST(Instant, RangeIsRead1900To9999InUtcToo) {
+  EXPECT_TRUE(ParseInstant("1900-01-01T00:00:00Z").ok());
+  EXPECT_TRUE(ParseInstant("9999-12-31T23:59:59Z").ok());
+  for (auto text : {"1899-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
+                    "1900-01-01T00:30:00+01:00", "9999-12-31T23:00:00-02:00"}) {
+    auto i = ParseInstant(text);
+    ASSERT_FALSE(i.ok()) << text;
+    EXPECT_EQ(i.status().reason(), "INSTANT_OUT_OF_RANGE") << text;
+  }
+}
+
 TEST(Weekday, Names) {
   EXPECT_EQ(WeekdayName(std::chrono::Monday), "Monday");
   EXPECT_EQ(WeekdayShortName(std::chrono::Sunday), "Sun");
@@ -108,6 +140,49 @@ TEST(TimeZone, UnknownZoneIsAClearError) {
   EXPECT_EQ(z.status().reason(), "TIME_ZONE_UNKNOWN");
   EXPECT_NE(z.status().message().find("Europe/Atlantis"), std::string::npos);
   EXPECT_FALSE(LocalDate(Instant{}, "").ok());
+}
+
+// "localtime" was found (a file of /usr/share/zoneinfo that points at the
+// host's /etc/localtime), so a decision followed the machine it ran on.
+TEST(TimeZone, OnlyIanaNamesAreFound) {
+  for (auto name :
+       {"localtime", "posixrules", "Factory", "posix/Europe/Berlin",
+        "right/Europe/Berlin", "Europe/Berlin/", "../zoneinfo/UTC"}) {
+    auto z = TimeZone::Find(name);
+    EXPECT_FALSE(z.ok()) << name;
+    EXPECT_EQ(z.status().reason(), "TIME_ZONE_UNKNOWN") << name;
+  }
+  EXPECT_NE(TimeZone::Find("localtime")
+                .status()
+                .message()
+                .find("the host's own zone"),
+            std::string::npos);
+  // Zones and the database's links (backward names) are IANA names.
+  for (auto name : {"Europe/Berlin", "UTC", "Etc/UTC", "US/Pacific", "EST",
+                    "America/Argentina/Buenos_Aires"}) {
+    EXPECT_TRUE(TimeZone::Find(name).ok()) << name;
+  }
+}
+
+TEST(Quote, EscapesWhatCouldMoveATerminal) {
+  EXPECT_EQ(QuoteForMessage("DE"), "\"DE\"");
+  EXPECT_EQ(QuoteForMessage("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(QuoteForMessage("\x1b[2J\nfake\r\t\x7f"),
+            "\"\\x1B[2J\\x0Afake\\x0D\\x09\\x7F\"");
+  // UTF-8 stays readable; C1 controls, direction marks and bytes that are
+  // not UTF-8 do not.
+  EXPECT_EQ(QuoteForMessage("M\u00fcnchen \u5317\u4eac"),
+            "\"M\u00fcnchen \u5317\u4eac\"");
+  EXPECT_EQ(QuoteForMessage("\xc2\x9b"
+                            "2J"),
+            "\"\\u{009B}2J\"");
+  EXPECT_EQ(QuoteForMessage("abc\u202Egpj.exe"), "\"abc\\u{202E}gpj.exe\"");
+  EXPECT_EQ(QuoteForMessage("\xff\xc3"), "\"\\xFF\\xC3\"");
+  EXPECT_EQ(QuoteForMessage("\xed\xa0\x80"), "\"\\xED\\xA0\\x80\"");
+  // Cut after the limit, never inside a character.
+  EXPECT_EQ(QuoteForMessage("abcdef", 4), "\"abcd...\"");
+  EXPECT_EQ(QuoteForMessage("ab\u00fc", 3), "\"ab...\"");
+  EXPECT_EQ(EscapeForMessage("say \"hi\"\n"), "say \"hi\"\\x0A");
 }
 
 }  // namespace

@@ -197,6 +197,36 @@ TEST(EbayErrors, UnauthorizedOAuthAndUnreadable) {
   EXPECT_EQ(missing.reason(), "EBAY_NOT_FOUND");
 }
 
+// A server that echoes the request in its error hands back the access token
+// and the client's Basic credentials: none of it reaches the status, and
+// nothing in it can drive a terminal.
+TEST(EbayErrors, EchoedCredentialsAreRedactedAndEscaped) {
+  auto status = internal::ErrorFromResponse(ErrorResponse(
+      400,
+      R"({"errors":[{"errorId":2004,"category":"REQUEST","domain":"API",)"
+      R"("message":"bad request; you sent Authorization: Bearer v^1.1#i^1#SECRET\n",)"
+      R"("parameters":[{"name":"header","value":"auth=Basic YXBwOlNFQ1JFVA=="},)"
+      R"({"name":"q","value":"access_token=SECRET\u001b[2J"}]}]})"));
+  EXPECT_EQ(status.reason(), "EBAY_REQUEST_ERROR");
+  EXPECT_EQ(status.message(),
+            "eBay answered HTTP 400: bad request; you sent Authorization: "
+            "Bearer ***\\x0A (errorId 2004)");
+  auto const& parameters = status.error_info().metadata.at("parameters");
+  EXPECT_EQ(parameters, "header=auth=Basic ***;q=access_token=***");
+  auto oauth = internal::ErrorFromResponse(ErrorResponse(
+      400, R"({"error":"invalid grant\u001b","error_description":)"
+           R"("refresh_token=SECRET is not valid"})"));
+  EXPECT_EQ(oauth.reason(), "EBAY_OAUTH_INVALID_GRANT_");
+  EXPECT_EQ(oauth.message(),
+            "eBay answered HTTP 400: refresh_token=*** is not valid");
+  EXPECT_EQ(oauth.error_info().metadata.at("oauth_error"),
+            "invalid grant\\x1B");
+  for (auto const& s : {status, oauth}) {
+    EXPECT_EQ(s.ToString().find("SECRET"), std::string::npos) << s;
+    EXPECT_EQ(s.ToString().find("YXBwOlNFQ1JFVA"), std::string::npos) << s;
+  }
+}
+
 TEST(EbayBodies, DecideAndRefundValidation) {
   ReturnDecisionRequest offer{
       .kind = ReturnDecisionRequest::Kind::kOfferPartialRefund};

@@ -74,6 +74,44 @@ TEST(RedactForLogTest, UrlUserInfoAndBareCredentials) {
             R"({"token_type":"Bearer"})");
 }
 
+// Basic credentials in an `auth=` field passed the redaction, and so did
+// other common names for a credential; shapes that give a token away are
+// masked wherever they stand.
+TEST(RedactForLogTest, MoreNamesAndTokenShapes) {
+  EXPECT_EQ(RedactForLog("GET /x?auth=Basic dXNlcjpwYXNz status=400"),
+            "GET /x?auth=Basic *** status=400");
+  EXPECT_EQ(RedactForLog("auth=dXNlcjpwYXNz&token=abc&id_token=j&api_key=k"),
+            "auth=***&token=***&id_token=***&api_key=***");
+  EXPECT_EQ(RedactForLog("X-Api-Key: k3y\r\nCookie: s=1; t=2\r\nHost: h"),
+            "X-Api-Key: ***\r\nCookie: ***\r\nHost: h");
+  EXPECT_EQ(
+      RedactForLog(R"({"secret":"s","client_assertion":"a","token":"t"})"),
+      R"({"secret":"***","client_assertion":"***","token":"***"})");
+  EXPECT_EQ(RedactForLog("sent Basic dXNlcjpwYXNzd29yZA== twice"),
+            "sent Basic *** twice");
+  EXPECT_EQ(RedactForLog("echo: v^1.1#i^1#p^3#r^1#I^3#f^0#t^Ul4x, end"),
+            "echo: ***, end");
+  EXPECT_EQ(RedactForLog("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln ok"),
+            "jwt *** ok");
+  // Redacting twice changes nothing (a message is redacted where it is made
+  // and again where it is printed).
+  for (std::string text :
+       {"eBay answered: Authorization: IAF v^1.1#x\\x0Amore (errorId 2004)",
+        "Cookie: a=b\nX-Api-Key: k", "auth=Basic dXNlcjpwYXNz&x=1"}) {
+    auto once = RedactForLog(text);
+    EXPECT_EQ(RedactForLog(once), once) << text;
+  }
+  EXPECT_EQ(RedactForLog("Authorization: IAF *** (errorId 2004)"),
+            "Authorization: IAF *** (errorId 2004)");
+  // Words are not credentials.
+  for (std::string text :
+       {"a basic check failed", "basic authentication is off",
+        "the token_type is Bearer", "IAF token supplied is expired.",
+        "eyJust a word", "error_code=5&tokens=2"}) {
+    EXPECT_EQ(RedactForLog(text), text);
+  }
+}
+
 TEST(RedactForLogTest, EdgeCases) {
   EXPECT_EQ(RedactForLog(""), "");
   EXPECT_EQ(RedactForLog("code="), "code=");

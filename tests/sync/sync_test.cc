@@ -778,6 +778,18 @@ TEST(SellerRulesTest, ParsesAndRejectsUnknownKeys) {
   ASSERT_FALSE(bad_fee.ok());
 }
 
+// A key given twice was read as its last value: the rules say once what
+// they mean.
+TEST(SellerRulesTest, RejectsADuplicateKeyNamingItsPath) {
+  auto twice = ParseSellerRules(
+      R"({"auto_approve": {"max_value": {"USD": "150.00", "USD": "9999"}}})");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().reason(), "RULES_INVALID");
+  EXPECT_THAT(twice.status().message(),
+              ::testing::StartsWith("rules.auto_approve.max_value.USD: "
+                                    "duplicate key \"USD\""));
+}
+
 }  // namespace
 }  // namespace v1
 }  // namespace sanbao

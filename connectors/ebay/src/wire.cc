@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sanbao/ebay/mapping.h"
+#include "sanbao/http/log.h"
 
 namespace sanbao {
 inline namespace v1 {
@@ -701,6 +702,17 @@ std::string ParseRefundStatus(std::string_view body) {
   return std::string(status->get_string());
 }
 
+namespace {
+
+// Text from a remote answer, fit to quote in a message or metadata: a
+// server that echoes the request (its headers, its query) would otherwise
+// hand the access token to whoever reads the error.
+std::string Remote(std::string_view text) {
+  return EscapeForMessage(RedactForLog(text), 300);
+}
+
+}  // namespace
+
 Status ErrorFromResponse(HttpResponse const& response) {
   ErrorCode code = ErrorCodeFromHttpStatus(response.status);
   if (code == ErrorCode::kOk) code = ErrorCode::kUnknown;
@@ -748,11 +760,11 @@ Status ErrorFromResponse(HttpResponse const& response) {
       error_id = IntAt(e, "errorId", 0);
       if (error_id != 0) info.metadata["error_id"] = std::to_string(error_id);
       if (auto domain = StrAt(e, "domain", scratch); !domain.empty()) {
-        info.metadata["domain"] = std::string(domain);
+        info.metadata["domain"] = Remote(domain);
       }
       category = std::string(StrAt(e, "category", scratch));
-      if (!category.empty()) info.metadata["category"] = category;
-      message = std::string(StrAt(e, "message", scratch));
+      if (!category.empty()) info.metadata["category"] = Remote(category);
+      message = Remote(StrAt(e, "message", scratch));
       std::string parameters;
       json::array const* params = ArrAt(e, "parameter");
       if (params == nullptr) params = ArrAt(e, "parameters");
@@ -764,23 +776,27 @@ Status ErrorFromResponse(HttpResponse const& response) {
           auto value = StrAt(po, "value", value_scratch);
           if (name == "state") {
             state_parameter = true;
-            info.metadata["state"] = std::string(value);
+            info.metadata["state"] = Remote(value);
           }
           if (!parameters.empty()) parameters += ';';
           parameters += std::string(name) + "=" + std::string(value);
         }
       }
-      if (!parameters.empty()) info.metadata["parameters"] = parameters;
+      if (!parameters.empty()) info.metadata["parameters"] = Remote(parameters);
     } else if (auto const* oauth = Get(root, "error");
                oauth != nullptr && oauth->is_string()) {
       // OAuth {error, error_description} (RFC 6749 §5.2).
       std::string error(oauth->get_string());
       std::string scratch;
-      message = std::string(StrAt(root, "error_description", scratch));
-      info.metadata["oauth_error"] = error;
+      message = Remote(StrAt(root, "error_description", scratch));
+      info.metadata["oauth_error"] = Remote(error);
+      // A reason is UPPER_SNAKE whatever the server sent.
       std::string upper;
-      for (char c : error) {
-        upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+      for (char c : error.substr(0, 64)) {
+        bool keep = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A')
+                 : keep                 ? c
+                                        : '_';
       }
       info.reason = "EBAY_OAUTH_" + upper;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <optional>
@@ -112,6 +113,24 @@ Status UnavailableError(std::string message, std::string reason,
 /// offer the operation (a marketplace without refunds, a store without an
 /// inbox): kUnimplemented, reason "UNIMPLEMENTED", metadata "operation".
 Status UnimplementedError(std::string operation);
+
+/// `text` in double quotes for a message a person reads, whatever it holds:
+/// printable text as is (UTF-8 included), `"` and `\` escaped with `\`,
+/// control characters and bytes that are not UTF-8 as `\xNN`, and the
+/// invisible C1 controls and Unicode direction marks (U+0080-U+009F,
+/// U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF) as `\u{NNNN}`; cut
+/// after `limit` bytes with "...". Every message that quotes input (a value
+/// of a request, a remote answer) goes through it or EscapeForMessage, so
+/// that nothing quoted can move the cursor, clear a terminal or fake a line.
+std::string QuoteForMessage(std::string_view text, std::size_t limit = 64);
+/// QuoteForMessage without the quotes (and `"` unescaped), for longer text
+/// quoted whole: a remote error message, a line of a log.
+std::string EscapeForMessage(std::string_view text, std::size_t limit = 512);
+/// `text` whole, with only what a terminal would act on escaped as above
+/// (control characters, newlines included, C1 controls, direction marks,
+/// bytes that are not UTF-8); backslashes and quotes stay. For printing a
+/// message or a line whose quoted parts were escaped already.
+std::string PrintableText(std::string_view text);
 
 /// Thrown only by StatusOr<T>::value() on an error, as a convenience for code
 /// that prefers exceptions. Nothing else in the SDK throws for runtime errors.

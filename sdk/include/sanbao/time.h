@@ -16,8 +16,20 @@ using CivilDate = std::chrono::year_month_day;
 /// A point in time, UTC, second precision.
 using Instant = std::chrono::sys_seconds;
 
+/// The dates Sanbao reads and computes: 1900-01-01 to 9999-12-31. A date or
+/// instant outside is refused where it is read (DATE_OUT_OF_RANGE,
+/// INSTANT_OUT_OF_RANGE), and a count or decision that would leave the range
+/// fails (DATE_OUT_OF_RANGE) rather than print a five-digit or negative year.
+inline constexpr CivilDate kFirstCivilDate{
+    std::chrono::year{1900}, std::chrono::January, std::chrono::day{1}};
+inline constexpr CivilDate kLastCivilDate{
+    std::chrono::year{9999}, std::chrono::December, std::chrono::day{31}};
+/// Whether `date` is a real date from kFirstCivilDate to kLastCivilDate.
+bool InCivilDateRange(CivilDate date);
+
 /// Parses "2026-12-23" strictly (four-digit year, two-digit month and day, a
-/// real date). Errors: kInvalidArgument, reason DATE_INVALID.
+/// real date). Errors: kInvalidArgument, reason DATE_INVALID, or
+/// DATE_OUT_OF_RANGE before 1900-01-01.
 StatusOr<CivilDate> ParseCivilDate(std::string_view text);
 
 /// "2026-12-23".
@@ -34,7 +46,8 @@ std::string FormatCivilDateWithWeekday(CivilDate date);
 /// Parses an RFC 3339 timestamp: "2026-12-23T10:15:00Z",
 /// "2026-12-23T11:15:00+01:00", fractional seconds are truncated. A date or
 /// time without an offset is rejected, because it names no instant.
-/// Errors: kInvalidArgument, reason INSTANT_INVALID.
+/// Errors: kInvalidArgument, reason INSTANT_INVALID, or INSTANT_OUT_OF_RANGE
+/// when the date written or the UTC date is outside 1900-01-01..9999-12-31.
 StatusOr<Instant> ParseInstant(std::string_view text);
 
 /// "2026-12-23T10:15:00Z".
@@ -45,7 +58,9 @@ std::string FormatInstant(Instant instant);
 class TimeZone {
  public:
   /// Errors: kNotFound, reason TIME_ZONE_UNKNOWN, for a name the tz
-  /// database does not have (the message names it).
+  /// database does not have (the message names it). Only IANA names are
+  /// found: not "localtime" (the host's own zone, different on every
+  /// machine), "posixrules", "Factory" or the posix/ and right/ copies.
   static StatusOr<TimeZone> Find(std::string_view iana_name);
 
   std::string_view name() const;

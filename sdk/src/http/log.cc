@@ -1,5 +1,6 @@
 #include "sanbao/http/log.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -12,13 +13,23 @@ struct SecretName {
   bool keeps_scheme;  // "IAF ***": the authorization scheme stays readable
 };
 
-constexpr std::array<SecretName, 8> kSecretNames{{
+constexpr std::array<SecretName, 18> kSecretNames{{
     {"proxy-authorization", true},
     {"authorization", true},
+    {"auth", true},  // "auth=Basic dXNlcjpwYXNz"
     {"access_token", false},
     {"refresh_token", false},
+    {"id_token", false},
+    {"token", false},
     {"client_secret", false},
+    {"client_assertion", false},
+    {"secret", false},
+    {"api_key", false},
+    {"apikey", false},
+    {"x-api-key", false},
     {"x-ebay-signature-key", false},
+    {"cookie", false},
+    {"set-cookie", false},
     {"password", false},
     {"code", false},
 }};
@@ -64,14 +75,27 @@ void AppendMasked(std::string& out, std::string_view value, bool keeps_scheme) {
 // percent-encoded, so any of these ends it.
 std::size_t EndOfFormValue(std::string_view text, std::size_t pos,
                            bool keeps_scheme) {
+  std::size_t const start = pos;
+  bool spaced = false;
   while (pos < text.size()) {
     char c = text[pos];
     if (c == '&' || c == ';' || c == '#' || c == '"' || c == '\'' || c == ',' ||
         c == '\r' || c == '\n' || c == '\t') {
       break;
     }
-    // An unencoded "Authorization=IAF token" keeps going over one space.
-    if (c == ' ' && !keeps_scheme) break;
+    // An unencoded "Authorization=IAF token" keeps going over the one
+    // space after its scheme, and no further ("auth=Basic x status=400").
+    if (c == ' ') {
+      bool after_scheme =
+          keeps_scheme && !spaced && pos > start &&
+          std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start),
+                      text.begin() + static_cast<std::ptrdiff_t>(pos),
+                      [](char s) {
+                        return std::isalpha(static_cast<unsigned char>(s)) != 0;
+                      });
+      if (!after_scheme) break;
+      spaced = true;
+    }
     ++pos;
   }
   return pos;
@@ -126,8 +150,21 @@ std::size_t TryMask(std::string_view text, std::size_t pos, std::string& out) {
     }
     std::size_t colon = SkipSpaces(text, end_of_name);
     if (colon < text.size() && text[colon] == ':') {
-      // A header line: the value runs to the end of the line.
+      // A header line: the value runs to the end of the line, unless it
+      // was masked already ("Authorization: IAF *** (errorId 2004)"), so
+      // that redacting twice changes nothing.
       std::size_t value = SkipSpaces(text, colon + 1);
+      std::size_t masked = value;
+      if (secret.keeps_scheme) {
+        std::size_t space = text.find(' ', value);
+        if (space != std::string_view::npos) masked = space + 1;
+      }
+      for (std::size_t at : {value, masked}) {
+        if (text.compare(at, kMask.size(), kMask) == 0) {
+          out.append(text.substr(pos, at + kMask.size() - pos));
+          return at + kMask.size();
+        }
+      }
       std::size_t end = value;
       while (end < text.size() && text[end] != '\r' && text[end] != '\n') {
         ++end;
@@ -159,6 +196,66 @@ std::size_t TryMaskUserInfo(std::string_view text, std::size_t pos,
   return end;
 }
 
+bool EndsToken(char c) {
+  return c == ' ' || c == '"' || c == '\'' || c == ',' || c == '\r' ||
+         c == '\n' || c == '\t' || c == '&' || c == ';' || c == '<' ||
+         c == '>' || c == ')' || c == ']' || c == '}';
+}
+
+// Base64 that looks like a credential rather than a word: at least 8
+// characters, with a digit, '+', '/', '=' or both cases ("Basic
+// dXNlcjpwYXNz", not "basic authentication").
+bool LooksLikeBase64Credential(std::string_view token) {
+  if (token.size() < 8) return false;
+  bool digit_or_sign = false, lower = false, upper = false;
+  for (char c : token) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isdigit(u) || c == '+' || c == '/' || c == '=') {
+      digit_or_sign = true;
+    } else if (std::islower(u)) {
+      lower = true;
+    } else if (std::isupper(u)) {
+      upper = true;
+    } else {
+      return false;
+    }
+  }
+  return digit_or_sign || (lower && upper);
+}
+
+// A token whose shape gives it away wherever it stands: an eBay OAuth token
+// ("v^1.1#i^1#..."), a JSON Web Token ("eyJ...x.y"), Basic credentials.
+std::size_t TryMaskTokenShape(std::string_view text, std::size_t pos,
+                              std::string& out) {
+  if (pos > 0 && IsNameChar(text[pos - 1])) return 0;
+  auto end_of_token = [&](std::size_t from) {
+    while (from < text.size() && !EndsToken(text[from])) ++from;
+    return from;
+  };
+  if (text.compare(pos, 6, "v^1.1#") == 0) {
+    out.append(kMask);
+    return end_of_token(pos);
+  }
+  if (text.compare(pos, 3, "eyJ") == 0) {
+    std::size_t end = end_of_token(pos);
+    auto token = text.substr(pos, end - pos);
+    if (std::count(token.begin(), token.end(), '.') >= 2) {
+      out.append(kMask);
+      return end;
+    }
+  }
+  if (StartsWithIgnoreCase(text, pos, "basic ")) {
+    std::size_t value = pos + 6;
+    std::size_t end = end_of_token(value);
+    if (LooksLikeBase64Credential(text.substr(value, end - value))) {
+      out.append(text.substr(pos, 6));
+      out.append(kMask);
+      return end;
+    }
+  }
+  return 0;
+}
+
 // A bearer-style credential outside any header or parameter:
 // "... Bearer eyJhbGci..." or "... IAF v^1.1#i^1...".
 std::size_t TryMaskBareScheme(std::string_view text, std::size_t pos,
@@ -174,7 +271,13 @@ std::size_t TryMaskBareScheme(std::string_view text, std::size_t pos,
            text[end] != '\n' && text[end] != '\t') {
       ++end;
     }
-    if (end == value || text.substr(value, end - value) == kMask) return 0;
+    auto credential = text.substr(value, end - value);
+    if (credential.empty() || credential == kMask) return 0;
+    // Prose ("IAF token supplied is expired"), not a credential.
+    if (std::all_of(credential.begin(), credential.end(),
+                    [](char c) { return c >= 'a' && c <= 'z'; })) {
+      return 0;
+    }
     out.append(text.substr(pos, scheme.size()));
     out.append(kMask);
     return end;
@@ -192,6 +295,7 @@ std::string RedactForLog(std::string_view text) {
     std::size_t next = TryMask(text, pos, out);
     if (next == 0) next = TryMaskUserInfo(text, pos, out);
     if (next == 0) next = TryMaskBareScheme(text, pos, out);
+    if (next == 0) next = TryMaskTokenShape(text, pos, out);
     if (next != 0) {
       pos = next;
       continue;

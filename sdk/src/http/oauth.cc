@@ -99,7 +99,7 @@ Status OAuthError(HttpResponse const& response, std::string const& url) {
   if (!ec && body.is_object()) {
     auto const& o = body.get_object();
     if (auto error = GetString(o, "error")) {
-      metadata["oauth_error"] = RedactForLog(*error);
+      metadata["oauth_error"] = EscapeForMessage(RedactForLog(*error), 100);
       message += ": " + metadata["oauth_error"];
       for (auto const& kind : kOAuthErrors) {
         if (kind.error == *error) {
@@ -109,7 +109,8 @@ Status OAuthError(HttpResponse const& response, std::string const& url) {
       }
     }
     if (auto description = GetString(o, "error_description")) {
-      metadata["error_description"] = RedactForLog(*description);
+      metadata["error_description"] =
+          EscapeForMessage(RedactForLog(*description), 300);
       message += " (" + metadata["error_description"] + ")";
     }
   }

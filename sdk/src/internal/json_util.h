@@ -29,8 +29,11 @@ struct DataError {
 
 [[noreturn]] void FailAt(std::string path, std::string message);
 
-/// Parses `text`; a syntax error becomes a DataError with line and column.
-boost::json::value ParseJson(std::string_view text);
+/// Parses `text`; a syntax error becomes a DataError with line and column,
+/// and so does a key given twice in one object (named with its path, under
+/// `root_path` when given: "rules.auto_approve.max_value.USD").
+boost::json::value ParseJson(std::string_view text,
+                             std::string const& root_path = "");
 
 /// One JSON object being read. Keys read through it are remembered so that
 /// Finish() can reject any key nobody asked for.
@@ -89,7 +92,7 @@ E EnumAt(boost::json::value const& v, std::string const& path,
     if (name == text) return value;
     known += (known.empty() ? "" : ", ") + std::string(name);
   }
-  FailAt(path, "\"" + text + "\" is not one of " + known);
+  FailAt(path, QuoteForMessage(text) + " is not one of " + known);
 }
 
 }  // namespace internal

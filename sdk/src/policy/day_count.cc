@@ -30,8 +30,26 @@ StatusOr<std::string> ExplainRollover(Calendar const& calendar, CivilDate day,
   return line + " -> next working day " + FormatCivilDateWithWeekday(rolled);
 }
 
+namespace {
+
+// A count that leaves the dates Sanbao handles fails rather than print a
+// five-digit or negative year.
+Status OutOfDateRange(CivilDate from, int days) {
+  return OutOfRangeError(
+      std::to_string(days) + " days from " + FormatCivilDate(from) +
+          " fall outside the dates Sanbao handles, 1900-01-01 to 9999-12-31",
+      "DATE_OUT_OF_RANGE",
+      {{"from", FormatCivilDate(from)}, {"days", std::to_string(days)}});
+}
+
+}  // namespace
+
 StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from, int days,
                              bool business, bool rollover) {
+  if (!InCivilDateRange(from)) return OutOfDateRange(from, days);
+  if (!InCivilDateRange(Calendar::AddDays(from, days))) {
+    return OutOfDateRange(from, days);
+  }
   DayCount out;
   out.trace.push_back("Start: " + FormatCivilDateWithWeekday(from) +
                       "; day 1 is the next day");
@@ -77,6 +95,7 @@ StatusOr<DayCount> CountDays(Calendar const& calendar, CivilDate from, int days,
   }
   auto rolled = calendar.RollForward(day_n);
   if (!rolled) return std::move(rolled).status();
+  if (!InCivilDateRange(*rolled)) return OutOfDateRange(from, days);
   auto line = ExplainRollover(calendar, day_n, *rolled);
   if (!line) return std::move(line).status();
   out.trace.push_back(*std::move(line));

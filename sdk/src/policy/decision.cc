@@ -3,7 +3,10 @@
 #include "sanbao/policy/decision.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_set>
 
+#include "calendar_impl.h"
 #include "internal/decision_json.h"
 #include "internal/domain_json.h"
 #include "internal/json_util.h"
@@ -25,11 +28,13 @@ using internal::ReadSeller;
 Instant InstantAt(json::value const& v, std::string const& path) {
   auto text = AsString(v, path);
   auto instant = ParseInstant(text);
+  if (!instant && instant.status().reason() == "INSTANT_OUT_OF_RANGE") {
+    FailAt(path, instant.status().message());
+  }
   if (!instant) {
-    FailAt(
-        path,
-        "\"" + text +
-            "\" is not an RFC 3339 instant (e.g. 2026-12-11T14:00:00+01:00)");
+    FailAt(path, QuoteForMessage(text) +
+                     " is not an RFC 3339 instant (e.g. "
+                     "2026-12-11T14:00:00+01:00)");
   }
   return *instant;
 }
@@ -40,20 +45,46 @@ std::optional<Instant> OptionalInstant(ObjectReader& r, std::string_view key) {
   return InstantAt(*v, r.PathOf(key));
 }
 
-Money MoneyAt(json::value const& v, std::string const& path) {
+// Every amount of a request is money the buyer paid (`what`: "a price",
+// "an amount"), so never negative.
+Money PaidAt(json::value const& v, std::string const& path,
+             std::string_view what) {
   ObjectReader r(v, path);
   auto amount = r.String("amount");
   auto currency = r.String("currency");
   r.Finish();
   auto money = Money::Parse(amount, currency);
   if (!money) FailAt(path, money.status().message());
+  if (auto why = internal::NegativePaidAmount(*money, what)) FailAt(path, *why);
   return *money;
 }
 
-std::optional<Money> OptionalMoney(ObjectReader& r, std::string_view key) {
+std::optional<Money> OptionalPaid(ObjectReader& r, std::string_view key,
+                                  std::string_view what) {
   auto const* v = r.Find(key);
   if (v == nullptr || v->is_null()) return std::nullopt;
-  return MoneyAt(*v, r.PathOf(key));
+  return PaidAt(*v, r.PathOf(key), what);
+}
+
+// A request too large to decide: refused with its own reason, so that a
+// program can tell it from a malformed one.
+struct TooLarge {
+  std::string path;
+  std::string message;
+};
+
+// Every list of a request has a bounded length (kMaxDecisionRequestListLength).
+json::array const& Limited(json::array const& list, std::string const& path) {
+  if (list.size() > kMaxDecisionRequestListLength) {
+    throw TooLarge{path, std::to_string(list.size()) + " entries; at most " +
+                             std::to_string(kMaxDecisionRequestListLength) +
+                             " are accepted"};
+  }
+  return list;
+}
+
+json::array const* Limited(json::array const* list, std::string const& path) {
+  return list == nullptr ? nullptr : &Limited(*list, path);
 }
 
 std::optional<bool> OptionalBool(ObjectReader& r, std::string_view key) {
@@ -67,9 +98,21 @@ std::optional<bool> OptionalBool(ObjectReader& r, std::string_view key) {
 
 namespace internal {
 
+std::optional<std::string> NegativePaidAmount(Money const& money,
+                                              std::string_view what) {
+  if (!money.is_negative()) return std::nullopt;
+  return money.ToStringWithCode() + " is negative; " + std::string(what) +
+         " paid is never negative";
+}
+
 Seller ReadSeller(ObjectReader s) {
   Seller seller;
   seller.jurisdiction = s.OptionalString("jurisdiction").value_or("");
+  if (!seller.jurisdiction.empty()) {
+    if (auto known = CheckJurisdictionCode(seller.jurisdiction); !known.ok()) {
+      FailAt(s.PathOf("jurisdiction"), known.message());
+    }
+  }
   seller.is_business = s.Bool("is_business", true);
   if (auto const* w = s.Find("withdrawal_info")) {
     auto text = AsString(*w, s.PathOf("withdrawal_info"));
@@ -79,10 +122,13 @@ Seller ReadSeller(ObjectReader s) {
       seller.withdrawal_info.kind = WithdrawalInfo::Kind::kNever;
     } else {
       auto at = ParseInstant(text);
+      if (!at && at.status().reason() == "INSTANT_OUT_OF_RANGE") {
+        FailAt(s.PathOf("withdrawal_info"), at.status().message());
+      }
       if (!at) {
         FailAt(s.PathOf("withdrawal_info"),
-               "\"" + text +
-                   "\" is not \"given\", \"never\" or an RFC 3339 instant");
+               QuoteForMessage(text) +
+                   " is not \"given\", \"never\" or an RFC 3339 instant");
       }
       seller.withdrawal_info = {WithdrawalInfo::Kind::kLate, *at};
     }
@@ -149,14 +195,19 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     c.Finish();
   }
   {
-    auto const& items = r.Array("items");
+    auto const& items = Limited(r.Array("items"), r.PathOf("items"));
+    req.items.reserve(items.size());
+    // Ids seen so far: a hash set keeps the duplicate check linear.
+    std::unordered_set<std::string> ids;
+    ids.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
       ObjectReader ir(items[i], ElementPath(r.PathOf("items"), i));
       Item item;
       item.id = ir.String("id");
       item.category = ir.OptionalString("category").value_or("");
-      item.price = OptionalMoney(ir, "price");
-      if (auto const* a = ir.OptionalArray("attributes")) {
+      item.price = OptionalPaid(ir, "price", "a price");
+      if (auto const* a = Limited(ir.OptionalArray("attributes"),
+                                  ir.PathOf("attributes"))) {
         for (std::size_t k = 0; k < a->size(); ++k) {
           item.attributes.push_back(
               AsString((*a)[k], ElementPath(ir.PathOf("attributes"), k)));
@@ -171,25 +222,23 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
              {"worn", ItemCondition::kWorn},
              {"damaged", ItemCondition::kDamaged}});
       }
-      if (auto const* d = ir.OptionalArray("deliveries")) {
+      if (auto const* d = Limited(ir.OptionalArray("deliveries"),
+                                  ir.PathOf("deliveries"))) {
         for (std::size_t k = 0; k < d->size(); ++k) {
           item.deliveries.push_back(
               InstantAt((*d)[k], ElementPath(ir.PathOf("deliveries"), k)));
         }
       }
       ir.Finish();
-      bool duplicate =
-          std::any_of(req.items.begin(), req.items.end(),
-                      [&](Item const& other) { return other.id == item.id; });
-      if (duplicate)
-        FailAt(ir.PathOf("id"), "\"" + item.id + "\" is used twice");
+      if (!ids.insert(item.id).second)
+        FailAt(ir.PathOf("id"), QuoteForMessage(item.id) + " is used twice");
       req.items.push_back(std::move(item));
     }
   }
   if (auto s = r.OptionalObject("shipping")) {
     Shipping shipping;
-    shipping.charged = OptionalMoney(*s, "charged");
-    shipping.standard = OptionalMoney(*s, "standard");
+    shipping.charged = OptionalPaid(*s, "charged", "an amount");
+    shipping.standard = OptionalPaid(*s, "standard", "an amount");
     shipping.free_outbound = s->Bool("free_outbound", false);
     s->Finish();
     req.shipping = shipping;
@@ -206,15 +255,23 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     req.claim.sent_at = InstantAt(c.Require("sent_at"), c.PathOf("sent_at"));
     req.claim.received_at = OptionalInstant(c, "received_at");
     req.claim.defect_discovered_at = OptionalInstant(c, "defect_discovered_at");
-    if (auto const* ids = c.OptionalArray("item_ids")) {
+    if (auto const* ids =
+            Limited(c.OptionalArray("item_ids"), c.PathOf("item_ids"))) {
+      // An item claimed twice would be refunded twice.
+      std::unordered_set<std::string> seen;
+      seen.reserve(ids->size());
       for (std::size_t k = 0; k < ids->size(); ++k) {
-        req.claim.item_ids.push_back(
-            AsString((*ids)[k], ElementPath(c.PathOf("item_ids"), k)));
+        auto path = ElementPath(c.PathOf("item_ids"), k);
+        auto id = AsString((*ids)[k], path);
+        if (!seen.insert(id).second)
+          FailAt(path, QuoteForMessage(id) + " is claimed twice");
+        req.claim.item_ids.push_back(std::move(id));
       }
     }
     c.Finish();
   }
-  if (auto const* h = r.OptionalArray("history")) {
+  if (auto const* h =
+          Limited(r.OptionalArray("history"), r.PathOf("history"))) {
     for (std::size_t i = 0; i < h->size(); ++i) {
       ObjectReader hr((*h)[i], ElementPath(r.PathOf("history"), i));
       HistoryEvent e;
@@ -246,12 +303,13 @@ DecisionRequest ParseRequest(json::value const& v, std::string const& path) {
     st.posting_statute_applies_online =
         OptionalBool(*s, "posting_statute_applies_online");
     st.amazon_holiday_window = OptionalBool(*s, "amazon_holiday_window");
-    if (auto const* days = s->OptionalArray("extra_non_working_days")) {
+    if (auto const* days = Limited(s->OptionalArray("extra_non_working_days"),
+                                   s->PathOf("extra_non_working_days"))) {
       for (std::size_t k = 0; k < days->size(); ++k) {
         auto p = ElementPath(s->PathOf("extra_non_working_days"), k);
         auto text = AsString((*days)[k], p);
         auto date = ParseCivilDate(text);
-        if (!date) FailAt(p, "\"" + text + "\" is not a date (YYYY-MM-DD)");
+        if (!date) FailAt(p, date.status().message());
         st.extra_non_working_days.push_back(*date);
       }
     }
@@ -274,6 +332,15 @@ bool Item::Has(std::string_view attribute) const {
 }
 
 StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view text) {
+  if (text.size() > kMaxDecisionRequestBytes) {
+    return InvalidArgumentError(
+        "the request is " + std::to_string(text.size()) + " bytes; at most " +
+            std::to_string(kMaxDecisionRequestBytes) + " bytes (" +
+            std::to_string(kMaxDecisionRequestBytes >> 20) +
+            " MiB) are accepted",
+        "DECISION_REQUEST_TOO_LARGE",
+        {{"limit_bytes", std::to_string(kMaxDecisionRequestBytes)}});
+  }
   try {
     auto doc = internal::ParseJson(text);
     auto const* object = doc.if_object();
@@ -286,6 +353,11 @@ StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view text) {
     return InvalidArgumentError(
         (e.path.empty() ? "" : e.path + ": ") + e.message,
         "DECISION_REQUEST_INVALID", {{"field", e.path}});
+  } catch (TooLarge const& e) {
+    return InvalidArgumentError(
+        e.path + ": " + e.message, "DECISION_REQUEST_TOO_LARGE",
+        {{"field", e.path},
+         {"limit", std::to_string(kMaxDecisionRequestListLength)}});
   }
 }
 

@@ -8,8 +8,12 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "calendar_impl.h"
+#include "internal/decision_json.h"
 #include "policy/jurisdiction_data.h"
 #include "sanbao/policy/calendar.h"
 
@@ -158,10 +162,33 @@ std::vector<std::string> KnownTimeZoneNames() {
 Status UnknownJurisdiction(std::string_view input) {
   return Status(
       ErrorCode::kInvalidArgument,
-      "buyer.jurisdiction: no law known for \"" + std::string(input) + "\"",
+      "buyer.jurisdiction: no law known for " + QuoteForMessage(input),
       ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
                 .metadata = {{"field", "buyer.jurisdiction"}},
                 .http_status = 400});
+}
+
+Status JurisdictionError(std::string const& field, Status const& why) {
+  return Status(ErrorCode::kInvalidArgument, field + ": " + why.message(),
+                ErrorInfo{.reason = "JURISDICTION_UNKNOWN",
+                          .metadata = {{"field", field}},
+                          .http_status = 400});
+}
+
+bool HasLowerCase(std::string_view code) {
+  return std::any_of(code.begin(), code.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// ISO 3166 codes are upper case; a lower-case one is read, and said so.
+std::string NormalisedWarning(std::string_view field, std::string_view code) {
+  std::string upper(code);
+  for (auto& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return "jurisdiction_code_normalised: " + std::string(field) + " " +
+         QuoteForMessage(code) + " was read as " + QuoteForMessage(upper) +
+         " (ISO 3166 codes are upper case)";
 }
 
 // The record whose id is the code ("GB" is "UK"), else the most specific
@@ -214,9 +241,9 @@ StatusOr<Resolved> ResolveSlow(internal::JurisdictionSet const& data,
     r = it == data.records.end() ? nullptr : &it->second;
   }
   if (!calendar) {
-    return BadRequest("buyer.jurisdiction: no holiday calendar for \"" +
-                          std::string(input) + "\"",
-                      "buyer.jurisdiction");
+    return BadRequest(
+        "buyer.jurisdiction: no holiday calendar for " + QuoteForMessage(input),
+        "buyer.jurisdiction");
   }
   out.calendar = std::move(calendar).value();
   return out;
@@ -312,6 +339,10 @@ class Decider {
   std::optional<Calendar> calendar_;
   std::optional<TimeZone> zone_;
   std::vector<Item const*> claimed_;
+  // The ids of claimed_, and the request's extra non-working days sorted,
+  // so that lookups stay cheap however long the request's lists are.
+  std::unordered_set<std::string_view> claimed_ids_;
+  std::vector<sys_days> extra_days_;
   CivilDate sent_date_{};
   CivilDate received_date_{};
   /// The date that picks the law in force: the contract's conclusion, in
@@ -386,8 +417,9 @@ bool Decider::Setting(std::string_view name, bool fallback) const {
 }
 
 StatusOr<bool> Decider::NonWorking(CivilDate date) const {
-  for (auto const& extra : req_.settings.extra_non_working_days) {
-    if (extra == date) return true;
+  if (std::binary_search(extra_days_.begin(), extra_days_.end(),
+                         sys_days{date})) {
+    return true;
   }
   auto working = calendar_->IsWorkingDay(date);
   if (!working) return std::move(working).status();
@@ -442,9 +474,7 @@ std::optional<CivilDate> Decider::HistoryDate(HistoryEvent::Type type) const {
 }
 
 bool Decider::Claimed(std::string const& item_id) const {
-  return item_id.empty() ||
-         std::any_of(claimed_.begin(), claimed_.end(),
-                     [&](Item const* i) { return i->id == item_id; });
+  return item_id.empty() || claimed_ids_.contains(item_id);
 }
 
 int Decider::FailedRepairs() const {
@@ -516,6 +546,19 @@ std::optional<CivilDate> Decider::StartDate(StartEvent event,
   return zone_->LocalDate(*when);
 }
 
+// A failed sum of the request's amounts, said as what it is: amounts in
+// different currencies (`mismatch`), or a total past the int64 range of
+// minor units (MONEY_OVERFLOW, with Money's own words).
+Status SumError(Status const& money, std::string const& field,
+                std::string const& mismatch, std::string const& overflow) {
+  if (money.reason() == "CURRENCY_MISMATCH") return BadRequest(mismatch, field);
+  return Status(
+      money.code(), field + ": " + overflow + " (" + money.message() + ")",
+      ErrorInfo{.reason = money.reason(), .metadata = {{"field", field}}});
+}
+
+constexpr std::string_view kTooMuch = "add up to more than Sanbao can hold";
+
 StatusOr<std::optional<Money>> Decider::Refund(
     internal::OutboundShipping outbound) const {
   std::optional<Money> total;
@@ -526,8 +569,11 @@ StatusOr<std::optional<Money>> Decider::Refund(
       continue;
     }
     auto sum = total->Add(*item->price);
-    if (!sum)
-      return BadRequest("items are priced in different currencies", "items");
+    if (!sum) {
+      return SumError(
+          sum.status(), "items", "items are priced in different currencies",
+          "the prices of the claimed items " + std::string(kTooMuch));
+    }
     total = *sum;
   }
   if (!total || !req_.shipping || !AllItemsClaimed()) return total;
@@ -542,9 +588,11 @@ StatusOr<std::optional<Money>> Decider::Refund(
     if (*cmp > 0) part = *s.standard;
   }
   auto sum = total->Add(part);
-  if (!sum)
-    return BadRequest("shipping and items are in different currencies",
-                      "shipping");
+  if (!sum) {
+    return SumError(sum.status(), "shipping",
+                    "shipping and items are in different currencies",
+                    "the items and their shipping " + std::string(kTooMuch));
+  }
   return std::optional<Money>(*sum);
 }
 
@@ -559,7 +607,27 @@ Status Decider::Resolve() {
   } else {
     slow = ResolveSlow(data_, req_.buyer.jurisdiction);
     if (!slow) return slow.status();
+    // A code whose country has a record resolves to it; the code itself
+    // must still name a place ("DE-1X" is no part of Germany).
+    if (auto known = internal::CheckJurisdictionCode(req_.buyer.jurisdiction);
+        !known.ok()) {
+      return JurisdictionError("buyer.jurisdiction", known);
+    }
     resolved = &*slow;
+  }
+  if (HasLowerCase(req_.buyer.jurisdiction)) {
+    d_.warnings.push_back(
+        NormalisedWarning("buyer.jurisdiction", req_.buyer.jurisdiction));
+  }
+  // The buyer's law decides; the seller's place is checked all the same,
+  // so that a typo is not carried silently into what the seller keeps.
+  if (auto const& seller = req_.seller.jurisdiction; !seller.empty()) {
+    if (auto known = internal::CheckJurisdictionCode(seller); !known.ok()) {
+      return JurisdictionError("seller.jurisdiction", known);
+    }
+    if (HasLowerCase(seller)) {
+      d_.warnings.push_back(NormalisedWarning("seller.jurisdiction", seller));
+    }
   }
   record_ = resolved->record;
   d_.jurisdiction = record_->id;
@@ -594,21 +662,59 @@ Status Decider::Resolve() {
   }
   zone_ = *zone;
 
+  claimed_.reserve(req_.claim.item_ids.empty() ? req_.items.size()
+                                               : req_.claim.item_ids.size());
   if (req_.claim.item_ids.empty()) {
     for (auto const& item : req_.items) claimed_.push_back(&item);
   } else {
+    std::unordered_map<std::string_view, Item const*> by_id;
+    by_id.reserve(req_.items.size());
+    for (auto const& item : req_.items) by_id.emplace(item.id, &item);
     for (auto const& id : req_.claim.item_ids) {
-      auto it = std::find_if(req_.items.begin(), req_.items.end(),
-                             [&](Item const& i) { return i.id == id; });
-      if (it == req_.items.end()) {
+      auto it = by_id.find(id);
+      if (it == by_id.end()) {
+        return BadRequest("claim.item_ids: " + QuoteForMessage(id) +
+                              " is not an item of the order",
+                          "claim.item_ids");
+      }
+      // Claimed twice, it would be refunded twice.
+      if (claimed_ids_.contains(id)) {
         return BadRequest(
-            "claim.item_ids: \"" + id + "\" is not an item of the order",
+            "claim.item_ids: " + QuoteForMessage(id) + " is claimed twice",
             "claim.item_ids");
       }
-      claimed_.push_back(&*it);
+      claimed_ids_.insert(it->second->id);
+      claimed_.push_back(it->second);
     }
   }
+  if (claimed_ids_.empty()) {
+    for (auto const* item : claimed_) claimed_ids_.insert(item->id);
+  }
+  for (auto const& d : req_.settings.extra_non_working_days) {
+    extra_days_.push_back(sys_days{d});
+  }
+  std::sort(extra_days_.begin(), extra_days_.end());
   if (claimed_.empty()) return BadRequest("the order has no items", "items");
+  // Prices and shipping charges are money the buyer paid: a negative one
+  // would make a negative refund (requests built in code come here unread).
+  for (std::size_t i = 0; i < req_.items.size(); ++i) {
+    auto const& price = req_.items[i].price;
+    if (!price) continue;
+    if (auto why = internal::NegativePaidAmount(*price, "a price")) {
+      auto field = "items[" + std::to_string(i) + "].price";
+      return BadRequest(field + ": " + *why, field);
+    }
+  }
+  if (req_.shipping) {
+    for (auto const& [name, amount] :
+         {std::pair{"shipping.charged", &req_.shipping->charged},
+          std::pair{"shipping.standard", &req_.shipping->standard}}) {
+      if (!*amount) continue;
+      if (auto why = internal::NegativePaidAmount(**amount, "an amount")) {
+        return BadRequest(std::string(name) + ": " + *why, name);
+      }
+    }
+  }
   sent_date_ = zone_->LocalDate(req_.claim.sent_at);
   received_date_ =
       zone_->LocalDate(req_.claim.received_at.value_or(req_.claim.sent_at));
@@ -1391,8 +1497,8 @@ Status Decider::Run() {
     auto it = data_.records.find(*req_.marketplace);
     if (it == data_.records.end() || it->second.kind != "marketplace_policy") {
       return Status(ErrorCode::kInvalidArgument,
-                    "marketplace: \"" + *req_.marketplace +
-                        "\" is not a known marketplace policy",
+                    "marketplace: " + QuoteForMessage(*req_.marketplace) +
+                        " is not a known marketplace policy",
                     ErrorInfo{.reason = "MARKETPLACE_UNKNOWN",
                               .metadata = {{"field", "marketplace"}},
                               .http_status = 400});
@@ -1505,12 +1611,41 @@ PolicyEngine internal::EngineOver(std::shared_ptr<JurisdictionSet const> data) {
   return PolicyEngine::Impl::Engine(std::move(impl));
 }
 
+namespace {
+
+// Every date a decision names is one Sanbao can write: a period that ends
+// after 9999-12-31 (or a zone that puts a date before 1900-01-01) fails.
+Status CheckDateRange(Decision const& d) {
+  bool in_range = true;
+  auto check = [&](std::optional<CivilDate> const& date) {
+    if (date && date->ok() && !InCivilDateRange(*date)) in_range = false;
+  };
+  check(d.deadline);
+  check(d.statutory_deadline);
+  check(d.refund_due_by);
+  if (d.deadline_end) {
+    check(CivilDate{std::chrono::floor<days>(*d.deadline_end)});
+  }
+  for (auto const& step : d.trace) {
+    check(step.date);
+    check(step.date2);
+  }
+  if (in_range) return {};
+  return OutOfRangeError(
+      "a date of this decision falls outside the dates Sanbao handles, "
+      "1900-01-01 to 9999-12-31",
+      "DATE_OUT_OF_RANGE");
+}
+
+}  // namespace
+
 StatusOr<Decision> PolicyEngine::Decide(DecisionRequest const& request) const {
   Decision decision;
   decision.trace.reserve(16);
   decision.citations.reserve(8);
   Decider decider(*impl_, request, decision);
   if (auto status = decider.Run(); !status.ok()) return status;
+  if (auto status = CheckDateRange(decision); !status.ok()) return status;
   return decision;
 }
 

@@ -532,7 +532,7 @@ Status Unknown(internal::JurisdictionSet const& data, std::string_view input,
   if (near.size() > 6) near.resize(6);
   std::vector<std::string> names;
   for (auto const& [d, c] : near) names.push_back(c);
-  std::string message = "no law known for \"" + std::string(input) + "\"";
+  std::string message = "no law known for " + QuoteForMessage(input);
   if (!detail.empty()) message += " (" + detail + ")";
   message += names.empty() ? "; see sanbao law list"
                            : "; did you mean " + Join(names, ", ") + "?";

@@ -219,12 +219,14 @@ StatusOr<OrderAllocation> OrderAllocation::Compute(Order const& order) {
     OrderLine const& line = order.lines[i];
     int const index = static_cast<int>(i);
     if (!ids.insert(line.id).second) {
-      return Inconsistent("two order lines have the id \"" + line.id + "\"",
-                          FieldName("lines", index, "id"), line.id);
+      return Inconsistent(
+          "two order lines have the id " + QuoteForMessage(line.id),
+          FieldName("lines", index, "id"), line.id);
     }
     if (line.quantity < 1) {
-      return Inconsistent("order line \"" + line.id + "\" has quantity " +
-                              std::to_string(line.quantity) + " (needs >= 1)",
+      return Inconsistent("order line " + QuoteForMessage(line.id) +
+                              " has quantity " + std::to_string(line.quantity) +
+                              " (needs >= 1)",
                           FieldName("lines", index, "quantity"), line.id);
     }
     LineAllocation a(c);
@@ -255,8 +257,9 @@ StatusOr<OrderAllocation> OrderAllocation::Compute(Order const& order) {
       }
     }
     if (a.line_discount_ > a.gross_) {
-      return Inconsistent("the discounts of order line \"" + line.id +
-                              "\" exceed its gross amount",
+      return Inconsistent("the discounts of order line " +
+                              QuoteForMessage(line.id) +
+                              " exceed its gross amount",
                           FieldName("lines", index, "discounts"), line.id);
     }
     a.net_ = a.gross_ - a.line_discount_;
@@ -316,10 +319,10 @@ StatusOr<OrderAllocation> OrderAllocation::Compute(Order const& order) {
   for (std::size_t i = 0; i < out.lines_.size(); ++i) {
     LineAllocation const& a = out.lines_[i];
     if (a.tax_included_ && a.tax_ > a.net_) {
-      return Inconsistent("the tax of tax-inclusive order line \"" +
-                              a.line_id_ + "\" exceeds its net amount",
-                          FieldName("lines", static_cast<int>(i), "tax"),
-                          a.line_id_);
+      return Inconsistent(
+          "the tax of tax-inclusive order line " + QuoteForMessage(a.line_id_) +
+              " exceeds its net amount",
+          FieldName("lines", static_cast<int>(i), "tax"), a.line_id_);
     }
     if (!CheckedAdd(out.merchandise_paid_, a.paid_minor(),
                     &out.merchandise_paid_)) {

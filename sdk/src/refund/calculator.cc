@@ -103,7 +103,7 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
       alloc.lines().size() != order.lines.size() ||
       ledger.tenders().size() != order.tenders.size()) {
     return InvalidArgumentError(
-        "the ledger is not the ledger of order \"" + order.id + "\"",
+        "the ledger is not the ledger of order " + QuoteForMessage(order.id),
         "REFUND_LEDGER_MISMATCH",
         {{"order_id", order.id}, {"ledger_order_id", ledger.order_id()}});
   }
@@ -128,14 +128,15 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
     int const index = alloc.LineIndex(r.order_line_id);
     if (index < 0) {
       return InvalidArgumentError(
-          "order \"" + order.id + "\" has no line \"" + r.order_line_id + "\"",
+          "order " + QuoteForMessage(order.id) + " has no line " +
+              QuoteForMessage(r.order_line_id),
           "REFUND_LINE_UNKNOWN",
           {{"field", field + ".order_line_id"}, {"line_id", r.order_line_id}});
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (request.lines[j].order_line_id == r.order_line_id) {
         return RequestInvalid(
-            "line \"" + r.order_line_id + "\" is listed twice",
+            "line " + QuoteForMessage(r.order_line_id) + " is listed twice",
             field + ".order_line_id");
       }
     }
@@ -149,8 +150,9 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
     int const remaining = a.quantity() - done.units;
     if (r.quantity > remaining) {
       return FailedPreconditionError(
-          "line \"" + a.line_id() + "\": " + std::to_string(r.quantity) +
-              " units requested, " + std::to_string(remaining) + " of " +
+          "line " + QuoteForMessage(a.line_id()) + ": " +
+              std::to_string(r.quantity) + " units requested, " +
+              std::to_string(remaining) + " of " +
               std::to_string(a.quantity()) + " left to refund",
           "REFUND_EXCEEDS_PAID",
           {{"bucket", "line_units"},
@@ -205,8 +207,8 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
           line.shipping->is_negative()) {
         return RequestInvalid(
             "per-line shipping needs every line's shipping "
-            "(line \"" +
-                line.id + "\")",
+            "(line " +
+                QuoteForMessage(line.id) + ")",
             "partial_shipping");
       }
       std::int64_t const line_ship = line.shipping->minor_units();
@@ -364,12 +366,14 @@ StatusOr<Refund> ComputeRefund(Order const& order, RefundLedger const& ledger,
         std::string const field = "tender_order[" + std::to_string(k) + "]";
         if (index < 0) {
           return InvalidArgumentError(
-              "order \"" + order.id + "\" has no tender \"" + id + "\"",
+              "order " + QuoteForMessage(order.id) + " has no tender " +
+                  QuoteForMessage(id),
               "REFUND_TENDER_UNKNOWN", {{"field", field}, {"tender_id", id}});
         }
         auto const u = static_cast<std::size_t>(index);
         if (std::find(sequence.begin(), sequence.end(), u) != sequence.end()) {
-          return RequestInvalid("tender \"" + id + "\" is listed twice", field);
+          return RequestInvalid(
+              "tender " + QuoteForMessage(id) + " is listed twice", field);
         }
         sequence.push_back(u);
       }

@@ -98,7 +98,8 @@ StatusOr<RefundLedger> RefundLedger::Build(Order const& order,
             ledger.tenders_.begin(), ledger.tenders_.end(),
             [&](TenderBalance const& b) { return b.tender_id == t.id; })) {
       return InvalidArgumentError(
-          "two tenders have the id \"" + t.id + "\"", "ORDER_INCONSISTENT",
+          "two tenders have the id " + QuoteForMessage(t.id),
+          "ORDER_INCONSISTENT",
           {{"field", "tenders[" + std::to_string(i) + "].id"}});
     }
     TenderBalance b;
@@ -190,24 +191,25 @@ Status RefundLedger::Prepare(Refund const& refund, Delta& delta) const {
   Currency const c = currency();
   if (!refund.order_id.empty() && refund.order_id != order_id()) {
     return InvalidArgumentError(
-        "refund for order \"" + refund.order_id +
-            "\" applied to the ledger of \"" + order_id() + "\"",
+        "refund for order " + QuoteForMessage(refund.order_id) +
+            " applied to the ledger of " + QuoteForMessage(order_id()),
         "REFUND_ORDER_MISMATCH", {{"order_id", refund.order_id}});
   }
   if (!refund.idempotency_key.empty() &&
       keys_.count("k:" + refund.idempotency_key) > 0) {
     return Status(
         ErrorCode::kAlreadyExists,
-        "a refund with idempotency key \"" + refund.idempotency_key +
-            "\" was already applied",
+        "a refund with idempotency key " +
+            QuoteForMessage(refund.idempotency_key) + " was already applied",
         ErrorInfo{.reason = "REFUND_DUPLICATE",
                   .metadata = {{"idempotency_key", refund.idempotency_key}}});
   }
   if (!refund.id.empty() && keys_.count("i:" + refund.id) > 0) {
-    return Status(ErrorCode::kAlreadyExists,
-                  "refund \"" + refund.id + "\" was already applied",
-                  ErrorInfo{.reason = "REFUND_DUPLICATE",
-                            .metadata = {{"refund_id", refund.id}}});
+    return Status(
+        ErrorCode::kAlreadyExists,
+        "refund " + QuoteForMessage(refund.id) + " was already applied",
+        ErrorInfo{.reason = "REFUND_DUPLICATE",
+                  .metadata = {{"refund_id", refund.id}}});
   }
 
   // Shape: known lines and tenders, non-negative amounts, sums that add up.
@@ -221,8 +223,8 @@ Status RefundLedger::Prepare(Refund const& refund, Delta& delta) const {
     int const index = allocation_.LineIndex(rl.order_line_id);
     if (index < 0) {
       return InvalidArgumentError(
-          "order \"" + order_id() + "\" has no line \"" + rl.order_line_id +
-              "\"",
+          "order " + QuoteForMessage(order_id()) + " has no line " +
+              QuoteForMessage(rl.order_line_id),
           "REFUND_LINE_UNKNOWN",
           {{"field", field("order_line_id")}, {"line_id", rl.order_line_id}});
     }
@@ -317,7 +319,8 @@ Status RefundLedger::Prepare(Refund const& refund, Delta& delta) const {
     int const index = TenderIndex(tr.tender_id);
     if (index < 0) {
       return InvalidArgumentError(
-          "order \"" + order_id() + "\" has no tender \"" + tr.tender_id + "\"",
+          "order " + QuoteForMessage(order_id()) + " has no tender " +
+              QuoteForMessage(tr.tender_id),
           "REFUND_TENDER_UNKNOWN",
           {{"field", "tenders[" + std::to_string(i) + "].tender_id"},
            {"tender_id", tr.tender_id}});
@@ -354,8 +357,8 @@ Status RefundLedger::Prepare(Refund const& refund, Delta& delta) const {
     LineRefunded const& done = lines_[l.index];
     if (l.add.units > a.quantity() - done.units) {
       return FailedPreconditionError(
-          "line \"" + a.line_id() + "\": " + std::to_string(l.add.units) +
-              " more units requested, " +
+          "line " + QuoteForMessage(a.line_id()) + ": " +
+              std::to_string(l.add.units) + " more units requested, " +
               std::to_string(a.quantity() - done.units) + " of " +
               std::to_string(a.quantity()) + " left to refund",
           "REFUND_EXCEEDS_PAID",
@@ -367,16 +370,16 @@ Status RefundLedger::Prepare(Refund const& refund, Delta& delta) const {
     }
     if (Over(a.paid_excluding_tax_minor(), done.amount_minor,
              l.add.amount_minor)) {
-      return Exceeds(
-          "line_amount",
-          "line \"" + a.line_id() + "\": the refund would exceed what was paid",
-          c, a.paid_excluding_tax_minor(), done.amount_minor,
-          l.add.amount_minor, {{"line_id", a.line_id()}});
+      return Exceeds("line_amount",
+                     "line " + QuoteForMessage(a.line_id()) +
+                         ": the refund would exceed what was paid",
+                     c, a.paid_excluding_tax_minor(), done.amount_minor,
+                     l.add.amount_minor, {{"line_id", a.line_id()}});
     }
     if (Over(a.tax_minor(), done.tax_minor, l.add.tax_minor)) {
       return Exceeds("line_tax",
-                     "line \"" + a.line_id() +
-                         "\": the refund would exceed the tax charged",
+                     "line " + QuoteForMessage(a.line_id()) +
+                         ": the refund would exceed the tax charged",
                      c, a.tax_minor(), done.tax_minor, l.add.tax_minor,
                      {{"line_id", a.line_id()}});
     }
@@ -397,8 +400,8 @@ Status RefundLedger::Prepare(Refund const& refund, Delta& delta) const {
     TenderBalance const& t = tenders_[p.index];
     if (Over(t.paid_minor, t.refunded_minor, p.amount)) {
       return Exceeds("tender",
-                     "tender \"" + t.tender_id +
-                         "\": the refund would exceed what it paid",
+                     "tender " + QuoteForMessage(t.tender_id) +
+                         ": the refund would exceed what it paid",
                      c, t.paid_minor, t.refunded_minor, p.amount,
                      {{"tender_id", t.tender_id}});
     }

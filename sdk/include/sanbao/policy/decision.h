@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -144,11 +145,21 @@ struct DecisionRequest {
   DecisionSettings settings{};
 };
 
+/// The largest request ParseDecisionRequest reads: 8 MiB of JSON.
+inline constexpr std::size_t kMaxDecisionRequestBytes = 8 << 20;
+/// The most entries any list of a request may have (items, claim.item_ids,
+/// history, an item's attributes and deliveries, extra non-working days).
+inline constexpr std::size_t kMaxDecisionRequestListLength = 10000;
+
 /// Parses a request from JSON: either a conformance case file (its
 /// `request` object is used) or the request object alone. Unknown fields,
 /// bad dates, instants, money or enum values are errors (kInvalidArgument,
 /// reason DECISION_REQUEST_INVALID) whose message names the field, e.g.
 /// "request.items[0].price.amount: \"1.2.3\" is not a decimal amount".
+/// A text longer than kMaxDecisionRequestBytes or a list longer than
+/// kMaxDecisionRequestListLength is refused with reason
+/// DECISION_REQUEST_TOO_LARGE, the message naming the limit. Item ids and
+/// claim.item_ids must be unique. Parsing takes time linear in the size.
 StatusOr<DecisionRequest> ParseDecisionRequest(std::string_view json);
 
 // ---------------------------------------------------------------------------
