@@ -16,9 +16,15 @@
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
+  bool optional = false;  // after --if-exists: a missing folder is no error
   for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--if-exists") {
+      optional = true;
+      continue;
+    }
     fs::path p(argv[i]);
     std::error_code ec;
+    if (optional && !fs::exists(p, ec)) continue;
     if (fs::is_directory(p, ec)) {
       for (auto const& e : fs::recursive_directory_iterator(p)) {
         if (e.is_regular_file()) files.push_back(e.path());
