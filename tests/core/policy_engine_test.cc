@@ -469,6 +469,10 @@ PolicyEngine EngineWith(std::string const& extra) {
   std::vector<internal::EmbeddedFile> files{{"CN.json", record}};
   auto set = internal::LoadJurisdictions(files);
   EXPECT_TRUE(set.ok()) << set.status();
+  // A decision's citations point into the engine's data, which the built-in
+  // engine keeps for the process: so do these test engines.
+  static std::vector<std::shared_ptr<internal::JurisdictionSet const>> kept;
+  kept.push_back(*set);
   return internal::EngineOver(*set);
 }
 
@@ -602,6 +606,32 @@ TEST(NoticePeriods, BrazilDurableUnlessMarkedAndApparentWithoutDiscovery) {
 // reproducible goods unsealed, digital content started) bind only where the
 // seller clearly disclosed them (Art. 17(6)); No. 1 (goods damaged by the
 // consumer) needs no disclosure.
+// A decision keeps no view into the request it was made for: the request
+// may be changed or gone by the time the decision is read (the CLI and the
+// sync decide and then drop it).
+TEST(Decision, OutlivesItsRequest) {
+  std::ifstream in(fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance" /
+                   "own" /
+                   "O53_KR_unsealed_software_exception_not_disclosed.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto request = ParseDecisionRequest(text.str());
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto engine = *PolicyEngine::Create();
+  auto r = std::make_unique<DecisionRequest>(*request);
+  r->items[0].id = "a-rather-long-item-id-beyond-any-small-string-buffer";
+  r->claim.item_ids = {r->items[0].id};
+  r->items[0].attributes.push_back("exclusion_disclosed");
+  auto d = engine.Decide(*r);
+  ASSERT_TRUE(d.ok()) << d.status();
+  r->items[0].id.assign(r->items[0].id.size(), 'x');
+  r.reset();
+  EXPECT_THAT(Explain(*d),
+              ::testing::Contains(::testing::HasSubstr(
+                  "Item a-rather-long-item-id-beyond-any-small-string-buffer "
+                  "is exempt from the withdrawal right")));
+}
+
 TEST(Disclosure, KoreanExceptionsBindOnlyOnceDisclosed) {
   std::ifstream in(fs::path(SANBAO_SOURCE_DIR) / "tests" / "conformance" /
                    "own" /

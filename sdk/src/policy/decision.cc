@@ -422,10 +422,10 @@ std::string ExplainStep(TraceStep const& s) {
              "hold: " +
              text;
     case TraceStep::Code::kExcluded:
-      return "Item " + text2 + " is exempt from the withdrawal right (" + text +
-             ")";
+      return "Item " + s.item + " is exempt from the withdrawal right (" +
+             text + ")";
     case TraceStep::Code::kNotDisclosed:
-      return "Item " + text2 + " would be exempt from the withdrawal right (" +
+      return "Item " + s.item + " would be exempt from the withdrawal right (" +
              text +
              "), but the seller did not clearly disclose that exception" +
              source + ": the right stands";
@@ -507,7 +507,7 @@ std::string ExplainStep(TraceStep const& s) {
     case TraceStep::Code::kPolicyNotApplicable:
       return "The policy of " + text + " does not cover this claim: " + text2;
     case TraceStep::Code::kPolicyExcluded:
-      return "Item " + text2 +
+      return "Item " + s.item +
              " is excluded by the marketplace's own policy (" + text + ")" +
              source +
              ": that policy does not grant this claim; statutory rights are "

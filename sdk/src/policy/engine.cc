@@ -790,13 +790,14 @@ StatusOr<TrackResult> Decider::Withdrawal(
             !item->Has("activation_exclusion_confirmed")) {
           Cite(r, ex.source);
           Lower(t.confidence, Own(ex.confidence, rule_confidence));
-          Trace(Code::kNotDisclosed, {}, {}, 0, ex.exclusion, item->id,
-                ex.source);
+          Trace(Code::kNotDisclosed, {}, {}, 0, ex.exclusion, {}, ex.source);
+          d_.trace.back().item = item->id;
           continue;
         }
         Cite(r, ex.source);
         Lower(t.confidence, Own(ex.confidence, rule_confidence));
-        Trace(Code::kExcluded, {}, {}, 0, ex.exclusion, item->id);
+        Trace(Code::kExcluded, {}, {}, 0, ex.exclusion);
+        d_.trace.back().item = item->id;
         t.exclusion = ex.exclusion;
         return t;
       }
@@ -1345,8 +1346,8 @@ StatusOr<TrackResult> Decider::Marketplace(Jurisdiction const& mp) {
           internal::ExemptionHolds(ex, *item)) {
         Cite(mp, ex.source);
         Lower(t.confidence, Own(ex.confidence, t.confidence));
-        Trace(Code::kPolicyExcluded, {}, {}, 0, ex.exclusion, item->id,
-              ex.source);
+        Trace(Code::kPolicyExcluded, {}, {}, 0, ex.exclusion, {}, ex.source);
+        d_.trace.back().item = item->id;
         t.exclusion = ex.exclusion;
         return t;
       }

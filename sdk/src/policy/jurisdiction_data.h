@@ -345,7 +345,8 @@ bool ExemptionHolds(Exemption const& e, Item const& item);
 StatusOr<std::shared_ptr<JurisdictionSet const>> const& BuiltInJurisdictions();
 
 /// An engine over other records than the built-in ones (tests of format
-/// features no built-in record uses yet).
+/// features no built-in record uses yet). Its decisions' citations point
+/// into `data`: keep it for as long as they are read.
 PolicyEngine EngineOver(std::shared_ptr<JurisdictionSet const> data);
 
 /// What the engine applies to a buyer in `code` (engine.cc): the record id

@@ -199,7 +199,9 @@ struct Citation {
 };
 
 /// One step of the reasoning, kept structured so that deciding stays cheap;
-/// `ExplainStep` renders it as a sentence.
+/// `ExplainStep` renders it as a sentence. The views point into the
+/// engine's data (which lives as long as the process) or are literals;
+/// what comes from the request is copied (`item`).
 struct TraceStep {
   enum class Code {
     kJurisdiction,      // text: record id, text2: record name
@@ -208,8 +210,8 @@ struct TraceStep {
     kNotATrader,        // the seller is not a trader
     kNotAConsumer,      //
     kConditionNotMet,   // text: condition
-    kExcluded,          // text: exclusion, text2: item id
-    kNotDisclosed,      // text: exclusion, text2: item id, source: the rule
+    kExcluded,          // text: exclusion, item
+    kNotDisclosed,      // text: exclusion, item, source: the rule
                         // that makes the exception depend on disclosure
     kStartEvent,        // date: start, text: event
     kBeforeDelivery,    //
@@ -234,7 +236,7 @@ struct TraceStep {
     kPolicyWindow,     // text: who (marketplace id / "seller"), date: last day
     kPolicyNoReturns,  // text: who
     kPolicyNotApplicable,  // text: who, text2: why
-    kPolicyExcluded,       // text: exclusion, text2: item id, source: the
+    kPolicyExcluded,       // text: exclusion, item, source: the
                            // marketplace policy's own page stating it
     kHolidayWindow,        // date: fixed last day
     kBasis,                // text: basis name
@@ -258,6 +260,9 @@ struct TraceStep {
   std::string_view text2{};
   /// The source id the step rests on, where it names one ("KR-ECPA-ART17").
   std::string_view source{};
+  /// The item the step is about (kExcluded, kNotDisclosed, kPolicyExcluded),
+  /// a copy: a decision outlives the request it was made for.
+  std::string item{};
 };
 
 struct Decision {
