@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sanbao/store/sqlite_store.h"
+#include "store_fixtures.h"
 
 namespace {
 
@@ -52,30 +53,7 @@ Order MakeOrder(std::int64_t n) {
   return o;
 }
 
-ReturnCase MakeCase(std::int64_t n) {
-  ReturnCase rc;
-  rc.id = "RMA-" + std::to_string(1'000'000 + n);
-  rc.order_id = "ORD-" + std::to_string(n / 3);
-  rc.marketplace = "shopify";
-  rc.external_id = std::to_string(n);
-  rc.created_at = At(n);
-  ReturnLine line;
-  line.order_line_id = "L1";
-  line.requested_quantity = 1;
-  line.reason = ReturnReason::kDefective;
-  line.reason_note = "does not heat";
-  rc.lines.push_back(line);
-  Actor seller{Actor::Kind::kSeller, "ops"};
-  (void)rc.Transition(ReturnState::kApproved, seller, At(n + 60),
-                      "within 14 days");
-  (void)rc.Transition(ReturnState::kAwaitingShipment, seller, At(n + 60),
-                      "label sent");
-  (void)rc.Transition(ReturnState::kInTransit,
-                      Actor{Actor::Kind::kCarrier, "dhl"}, At(n + 3600),
-                      "picked up");
-  rc.updated_at = At(n + 3600);
-  return rc;
-}
+ReturnCase MakeCase(std::int64_t n) { return testing_util::InTransitCase(n); }
 
 int Fill(std::string const& path, std::int64_t n) {
   auto store = OpenSqliteStore({.path = path});

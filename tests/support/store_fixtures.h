@@ -2,8 +2,8 @@
 
 // Records with every stored field filled in, shared by the store's codec
 // tests (tests/store/store_codec_test.cc) and its benchmarks
-// (bench/store_bench.cc). The strings need JSON escaping (quotes,
-// backslashes, control characters) and carry non-ASCII UTF-8.
+// (bench/store_bench.cc, bench/store_open_bench.cc). The strings need JSON
+// escaping (quotes, backslashes, control characters) and carry non-ASCII UTF-8.
 
 #include <chrono>
 #include <cstdint>
@@ -163,6 +163,33 @@ inline Refund SparseRefund() {
   r.idempotency_key = "manual:2";
   r.created_at = Seconds(900);
   return r;
+}
+
+/// Return case `n` as the store benchmarks write it: one line, three
+/// transitions (approved, awaiting shipment, in transit).
+inline ReturnCase InTransitCase(std::int64_t n) {
+  ReturnCase rc;
+  rc.id = "RMA-" + std::to_string(1'000'000 + n);
+  rc.order_id = "ORD-" + std::to_string(n / 3);
+  rc.marketplace = "shopify";
+  rc.external_id = std::to_string(n);
+  rc.created_at = Seconds(n);
+  ReturnLine line;
+  line.order_line_id = "L1";
+  line.requested_quantity = 1;
+  line.reason = ReturnReason::kDefective;
+  line.reason_note = "does not heat";
+  rc.lines.push_back(line);
+  Actor seller{Actor::Kind::kSeller, "ops"};
+  (void)rc.Transition(ReturnState::kApproved, seller, Seconds(n + 60),
+                      "within 14 days");
+  (void)rc.Transition(ReturnState::kAwaitingShipment, seller, Seconds(n + 60),
+                      "label sent");
+  (void)rc.Transition(ReturnState::kInTransit,
+                      Actor{Actor::Kind::kCarrier, "dhl"}, Seconds(n + 3600),
+                      "picked up");
+  rc.updated_at = Seconds(n + 3600);
+  return rc;
 }
 
 }  // namespace sanbao::testing_util
