@@ -584,6 +584,14 @@ std::optional<int> ValidRequest(std::uint16_t port) {
 // machine can only lower what the child gets, never raise it.
 TEST(HttpServerFdLimitTest,
      OutOfDescriptorsItShedsIdleConnectionsAndDoesNotSpin) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtime checks that memory is readable by writing it to a
+  // pipe(2); in a process with no descriptor left, which is what this test
+  // makes of the server, that probe fails and UBSan's vptr check reports a
+  // false "invalid vptr" ("memory cannot be printed") in Boost.Beast's
+  // parser. The test runs in the ci preset (ctest --preset ci).
+  GTEST_SKIP() << "needs descriptors the sanitizer runtime would lack";
+#endif
   for (std::size_t max_connections : {std::size_t{0}, std::size_t{100000}}) {
     SCOPED_TRACE("max_connections " + std::to_string(max_connections));
     FdLimitServer child(64, max_connections);
