@@ -714,9 +714,9 @@ StatusOr<std::shared_ptr<CalendarSet const>> LoadCalendars(
                                   {{"file", std::string(file.name)}});
     }
     auto shared = std::make_shared<CountryData const>(std::move(country));
-    set->calendars.try_emplace(
-        shared->id,
-        LazyCalendar::Builder([shared] { return Build(*shared, nullptr, ""); }));
+    set->calendars.try_emplace(shared->id, LazyCalendar::Builder([shared] {
+                                 return Build(*shared, nullptr, "");
+                               }));
     for (auto const& [code, name] : shared->regions) {
       set->calendars.try_emplace(
           shared->id + "-" + code,

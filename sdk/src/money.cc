@@ -352,10 +352,11 @@ StatusOr<std::vector<Money>> Split(Money const& amount, int parts) {
 
 // Looked up once: default-constructed Money is common (every optional
 // amount of a parsed body starts as one).
-Money::Money() noexcept : minor_units_(0), currency_([] {
-  static Currency const kNone = *Currency::Find("XXX");
-  return kNone;
-}()) {}
+Money::Money() noexcept
+    : minor_units_(0), currency_([] {
+        static Currency const kNone = *Currency::Find("XXX");
+        return kNone;
+      }()) {}
 
 }  // namespace v1
 }  // namespace sanbao

@@ -53,8 +53,10 @@ TEST(RequestTarget, RefusesWhatCurlRefuses) {
 
 TEST(RequestTarget, AgreesWithCurlOnAListOfUrls) {
   for (std::string url : {
-           "https://api.ebay.com/sell/fulfillment/v1/order/12-34?fieldGroups=TAX_BREAKDOWN",
-           "https://api.ebay.com/post-order/v2/return/search?creation_date_range_from=2026-01-01T00%3A00%3A00.000Z",
+           "https://api.ebay.com/sell/fulfillment/v1/order/"
+           "12-34?fieldGroups=TAX_BREAKDOWN",
+           "https://api.ebay.com/post-order/v2/return/"
+           "search?creation_date_range_from=2026-01-01T00%3A00%3A00.000Z",
            "http://127.0.0.1:40123/identity/v1/oauth2/token",
            "http://localhost/",
            "http://localhost",
@@ -107,14 +109,14 @@ TEST(RequestTarget, AgreesWithCurlOnAListOfUrls) {
 TEST(RequestTarget, AgreesWithCurlOnRandomUrls) {
   std::mt19937 rng(20261207);
   std::vector<std::string> const schemes = {"http://", "https://", "HTTP://",
-                                            "ftp://", "http:/", ""};
+                                            "ftp://",  "http:/",   ""};
   std::vector<std::string> const hosts = {
       "example.com", "127.0.0.1", "[::1]", "EXAMPLE.com", "a%41.com", "",
       "u@h",         "h:1",       "h:080", "h:65536",     "h:",       "x.y."};
   std::string const alphabet = "ab/.?#%=&:;@ 2F~[]'+!$\\";
   for (int i = 0; i < 20000; ++i) {
-    std::string url = schemes[rng() % schemes.size()] +
-                      hosts[rng() % hosts.size()];
+    std::string url =
+        schemes[rng() % schemes.size()] + hosts[rng() % hosts.size()];
     int n = static_cast<int>(rng() % 12);
     for (int k = 0; k < n; ++k) url += alphabet[rng() % alphabet.size()];
     ExpectSameAsCurl(url);
@@ -126,10 +128,16 @@ TEST(RequestTarget, AgreesWithCurlOnRandomUrls) {
 // libcurl's for that URL alone, whatever came before it.
 TEST(RequestTarget, AReaderAnswersEachUrlAsCurlDoes) {
   std::mt19937 rng(7);
-  std::vector<std::string> const origins = {
-      "http://127.0.0.1:40123", "https://api.ebay.com", "http://h:080",
-      "HTTP://h",  "http://H",  "http://[::1]:9", "http://u@h", "http://h:",
-      "http://h?x", "http://h#y"};
+  std::vector<std::string> const origins = {"http://127.0.0.1:40123",
+                                            "https://api.ebay.com",
+                                            "http://h:080",
+                                            "HTTP://h",
+                                            "http://H",
+                                            "http://[::1]:9",
+                                            "http://u@h",
+                                            "http://h:",
+                                            "http://h?x",
+                                            "http://h#y"};
   std::string const alphabet = "ab/.?#%=&:;@ 2F~[]'+!$\\";
   RequestTargetReader reader;
   for (int i = 0; i < 20000; ++i) {

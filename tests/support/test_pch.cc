@@ -1,1 +1,2 @@
-// Compiles the test executables' shared precompiled header (tests/CMakeLists.txt).
+// Compiles the test executables' shared precompiled header
+// (tests/CMakeLists.txt).

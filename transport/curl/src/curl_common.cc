@@ -1,9 +1,9 @@
 #include "curl_common.h"
 
 #include <algorithm>
-#include <cctype>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <cctype>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -162,11 +162,10 @@ std::optional<RequestTarget> ParseRequestTargetWithCurl(
   if (!scheme || !host || host->empty() || !path) return std::nullopt;
   if (UrlPart(url.get(), CURLUPART_USER)) return std::nullopt;
   auto query = UrlPart(url.get(), CURLUPART_QUERY);
-  return MakeTarget(*scheme, *host,
-                    port ? std::optional<std::string_view>(*port) : std::nullopt,
-                    *path,
-                    query ? std::optional<std::string_view>(*query)
-                          : std::nullopt);
+  return MakeTarget(
+      *scheme, *host,
+      port ? std::optional<std::string_view>(*port) : std::nullopt, *path,
+      query ? std::optional<std::string_view>(*query) : std::nullopt);
 }
 
 std::optional<RequestTarget> ParseRequestTarget(std::string const& text) {
@@ -183,22 +182,21 @@ std::optional<RequestTarget> ParseRequestTarget(std::string const& text) {
   // number, a port libcurl would reject or
   // renormalise, dot segments (libcurl removes them), an empty query. A
   // fragment or a byte RFC 3986 does not allow fails the parse above.
-  bool simple = (scheme == urls::scheme::http ||
-                 scheme == urls::scheme::https) &&
-                u.scheme() == (scheme == urls::scheme::http ? "http" : "https") &&
-                !u.has_userinfo() &&
-                (host_type == urls::host_type::name ||
-                 host_type == urls::host_type::ipv4);
+  bool simple =
+      (scheme == urls::scheme::http || scheme == urls::scheme::https) &&
+      u.scheme() == (scheme == urls::scheme::http ? "http" : "https") &&
+      !u.has_userinfo() &&
+      (host_type == urls::host_type::name ||
+       host_type == urls::host_type::ipv4);
   std::string_view const host = u.encoded_host();
   std::string_view const port = u.port();
   std::string_view const path = u.encoded_path();
   std::string_view const query = u.encoded_query();
   if (simple) {
-    simple = !host.empty() &&
-             std::all_of(host.begin(), host.end(), [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_';
-             });
+    simple = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+             c == '.' || c == '_';
+    });
     // libcurl rewrites a host that reads as an IPv4 number in any form
     // ("2", "127.1", "0x7f.1") as a dotted quad: such hosts, where every
     // label starts with a digit, go to libcurl.
@@ -225,12 +223,10 @@ std::optional<RequestTarget> ParseRequestTarget(std::string const& text) {
              !(u.has_query() && query.empty());
   }
   if (!simple) return ParseRequestTargetWithCurl(text);
-  return MakeTarget(u.scheme(), host,
-                    u.has_port() ? std::optional<std::string_view>(port)
-                                 : std::nullopt,
-                    path,
-                    u.has_query() ? std::optional<std::string_view>(query)
-                                  : std::nullopt);
+  return MakeTarget(
+      u.scheme(), host,
+      u.has_port() ? std::optional<std::string_view>(port) : std::nullopt, path,
+      u.has_query() ? std::optional<std::string_view>(query) : std::nullopt);
 }
 
 namespace {
