@@ -769,28 +769,13 @@ StatusOr<std::shared_ptr<SubdivisionSet const>> LoadSubdivisions(
 }
 
 StatusOr<std::shared_ptr<SubdivisionSet const>> const& BuiltinSubdivisions() {
-  static auto const* const kSubdivisions =
-      new StatusOr<std::shared_ptr<SubdivisionSet const>>([] {
-        auto loaded = LoadSubdivisions(EmbeddedSubdivisionFiles());
-        if (loaded) return loaded;
-        return StatusOr<std::shared_ptr<SubdivisionSet const>>(
-            Status(ErrorCode::kInternal, loaded.status().message(),
-                   loaded.status().error_info()));
-      }());
-  return *kSubdivisions;
+  return LoadBuiltInOnce<SubdivisionSet>(
+      [] { return LoadSubdivisions(EmbeddedSubdivisionFiles()); });
 }
 
 StatusOr<std::shared_ptr<CalendarSet const>> const& BuiltinCalendars() {
-  static auto const* const kCalendars =
-      new StatusOr<std::shared_ptr<CalendarSet const>>([] {
-        auto loaded = LoadCalendars(EmbeddedHolidayFiles());
-        if (loaded) return loaded;
-        // The compiled-in data is broken: a build problem, not the caller's.
-        return StatusOr<std::shared_ptr<CalendarSet const>>(
-            Status(ErrorCode::kInternal, loaded.status().message(),
-                   loaded.status().error_info()));
-      }());
-  return *kCalendars;
+  return LoadBuiltInOnce<CalendarSet>(
+      [] { return LoadCalendars(EmbeddedHolidayFiles()); });
 }
 
 }  // namespace internal

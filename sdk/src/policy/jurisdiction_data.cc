@@ -818,15 +818,8 @@ StatusOr<std::shared_ptr<JurisdictionSet const>> LoadJurisdictions(
 }
 
 StatusOr<std::shared_ptr<JurisdictionSet const>> const& BuiltInJurisdictions() {
-  static auto const* const kLoaded =
-      new StatusOr<std::shared_ptr<JurisdictionSet const>>([] {
-        auto loaded = LoadJurisdictions(EmbeddedJurisdictionFiles());
-        if (loaded) return loaded;
-        return StatusOr<std::shared_ptr<JurisdictionSet const>>(
-            Status(ErrorCode::kInternal, loaded.status().message(),
-                   loaded.status().error_info()));
-      }());
-  return *kLoaded;
+  return LoadBuiltInOnce<JurisdictionSet>(
+      [] { return LoadJurisdictions(EmbeddedJurisdictionFiles()); });
 }
 
 }  // namespace internal
